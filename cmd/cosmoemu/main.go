@@ -1,0 +1,161 @@
+// Command cosmoemu solves, emulates and fits the background expansion of a
+// flat universe of barotropic fluids.
+//
+// Usage:
+//
+//	cosmoemu <command> [flags]
+//
+// Run "cosmoemu help" for the list of commands and "cosmoemu <command> -h"
+// for the flags of one command.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{
+		ctx:      ctx,
+		stdin:    os.Stdin,
+		stdout:   os.Stdout,
+		stderr:   os.Stderr,
+		terminal: stderrIsTerminal(),
+	}
+	os.Exit(exitCode(run(e, os.Args[1:]), e.stderr))
+}
+
+// env is what a command may touch of the outside world, so that tests can run
+// commands in-process with buffers in place of the standard streams.
+type env struct {
+	ctx      context.Context
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	terminal bool // stderr is a terminal: show progress bars
+}
+
+// A command is one subcommand: it parses its own flags from args.
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+// commands is filled by the init functions of the files that define them.
+var commands = map[string]command{}
+
+func register(c command) {
+	if _, dup := commands[c.name]; dup {
+		panic("cosmoemu: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// usageError marks a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// errHelp reports that help was asked for and printed: exit status 0.
+var errHelp = flag.ErrHelp
+
+func run(e *env, args []string) error {
+	if len(args) == 0 {
+		printCommands(e.stderr)
+		return usagef("no command given")
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return c.run(e, []string{"-h"})
+			}
+			return usagef("unknown command %q (run \"cosmoemu help\")", args[1])
+		}
+		printCommands(e.stdout)
+		return nil
+	}
+	c, ok := commands[name]
+	if !ok {
+		return usagef("unknown command %q (run \"cosmoemu help\")", name)
+	}
+	return c.run(e, args[1:])
+}
+
+func printCommands(w io.Writer) {
+	fmt.Fprintln(w, "usage: cosmoemu <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `run "cosmoemu <command> -h" for the flags of a command`)
+}
+
+// newFlagSet returns a FlagSet for a subcommand whose usage message starts
+// with the given synopsis.
+func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: cosmoemu %s %s\n\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and turns flag errors into usage errors. Positional
+// arguments are refused: every input is a named flag.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q (flags go before nothing else)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// exitCode prints err on one line and maps it to the process exit status:
+// 0 for success or help, 2 for usage errors, 1 for anything else.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(stderr, "cosmoemu: %s\n", oneLine(err.Error()))
+		return 2
+	default:
+		fmt.Fprintf(stderr, "cosmoemu: %s\n", oneLine(err.Error()))
+		return 1
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
