@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cosmoemu/cosmoemu/internal/numpytest"
+)
+
+func TestSampleJSONAndFiles(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "run")
+	args := []string{"sample", "-backend", "analytic", "-steps", "400", "-walkers", "8", "-seed", "2", "-out", root, "-json"}
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	for _, k := range []string{"backend", "params", "mean", "std", "best_fit", "tau", "ess", "acceptance", "evaluations", "wall_s", "evals_per_s"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("sample -json lacks %q", k)
+		}
+	}
+	params := r["params"].([]any)
+	if len(params) != 2 || params[0] != "Om0" || params[1] != "H0" {
+		t.Errorf("params %v, want [Om0 H0]", params)
+	}
+	mean := r["mean"].([]any)
+	if om := mean[0].(float64); om < 0.15 || om > 0.5 {
+		t.Errorf("Om0 mean %v", om)
+	}
+	if h := mean[1].(float64); h < 60 || h > 76 {
+		t.Errorf("H0 mean %v", h)
+	}
+	for _, name := range []string{"_1.txt", "_2.txt", ".paramnames", ".chain.npy", ".lnprob.npy", ".summary.json", ".corner.png"} {
+		if _, err := os.Stat(root + name); err != nil {
+			t.Errorf("missing output %s: %v", root+name, err)
+		}
+	}
+	checkPNG(t, root+".corner.png")
+	// The chain loads in numpy as (steps, walkers, parameters), and its
+	// mean agrees with the summary's (burn-in aside, loosely).
+	out := numpytest.Run(t, `
+import sys, numpy as np
+c = np.load(sys.argv[1] + ".chain.npy")
+print(c.shape[0], c.shape[1], c.shape[2], c[:, :, 0].mean())
+`, root)
+	f := strings.Fields(string(out))
+	if len(f) != 4 || f[0] != "400" || f[1] != "8" || f[2] != "2" {
+		t.Errorf("numpy sees %q, want shape (400, 8, 2)", out)
+	}
+	// The same seed gives the same chains.
+	first, _ := os.ReadFile(root + "_1.txt")
+	root2 := filepath.Join(t.TempDir(), "again")
+	args[len(args)-2] = root2
+	if code, _, stderr := runCLI(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	if second, _ := os.ReadFile(root2 + "_1.txt"); string(first) != string(second) {
+		t.Error("the same seed gives different chains")
+	}
+	// Resume extends a finished run.
+	if code, _, stderr := runCLI(t, "sample", "-backend", "analytic", "-steps", "600", "-walkers", "8", "-seed", "2", "-out", root, "-resume", "-json"); code != 0 {
+		t.Fatalf("resume: %s", stderr)
+	}
+	if out := numpytest.Run(t, `
+import sys, numpy as np
+print(np.load(sys.argv[1] + ".chain.npy").shape[0])
+`, root); strings.TrimSpace(string(out)) != "600" {
+		t.Errorf("resumed chain has %s steps, want 600", out)
+	}
+}
+
+func TestCompareJSON(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "compare", "-steps", "300", "-walkers", "8", "-json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var r struct {
+		Runs []struct {
+			Backend string    `json:"backend"`
+			Mean    []float64 `json:"mean"`
+		} `json:"runs"`
+		Speedup   float64 `json:"speedup_emulator_vs_solver"`
+		MaxShift  float64 `json:"max_mean_shift_sigma"`
+		MaxStdRel float64 `json:"max_std_rel_diff"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if len(r.Runs) != 3 || r.Runs[0].Backend != "analytic" || r.Runs[1].Backend != "solver" || r.Runs[2].Backend != "emulator" {
+		t.Fatalf("runs %+v", r.Runs)
+	}
+	if !(r.Speedup > 1) {
+		t.Errorf("the emulator is not faster than the solver: %v", r.Speedup)
+	}
+	// Same seed, nearly the same likelihood: the chains hardly differ.
+	if r.MaxShift > 0.1 || r.MaxStdRel > 0.1 {
+		t.Errorf("emulator against solver: mean shift %.3g σ, σ difference %.3g", r.MaxShift, r.MaxStdRel)
+	}
+}
+
+func TestSampleErrors(t *testing.T) {
+	dir := t.TempDir()
+	badData := filepath.Join(dir, "bad.txt")
+	os.WriteFile(badData, []byte("# z H sigma\n0.1 70 5\n0.2 72\n"), 0o644)
+	cov := filepath.Join(dir, "cov.txt")
+	os.WriteFile(cov, []byte("1 0\n0 1\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"sample", "-sampler", "gibbs"}, 2, "ensemble or mh"},
+		{[]string{"sample", "-resume"}, 2, "-resume needs -out"},
+		{[]string{"sample", "-backend", "magic"}, 2, "unknown backend"},
+		{[]string{"sample", "-walkers", "5"}, 2, "even number"},
+		{[]string{"sample", "-data", badData}, 1, "bad.txt:3"},
+		{[]string{"sample", "-data", filepath.Join(dir, "none.txt")}, 1, "none.txt"},
+		{[]string{"sample", "-cov", cov}, 1, "cov.txt"},
+		{[]string{"compare", "-steps", "0"}, 2, "at least 1"},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("cosmoemu %s: exit %d, %q; want exit %d and %q", strings.Join(tc.args, " "), code, stderr, tc.code, tc.want)
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/cosmoemu/cosmoemu/emulator"
+	"github.com/cosmoemu/cosmoemu/grid"
+	"github.com/cosmoemu/cosmoemu/plots"
+)
+
+func init() {
+	register(command{
+		name:    "train",
+		summary: "train a Friedmann emulator (recipe default or paper) from a grid and save it",
+		run:     runTrain,
+	})
+}
+
+// defaultRecipeGrid is the grid the default recipe trains on when no -grid
+// is given: fine in Ω_m0, the H0 range of cosmic-chronometer posteriors, and
+// N nodes every 0.05 e-folds.
+func defaultRecipeGrid() grid.Spec {
+	return grid.Spec{
+		Om0: grid.Axis{Min: 0.1, Max: 0.5, Count: 401},
+		H0:  grid.Axis{Min: 50, Max: 90, Count: 3},
+		N:   grid.Axis{Min: -12, Max: 0, Count: 241},
+	}
+}
+
+func runTrain(e *env, args []string) error {
+	fs := newFlagSet(e, "train", "[-grid grid.npz] [-recipe default|paper] -out friedmann.bin [-epochs N] [-seed S]")
+	gridPath := fs.String("grid", "", "training grid `file` (.npz or .npy from cosmoemu grid); default: build the recipe's grid in memory")
+	recipe := fs.String("recipe", emulator.RecipeDefault, "`recipe`: default (accurate and fast) or paper (the paper's network and training)")
+	out := fs.String("out", "", "model `file` to write")
+	epochs := fs.Int("epochs", 0, "epochs of Adam (default recipe, 3000) or RMSprop (paper recipe, 500)")
+	seed := fs.Uint64("seed", 1, "random `seed`: the same seed and grid give the same model bytes")
+	lbfgs := fs.Int("lbfgs", 12000, "L-BFGS iterations per network after Adam (default recipe)")
+	hidden := fs.Int("hidden", 16, "hidden units of the ln E network (default recipe)")
+	batch := fs.Int("batch", 32, "mini-batch size")
+	check := fs.Int("check", 1000, "random points at which to compare the trained model with the closed form (0: skip)")
+	plot := fs.String("plot", "", "loss-curve PNG `file` (default: the -out name with .loss.png)")
+	workers := fs.Int("workers", 0, "goroutines (0: one per CPU); results do not depend on it")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("train: -out is required")
+	}
+	if *recipe != emulator.RecipeDefault && *recipe != emulator.RecipePaper {
+		return usagef("train: -recipe %q: want default or paper", *recipe)
+	}
+	if *epochs < 0 || *lbfgs < 0 || *hidden < 1 || *batch < 1 || *check < 0 {
+		return usagef("train: -epochs, -lbfgs and -check must be ≥ 0, -hidden and -batch ≥ 1")
+	}
+	if *plot == "" {
+		*plot = strings.TrimSuffix(*out, filepath.Ext(*out)) + ".loss.png"
+	}
+
+	var g *mat.Dense
+	var err error
+	if *gridPath != "" {
+		if g, err = grid.Read(*gridPath); err != nil {
+			return err
+		}
+	} else {
+		spec := grid.PaperSpec()
+		if *recipe == emulator.RecipeDefault {
+			spec = defaultRecipeGrid()
+		}
+		fmt.Fprintf(e.stderr, "building the %s recipe's grid: Om0 %v, H0 %v, N %v (%d rows)\n", *recipe, spec.Om0, spec.H0, spec.N, spec.Rows())
+		if g, err = grid.Build(e.ctx, spec, &grid.Settings{Workers: *workers}); err != nil {
+			return err
+		}
+	}
+
+	set := &emulator.TrainSettings{
+		Seed: *seed, Epochs: *epochs, BatchSize: *batch, Hidden: *hidden, LBFGSIters: *lbfgs,
+		Workers: *workers, Check: *check,
+	}
+	if *check == 0 {
+		set.Check = -1
+	}
+	if *lbfgs == 0 {
+		set.LBFGSIters = -1 // zero means "default" in TrainSettings
+	}
+	// One bar per network stage.
+	var bar *progress
+	stage := ""
+	epochTimes := map[string]time.Duration{}
+	stageStart := time.Now()
+	set.Progress = func(name string, step, steps int, loss, val float64) {
+		if name != stage {
+			if bar != nil {
+				bar.Finish()
+			}
+			stage, stageStart = name, time.Now()
+			bar = newProgress(e, int64(steps), name)
+		}
+		bar.Set(int64(step))
+		if step%10 == 0 || step == steps {
+			bar.Describe(fmt.Sprintf("%s loss %.3g", name, loss))
+		}
+		if step == steps {
+			epochTimes[name] = time.Since(stageStart) / time.Duration(steps)
+		}
+	}
+	start := time.Now()
+	m, hist, err := emulator.Train(e.ctx, *recipe, g, set)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	if err := m.Save(*out); err != nil {
+		return err
+	}
+	if err := plotLosses(*plot, hist); err != nil {
+		return err
+	}
+
+	w := e.stdout
+	fmt.Fprintf(w, "recipe %s: %s\n", m.Recipe(), m.Description())
+	tr := m.Training()
+	fmt.Fprintf(w, "trained on %s; %d training and %d validation samples; %s\n", tr.Grid, tr.Samples, tr.Validation, tr.Optimizer)
+	for i, name := range hist.Network {
+		f := hist.Final[i]
+		fmt.Fprintf(w, "network %-6s %6d parameters: final cost %.3g (training), %.3g (validation) [MSE of scaled outputs]\n", name, m.NumParams()[name], f.Train, f.Validation)
+	}
+	for name, d := range epochTimes {
+		fmt.Fprintf(w, "  %s: %.4g s per step\n", name, d.Seconds())
+	}
+	if r := m.Validation(); r != nil {
+		fmt.Fprintf(w, "against the closed form at %d random points: max rel err H %.3g (z in [0,3]), %.3g (all N); max abs err Omega %.3g\n",
+			r.N, r.MaxRelErrHZ03, r.MaxRelErrHAll, math.Max(r.MaxAbsErrOmega, r.MaxAbsErrOmegaZ3))
+	}
+	fmt.Fprintf(w, "wrote %s and %s in %.1f s\n", *out, *plot, elapsed.Seconds())
+	return nil
+}
+
+// plotLosses draws the training and validation loss of each network per
+// epoch (the inset of the paper's Fig. 6).
+func plotLosses(path string, h *emulator.History) error {
+	var panels []plots.Panel
+	for i, name := range h.Network {
+		loss, val := h.Loss[i], h.ValLoss[i]
+		x := make([]float64, len(loss))
+		for j := range x {
+			x[j] = float64(j + 1)
+		}
+		stages := h.Stages[i]
+		label := "training"
+		if len(stages) > 0 && stages[len(stages)-1] == "lbfgs" {
+			label = "training (Adam, then L-BFGS iterations)"
+		}
+		panels = append(panels, plots.Panel{
+			Title: "network " + name, XLabel: "epoch / iteration", YLabel: "MSE (scaled outputs)", LogY: true,
+			Series: []plots.Series{{Label: label, X: x, Y: loss}, {Label: "validation", X: x, Y: val, Dashed: true}},
+		})
+	}
+	return plots.Lines(path, panels, len(panels), 5*vg.Inch, 3.5*vg.Inch)
+}

@@ -1,0 +1,87 @@
+// Package mcmc samples posterior densities with an affine-invariant ensemble
+// sampler and with adaptive Metropolis–Hastings, and diagnoses and writes
+// the chains.
+//
+// # Samplers
+//
+// RunEnsemble implements the Goodman & Weare (2010) stretch move as in
+// emcee: K walkers are split into two halves S0 = {0…K/2−1} and
+// S1 = {K/2…K−1}; each half is updated against the other. For walker X_k of
+// the active half a partner X_j is drawn from the other half and
+//
+//	Y = X_j + Z (X_k − X_j),   g(Z) ∝ 1/√Z on [1/a, a]  (a = 2),
+//
+// is accepted with probability min(1, Z^(d−1) p(Y)/p(X_k)). All random
+// numbers of a half-step (Z, j, the acceptance uniform) are drawn
+// sequentially from the sampler's generator before the proposals are
+// evaluated in parallel, so a seed gives the same chain whatever the number
+// of workers.
+//
+// RunMH runs several independent random-walk Metropolis–Hastings chains in
+// parallel, each with its own generator derived from the seed. The
+// proposal is N(x, Σ_p) with Σ_p = (2.38²/d)·Σ (Haario et al. 2001, Gelman
+// et al. 1996; as in SimpleMC), where Σ starts as the supplied covariance
+// and, during the first Adapt steps (the burn-in), is re-estimated every
+// AdaptEvery steps from the second half of the chain so far. After Adapt
+// steps the proposal is frozen, so the chain that is analysed is Markovian.
+//
+// Walkers (or chains) start from draws of N(Start, StartCov); draws where
+// the target is −Inf are redrawn. BestFit finds a start point and its
+// covariance (inverse Hessian of −ln p) with gonum's optimize and diff/fd.
+//
+// # Diagnostics
+//
+// IntegratedTime is emcee 3's estimator: the normalized autocorrelation
+// function of each walker (by FFT, gonum dsp/fourier), averaged over
+// walkers, τ(M) = 1 + 2 Σ_{t=1..M} ρ(t), with Sokal's automatic window: the
+// smallest M with M ≥ c·τ(M), c = 5. A chain shorter than 50τ is flagged
+// (Summary.TauWarning), never an error. The effective sample size is
+// ESS = N·K/τ for N post-burn-in steps of K walkers. GelmanRubin returns
+// R−1 = √(V̂/W) − 1 with V̂ = (n−1)/n·W + B/n over MH chains or over
+// contiguous groups of walkers.
+//
+// # Burn-in
+//
+// With Settings.Burn = 0 the burn-in is chosen after the run: for the
+// ensemble 2τ_max (τ estimated on the second half of the chain, as emcee
+// recommends discarding a few τ), at most half the chain; for MH the
+// adaptation phase plus that amount. Settings.Burn > 0 fixes it (MH never
+// discards less than Adapt). Convergence checks during a run (Converge) use
+// the second half of the chain so far (after Adapt for MH).
+//
+// # Files
+//
+// With Settings.Root = ROOT the samplers write, growing as they run:
+//
+//	ROOT_1.txt … ROOT_G.txt   GetDist/CosmoMC plain-text chains, one per MH
+//	                          chain or per group of walkers (Groups, default
+//	                          4; walkers w·G/K… in group order, one row per
+//	                          walker per step). Columns: weight (always 1),
+//	                          −ln L, then the parameters. −ln L is
+//	                          −(ln p − ln π) when Target.LogPrior is set,
+//	                          otherwise −ln p. Every sample is written,
+//	                          burn-in included: use GetDist's ignore_rows =
+//	                          Summary.IgnoreRows.
+//	ROOT.paramnames           one line per parameter: name, tab, LaTeX label
+//	ROOT.chain.npy            float64 array (steps, walkers, dim), like emcee's
+//	                          get_chain(); MH: (steps, chains, dim)
+//	ROOT.lnprob.npy           float64 array (steps, walkers): ln p
+//	ROOT.checkpoint           JSON: step, byte length of each text chain,
+//	                          positions, ln p, generator states, proposals
+//	ROOT.summary.json         Summary as JSON (non-finite numbers as null)
+//	ROOT.summary.txt          Summary as a text table
+//
+// The text chains are flushed every FlushEvery steps. Every CheckpointEvery
+// steps (or CheckpointInterval of wall time) and when the context is
+// cancelled, the sampler flushes the text chains, rewrites the .npy files
+// atomically and then the checkpoint atomically. With Settings.Resume a run
+// restarts from the checkpoint: the text chains are truncated to the
+// recorded lengths (dropping anything written after the checkpoint, even a
+// half-written line from a process killed with SIGKILL), the history is
+// reloaded from the .npy files and the generators restored, so the files
+// of an interrupted and resumed run are byte-identical to those of an
+// uninterrupted one. The .npy files and the checkpoint are fsynced before
+// they are renamed; the text chains are only flushed, so after a power
+// failure (not a process crash) a chain file may be shorter than its
+// checkpoint says, and Resume then refuses with an error naming the file.
+package mcmc

@@ -1,0 +1,514 @@
+package mcmc
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"time"
+)
+
+const (
+	samplerEnsemble = "ensemble"
+	samplerMH       = "metropolis-hastings"
+)
+
+// Why a run stopped (Result.Stop, Summary.Stop).
+const (
+	StopSteps     = "steps"     // Settings.Steps steps were done
+	StopConverged = "converged" // R−1 fell below Converge.RMinus1
+	StopCancelled = "cancelled" // the context was cancelled
+)
+
+// Result is the outcome of a run.
+type Result struct {
+	Chain   *Chain   // every step, burn-in included
+	Summary *Summary // nil if the run was cancelled
+	Stop    string   // StopSteps, StopConverged or StopCancelled
+}
+
+// runSpec holds what distinguishes the samplers in the driver and the
+// checkpoint: everything that must match on resume.
+type runSpec struct {
+	sampler    string
+	walkers    int // walkers, or chains for MH
+	groups     int // text chains / Gelman–Rubin groups
+	scale      float64
+	adapt      int
+	adaptEvery int
+}
+
+// state is the current position of every walker and the history, shared
+// between the driver and the kernel.
+type state struct {
+	pos, lnp []float64
+	chain    *Chain
+}
+
+// kernel advances all walkers or chains by one step.
+type kernel interface {
+	// init prepares a fresh run; master has already drawn the start ball.
+	init(st *state, master *rand.PCG) error
+	// step does step number t (0-based) in place on the shared state.
+	step(t int)
+	acceptedMoves() int64
+	nonFinite() int64
+	save(cp *checkpoint) error
+	load(cp *checkpoint, st *state) error
+}
+
+// maxStartDraws bounds the draws for one walker inside the support.
+const maxStartDraws = 1000
+
+type runner struct {
+	t    Target
+	s    Settings
+	spec runSpec
+	kern kernel
+	st   state
+	d    int
+
+	// output
+	files     []*os.File
+	bufs      []*bufio.Writer
+	sizes     []int64
+	line      []byte
+	lastCkpt  int
+	lastTime  time.Time
+	nonFinite int64 // counted outside the kernel (start ball, earlier sessions)
+
+	rMinus1 float64
+	checked bool
+}
+
+func run(ctx context.Context, t Target, s Settings, spec runSpec, kern kernel, rng *rand.Rand) (res *Result, err error) {
+	r := &runner{t: t, s: s, spec: spec, kern: kern, d: len(s.Start)}
+	k := spec.walkers
+	r.st.pos = make([]float64, k*r.d)
+	r.st.lnp = make([]float64, k)
+	defer func() {
+		if cerr := r.closeFiles(); cerr != nil && err == nil {
+			res, err = nil, cerr
+		}
+	}()
+	if s.Resume {
+		if err := r.resume(); err != nil {
+			return nil, err
+		}
+	} else {
+		if rng == nil {
+			return nil, errors.New("mcmc: nil random source")
+		}
+		if err := r.fresh(rng); err != nil {
+			return nil, err
+		}
+	}
+	return r.loop(ctx)
+}
+
+// fresh draws the start ball and creates the output files.
+func (r *runner) fresh(rng *rand.Rand) error {
+	k, d := r.spec.walkers, r.d
+	r.st.chain = NewChain(k, d, r.s.Steps)
+	master := rand.NewPCG(rng.Uint64(), rng.Uint64())
+	mr := rand.New(master)
+	lower, ok := scaledCholesky(r.s.StartCov, 1)
+	if !ok {
+		return errors.New("mcmc: StartCov is not positive definite")
+	}
+	noise := make([]float64, d)
+	for w := range k {
+		x := r.st.pos[w*d : (w+1)*d]
+		found := false
+		for range maxStartDraws {
+			for i := range noise {
+				noise[i] = mr.NormFloat64()
+			}
+			for i := range d {
+				v := r.s.Start[i]
+				for j := 0; j <= i; j++ {
+					v += lower[i*d+j] * noise[j]
+				}
+				x[i] = v
+			}
+			lp := r.t.LogProb(x)
+			if math.IsNaN(lp) || math.IsInf(lp, 1) {
+				r.nonFinite++
+				continue
+			}
+			if !math.IsInf(lp, -1) {
+				r.st.lnp[w] = lp
+				found = true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("mcmc: %d draws from the start ball N(%v, StartCov) for walker %d all had ln p = -Inf: move Start inside the support or shrink StartCov", maxStartDraws, r.s.Start, w+1)
+		}
+	}
+	if err := r.kern.init(&r.st, master); err != nil {
+		return err
+	}
+	if r.s.Root == "" {
+		return nil
+	}
+	if err := r.createFiles(); err != nil {
+		return err
+	}
+	return r.checkpoint()
+}
+
+func (r *runner) loop(ctx context.Context) (*Result, error) {
+	c := r.st.chain
+	stop := StopSteps
+	for {
+		step := c.Steps()
+		if conv := r.s.Converge; conv != nil && step > 0 && step%conv.Every == 0 {
+			if rm1, ok := r.convergence(step); ok {
+				r.rMinus1, r.checked = rm1, true
+				if rm1 < conv.RMinus1 {
+					stop = StopConverged
+					break
+				}
+			}
+		}
+		if step >= r.s.Steps {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			if cerr := r.checkpoint(); cerr != nil {
+				return nil, errors.Join(err, cerr)
+			}
+			return &Result{Chain: c, Stop: StopCancelled}, err
+		}
+		r.kern.step(step)
+		c.Append(r.st.pos, r.st.lnp)
+		step++
+		if r.files != nil {
+			if err := r.writeStep(); err != nil {
+				return nil, err
+			}
+			if err := r.maybeCheckpoint(step); err != nil {
+				return nil, err
+			}
+		}
+		if r.s.Progress != nil {
+			r.s.Progress(Progress{
+				Step: step, Steps: r.s.Steps,
+				Acceptance: float64(r.kern.acceptedMoves()) / float64(step*r.spec.walkers),
+				RMinus1:    r.rMinus1, Checked: r.checked,
+			})
+		}
+	}
+	if err := r.checkpoint(); err != nil {
+		return nil, err
+	}
+	sum, err := summarize(c, r.summaryConfig(stop))
+	if err != nil {
+		return nil, err
+	}
+	if r.s.Root != "" {
+		if err := sum.writeFiles(r.s.Root); err != nil {
+			return nil, err
+		}
+	}
+	return &Result{Chain: c, Summary: sum, Stop: stop}, nil
+}
+
+// convergence returns the maximum R−1 over parameters on the second half
+// of the chain (after the adaptation or the fixed burn-in), if there are
+// enough samples.
+func (r *runner) convergence(step int) (float64, bool) {
+	from := max(step/2, r.spec.adapt, r.s.Burn)
+	if step-from < 10 {
+		return 0, false
+	}
+	rm := GelmanRubin(r.st.chain, from, r.spec.groups)
+	worst := math.Inf(-1)
+	for _, v := range rm {
+		if math.IsNaN(v) {
+			return 0, false
+		}
+		worst = math.Max(worst, v)
+	}
+	return worst, true
+}
+
+func (r *runner) summaryConfig(stop string) summaryConfig {
+	return summaryConfig{
+		sampler:   r.spec.sampler,
+		names:     r.s.Names,
+		labels:    r.s.Labels,
+		groups:    r.spec.groups,
+		burn:      r.s.Burn,
+		adapt:     r.spec.adapt,
+		accepted:  r.kern.acceptedMoves(),
+		nonFinite: r.nonFinite + r.kern.nonFinite(),
+		stop:      stop,
+	}
+}
+
+func (r *runner) maybeCheckpoint(step int) error {
+	due := step-r.lastCkpt >= r.s.CheckpointEvery
+	if step%r.s.FlushEvery == 0 {
+		if err := r.flush(); err != nil {
+			return err
+		}
+		if r.s.CheckpointInterval > 0 && time.Since(r.lastTime) >= r.s.CheckpointInterval {
+			due = true
+		}
+	}
+	if due {
+		return r.checkpoint()
+	}
+	return nil
+}
+
+// writeStep appends the last step to the text chains: one row per walker,
+// walkers of group g in file g.
+func (r *runner) writeStep() error {
+	k, d := r.spec.walkers, r.d
+	per := k / r.spec.groups
+	for g, b := range r.bufs {
+		for w := g * per; w < (g+1)*per; w++ {
+			x := r.st.pos[w*d : (w+1)*d]
+			like := -r.st.lnp[w]
+			if r.t.LogPrior != nil {
+				like = r.t.LogPrior(x) - r.st.lnp[w]
+			}
+			line := append(r.line[:0], '1', ' ')
+			line = strconv.AppendFloat(line, like, 'g', -1, 64)
+			for _, v := range x {
+				line = append(line, ' ')
+				line = strconv.AppendFloat(line, v, 'g', -1, 64)
+			}
+			line = append(line, '\n')
+			r.line = line
+			n, err := b.Write(line)
+			r.sizes[g] += int64(n)
+			if err != nil {
+				return fmt.Errorf("mcmc: writing %s: %w", r.files[g].Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *runner) flush() error {
+	for g, b := range r.bufs {
+		if err := b.Flush(); err != nil {
+			return fmt.Errorf("mcmc: writing %s: %w", r.files[g].Name(), err)
+		}
+	}
+	return nil
+}
+
+// checkpoint flushes the text chains, then atomically rewrites the .npy
+// files and, last, the checkpoint that refers to both.
+func (r *runner) checkpoint() error {
+	if r.s.Root == "" {
+		return nil
+	}
+	if err := r.flush(); err != nil {
+		return err
+	}
+	c := r.st.chain
+	steps := c.Steps()
+	if err := writeNpyFile(r.s.Root+chainNpySuffix, []int{steps, c.Walkers, c.Dim}, c.X); err != nil {
+		return err
+	}
+	if err := writeNpyFile(r.s.Root+lnprobNpySuffix, []int{steps, c.Walkers}, c.LnP); err != nil {
+		return err
+	}
+	cp := &checkpoint{
+		Format:     checkpointFormat,
+		Sampler:    r.spec.sampler,
+		Dim:        r.d,
+		Walkers:    r.spec.walkers,
+		Groups:     r.spec.groups,
+		Names:      r.s.Names,
+		Scale:      r.spec.scale,
+		Adapt:      r.spec.adapt,
+		AdaptEvery: r.spec.adaptEvery,
+		Step:       steps,
+		FileSizes:  append([]int64(nil), r.sizes...),
+		Pos:        r.st.pos,
+		LnP:        r.st.lnp,
+		NonFinite:  r.nonFinite + r.kern.nonFinite(),
+	}
+	if err := r.kern.save(cp); err != nil {
+		return fmt.Errorf("mcmc: checkpoint: %w", err)
+	}
+	if err := writeCheckpoint(r.s.Root+checkpointSuffix, cp); err != nil {
+		return err
+	}
+	r.lastCkpt = steps
+	r.lastTime = time.Now()
+	return nil
+}
+
+func (r *runner) closeFiles() error {
+	var errs []error
+	for _, f := range r.files {
+		if err := f.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	r.files, r.bufs = nil, nil
+	return errors.Join(errs...)
+}
+
+// chainFileName returns ROOT_g.txt for the 0-based group g.
+func chainFileName(root string, g int) string {
+	return root + "_" + strconv.Itoa(g+1) + ".txt"
+}
+
+// createFiles starts the text chains and the .paramnames file of a fresh
+// run. It first removes an old checkpoint, so that it can never be paired
+// with the new files, old summaries, and old ROOT_i.txt files beyond the
+// new number of groups, which GetDist would otherwise read as chains of
+// this run.
+func (r *runner) createFiles() error {
+	root := r.s.Root
+	for _, suffix := range []string{checkpointSuffix, summaryJSONSuffix, summaryTextSuffix} {
+		if err := os.Remove(root + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("mcmc: removing a file of an earlier run: %w", err)
+		}
+	}
+	for g := r.spec.groups; ; g++ {
+		err := os.Remove(chainFileName(root, g))
+		if errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("mcmc: removing a stale chain file: %w", err)
+		}
+	}
+	if err := writeParamNames(root+paramNamesSuffix, r.s.Names, r.s.Labels); err != nil {
+		return err
+	}
+	r.sizes = make([]int64, r.spec.groups)
+	for g := range r.spec.groups {
+		f, err := os.Create(chainFileName(root, g))
+		if err != nil {
+			return fmt.Errorf("mcmc: %w", err)
+		}
+		r.files = append(r.files, f)
+		r.bufs = append(r.bufs, bufio.NewWriterSize(f, 64<<10))
+	}
+	r.lastTime = time.Now()
+	return nil
+}
+
+// resume restores a run from its checkpoint, .npy files and text chains.
+func (r *runner) resume() error {
+	root := r.s.Root
+	cp, err := readCheckpoint(root + checkpointSuffix)
+	if err != nil {
+		return err
+	}
+	if err := r.compatible(cp); err != nil {
+		return fmt.Errorf("mcmc: cannot resume %s: %w", root, err)
+	}
+	k, d := r.spec.walkers, r.d
+	chain := NewChain(k, d, max(r.s.Steps, cp.Step))
+	x, err := readNpyFile(root+chainNpySuffix, []int{cp.Step, k, d})
+	if err != nil {
+		return err
+	}
+	lnp, err := readNpyFile(root+lnprobNpySuffix, []int{cp.Step, k})
+	if err != nil {
+		return err
+	}
+	chain.X = append(chain.X, x[:cp.Step*k*d]...)
+	chain.LnP = append(chain.LnP, lnp[:cp.Step*k]...)
+	r.st.chain = chain
+	copy(r.st.pos, cp.Pos)
+	copy(r.st.lnp, cp.LnP)
+	if err := r.kern.load(cp, &r.st); err != nil {
+		return fmt.Errorf("mcmc: cannot resume %s: %w", root, err)
+	}
+	r.nonFinite = cp.NonFinite
+	r.lastCkpt = cp.Step
+	r.lastTime = time.Now()
+	if err := writeParamNames(root+paramNamesSuffix, r.s.Names, r.s.Labels); err != nil {
+		return err
+	}
+	r.sizes = append([]int64(nil), cp.FileSizes...)
+	for g := range r.spec.groups {
+		name := chainFileName(root, g)
+		f, err := os.OpenFile(name, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("mcmc: cannot resume: %w", err)
+		}
+		r.files = append(r.files, f)
+		fi, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("mcmc: cannot resume: %w", err)
+		}
+		if fi.Size() < cp.FileSizes[g] {
+			return fmt.Errorf("mcmc: cannot resume: %s has %d bytes, fewer than the %d recorded in the checkpoint", name, fi.Size(), cp.FileSizes[g])
+		}
+		if err := f.Truncate(cp.FileSizes[g]); err != nil {
+			return fmt.Errorf("mcmc: cannot resume: %w", err)
+		}
+		if _, err := f.Seek(cp.FileSizes[g], 0); err != nil {
+			return fmt.Errorf("mcmc: cannot resume: %w", err)
+		}
+		r.bufs = append(r.bufs, bufio.NewWriterSize(f, 64<<10))
+	}
+	return nil
+}
+
+// compatible reports why the checkpoint cannot continue under the current
+// settings.
+func (r *runner) compatible(cp *checkpoint) error {
+	what := "walkers"
+	if r.spec.sampler == samplerMH {
+		what = "chains"
+	}
+	switch {
+	case cp.Format != checkpointFormat:
+		return fmt.Errorf("checkpoint format %q, want %q", cp.Format, checkpointFormat)
+	case cp.Sampler != r.spec.sampler:
+		return fmt.Errorf("the checkpoint is of the %s sampler, not %s", cp.Sampler, r.spec.sampler)
+	case cp.Dim != r.d:
+		return fmt.Errorf("the checkpoint has %d parameters, the settings %d", cp.Dim, r.d)
+	case cp.Walkers != r.spec.walkers:
+		return fmt.Errorf("the checkpoint has %d %s, the settings %d", cp.Walkers, what, r.spec.walkers)
+	case cp.Groups != r.spec.groups:
+		return fmt.Errorf("the checkpoint has %d walker groups, the settings %d", cp.Groups, r.spec.groups)
+	case !equalStrings(cp.Names, r.s.Names):
+		return fmt.Errorf("the checkpoint has parameters %v, the settings %v", cp.Names, r.s.Names)
+	case cp.Scale != r.spec.scale:
+		return fmt.Errorf("the checkpoint has stretch scale %g, the settings %g", cp.Scale, r.spec.scale)
+	case cp.Adapt != r.spec.adapt || cp.AdaptEvery != r.spec.adaptEvery:
+		return fmt.Errorf("the checkpoint adapts for %d steps every %d, the settings for %d every %d", cp.Adapt, cp.AdaptEvery, r.spec.adapt, r.spec.adaptEvery)
+	case cp.Step > r.s.Steps:
+		return fmt.Errorf("the checkpoint already has %d steps, more than Steps = %d", cp.Step, r.s.Steps)
+	case len(cp.Pos) != r.spec.walkers*r.d || len(cp.LnP) != r.spec.walkers || len(cp.FileSizes) != r.spec.groups:
+		return errors.New("the checkpoint is inconsistent (positions, ln p or file sizes of the wrong length)")
+	}
+	for _, v := range cp.LnP {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.New("the checkpoint has a non-finite ln p")
+		}
+	}
+	return nil
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,226 @@
+package mcmc
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// LogProb is ln p(x) of a target density up to an additive constant, −Inf
+// outside its support. It must be safe for concurrent use and must neither
+// modify x nor keep it after returning. NaN and +Inf results are treated as
+// −Inf (the point is rejected) and counted in Summary.NonFinite.
+type LogProb func(x []float64) float64
+
+// BatchLogProb stores ln p of each row of xs in dst, with the rules of
+// LogProb, for targets that evaluate many points faster together.
+type BatchLogProb func(dst []float64, xs *mat.Dense)
+
+// Target is the density to sample.
+type Target struct {
+	// LogProb is required; it starts walkers and is used for the steps
+	// when Batch is nil.
+	LogProb LogProb
+	// Batch, if set, evaluates the proposals of a step: the proposals
+	// are split into one contiguous block per worker.
+	Batch BatchLogProb
+	// LogPrior, if set, is the ln-prior part of LogProb, so that the text
+	// chains can record −ln L = −(ln p − ln π) as GetDist expects. It is
+	// called once per written sample.
+	LogPrior LogProb
+}
+
+// Settings are the options shared by both samplers. The zero value of a
+// field means its default.
+type Settings struct {
+	// Steps is the number of steps; each step moves every walker (or
+	// chain) once. With Converge it is the maximum. Required.
+	Steps int
+	// Burn is the number of initial steps discarded from the summary;
+	// 0 chooses it automatically (see the package documentation).
+	Burn int
+	// Start is the centre of the starting ball. Required; its length is
+	// the dimension.
+	Start []float64
+	// StartCov is the covariance of the starting ball N(Start, StartCov).
+	// Default diag((0.01·max(|Start_i|, 1))²).
+	StartCov mat.Symmetric
+	// Workers is the number of goroutines evaluating proposals; default
+	// GOMAXPROCS. It does not change the chains.
+	Workers int
+
+	// Root is the path prefix of the output files; "" writes no files.
+	Root string
+	// Names and Labels name the parameters in the output (Labels in
+	// LaTeX without dollars). Defaults x1, x2, … and the names.
+	Names, Labels []string
+	// FlushEvery is the number of steps between flushes of the text
+	// chains; default 10.
+	FlushEvery int
+	// CheckpointEvery is the number of steps between checkpoints; default
+	// 1000. CheckpointInterval additionally checkpoints when that much
+	// wall time has passed since the last one (checked at flushes);
+	// default 30 s, negative disables. Neither changes the output bytes.
+	CheckpointEvery    int
+	CheckpointInterval time.Duration
+	// Resume continues the run recorded in Root's checkpoint instead of
+	// starting afresh; the random source passed to the sampler is then not
+	// used. Settings that shape the chains must match the checkpoint.
+	Resume bool
+
+	// Converge, if set, stops the run early when R−1 falls below a
+	// threshold.
+	Converge *Convergence
+	// Progress, if set, is called after every step from the goroutine
+	// running the sampler.
+	Progress func(Progress)
+}
+
+// Convergence stops a run when the Gelman–Rubin R−1 (maximum over
+// parameters, between MH chains or walker groups, on the second half of the
+// chain so far) is below RMinus1. It is checked every Every steps; the
+// check comes before a step, so a resumed run stops where an uninterrupted
+// one would.
+type Convergence struct {
+	RMinus1 float64 // threshold; default 0.01
+	Every   int     // steps between checks; default 100
+}
+
+// Progress reports the state of a run after a step.
+type Progress struct {
+	Step, Steps int     // steps done, steps asked for
+	Acceptance  float64 // fraction of accepted moves so far
+	RMinus1     float64 // last convergence check; valid if Checked
+	Checked     bool
+}
+
+// EnsembleSettings configure RunEnsemble; a nil pointer is refused (Steps
+// and Start are required).
+type EnsembleSettings struct {
+	Settings
+	// Walkers is the number of walkers: even, ≥ 2·dim and ≥ 4. Default
+	// the larger of 32 and 4·dim rounded up to even.
+	Walkers int
+	// Groups is the number of walker groups, each written as one text
+	// chain and treated as one chain by GelmanRubin; it must divide
+	// Walkers. Default 4 if it divides Walkers, else 2.
+	Groups int
+	// Scale is the stretch-move parameter a > 1; default 2.
+	Scale float64
+}
+
+// MHSettings configure RunMH; a nil pointer is refused.
+type MHSettings struct {
+	Settings
+	// Chains is the number of independent chains; default 4, minimum 2.
+	Chains int
+	// Adapt is the number of initial steps during which the proposal
+	// covariance adapts; these steps are always discarded. 0 means the
+	// default Steps/5; a negative value turns adaptation off (the proposal
+	// stays at its initial value).
+	Adapt int
+	// AdaptEvery is the number of steps between adaptations; default 100.
+	AdaptEvery int
+	// ProposalCov is the initial proposal covariance before the 2.38²/d
+	// scaling; default StartCov.
+	ProposalCov mat.Symmetric
+}
+
+const (
+	defaultFlushEvery         = 10
+	defaultCheckpointEvery    = 1000
+	defaultCheckpointInterval = 30 * time.Second
+	defaultConvergeRMinus1    = 0.01
+	defaultConvergeEvery      = 100
+)
+
+// normalize fills defaults in a copy of s and checks it.
+func (s Settings) normalize() (Settings, error) {
+	d := len(s.Start)
+	if d == 0 {
+		return s, errors.New("mcmc: Settings.Start is required (it sets the dimension)")
+	}
+	for i, v := range s.Start {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return s, fmt.Errorf("mcmc: Start[%d] = %g is not finite", i, v)
+		}
+	}
+	if s.Steps <= 0 {
+		return s, fmt.Errorf("mcmc: Steps = %d must be > 0", s.Steps)
+	}
+	if s.Burn < 0 || s.Burn >= s.Steps {
+		return s, fmt.Errorf("mcmc: Burn = %d must be in [0, Steps=%d)", s.Burn, s.Steps)
+	}
+	if s.StartCov == nil {
+		c := mat.NewSymDense(d, nil)
+		for i, v := range s.Start {
+			sd := 0.01 * math.Max(math.Abs(v), 1)
+			c.SetSym(i, i, sd*sd)
+		}
+		s.StartCov = c
+	} else if s.StartCov.SymmetricDim() != d {
+		return s, fmt.Errorf("mcmc: StartCov is %d×%d, want %d×%d for %d parameters", s.StartCov.SymmetricDim(), s.StartCov.SymmetricDim(), d, d, d)
+	}
+	if s.Workers <= 0 {
+		s.Workers = runtime.GOMAXPROCS(0)
+	}
+	if s.Names == nil {
+		s.Names = make([]string, d)
+		for i := range s.Names {
+			s.Names[i] = fmt.Sprintf("x%d", i+1)
+		}
+	}
+	if len(s.Names) != d {
+		return s, fmt.Errorf("mcmc: %d names for %d parameters", len(s.Names), d)
+	}
+	if s.Labels == nil {
+		s.Labels = s.Names
+	}
+	if len(s.Labels) != d {
+		return s, fmt.Errorf("mcmc: %d labels for %d parameters", len(s.Labels), d)
+	}
+	for i, n := range s.Names {
+		if n == "" || containsSpace(n) {
+			return s, fmt.Errorf("mcmc: parameter name %d %q must be non-empty without blanks (GetDist .paramnames)", i+1, n)
+		}
+	}
+	if s.FlushEvery <= 0 {
+		s.FlushEvery = defaultFlushEvery
+	}
+	if s.CheckpointEvery <= 0 {
+		s.CheckpointEvery = defaultCheckpointEvery
+	}
+	if s.CheckpointInterval == 0 {
+		s.CheckpointInterval = defaultCheckpointInterval
+	}
+	if s.Resume && s.Root == "" {
+		return s, errors.New("mcmc: Resume needs Root, the path prefix of the run's files")
+	}
+	if s.Converge != nil {
+		c := *s.Converge
+		if c.RMinus1 == 0 {
+			c.RMinus1 = defaultConvergeRMinus1
+		}
+		if c.Every <= 0 {
+			c.Every = defaultConvergeEvery
+		}
+		if !(c.RMinus1 > 0) {
+			return s, fmt.Errorf("mcmc: Converge.RMinus1 = %g must be > 0", c.RMinus1)
+		}
+		s.Converge = &c
+	}
+	return s, nil
+}
+
+func containsSpace(s string) bool {
+	for _, r := range s {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+			return true
+		}
+	}
+	return false
+}
