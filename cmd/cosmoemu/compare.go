@@ -43,6 +43,9 @@ func runCompare(e *env, args []string) error {
 	if err := f.check("compare"); err != nil {
 		return err
 	}
+	if err := f.makeOutDir(); err != nil {
+		return err
+	}
 	var runs []*sampleRun
 	for _, name := range []string{"analytic", "solver", "emulator"} {
 		root := ""

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -76,6 +78,20 @@ func (f *sampleFlags) check(cmd string) error {
 	return nil
 }
 
+// makeOutDir creates the directory of the -out root, so that -out
+// chains/cc31 works in a fresh clone.
+func (f *sampleFlags) makeOutDir() error {
+	if f.out == "" {
+		return nil
+	}
+	if dir := filepath.Dir(f.out); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // sampleRun is the result of one sampling run, as sample -json prints it.
 type sampleRun struct {
 	Backend     string    `json:"backend"`
@@ -117,6 +133,9 @@ func runSample(e *env, args []string) error {
 		return err
 	}
 	if err := f.check("sample"); err != nil {
+		return err
+	}
+	if err := f.makeOutDir(); err != nil {
 		return err
 	}
 	run, err := sampleWith(e, &f, f.backend, f.out)

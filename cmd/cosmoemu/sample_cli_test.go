@@ -11,7 +11,7 @@ import (
 )
 
 func TestSampleJSONAndFiles(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "run")
+	root := filepath.Join(t.TempDir(), "sub", "run") // -out makes the directory
 	args := []string{"sample", "-backend", "analytic", "-steps", "400", "-walkers", "8", "-seed", "2", "-out", root, "-json"}
 	code, stdout, stderr := runCLI(t, args...)
 	if code != 0 {
@@ -53,6 +53,19 @@ print(c.shape[0], c.shape[1], c.shape[2], c[:, :, 0].mean())
 	f := strings.Fields(string(out))
 	if len(f) != 4 || f[0] != "400" || f[1] != "8" || f[2] != "2" {
 		t.Errorf("numpy sees %q, want shape (400, 8, 2)", out)
+	}
+	// The text chains read as GetDist reads them: numpy.loadtxt columns
+	// weight, −ln L, then the parameters named in ROOT.paramnames.
+	out = numpytest.Run(t, `
+import sys, numpy as np
+names = [l.split()[0] for l in open(sys.argv[1] + ".paramnames") if l.strip()]
+c = np.loadtxt(sys.argv[1] + "_1.txt")
+assert c.ndim == 2 and c.shape[1] == 2 + len(names), c.shape
+assert np.all(c[:, 0] == 1) and np.all(np.isfinite(c[:, 1]))
+print(" ".join(names), c.shape[0], c[:, 1].min())
+`, root)
+	if f := strings.Fields(string(out)); len(f) != 4 || f[0] != "Om0" || f[1] != "H0" || f[2] != "800" {
+		t.Errorf("GetDist-style read: %q (want Om0 H0 and 400 steps × 2 walkers of the first group)", out)
 	}
 	// The same seed gives the same chains.
 	first, _ := os.ReadFile(root + "_1.txt")
