@@ -28,7 +28,7 @@ type TrainSettings struct {
 	// Default recipe only.
 	Hidden     int // width of the ln E network's hidden layer; default 16
 	OmegaWidth int // width of the two hidden layers of the Ω network; default 32
-	LBFGSIters int // L-BFGS iterations after Adam, per network; default 4000
+	LBFGSIters int // L-BFGS iterations after Adam, per network; default 16000
 
 	ValidationFraction float64 // held out for the validation loss; default 0.2
 	// Check is the number of random points at which the trained model is
@@ -98,7 +98,7 @@ func (s *TrainSettings) withDefaults(recipe string) TrainSettings {
 			d.OmegaWidth = 32
 		}
 		if d.LBFGSIters == 0 {
-			d.LBFGSIters = 4000
+			d.LBFGSIters = 16000
 		}
 	}
 	return d

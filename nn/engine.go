@@ -76,7 +76,7 @@ const (
 // parameters (see syncTo) and keeps gradient and transposed weights.
 func newEngine(net *Network, maxRows, workers int, loss Loss, train bool) *engine {
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = min(runtime.GOMAXPROCS(0), runtime.NumCPU())
 	}
 	// Never more workers than 4-row blocks.
 	workers = max(1, min(workers, (maxRows+3)/4))
@@ -335,29 +335,39 @@ func (e *engine) gradientPiece(p piece) {
 //
 // Handing a phase to a parked goroutine costs tens of microseconds (the
 // scheduler runs it late, an idle core wakes slowly), as much as a phase of
-// a small mini-batch. So helpers poll the phase counter for a while
-// (spinTime) before they park, and the caller polls while it waits for
-// them: between the phases of a training nobody sleeps. Polls yield the
-// processor now and then, in case the poller shares it with the goroutine
-// it waits for.
+// a small mini-batch. So helpers poll for the next phase for a while
+// (spinTime) before they park, and the caller polls while it waits for the
+// last tasks: between the phases of a training nobody sleeps. Polls yield
+// the processor now and then, in case the poller shares it with the
+// goroutine it waits for. The caller waits only for tasks, never for a
+// helper that has nothing to do.
 type pool struct {
 	helpers []*helper
 	body    func(phase, task int)
+	gen     uint64 // phase counter, owned by the caller
 
-	phase, ntasks int
-	next          atomic.Int64  // next task to take
-	gen           atomic.Uint64 // phase counter; helpers wait for it to change
-	pending       atomic.Int64  // helpers still in the current phase
-	quit          bool
+	// state packs the current phase: generation, phase kind, number of
+	// tasks and next task; a task is claimed by a compare-and-swap on it,
+	// so a helper that wakes late cannot take a task of a newer phase for
+	// one of an older phase.
+	state atomic.Uint64
+	done  atomic.Int64 // tasks finished in the current phase
+	quit  atomic.Bool
 }
 
 type helper struct {
-	parked atomic.Bool
-	wake   chan struct{}
+	parked atomic.Bool   // set by the helper before it sleeps, cleared by its waker
+	wake   chan struct{} // the waker's token
 }
 
-// spinTime is how long a helper polls the phase counter before it parks.
-const spinTime = 200 * time.Microsecond
+const (
+	spinTime = 200 * time.Microsecond // polling before a helper parks
+	maxTasks = 1<<16 - 1
+)
+
+func packState(gen uint64, phase, ntasks, next int) uint64 {
+	return gen<<33 | uint64(phase)<<32 | uint64(ntasks)<<16 | uint64(next)
+}
 
 func newPool(workers int, body func(phase, task int)) *pool {
 	p := &pool{body: body}
@@ -370,14 +380,20 @@ func newPool(workers int, body func(phase, task int)) *pool {
 }
 
 func (p *pool) help(h *helper) {
-	var seen uint64
+	var seen uint64 // generation of the last phase drained
 	for {
 		var since time.Time
-		for spins := 1; p.gen.Load() == seen; spins++ {
+		for spins := 1; ; spins++ {
+			if p.quit.Load() {
+				return
+			}
+			if g := p.state.Load() >> 33; g != seen {
+				seen = g
+				break
+			}
 			if spins%64 != 0 {
 				continue
 			}
-			// Yield now and then: the caller may be waiting on this P.
 			runtime.Gosched()
 			if since.IsZero() {
 				since = time.Now()
@@ -387,52 +403,59 @@ func (p *pool) help(h *helper) {
 				continue
 			}
 			h.parked.Store(true)
-			if p.gen.Load() != seen && h.parked.CompareAndSwap(true, false) {
-				break // a phase started before we slept
+			if p.state.Load()>>33 == seen && !p.quit.Load() {
+				<-h.wake // possibly stale: the loop checks again
+			} else if !h.parked.CompareAndSwap(true, false) {
+				<-h.wake // a waker cleared parked: take its token
 			}
-			<-h.wake // start cleared parked and sends a token
-			break
+			since = time.Time{}
 		}
-		seen = p.gen.Load()
-		if p.quit {
-			return
-		}
-		p.drain()
-		p.pending.Add(-1)
+		p.drain(seen)
 	}
 }
 
-func (p *pool) drain() {
+// drain runs tasks of generation gen until none is left.
+func (p *pool) drain(gen uint64) {
 	for {
-		t := int(p.next.Add(1)) - 1
-		if t >= p.ntasks {
+		s := p.state.Load()
+		ntasks, next := int(s>>16&maxTasks), int(s&maxTasks)
+		if s>>33 != gen || next >= ntasks {
 			return
 		}
-		p.body(p.phase, t)
+		if !p.state.CompareAndSwap(s, s+1) {
+			continue
+		}
+		p.body(int(s>>32&1), next)
+		p.done.Add(1)
 	}
 }
 
-// start publishes a phase (the fields written before the gen increment are
-// visible to helpers that see it) and wakes the parked helpers.
-func (p *pool) start() {
-	p.pending.Store(int64(len(p.helpers)))
-	p.gen.Add(1)
+// wake wakes up to n parked helpers.
+func (p *pool) wake(n int) {
 	for _, h := range p.helpers {
+		if n == 0 {
+			return
+		}
 		if h.parked.CompareAndSwap(true, false) {
 			h.wake <- struct{}{}
+			n--
 		}
 	}
 }
 
-// do runs tasks 0…ntasks−1 of phase.
+// do runs tasks 0…ntasks−1 of phase (0 or 1).
 func (p *pool) do(phase, ntasks int) {
-	p.phase, p.ntasks = phase, ntasks
-	p.next.Store(0)
-	if len(p.helpers) > 0 {
-		p.start()
+	if ntasks > maxTasks {
+		panic("nn: too many tasks")
 	}
-	p.drain()
-	for spins := 1; p.pending.Load() != 0; spins++ {
+	p.gen++
+	p.done.Store(0)
+	p.state.Store(packState(p.gen, phase, ntasks, 0))
+	if ntasks > 1 {
+		p.wake(ntasks - 1)
+	}
+	p.drain(p.gen)
+	for spins := 1; p.done.Load() < int64(ntasks); spins++ {
 		if spins%64 == 0 {
 			runtime.Gosched()
 		}
@@ -441,10 +464,8 @@ func (p *pool) do(phase, ntasks int) {
 
 // close stops the helpers.
 func (p *pool) close() {
-	p.quit = true
-	if len(p.helpers) > 0 {
-		p.start()
-	}
+	p.quit.Store(true)
+	p.wake(len(p.helpers))
 }
 
 // setBlock points the engine at rows of row-major data: inputs x (row r at

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
 )
 
 // LossGrad returns the loss of the network over all rows of x and y and, if
@@ -96,8 +97,8 @@ type LBFGSSettings struct {
 	GradientTolerance float64
 	// Memory is the number of stored correction pairs; default 15.
 	Memory int
-	// Workers is the number of goroutines; 0 means GOMAXPROCS. Results do
-	// not depend on it.
+	// Workers is the number of goroutines, as in Settings; 0 means
+	// GOMAXPROCS (at most the number of CPUs). Results do not depend on it.
 	Workers int
 	// Callback, if not nil, is called after each iteration with its number
 	// (from 1) and the loss, the network holding the current parameters; a
@@ -114,20 +115,11 @@ type LBFGSResult struct {
 	Status      string // why the fit stopped
 }
 
-// Line-search constants: sufficient decrease c1 and curvature c2 of the
-// strong Wolfe conditions, and the evaluation budget of one search.
-const (
-	wolfeC1      = 1e-4
-	wolfeC2      = 0.9
-	maxLineEvals = 30
-)
-
-// FitLBFGS minimizes the full-batch loss over x, y with L-BFGS (Nocedal &
-// Wright, Numerical Optimization, Algorithms 7.4–7.5, with the strong-Wolfe
-// line search of Algorithms 3.5–3.6 and H₀ = (sᵀy/yᵀy)·I), starting from
-// the network's current parameters, for example after Adam. It leaves the
-// best parameters found in net. It suits small networks and data sets that
-// need a very accurate fit.
+// FitLBFGS minimizes the full-batch loss over x, y with gonum's L-BFGS
+// (optimize.LBFGS with a Moré–Thuente line search), starting from the
+// network's current parameters, for example after Adam. It leaves the best
+// parameters found in net. It suits small networks and data sets that need
+// a very accurate fit.
 //
 // The fit stops after MaxIterations, when the gradient is below
 // GradientTolerance, or when the line search can no longer decrease the loss
@@ -164,206 +156,121 @@ func FitLBFGS(ctx context.Context, net *Network, x, y mat.Matrix, s *LBFGSSettin
 	gtol := orDefault(s.GradientTolerance, 1e-12)
 	mem := orDefaultInt(s.Memory, 15)
 
-	n := len(o.e.params)
 	res := &LBFGSResult{}
-	// eval sets the parameters to p and returns the loss, leaving the
-	// gradient in g.
-	eval := func(g, p []float64) float64 {
+	// Backpropagation gives the loss and the gradient in one pass, while
+	// gonum asks for them separately at the same point: keep the gradient
+	// of the last point.
+	n := len(o.e.params)
+	lastP, lastG := make([]float64, n), make([]float64, n)
+	lastF, have := 0.0, false
+	eval := func(p []float64) float64 {
+		if have && floats.Equal(p, lastP) {
+			return lastF
+		}
 		o.e.setParams(p)
-		f := o.lossGrad(true)
-		copy(g, o.e.grad)
+		lastF = o.lossGrad(true)
+		copy(lastP, p)
+		copy(lastG, o.e.grad)
+		have = true
 		res.Evaluations++
-		return f
+		return lastF
 	}
-	p := net.Params(nil)
-	g := make([]float64, n)
-	f := eval(g, p)
-	res.InitialLoss, res.Loss = f, f
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("nn: FitLBFGS: initial loss is %v", f)
+	p0 := net.Params(nil)
+	f0 := eval(p0)
+	res.InitialLoss, res.Loss = f0, f0
+	if math.IsNaN(f0) || math.IsInf(f0, 0) {
+		return nil, fmt.Errorf("nn: FitLBFGS: initial loss is %v", f0)
 	}
-	defer func() { net.SetParams(p) }()
+	if maxIter == 0 {
+		res.Status = "iteration limit"
+		return res, nil
+	}
+	best := append([]float64(nil), p0...)
+	defer func() { net.SetParams(best) }()
 
-	var (
-		sHist, yHist = make([][]float64, mem), make([][]float64, mem)
-		rho          = make([]float64, mem)
-		alpha        = make([]float64, mem)
-		stored, next int
-		dir          = make([]float64, n)
-		pNew         = make([]float64, n)
-		gNew         = make([]float64, n)
-		scratch      = make([]float64, n)
-	)
-	for i := range sHist {
-		sHist[i], yHist[i] = make([]float64, n), make([]float64, n)
+	rec := &lbfgsRecorder{ctx: ctx, net: net, res: res, best: best, callback: s.Callback}
+	result, err := optimize.Minimize(optimize.Problem{
+		Func: eval,
+		Grad: func(grad, p []float64) {
+			eval(p)
+			copy(grad, lastG)
+		},
+	}, p0, &optimize.Settings{
+		MajorIterations:   maxIter,
+		GradientThreshold: gtol,
+		// The losses of a good fit are tiny: never stop on a small change.
+		Converger: optimize.NeverTerminate{},
+		Recorder:  rec,
+	}, &optimize.LBFGS{Store: mem, Linesearcher: &optimize.MoreThuente{}})
+	if rec.err != nil {
+		return res, rec.err
 	}
-	res.Status = "iteration limit"
-	for res.Iterations < maxIter {
-		if floats.Norm(g, math.Inf(1)) <= gtol {
-			res.Status = "gradient below tolerance"
-			break
+	if result != nil {
+		res.Iterations = result.Stats.MajorIterations
+		if result.F < res.Loss {
+			res.Loss = result.F
+			copy(best, result.X)
 		}
-		// Two-loop recursion: dir = −H·g.
-		copy(dir, g)
-		for k := 1; k <= stored; k++ {
-			i := (next - k + mem) % mem
-			alpha[i] = rho[i] * floats.Dot(sHist[i], dir)
-			floats.AddScaled(dir, -alpha[i], yHist[i])
-		}
-		step := 1.0
-		if stored > 0 {
-			i := (next - 1 + mem) % mem
-			floats.Scale(1/(rho[i]*floats.Dot(yHist[i], yHist[i])), dir)
-		} else {
-			step = 1 / floats.Norm(g, 2)
-		}
-		for k := stored; k >= 1; k-- {
-			i := (next - k + mem) % mem
-			beta := rho[i] * floats.Dot(yHist[i], dir)
-			floats.AddScaled(dir, alpha[i]-beta, sHist[i])
-		}
-		floats.Scale(-1, dir)
-		slope := floats.Dot(g, dir)
-		if !(slope < 0) {
-			// Not a descent direction (rounding): restart from −g.
-			stored = 0
-			copy(dir, g)
-			floats.Scale(-1, dir)
-			slope = -floats.Dot(g, g)
-			step = 1 / floats.Norm(g, 2)
-		}
-		_, fNew, ok := lineSearch(eval, p, dir, f, slope, step, pNew, gNew, scratch)
-		if !ok {
-			res.Status = "line search cannot decrease the loss further"
-			break
-		}
-		// s = a·dir = pNew − p, y = gNew − g.
-		si, yi := sHist[next], yHist[next]
-		floats.SubTo(si, pNew, p)
-		floats.SubTo(yi, gNew, g)
-		if sy := floats.Dot(si, yi); sy > 0 {
-			rho[next] = 1 / sy
-			next = (next + 1) % mem
-			stored = min(stored+1, mem)
-		}
-		p, pNew = pNew, p
-		g, gNew = gNew, g
-		f = fNew
-		res.Iterations++
-		res.Loss = f
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if s.Callback != nil {
-			net.SetParams(p)
-			if err := s.Callback(res.Iterations, f); err != nil {
+		// gonum ends on its last iteration without recording it.
+		if res.Iterations > rec.calls && s.Callback != nil {
+			net.SetParams(result.X)
+			if err := s.Callback(res.Iterations, result.F); err != nil {
 				return res, err
 			}
+		}
+	}
+	switch {
+	case result == nil:
+		return res, fmt.Errorf("nn: FitLBFGS: %v", err)
+	case result.Status == optimize.IterationLimit:
+		res.Status = "iteration limit"
+	case result.Status == optimize.GradientThreshold:
+		res.Status = "gradient below tolerance"
+	default:
+		// A failed line search near the minimum is the usual end of a
+		// fit run to the limit of floating point.
+		res.Status = fmt.Sprintf("stopped: %v", result.Status)
+		if err != nil {
+			res.Status += fmt.Sprintf(" (%v)", err)
 		}
 	}
 	return res, nil
 }
 
-// lineSearch looks along dir from p (loss f0, directional derivative
-// slope0 < 0) for a step a satisfying the strong Wolfe conditions, starting
-// at a0. It returns the step, leaving p + a·dir in pNew and its gradient in
-// gNew, and the loss there. If no step satisfies them within the budget it
-// returns the evaluated step of lowest loss, or ok = false if none
-// decreases the loss. bestG is scratch space of len(p).
-func lineSearch(eval func(g, p []float64) float64, p, dir []float64, f0, slope0, a0 float64, pNew, gNew, bestG []float64) (a, f float64, ok bool) {
-	// The best point seen that decreases the loss (gradient in bestG), as a
-	// fallback.
-	bestA, bestF := 0.0, f0
-	try := func(a float64) (float64, float64) {
-		for i := range p {
-			pNew[i] = p[i] + float64(a*dir[i])
-		}
-		f := eval(gNew, pNew)
-		if f < bestF {
-			bestA, bestF = a, f
-			copy(bestG, gNew)
-		}
-		return f, floats.Dot(gNew, dir)
-	}
-	fallback := func() (float64, float64, bool) {
-		if bestA == 0 {
-			return 0, f0, false
-		}
-		for i := range p {
-			pNew[i] = p[i] + float64(bestA*dir[i])
-		}
-		copy(gNew, bestG)
-		return bestA, bestF, true
-	}
-	sufficient := func(a, f float64) bool { return f <= f0+wolfeC1*a*slope0 }
-
-	evals := 0
-	aPrev, fPrev, dPrev := 0.0, f0, slope0
-	a = a0
-	var lo, hi, fLo, fHi, dLo, dHi float64
-	for {
-		f, d := try(a)
-		evals++
-		if math.IsNaN(f) || math.IsInf(f, 0) || !sufficient(a, f) || (evals > 1 && f >= fPrev) {
-			lo, fLo, dLo, hi, fHi, dHi = aPrev, fPrev, dPrev, a, f, d
-			break
-		}
-		if math.Abs(d) <= -wolfeC2*slope0 {
-			return a, f, true
-		}
-		if d >= 0 {
-			lo, fLo, dLo, hi, fHi, dHi = a, f, d, aPrev, fPrev, dPrev
-			break
-		}
-		if evals >= maxLineEvals {
-			return fallback()
-		}
-		aPrev, fPrev, dPrev = a, f, d
-		a *= 4
-	}
-	// Zoom: lo satisfies sufficient decrease with the lowest loss so far,
-	// and the interval between lo and hi contains a Wolfe step.
-	for evals < maxLineEvals {
-		a = interpolate(lo, fLo, dLo, hi, fHi, dHi)
-		if a == lo || a == hi || math.Abs(hi-lo) <= 1e-15*math.Abs(lo) {
-			break // the interval has collapsed in floating point
-		}
-		f, d := try(a)
-		evals++
-		if math.IsNaN(f) || math.IsInf(f, 0) || !sufficient(a, f) || f >= fLo {
-			hi, fHi, dHi = a, f, d
-			continue
-		}
-		if math.Abs(d) <= -wolfeC2*slope0 {
-			return a, f, true
-		}
-		if d*(hi-lo) >= 0 {
-			hi, fHi, dHi = lo, fLo, dLo
-		}
-		lo, fLo, dLo = a, f, d
-	}
-	return fallback()
+// lbfgsRecorder counts iterations, keeps the best parameters, calls the
+// user's callback and stops the fit on a cancelled context.
+type lbfgsRecorder struct {
+	ctx      context.Context
+	net      *Network
+	res      *LBFGSResult
+	best     []float64
+	callback func(iteration int, loss float64) error
+	calls    int // iterations recorded
+	err      error
 }
 
-// interpolate returns the minimizer of the cubic through (lo, fLo, dLo)
-// and (hi, fHi, dHi), kept within the middle 80% of the interval, or the
-// midpoint when the cubic is unusable.
-func interpolate(lo, fLo, dLo, hi, fHi, dHi float64) float64 {
-	a, b := min(lo, hi), max(lo, hi)
-	mid := (lo + hi) / 2
-	if math.IsNaN(fHi) || math.IsInf(fHi, 0) {
-		return mid
+func (r *lbfgsRecorder) Init() error { return nil }
+
+func (r *lbfgsRecorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
+	if op != optimize.MajorIteration {
+		return nil
 	}
-	d1 := dLo + dHi - 3*(fLo-fHi)/(lo-hi)
-	disc := float64(d1*d1) - float64(dLo*dHi)
-	if !(disc >= 0) {
-		return mid
+	r.res.Iterations++
+	r.calls++
+	if loc.F < r.res.Loss {
+		r.res.Loss = loc.F
+		copy(r.best, loc.X)
 	}
-	d2 := math.Copysign(math.Sqrt(disc), hi-lo)
-	t := hi - (hi-lo)*(dHi+d2-d1)/(dHi-dLo+2*d2)
-	lim := 0.1 * (b - a)
-	if math.IsNaN(t) || t < a+lim || t > b-lim {
-		return mid
+	if err := r.ctx.Err(); err != nil {
+		r.err = err
+		return err
 	}
-	return t
+	if r.callback != nil {
+		r.net.SetParams(loc.X)
+		if err := r.callback(r.res.Iterations, loc.F); err != nil {
+			r.err = err
+			return err
+		}
+	}
+	return nil
 }

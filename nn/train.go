@@ -34,8 +34,11 @@ type Settings struct {
 	// the best monitored loss instead of the last ones.
 	RestoreBest bool
 
-	// Workers is the number of goroutines; 0 means GOMAXPROCS. Results do
-	// not depend on it.
+	// Workers is the number of goroutines; 0 means GOMAXPROCS (at most
+	// the number of CPUs). Results do not depend on it. Between the phases
+	// of a mini-batch the extra goroutines poll instead of sleeping, so
+	// that many small phases stay parallel; on a machine whose cores are
+	// busy with other work, Workers = 1 may be faster.
 	Workers int
 
 	// Callback, if not nil, is called after each epoch with the network

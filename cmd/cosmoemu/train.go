@@ -41,7 +41,7 @@ func runTrain(e *env, args []string) error {
 	out := fs.String("out", "", "model `file` to write")
 	epochs := fs.Int("epochs", 0, "epochs of Adam (default recipe, 3000) or RMSprop (paper recipe, 500)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed and grid give the same model bytes")
-	lbfgs := fs.Int("lbfgs", 12000, "L-BFGS iterations per network after Adam (default recipe)")
+	lbfgs := fs.Int("lbfgs", 16000, "L-BFGS iterations per network after Adam (default recipe)")
 	hidden := fs.Int("hidden", 16, "hidden units of the ln E network (default recipe)")
 	batch := fs.Int("batch", 32, "mini-batch size")
 	check := fs.Int("check", 1000, "random points at which to compare the trained model with the closed form (0: skip)")
