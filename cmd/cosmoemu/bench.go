@@ -196,11 +196,11 @@ func runBench(e *env, args []string) error {
 	fmt.Fprintf(w, "model %s (recipe %s); %s, GOMAXPROCS %d; solver: RK45 at rtol %g, one goroutine\n", *model, m.Recipe(), res.GoVersion, res.GOMAXPROCS, *rtol)
 	fmt.Fprintf(w, "\nH at the 31 cc31 redshifts, %d random parameter points:\n", *queries)
 	fmt.Fprintf(w, "  solver    %9.3f µs per query\n", res.SolverUsPerQuery31)
-	fmt.Fprintf(w, "  emulator  %9.3f µs per query   speedup %.1f×   (max relative difference from the solver %.2g)\n", res.EmulatorUsPerQuery31, res.SpeedupQuery31, res.MaxRelDiffQuery31)
+	fmt.Fprintf(w, "  emulator  %9.3f µs per query   speedup %.3g×   (max relative difference from the solver %.2g)\n", res.EmulatorUsPerQuery31, res.SpeedupQuery31, res.MaxRelDiffQuery31)
 	fmt.Fprintf(w, "  analytic  %9.3f µs per query   (closed form, for reference)\n", res.AnalyticUsPerQuery31)
 	fmt.Fprintf(w, "\nThe paper's test: %d (Ω_m0, H0) pairs × %d N points, all outputs (Ω_r, Ω_m, Ω_Λ, H):\n", *pairs, *n)
 	fmt.Fprintf(w, "  solver    %9.4f s\n", res.Solver10000x50)
-	fmt.Fprintf(w, "  emulator  %9.4f s   speedup %.1f×\n", res.Emulator10000x50, res.Speedup10000x50)
+	fmt.Fprintf(w, "  emulator  %9.4f s   speedup %.3g×\n", res.Emulator10000x50, res.Speedup10000x50)
 	fmt.Fprintf(w, "  (the paper reports 14 s for scipy odeint and 6.64 s for Keras predict on 10,000 × 50)\n")
 	return nil
 }
