@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -27,16 +26,7 @@ func gaussSamples(n int, shift float64, seed uint64) *mat.Dense {
 
 func decodePNG(t *testing.T, path string) (w, h int) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("%s is not a PNG: %v", path, err)
-	}
-	b := img.Bounds()
+	b := readPNG(t, path).Bounds()
 	return b.Dx(), b.Dy()
 }
 

@@ -1,9 +1,7 @@
 package plots
 
 import (
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -26,16 +24,7 @@ func TestLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() < 700 || b.Dy() < 250 {
+	if b := readPNG(t, path).Bounds(); b.Dx() < 700 || b.Dy() < 250 {
 		t.Errorf("image is %v", b)
 	}
 	if err := Lines(path, nil, 1, vg.Inch, vg.Inch); err == nil {

