@@ -19,8 +19,11 @@ func scaleExp(dst []float64, s float64) {
 		stepHi = 6.93147180369123816490e-01 / 32
 		stepLo = 1.90821492927058770002e-10 / 32
 	)
+	// Adding and subtracting 1.5·2^52 rounds to the nearest integer (ties
+	// to even) for |x·invStep| < 2^51, in two additions.
+	const shifter = 0x1.8p52
 	for i, x := range dst {
-		k := math.Round(x * invStep)
+		k := (x*invStep + shifter) - shifter
 		r := math.FMA(-k, stepLo, math.FMA(-k, stepHi, x))
 		p := math.FMA(r, 1.0/720, 1.0/120)
 		p = math.FMA(p, r, 1.0/24)

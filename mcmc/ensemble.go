@@ -93,12 +93,18 @@ func (e *ensemble) step(int) {
 	logZ := float64(d - 1)
 	for h := range 2 {
 		active, other := h*half, (1-h)*half
-		// Draw every random number of this half-step before evaluating.
+		// Draw the random numbers of this half-step in a fixed order; the
+		// workers start on their rows as soon as these are drawn.
+		from := e.ev.callerFrom()
 		for i := range half {
+			if i == from {
+				e.ev.start()
+			}
 			u := (e.a-1)*e.rng.Float64() + 1
 			z := u * u / e.a
 			j := other + e.rng.IntN(half)
-			e.logU[i] = math.Log(e.rng.Float64())
+			// ln U of a uniform U is −E of an exponential E.
+			e.logU[i] = -e.rng.ExpFloat64()
 			e.z[i] = z
 			xk := e.pos[(active+i)*d : (active+i+1)*d]
 			xj := e.pos[j*d : (j+1)*d]
@@ -107,7 +113,7 @@ func (e *ensemble) step(int) {
 				y[m] = xj[m] + z*(xk[m]-xj[m])
 			}
 		}
-		e.ev.eval()
+		e.ev.finish()
 		for i := range half {
 			w := active + i
 			lnq := logZ*math.Log(e.z[i]) + e.ev.out[i] - e.lnp[w]

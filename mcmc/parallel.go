@@ -11,8 +11,12 @@ import (
 
 // evaluator computes ln p for a fixed number of proposal rows, spread over
 // persistent worker goroutines so that a step neither allocates nor starts
-// goroutines. Rows are handed out by an atomic counter; each result goes
-// to its own slot, so the outcome does not depend on the scheduling.
+// goroutines. Each worker takes one contiguous block of rows, the caller the
+// last: a fast target makes a row cost a fraction of a microsecond, and
+// handing rows out one by one through a shared counter would cost as much.
+// The workers can start (start) while the caller still fills its own rows
+// (from CallerFrom on), then the caller evaluates them (finish). Each result
+// goes to its own slot, so the outcome does not depend on the scheduling.
 //
 // A step of a fast target takes microseconds, less than waking a parked
 // goroutine (a futex wake-up, tens of microseconds), so workers spin on a
@@ -29,9 +33,8 @@ type evaluator struct {
 	// batch path: one block of rows per worker
 	blocks []evalBlock
 
-	items     int // rows, or blocks for the batch path
-	workers   int // goroutines besides the caller
-	next      atomic.Int64
+	items     int           // rows, or blocks for the batch path
+	workers   int           // goroutines besides the caller
 	gen       atomic.Uint64 // incremented to start a round of work
 	done      atomic.Int64  // workers finished with the current round
 	quit      atomic.Bool
@@ -40,8 +43,13 @@ type evaluator struct {
 	nonFinite atomic.Int64
 }
 
-// spinIdle is how long an idle worker spins before parking.
-const spinIdle = 200 * time.Microsecond
+// spinIdle is how long an idle worker spins before parking; for the first
+// busySpins polls it does not even yield, since a yield costs more than the
+// wait it is meant to cover (polls take about a nanosecond).
+const (
+	spinIdle  = 200 * time.Microsecond
+	busySpins = 4000
+)
 
 type evalBlock struct {
 	lo, hi int
@@ -86,6 +94,9 @@ func (e *evaluator) worker(w int, seen uint64) {
 	for {
 		idle := time.Now()
 		for spins := 0; e.gen.Load() == seen; spins++ {
+			if spins < busySpins {
+				continue // the next round usually comes within microseconds
+			}
 			if e.quit.Load() {
 				return
 			}
@@ -104,7 +115,7 @@ func (e *evaluator) worker(w int, seen uint64) {
 			idle = time.Now()
 		}
 		seen = e.gen.Load()
-		e.work()
+		e.work(w)
 		e.done.Add(1)
 	}
 }
@@ -116,9 +127,23 @@ func (e *evaluator) row(i int) []float64 {
 
 // eval fills out with ln p of every row of x.
 func (e *evaluator) eval() {
-	e.next.Store(0)
+	e.start()
+	e.finish()
+}
+
+// callerFrom returns the first row the caller evaluates: rows before it
+// must be filled before start, the others before finish.
+func (e *evaluator) callerFrom() int {
+	b := e.workers * e.items / (e.workers + 1)
+	if e.batch != nil {
+		return e.blocks[b].lo
+	}
+	return b
+}
+
+// start sets the workers on their blocks.
+func (e *evaluator) start() {
 	if e.workers == 0 {
-		e.work()
 		return
 	}
 	e.done.Store(0)
@@ -131,18 +156,23 @@ func (e *evaluator) eval() {
 			}
 		}
 	}
-	e.work()
-	for e.done.Load() < int64(e.workers) {
-		runtime.Gosched()
+}
+
+// finish evaluates the caller's block and waits for the workers.
+func (e *evaluator) finish() {
+	e.work(e.workers)
+	for spins := 0; e.done.Load() < int64(e.workers); spins++ {
+		if spins >= busySpins {
+			runtime.Gosched()
+		}
 	}
 }
 
-func (e *evaluator) work() {
-	for {
-		i := int(e.next.Add(1)) - 1
-		if i >= e.items {
-			return
-		}
+// work evaluates block w of the items; the caller's is the last.
+func (e *evaluator) work(w int) {
+	n := e.workers + 1
+	lo, hi := w*e.items/n, (w+1)*e.items/n
+	for i := lo; i < hi; i++ {
 		if e.batch == nil {
 			e.out[i] = e.sanitize(e.lp(e.row(i)))
 			continue

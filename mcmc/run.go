@@ -75,8 +75,8 @@ type runner struct {
 	// output
 	files     []*os.File
 	bufs      []*bufio.Writer
-	sizes     []int64
-	line      []byte
+	sizes     []int64 // bytes written to each file; owned by the writer goroutine
+	writer    *chainWriter
 	lastCkpt  int
 	lastTime  time.Time
 	nonFinite int64 // counted outside the kernel (start ball, earlier sessions)
@@ -254,13 +254,8 @@ func (r *runner) summaryConfig(stop string) summaryConfig {
 
 func (r *runner) maybeCheckpoint(step int) error {
 	due := step-r.lastCkpt >= r.s.CheckpointEvery
-	if step%r.s.FlushEvery == 0 {
-		if err := r.flush(); err != nil {
-			return err
-		}
-		if r.s.CheckpointInterval > 0 && time.Since(r.lastTime) >= r.s.CheckpointInterval {
-			due = true
-		}
+	if step%r.s.FlushEvery == 0 && r.s.CheckpointInterval > 0 && time.Since(r.lastTime) >= r.s.CheckpointInterval {
+		due = true
 	}
 	if due {
 		return r.checkpoint()
@@ -268,26 +263,111 @@ func (r *runner) maybeCheckpoint(step int) error {
 	return nil
 }
 
-// writeStep appends the last step to the text chains: one row per walker,
-// walkers of group g in file g.
+// writeStep hands the last step to the writer goroutine, which appends it
+// to the text chains: one row per walker, walkers of group g in file g.
+// Formatting the rows (shortest exact decimal for every number) costs as
+// much as a fast likelihood, so it runs beside the sampler; the chain is
+// append-only, so the step's values do not change while it is written.
 func (r *runner) writeStep() error {
+	if r.writer == nil {
+		r.writer = newChainWriter(r)
+	}
+	c := r.st.chain
+	n := c.Steps()
+	k, d := c.Walkers, c.Dim
+	r.writer.add(c.X[(n-1)*k*d:n*k*d], c.LnP[(n-1)*k:n*k], n)
+	return nil
+}
+
+// flush waits until the writer has written every step handed to it and
+// flushed the files; r.sizes is then up to date.
+func (r *runner) flush() error {
+	if r.writer == nil {
+		return nil
+	}
+	return r.writer.sync()
+}
+
+// chainWriter formats and writes the text chains in its own goroutine.
+type chainWriter struct {
+	r    *runner
+	ch   chan writeMsg
+	done chan struct{}
+	line []byte
+	err  error // the first write error, reported at the next sync
+}
+
+type writeMsg struct {
+	x, lnp []float64  // one step: walkers×dim positions and walkers ln p
+	step   int        // steps done after this one
+	reply  chan error // non-nil: flush and reply, after all earlier steps
+}
+
+func newChainWriter(r *runner) *chainWriter {
+	w := &chainWriter{r: r, ch: make(chan writeMsg, 64), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+// add queues a step; it blocks while the writer is 64 steps behind. Write
+// errors are reported by the next sync.
+func (w *chainWriter) add(x, lnp []float64, step int) {
+	w.ch <- writeMsg{x: x, lnp: lnp, step: step}
+}
+
+// sync waits for the queued steps and a flush, and returns any write error.
+func (w *chainWriter) sync() error {
+	reply := make(chan error)
+	w.ch <- writeMsg{reply: reply}
+	return <-reply
+}
+
+// stop ends the goroutine after the queued steps.
+func (w *chainWriter) stop() {
+	close(w.ch)
+	<-w.done
+}
+
+func (w *chainWriter) run() {
+	defer close(w.done)
+	r := w.r
+	for msg := range w.ch {
+		if msg.reply != nil {
+			if w.err == nil {
+				w.err = w.flush()
+			}
+			msg.reply <- w.err
+			continue
+		}
+		if w.err != nil {
+			continue
+		}
+		w.err = w.write(msg.x, msg.lnp)
+		if w.err == nil && msg.step%r.s.FlushEvery == 0 {
+			w.err = w.flush()
+		}
+	}
+}
+
+func (w *chainWriter) write(pos, lnp []float64) error {
+	r := w.r
 	k, d := r.spec.walkers, r.d
 	per := k / r.spec.groups
 	for g, b := range r.bufs {
-		for w := g * per; w < (g+1)*per; w++ {
-			x := r.st.pos[w*d : (w+1)*d]
-			like := -r.st.lnp[w]
+		for i := g * per; i < (g+1)*per; i++ {
+			x := pos[i*d : (i+1)*d]
+			like := -lnp[i]
 			if r.t.LogPrior != nil {
-				like = r.t.LogPrior(x) - r.st.lnp[w]
+				like = r.t.LogPrior(x) - lnp[i]
 			}
-			line := append(r.line[:0], '1', ' ')
+			line := append(w.line[:0], '1', ' ')
 			line = strconv.AppendFloat(line, like, 'g', -1, 64)
 			for _, v := range x {
 				line = append(line, ' ')
 				line = strconv.AppendFloat(line, v, 'g', -1, 64)
 			}
 			line = append(line, '\n')
-			r.line = line
+			w.line = line
 			n, err := b.Write(line)
 			r.sizes[g] += int64(n)
 			if err != nil {
@@ -298,7 +378,8 @@ func (r *runner) writeStep() error {
 	return nil
 }
 
-func (r *runner) flush() error {
+func (w *chainWriter) flush() error {
+	r := w.r
 	for g, b := range r.bufs {
 		if err := b.Flush(); err != nil {
 			return fmt.Errorf("mcmc: writing %s: %w", r.files[g].Name(), err)
@@ -353,6 +434,10 @@ func (r *runner) checkpoint() error {
 
 func (r *runner) closeFiles() error {
 	var errs []error
+	if r.writer != nil {
+		r.writer.stop()
+		r.writer = nil
+	}
 	for _, f := range r.files {
 		if err := f.Close(); err != nil {
 			errs = append(errs, err)
