@@ -67,6 +67,8 @@ def load(path):
     header["_nets"] = nets
     if "nodes" in header:
         header["_nodes"] = tensor(header["nodes"])
+    if "late_nodes" in header:
+        header["_late_nodes"] = tensor(header["late_nodes"])
     return header
 
 
@@ -107,7 +109,13 @@ def predict(model, n, om0, h0):
         orr = spline(x, omega[:k], not_a_knot(x, omega[:k]), n)
         om = spline(x, omega[k:], not_a_knot(x, omega[k:]), n)
         ol = 1 - orr - om
-        h = h0 * np.exp(spline(x, lne, not_a_knot(x, lne), n))
+        if "E_late" in nets and n >= model["_late_nodes"][0]:
+            # Late times: the network gives E = H/H0 itself.
+            xl = model["_late_nodes"]
+            e = nets["E_late"](np.array([om0]))
+            h = h0 * spline(xl, e, not_a_knot(xl, e), n)
+        else:
+            h = h0 * np.exp(spline(x, lne, not_a_knot(x, lne), n))
     o = np.maximum([orr, om, ol], 0)
     o = o / o.sum()
     return o[0], o[1], o[2], h

@@ -42,6 +42,10 @@ const (
 	RecipePaper   = "paper"
 )
 
+// LateZ is the redshift up to which the default recipe's late-time network
+// gives E = H/H0 directly: the range of H(z) data.
+const LateZ = 3
+
 // Domain is the box of parameters a model was trained on.
 type Domain struct {
 	Om0 [2]float64 `json:"Om0"` // [min, max] of Ω_m0
@@ -127,6 +131,11 @@ type Model struct {
 	spline *uniformSpline
 	lnE    curveNet // Ω_m0 → ln E(N_k)
 	omega  curveNet // Ω_m0 → (Ω_r(N_k), Ω_m(N_k))
+	// late times, z ≤ LateZ: Ω_m0 → E(N_k) itself at the nodes lateNodes,
+	// so that H = H0·E there needs no exponential (nil in files without it)
+	late       *curveNet
+	lateNodes  []float64
+	lateSpline *uniformSpline
 
 	// paper recipe: (N, Ω_m0, H0) → (Ω_m, Ω_r, Ω_Λ, H)
 	point curveNet
@@ -169,7 +178,16 @@ func (m *Model) nets() map[string]*curveNet {
 	if m.recipe == RecipePaper {
 		return map[string]*curveNet{"point": &m.point}
 	}
-	return map[string]*curveNet{"lnE": &m.lnE, "omega": &m.omega}
+	nets := map[string]*curveNet{"lnE": &m.lnE, "omega": &m.omega}
+	if m.late != nil {
+		nets["E_late"] = m.late
+	}
+	return nets
+}
+
+// isLate reports whether H at N comes from the late-time network.
+func (m *Model) isLate(n float64) bool {
+	return m.late != nil && n >= m.lateNodes[0]
 }
 
 // WithFallback returns a copy of m that answers points outside the training
@@ -193,6 +211,8 @@ type workspace struct {
 	pointWS       *nn.Workspace
 	lnE, omega    []float64 // physical node values: K, 2K
 	mLnE, mR, mM  []float64 // spline second derivatives
+	lateWS        *nn.Workspace
+	late, mLate   []float64 // E at the late nodes and its spline
 	out           []float64
 	lastOm0       float64 // Ω_m0 of the node values held, NaN if none
 	fallbackState *fallbackSolver
@@ -213,6 +233,11 @@ func (m *Model) newWorkspace() *workspace {
 	ws.mLnE = make([]float64, k)
 	ws.mR = make([]float64, k)
 	ws.mM = make([]float64, k)
+	if m.late != nil {
+		ws.lateWS = m.late.net.NewWorkspace()
+		ws.late = make([]float64, len(m.lateNodes))
+		ws.mLate = make([]float64, len(m.lateNodes))
+	}
 	return ws
 }
 
@@ -232,6 +257,12 @@ func (m *Model) nodesFor(ws *workspace, om0 float64) {
 	m.spline.fit(ws.mLnE, ws.lnE)
 	m.spline.fit(ws.mR, ws.omega[:k])
 	m.spline.fit(ws.mM, ws.omega[k:])
+	if m.late != nil {
+		m.late.in.TransformRow(ws.x[:1], []float64{om0})
+		ws.lateWS.Forward(ws.late, ws.x[:1])
+		m.late.out.InverseRow(ws.late, ws.late)
+		m.lateSpline.fit(ws.mLate, ws.late)
+	}
 	ws.lastOm0 = om0
 }
 
@@ -251,10 +282,15 @@ func (m *Model) evalPoint(ws *workspace, n, om0, h0 float64) Point {
 	m.nodesFor(ws, om0)
 	k := len(m.nodes)
 	s := m.spline
-	lnE := s.eval(ws.lnE, ws.mLnE, n)
 	or := s.eval(ws.omega[:k], ws.mR, n)
 	om := s.eval(ws.omega[k:], ws.mM, n)
-	return normalized(or, om, 1-or-om, h0*math.Exp(lnE))
+	var h float64
+	if m.isLate(n) {
+		h = h0 * m.lateSpline.eval(ws.late, ws.mLate, n)
+	} else {
+		h = h0 * math.Exp(s.eval(ws.lnE, ws.mLnE, n))
+	}
+	return normalized(or, om, 1-or-om, h)
 }
 
 // normalized clips the density parameters at zero and scales them to sum to

@@ -257,7 +257,7 @@ func TestTrainDefaultDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(h.Loss) != 2 || len(h.Loss[0]) != 120 {
+		if len(h.Loss) != 3 || len(h.Loss[0]) != 120 { // ln E, Ω and the late E
 			t.Fatalf("history has %d networks, %d entries", len(h.Loss), len(h.Loss[0]))
 		}
 		b, err := m.MarshalBinary()

@@ -12,7 +12,8 @@ type fileHeader struct {
 	Description string                       `json:"description"`
 	OmegaR0     float64                      `json:"Or0"`
 	Domain      Domain                       `json:"domain"`
-	Nodes       *modelfile.Tensor            `json:"nodes,omitempty"` // N nodes of the curve networks (default recipe)
+	Nodes       *modelfile.Tensor            `json:"nodes,omitempty"`      // N nodes of the curve networks (default recipe)
+	LateNodes   *modelfile.Tensor            `json:"late_nodes,omitempty"` // N nodes of the network E_late, if any
 	Networks    map[string]modelfile.Network `json:"networks"`
 	Training    TrainingInfo                 `json:"training"`
 	Validation  *Report                      `json:"validation,omitempty"`

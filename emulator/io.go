@@ -37,6 +37,10 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		h.Nodes = e.PutVector(m.nodes)
 		h.Networks["lnE"] = e.Network(m.lnE.net, m.lnE.in, m.lnE.out, []string{"Om0"}, []string{"lnE(N_k)"})
 		h.Networks["omega"] = e.Network(m.omega.net, m.omega.in, m.omega.out, []string{"Om0"}, []string{"Omega_r(N_k)", "Omega_m(N_k)"})
+		if m.late != nil {
+			h.LateNodes = e.PutVector(m.lateNodes)
+			h.Networks["E_late"] = e.Network(m.late.net, m.late.in, m.late.out, []string{"Om0"}, []string{"E(N_k), late nodes"})
+		}
 	case RecipePaper:
 		h.Networks["point"] = e.Network(m.point.net, m.point.in, m.point.out, []string{"N", "Om0", "H0"}, []string{"Omega_m", "Omega_r", "Omega_L", "H"})
 	default:
@@ -107,6 +111,25 @@ func decodeModel(b []byte, file string) (*Model, error) {
 			}
 			*c.dst = curveNet{net: net, in: in, out: out}
 		}
+		if nj, ok := h.Networks["E_late"]; ok || h.LateNodes != nil {
+			if !ok || h.LateNodes == nil {
+				return nil, bad("network E_late and late_nodes come together")
+			}
+			late, err := d.Tensor(h.LateNodes, "late_nodes", -1)
+			if err != nil {
+				return nil, bad("%v", err)
+			}
+			net, in, out, err := d.Network(nj, "E_late", 1, len(late))
+			if err != nil {
+				return nil, bad("%v", err)
+			}
+			if in == nil || out == nil {
+				return nil, bad("network E_late: needs input and output scalers")
+			}
+			if err := m.setLate(late, curveNet{net: net, in: in, out: out}); err != nil {
+				return nil, bad("%v", err)
+			}
+		}
 	case RecipePaper:
 		nj, ok := h.Networks["point"]
 		if !ok {
@@ -150,6 +173,33 @@ func (m *Model) setNodes(nodes []float64) error {
 	}
 	m.nodes = append([]float64(nil), nodes...)
 	m.spline = s
+	return nil
+}
+
+// setLate installs the late-time network on nodes that must be uniform, end
+// at the domain's last N and lie inside the domain.
+func (m *Model) setLate(nodes []float64, c curveNet) error {
+	k := len(nodes)
+	if k < 4 {
+		return fmt.Errorf("%d late nodes, need at least 4", k)
+	}
+	h := (nodes[k-1] - nodes[0]) / float64(k-1)
+	if !(h > 0) {
+		return fmt.Errorf("late nodes are not increasing")
+	}
+	for i, n := range nodes {
+		if math.Abs(n-(nodes[0]+float64(i)*h)) > 1e-9*math.Max(1, math.Abs(n)) {
+			return fmt.Errorf("late nodes are not evenly spaced: node %d is %v", i, n)
+		}
+	}
+	if nodes[0] < m.domain.N[0] || nodes[k-1] != m.domain.N[1] {
+		return fmt.Errorf("late nodes [%v, %v] must end at the domain's N = %v and stay inside it", nodes[0], nodes[k-1], m.domain.N[1])
+	}
+	s, err := newUniformSpline(nodes[0], h, k)
+	if err != nil {
+		return err
+	}
+	m.late, m.lateNodes, m.lateSpline = &c, append([]float64(nil), nodes...), s
 	return nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/friedmann"
@@ -31,9 +29,13 @@ type Query struct {
 	in   []float64
 
 	// Default recipe inside the domain: the networks folded with the
-	// spline at the query times (nil until needed for Ω).
-	lnE, omega *foldedNet
-	omegaVals  []float64
+	// spline at the query times. H at the late times (lateIdx) comes from
+	// the E network, at the others (earlyIdx) from the ln E network; either
+	// fold is nil when it has no times, omega until Eval needs it.
+	lnE, late, omega    *foldedNet
+	earlyIdx, lateIdx   []int
+	earlyVals, lateVals []float64
+	hVals, omegaVals    []float64
 
 	ws  *workspace // general path: paper recipe, fallback
 	pts []Point
@@ -43,14 +45,13 @@ type Query struct {
 }
 
 // foldedNet is a curve network whose output layer, output scaling and spline
-// at fixed times are one matrix A and vector c: values = c + A h, with h the
-// last hidden layer.
+// at fixed times are one linear layer: values = c + Aᵀh, with h the last
+// hidden layer. It is itself a network (the hidden layers and that layer),
+// so it runs on the nn package's kernels.
 type foldedNet struct {
-	in     nn.Scaler
-	hidden *nn.Workspace
-	a      blas64.General
-	c      []float64
-	x      [1]float64
+	in nn.Scaler
+	ws *nn.Workspace
+	x  [1]float64
 }
 
 // fold builds the foldedNet of c, whose outputs are blocks of len(s.nodes)
@@ -62,18 +63,17 @@ func fold(c curveNet, s *uniformSpline, ns []float64) *foldedNet {
 	k := s.n
 	blocks := last.Out / k
 	w, nq := last.In, len(ns)
-	f := &foldedNet{
-		in:     c.in,
-		hidden: (&nn.Network{Layers: net.Layers[:len(net.Layers)-1]}).NewWorkspace(),
-		a:      blas64.General{Rows: blocks * nq, Cols: w, Stride: w, Data: make([]float64, blocks*nq*w)},
-		c:      make([]float64, blocks*nq),
-	}
+	out := blocks * nq
+	// The folded layer: weight from hidden unit j to query value (b, i) at
+	// W[j*out + b*nq + i], bias c.
+	fw := make([]float64, w*out)
+	fc := make([]float64, out)
 	// The output scaling is affine, physical = μ + σ ∘ t: read μ and σ off
 	// the scaler itself.
-	out := last.Out
-	mu := make([]float64, out)
-	c.out.InverseRow(mu, make([]float64, out))
-	sigma := make([]float64, out)
+	lo := last.Out
+	mu := make([]float64, lo)
+	c.out.InverseRow(mu, make([]float64, lo))
+	sigma := make([]float64, lo)
 	for i := range sigma {
 		sigma[i] = 1
 	}
@@ -85,7 +85,7 @@ func fold(c curveNet, s *uniformSpline, ns []float64) *foldedNet {
 	for i, n := range ns {
 		s.weights(wts, n)
 		for b := range blocks {
-			row := f.a.Data[(b*nq+i)*w : (b*nq+i+1)*w]
+			col := b*nq + i
 			cc := 0.0
 			for kk, sk := range wts {
 				if sk == 0 {
@@ -94,23 +94,23 @@ func fold(c curveNet, s *uniformSpline, ns []float64) *foldedNet {
 				o := b*k + kk
 				cc += sk * (mu[o] + sigma[o]*last.B[o])
 				g := sk * sigma[o]
-				for j := range row {
-					row[j] += g * last.W[j*out+o]
+				for j := range w {
+					fw[j*out+col] += g * last.W[j*lo+o]
 				}
 			}
-			f.c[b*nq+i] = cc
+			fc[col] = cc
 		}
 	}
-	return f
+	layers := append(append([]nn.Layer(nil), net.Layers[:len(net.Layers)-1]...),
+		nn.Layer{In: w, Out: out, Act: nn.Linear, W: fw, B: fc})
+	return &foldedNet{in: c.in, ws: (&nn.Network{Layers: layers}).NewWorkspace()}
 }
 
 // eval writes the folded values at Ω_m0 to dst. It does not allocate.
 func (f *foldedNet) eval(dst []float64, om0 float64) {
 	f.x[0] = om0
 	f.in.TransformRow(f.x[:], f.x[:])
-	h := f.hidden.Forward(nil, f.x[:])
-	copy(dst, f.c)
-	blas64.Gemv(blas.NoTrans, 1, f.a, blas64.Vector{N: len(h), Inc: 1, Data: h}, 1, blas64.Vector{N: len(dst), Inc: 1, Data: dst})
+	f.ws.Forward(dst, f.x[:])
 }
 
 // NewQuery returns a Query for the redshifts z (any order, repeats
@@ -155,7 +155,23 @@ func (m *Model) newQuery(ns, in []float64, what string) (*Query, error) {
 		}
 	}
 	if m.recipe == RecipeDefault && !q.outside {
-		q.lnE = fold(m.lnE, m.spline, ns)
+		var early, late []float64
+		for i, n := range ns {
+			if m.isLate(n) {
+				q.lateIdx, late = append(q.lateIdx, i), append(late, n)
+			} else {
+				q.earlyIdx, early = append(q.earlyIdx, i), append(early, n)
+			}
+		}
+		if len(early) > 0 {
+			q.lnE = fold(m.lnE, m.spline, early)
+			q.earlyVals = make([]float64, len(early))
+		}
+		if len(late) > 0 {
+			q.late = fold(*m.late, m.lateSpline, late)
+			q.lateVals = make([]float64, len(late))
+		}
+		q.hVals = make([]float64, len(ns))
 	}
 	return q, nil
 }
@@ -173,7 +189,7 @@ func (q *Query) Hubble(dst, theta []float64) error {
 		panic(fmt.Sprintf("emulator: len(dst) = %d, want %d", len(dst), len(q.ns)))
 	}
 	om0, h0 := theta[0], theta[1]
-	if q.lnE == nil || q.m.domain.checkTheta(om0, h0) != nil {
+	if q.hVals == nil || q.m.domain.checkTheta(om0, h0) != nil {
 		if err := q.m.curve(q.ws, q.pts, q.ns, om0, h0); err != nil {
 			return err
 		}
@@ -182,9 +198,32 @@ func (q *Query) Hubble(dst, theta []float64) error {
 		}
 		return nil
 	}
-	q.lnE.eval(dst, om0)
-	scaleExp(dst, h0)
+	q.hubble(dst, om0, h0)
 	return nil
+}
+
+// hubble writes H at the query times from the folded networks.
+func (q *Query) hubble(dst []float64, om0, h0 float64) {
+	switch {
+	case q.lnE == nil: // all late: H = H0·E, no exponential
+		q.late.eval(dst, om0)
+		for i := range dst {
+			dst[i] *= h0
+		}
+	case q.late == nil:
+		q.lnE.eval(dst, om0)
+		scaleExp(dst, h0)
+	default:
+		q.lnE.eval(q.earlyVals, om0)
+		scaleExp(q.earlyVals, h0)
+		for k, i := range q.earlyIdx {
+			dst[i] = q.earlyVals[k]
+		}
+		q.late.eval(q.lateVals, om0)
+		for k, i := range q.lateIdx {
+			dst[i] = h0 * q.lateVals[k]
+		}
+	}
 }
 
 // HubbleBatch evaluates the rows θ = (Ω_m0, H0) of thetas into the rows of
@@ -209,22 +248,20 @@ func (q *Query) Eval(dst []Point, om0, h0 float64) error {
 	if len(dst) != len(q.ns) {
 		panic(fmt.Sprintf("emulator: len(dst) = %d, want %d", len(dst), len(q.ns)))
 	}
-	if q.lnE == nil || q.m.domain.checkTheta(om0, h0) != nil {
+	if q.hVals == nil || q.m.domain.checkTheta(om0, h0) != nil {
 		return q.m.curve(q.ws, dst, q.ns, om0, h0)
 	}
 	if q.omega == nil {
 		q.omega = fold(q.m.omega, q.m.spline, q.ns)
-		q.omegaVals = make([]float64, 3*len(q.ns))
+		q.omegaVals = make([]float64, 2*len(q.ns))
 	}
 	nq := len(q.ns)
-	lnE := q.omegaVals[:nq]
-	om := q.omegaVals[nq:]
-	q.lnE.eval(lnE, om0)
+	om := q.omegaVals
+	q.hubble(q.hVals, om0, h0)
 	q.omega.eval(om, om0)
-	scaleExp(lnE, h0)
 	for i := range dst {
 		or, omm := om[i], om[nq+i]
-		dst[i] = normalized(or, omm, 1-or-omm, lnE[i])
+		dst[i] = normalized(or, omm, 1-or-omm, q.hVals[i])
 	}
 	return nil
 }

@@ -301,6 +301,26 @@ func trainDefault(ctx context.Context, g *mat.Dense, set TrainSettings) (*Model,
 		return xt, yt, xv, yv
 	}
 
+	// The late-time network covers the nodes from three below N(z = LateZ)
+	// to today, with E itself as the target: the margin keeps z ≤ LateZ
+	// away from the end of its spline, where it is least accurate.
+	kLate := 0
+	for kk, n := range data.nodes {
+		if n <= friedmann.NOfZ(LateZ) {
+			kLate = max(kk-3, 0)
+		}
+	}
+	lateNodes := data.nodes[kLate:]
+	var lateE *mat.Dense
+	if len(lateNodes) >= 4 && data.nodes[0] <= friedmann.NOfZ(LateZ) {
+		lateE = mat.NewDense(n, len(lateNodes), nil)
+		for i := range n {
+			for j := range lateNodes {
+				lateE.Set(i, j, math.Exp(data.lnE.At(i, kLate+j)))
+			}
+		}
+	}
+
 	hist := &History{}
 	info := TrainingInfo{
 		Seed:         set.Seed,
@@ -317,7 +337,7 @@ func trainDefault(ctx context.Context, g *mat.Dense, set TrainSettings) (*Model,
 		ValLoss:      map[string]float64{},
 		Params:       map[string]int{},
 	}
-	for i, spec := range []struct {
+	specs := []struct {
 		name  string
 		y     *mat.Dense
 		sizes []int
@@ -325,9 +345,25 @@ func trainDefault(ctx context.Context, g *mat.Dense, set TrainSettings) (*Model,
 	}{
 		{"lnE", data.lnE, []int{1, set.Hidden, k}, &m.lnE},
 		{"omega", data.omega, []int{1, set.OmegaWidth, set.OmegaWidth, 2 * k}, &m.omega},
-	} {
+	}
+	var late curveNet
+	if lateE != nil {
+		specs = append(specs, struct {
+			name  string
+			y     *mat.Dense
+			sizes []int
+			dst   *curveNet
+		}{"E_late", lateE, []int{1, set.Hidden, len(lateNodes)}, &late})
+	}
+	for i, spec := range specs {
 		xt, yt, xv, yv := split(spec.y)
-		c, rec, err := fitCurveNet(ctx, spec.name, spec.sizes, xt, yt, xv, yv, set, uint64(i), hist)
+		iters := set.LBFGSIters
+		relative := spec.name == "E_late"
+		if relative {
+			// A small network: four times the polishing costs a second.
+			iters *= 4
+		}
+		c, rec, err := fitCurveNet(ctx, spec.name, spec.sizes, xt, yt, xv, yv, set, iters, relative, uint64(i), hist)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -338,12 +374,23 @@ func trainDefault(ctx context.Context, g *mat.Dense, set TrainSettings) (*Model,
 	}
 	m.training = info
 	m.desc = fmt.Sprintf("default recipe: ln E and (Ω_r, Ω_m) at %d uniform N nodes from Ω_m0 (networks 1→%d→%d and 1→%d→%d→%d, tanh), not-a-knot spline in N", k, set.Hidden, k, set.OmegaWidth, set.OmegaWidth, 2*k)
+	if lateE != nil {
+		if err := m.setLate(lateNodes, late); err != nil {
+			return nil, nil, err
+		}
+		m.desc += fmt.Sprintf("; E itself at the %d nodes of z ≤ %g (1→%d→%d), so that H there needs no exponential", len(lateNodes), float64(LateZ), set.Hidden, len(lateNodes))
+	}
 	return m, hist, nil
 }
 
 // fitCurveNet trains one network of the default recipe: Adam with an
 // exponentially decaying rate, then L-BFGS on the full training set.
-func fitCurveNet(ctx context.Context, name string, sizes []int, xt, yt, xv, yv *mat.Dense, set TrainSettings, stream uint64, hist *History) (*curveNet, LossRecord, error) {
+//
+// Targets are centred per node and scaled by one factor (see below), or, if
+// relative, by that factor times each node's mean, so that the loss weighs
+// relative errors alike: the E network's requirement is on H/H0, and E
+// ranges from 1 today to about 5 at z = 3.
+func fitCurveNet(ctx context.Context, name string, sizes []int, xt, yt, xv, yv *mat.Dense, set TrainSettings, lbfgsIters int, relative bool, stream uint64, hist *History) (*curveNet, LossRecord, error) {
 	in := &nn.MinMaxScaler{Low: -1, High: 1}
 	out := &nn.StandardScaler{}
 	if err := in.Fit(xt); err != nil {
@@ -364,6 +411,9 @@ func fitCurveNet(ctx context.Context, name string, sizes []int, xt, yt, xv, yv *
 	global := math.Sqrt(ss / float64(len(out.Std)))
 	for j := range out.Std {
 		out.Std[j] = global
+		if relative {
+			out.Std[j] = global * math.Abs(out.Mean[j])
+		}
 	}
 	sx, sy := scaled(in, xt), scaled(out, yt)
 	svx, svy := scaled(in, xv), scaled(out, yv)
@@ -405,14 +455,14 @@ func fitCurveNet(ctx context.Context, name string, sizes []int, xt, yt, xv, yv *
 			return nil, LossRecord{}, fmt.Errorf("emulator: training %s: %w", name, err)
 		}
 	}
-	if set.LBFGSIters > 0 {
+	if lbfgsIters > 0 {
 		_, err = nn.FitLBFGS(ctx, net, sx, sy, &nn.LBFGSSettings{
-			MaxIterations: set.LBFGSIters,
+			MaxIterations: lbfgsIters,
 			Workers:       set.Workers,
 			Callback: func(it int, loss float64) error {
 				losses, vals, stages = append(losses, loss), append(vals, math.NaN()), append(stages, "lbfgs")
 				if set.Progress != nil {
-					set.Progress(name+" lbfgs", it, set.LBFGSIters, loss, math.NaN())
+					set.Progress(name+" lbfgs", it, lbfgsIters, loss, math.NaN())
 				}
 				return nil
 			},

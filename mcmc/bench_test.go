@@ -44,7 +44,7 @@ func BenchmarkEnsembleStep(b *testing.B) {
 			const k, d = 32, 2
 			e := &ensemble{k: k, d: d, half: k / 2, a: 2,
 				z: make([]float64, k/2), logU: make([]float64, k/2),
-				ev: newEvaluator(Target{LogProb: gaussLogProb}, k/2, d, workers)}
+				ev: newEvaluator(Target{LogProb: gaussLogProb}, k/2, d, workers, false)}
 			defer e.ev.close()
 			if err := e.init(startState(k, d), rand.NewPCG(1, 2)); err != nil {
 				b.Fatal(err)
@@ -67,7 +67,7 @@ func BenchmarkMHStep(b *testing.B) {
 			lower, _ := scaledCholesky(mat.NewSymDense(2, []float64{1, 0, 0, 1}), 2.38*2.38/d)
 			m := &metropolis{k: k, d: d, scale: 2.38 * 2.38 / d, initLower: lower,
 				logU: make([]float64, k), noise: make([]float64, d), mean: make([]float64, d),
-				cov: mat.NewSymDense(d, nil), ev: newEvaluator(Target{LogProb: gaussLogProb}, k, d, workers)}
+				cov: mat.NewSymDense(d, nil), ev: newEvaluator(Target{LogProb: gaussLogProb}, k, d, workers, false)}
 			defer m.ev.close()
 			st := startState(k, d)
 			st.chain = NewChain(k, d, 0)

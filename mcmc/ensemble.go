@@ -57,7 +57,7 @@ func RunEnsemble(ctx context.Context, t Target, s *EnsembleSettings, rng *rand.R
 		k: k, d: d, half: half, a: a,
 		z:    make([]float64, half),
 		logU: make([]float64, half),
-		ev:   newEvaluator(t, half, d, common.Workers),
+		ev:   newEvaluator(t, half, d, common.Workers, s.Workers <= 0),
 	}
 	defer e.ev.close()
 	spec := runSpec{

@@ -75,7 +75,7 @@ func RunMH(ctx context.Context, t Target, s *MHSettings, rng *rand.Rand) (*Resul
 		noise:     make([]float64, d),
 		mean:      make([]float64, d),
 		cov:       mat.NewSymDense(d, nil),
-		ev:        newEvaluator(t, k, d, common.Workers),
+		ev:        newEvaluator(t, k, d, common.Workers, s.Workers <= 0),
 	}
 	defer m.ev.close()
 	spec := runSpec{

@@ -41,7 +41,23 @@ type evaluator struct {
 	parked    []atomic.Bool
 	wake      []chan struct{} // buffered: a token wakes a parked worker
 	nonFinite atomic.Int64
+
+	// auto: evaluate the first probeRounds rounds on the caller alone,
+	// timing them, then stay serial if a round is too little work to share
+	// (serial set) and go parallel otherwise.
+	auto      bool
+	serial    bool
+	probed    int
+	probeTime time.Duration
 }
+
+// probeRounds rounds are timed in auto mode; a round of less than
+// minParallelRound of work stays on one goroutine, handing it out costing
+// more than it saves.
+const (
+	probeRounds      = 16
+	minParallelRound = 30 * time.Microsecond
+)
 
 // spinIdle is how long an idle worker spins before parking; for the first
 // busySpins polls it does not even yield, since a yield costs more than the
@@ -56,8 +72,12 @@ type evalBlock struct {
 	xs     *mat.Dense
 }
 
-func newEvaluator(t Target, rows, dim, workers int) *evaluator {
+// newEvaluator returns an evaluator of rows proposals of dimension dim on
+// workers goroutines (the caller included). With auto it decides by timing
+// whether to use them or the caller alone.
+func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 	e := &evaluator{
+		auto:  auto && workers > 1,
 		lp:    t.LogProb,
 		batch: t.Batch,
 		rows:  rows,
@@ -131,9 +151,17 @@ func (e *evaluator) eval() {
 	e.finish()
 }
 
+// alone reports whether this round runs on the caller alone.
+func (e *evaluator) alone() bool {
+	return e.workers == 0 || e.serial || (e.auto && e.probed < probeRounds)
+}
+
 // callerFrom returns the first row the caller evaluates: rows before it
 // must be filled before start, the others before finish.
 func (e *evaluator) callerFrom() int {
+	if e.alone() {
+		return e.rows
+	}
 	b := e.workers * e.items / (e.workers + 1)
 	if e.batch != nil {
 		return e.blocks[b].lo
@@ -143,7 +171,7 @@ func (e *evaluator) callerFrom() int {
 
 // start sets the workers on their blocks.
 func (e *evaluator) start() {
-	if e.workers == 0 {
+	if e.alone() {
 		return
 	}
 	e.done.Store(0)
@@ -158,8 +186,24 @@ func (e *evaluator) start() {
 	}
 }
 
-// finish evaluates the caller's block and waits for the workers.
+// finish evaluates the caller's block (or every block, when alone) and
+// waits for the workers.
 func (e *evaluator) finish() {
+	if e.alone() {
+		probing := e.auto && e.probed < probeRounds
+		var t0 time.Time
+		if probing {
+			t0 = time.Now()
+		}
+		e.workRange(0, e.items)
+		if probing {
+			e.probeTime += time.Since(t0)
+			if e.probed++; e.probed == probeRounds {
+				e.serial = e.probeTime/probeRounds < minParallelRound
+			}
+		}
+		return
+	}
 	e.work(e.workers)
 	for spins := 0; e.done.Load() < int64(e.workers); spins++ {
 		if spins >= busySpins {
@@ -171,7 +215,11 @@ func (e *evaluator) finish() {
 // work evaluates block w of the items; the caller's is the last.
 func (e *evaluator) work(w int) {
 	n := e.workers + 1
-	lo, hi := w*e.items/n, (w+1)*e.items/n
+	e.workRange(w*e.items/n, (w+1)*e.items/n)
+}
+
+// workRange evaluates items lo to hi−1.
+func (e *evaluator) workRange(lo, hi int) {
 	for i := lo; i < hi; i++ {
 		if e.batch == nil {
 			e.out[i] = e.sanitize(e.lp(e.row(i)))

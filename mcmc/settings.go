@@ -49,8 +49,11 @@ type Settings struct {
 	// StartCov is the covariance of the starting ball N(Start, StartCov).
 	// Default diag((0.01·max(|Start_i|, 1))²).
 	StartCov mat.Symmetric
-	// Workers is the number of goroutines evaluating proposals; default
-	// GOMAXPROCS. It does not change the chains.
+	// Workers is the number of goroutines evaluating proposals. The
+	// default (0) uses GOMAXPROCS when a step has enough work to share: the
+	// first steps are timed on one goroutine, and a target so fast that a
+	// half-ensemble takes less than 30 µs stays there, since handing out
+	// the work would cost more than it saves. It does not change the chains.
 	Workers int
 
 	// Root is the path prefix of the output files; "" writes no files.
