@@ -94,6 +94,38 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 	}
 }
 
+// slowGaussLogProb is gaussLogProb made slow enough (a few microseconds)
+// that the automatic choice of workers goes parallel.
+func slowGaussLogProb(x []float64) float64 {
+	s := 0.0
+	for i := range 3000 {
+		s += math.Sqrt(float64(i) + x[0]*x[0])
+	}
+	return gaussLogProb(x) + 1e-300*s
+}
+
+// With Workers = 0 the evaluator times its first rounds and then runs on
+// one goroutine or on all; for a cheap and a slow target alike the files
+// must be those of explicit worker counts.
+func TestAutomaticWorkers(t *testing.T) {
+	for _, mh := range []bool{false, true} {
+		for _, lp := range []LogProb{gaussLogProb, slowGaussLogProb} {
+			var files []map[string][]byte
+			for _, workers := range []int{0, 1, 3} {
+				dir := t.TempDir()
+				s := resumeSettings(filepath.Join(dir, "r"), 60)
+				s.Workers = workers
+				if _, err := runKind(context.Background(), mh, Target{LogProb: lp, LogPrior: priorPart}, s, rand.New(rand.NewPCG(7, 1))); err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, readDir(t, dir))
+			}
+			sameFiles(t, files[0], files[1])
+			sameFiles(t, files[0], files[2])
+		}
+	}
+}
+
 // TestResumeAfterCancel stops runs through their context at several steps,
 // damages the text chains as a crash mid-write would (more rows flushed
 // after the checkpoint, then half a line), resumes and expects the files
