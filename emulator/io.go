@@ -149,27 +149,34 @@ func decodeModel(b []byte, file string) (*Model, error) {
 	return m, nil
 }
 
-// setNodes checks that the nodes are uniform and makes their spline.
-func (m *Model) setNodes(nodes []float64) error {
+// uniformSplineOn checks that nodes (named what in errors) are at least 4
+// evenly spaced increasing values and returns their spline.
+func uniformSplineOn(nodes []float64, what string) (*uniformSpline, error) {
 	k := len(nodes)
 	if k < 4 {
-		return fmt.Errorf("%d nodes, need at least 4", k)
+		return nil, fmt.Errorf("%d %s, need at least 4", k, what)
 	}
 	h := (nodes[k-1] - nodes[0]) / float64(k-1)
 	if !(h > 0) {
-		return fmt.Errorf("nodes are not increasing")
+		return nil, fmt.Errorf("%s are not increasing", what)
 	}
 	for i, n := range nodes {
-		if math.Abs(n-(nodes[0]+float64(i)*h)) > 1e-9*math.Max(1, math.Abs(n)) {
-			return fmt.Errorf("nodes are not evenly spaced: node %d is %v, want %v", i, n, nodes[0]+float64(i)*h)
+		if want := nodes[0] + float64(i)*h; math.Abs(n-want) > 1e-9*math.Max(1, math.Abs(n)) {
+			return nil, fmt.Errorf("%s are not evenly spaced: node %d is %v, want %v", what, i, n, want)
 		}
 	}
-	if nodes[0] > m.domain.N[0] || nodes[k-1] < m.domain.N[1] {
-		return fmt.Errorf("nodes [%v, %v] do not cover the domain's N range %v", nodes[0], nodes[k-1], m.domain.N)
-	}
-	s, err := newUniformSpline(nodes[0], h, k)
+	return newUniformSpline(nodes[0], h, k)
+}
+
+// setNodes checks that the nodes are uniform and cover the domain, and
+// makes their spline.
+func (m *Model) setNodes(nodes []float64) error {
+	s, err := uniformSplineOn(nodes, "nodes")
 	if err != nil {
 		return err
+	}
+	if k := len(nodes); nodes[0] > m.domain.N[0] || nodes[k-1] < m.domain.N[1] {
+		return fmt.Errorf("nodes [%v, %v] do not cover the domain's N range %v", nodes[0], nodes[k-1], m.domain.N)
 	}
 	m.nodes = append([]float64(nil), nodes...)
 	m.spline = s
@@ -179,25 +186,12 @@ func (m *Model) setNodes(nodes []float64) error {
 // setLate installs the late-time network on nodes that must be uniform, end
 // at the domain's last N and lie inside the domain.
 func (m *Model) setLate(nodes []float64, c curveNet) error {
-	k := len(nodes)
-	if k < 4 {
-		return fmt.Errorf("%d late nodes, need at least 4", k)
-	}
-	h := (nodes[k-1] - nodes[0]) / float64(k-1)
-	if !(h > 0) {
-		return fmt.Errorf("late nodes are not increasing")
-	}
-	for i, n := range nodes {
-		if math.Abs(n-(nodes[0]+float64(i)*h)) > 1e-9*math.Max(1, math.Abs(n)) {
-			return fmt.Errorf("late nodes are not evenly spaced: node %d is %v", i, n)
-		}
-	}
-	if nodes[0] < m.domain.N[0] || nodes[k-1] != m.domain.N[1] {
-		return fmt.Errorf("late nodes [%v, %v] must end at the domain's N = %v and stay inside it", nodes[0], nodes[k-1], m.domain.N[1])
-	}
-	s, err := newUniformSpline(nodes[0], h, k)
+	s, err := uniformSplineOn(nodes, "late nodes")
 	if err != nil {
 		return err
+	}
+	if k := len(nodes); nodes[0] < m.domain.N[0] || nodes[k-1] != m.domain.N[1] {
+		return fmt.Errorf("late nodes [%v, %v] must end at the domain's N = %v and stay inside it", nodes[0], nodes[k-1], m.domain.N[1])
 	}
 	m.late, m.lateNodes, m.lateSpline = &c, append([]float64(nil), nodes...), s
 	return nil
