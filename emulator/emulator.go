@@ -206,16 +206,17 @@ func (m *Model) WithFallback(s *solver.Settings) *Model {
 
 // workspace holds the buffers of one curve evaluation.
 type workspace struct {
-	x             [3]float64
-	lnEWS, omWS   *nn.Workspace
-	pointWS       *nn.Workspace
-	lnE, omega    []float64 // physical node values: K, 2K
-	mLnE, mR, mM  []float64 // spline second derivatives
-	lateWS        *nn.Workspace
-	late, mLate   []float64 // E at the late nodes and its spline
-	out           []float64
-	lastOm0       float64 // Ω_m0 of the node values held, NaN if none
-	fallbackState *fallbackSolver
+	x            [3]float64
+	lnEWS, omWS  *nn.Workspace
+	pointWS      *nn.Workspace
+	lnE, omega   []float64 // physical node values: K, 2K
+	mLnE, mR, mM []float64 // spline second derivatives
+	lateWS       *nn.Workspace
+	late, mLate  []float64 // E at the late nodes and its spline
+	out          []float64
+	lastOm0      float64        // Ω_m0 of the node values held, NaN if none
+	fallback     *solver.Solver // made on first use
+	solution     []float64      // the fallback's rows
 }
 
 func (m *Model) newWorkspace() *workspace {
@@ -371,35 +372,30 @@ func (m *Model) curve(ws *workspace, dst []Point, ns []float64, om0, h0 float64)
 	return nil
 }
 
-// fallbackSolver solves flat ΛCDM at arbitrary times.
-type fallbackSolver struct {
-	sv *solver.Solver
-}
-
-// solve answers a curve with the RK45 solver.
+// solve answers a curve with the RK45 solver: one integration from N = 0
+// to all the times.
 func (m *Model) solve(ws *workspace, dst []Point, ns []float64, om0, h0 float64) error {
 	model, err := friedmann.LCDMRadiation(om0, m.or0, h0)
 	if err != nil {
 		return err
 	}
-	if ws.fallbackState == nil {
-		sv, err := solver.New(model.Dim(), m.fallback)
-		if err != nil {
+	d := model.Dim()
+	if ws.fallback == nil {
+		if ws.fallback, err = solver.New(d, m.fallback); err != nil {
 			return err
 		}
-		ws.fallbackState = &fallbackSolver{sv: sv}
 	}
-	sv := ws.fallbackState.sv
+	if cap(ws.solution) < len(ns)*d {
+		ws.solution = make([]float64, len(ns)*d)
+	}
+	sol := ws.solution[:len(ns)*d]
 	y0 := model.InitialState(nil)
-	out := make([]float64, model.Dim())
-	for i, n := range ns {
-		if math.IsNaN(n) || math.IsInf(n, 0) {
-			return fmt.Errorf("emulator: N = %v is not finite", n)
-		}
-		if _, err := sv.Solve(out, model.Derivs, 0, y0, []float64{n}); err != nil {
-			return fmt.Errorf("emulator: solver fallback at N = %g, Om0 = %g, H0 = %g: %w", n, om0, h0, err)
-		}
-		dst[i] = Point{OmegaR: out[0], OmegaM: out[1], OmegaL: out[2], H: h0 * math.Exp(out[3]-y0[3])}
+	if _, err := ws.fallback.SolveAt(sol, model.Derivs, 0, y0, ns); err != nil {
+		return fmt.Errorf("emulator: solver fallback at Om0 = %g, H0 = %g: %w", om0, h0, err)
+	}
+	for i := range ns {
+		y := sol[i*d : (i+1)*d]
+		dst[i] = Point{OmegaR: y[0], OmegaM: y[1], OmegaL: y[2], H: h0 * math.Exp(y[3]-y0[3])}
 	}
 	return nil
 }

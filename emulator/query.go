@@ -23,10 +23,8 @@ import (
 // layer, so the output layer, the scaling and the spline fold into the
 // matrix A and vector c once, at construction.
 type Query struct {
-	m    *Model
-	ns   []float64
-	what string // "z" or "N", for errors
-	in   []float64
+	m  *Model
+	ns []float64
 
 	// Default recipe inside the domain: the networks folded with the
 	// spline at the query times. H at the late times (lateIdx) comes from
@@ -141,7 +139,7 @@ func (m *Model) newQuery(ns, in []float64, what string) (*Query, error) {
 	if len(ns) == 0 {
 		return nil, fmt.Errorf("emulator: a query needs at least one time")
 	}
-	q := &Query{m: m, ns: ns, what: what, in: append([]float64(nil), in...), ws: m.newWorkspace(), pts: make([]Point, len(ns))}
+	q := &Query{m: m, ns: ns, ws: m.newWorkspace(), pts: make([]Point, len(ns))}
 	for i, n := range ns {
 		if err := m.domain.checkN(n); err != nil {
 			if m.fallback == nil {

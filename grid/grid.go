@@ -204,20 +204,6 @@ func Build(ctx context.Context, spec Spec, s *Settings) (*mat.Dense, error) {
 		sset.ATol = 1e-12
 	}
 
-	// The solver runs from N = 0 outwards: backwards to the negative
-	// nodes, forwards to the others.
-	var back, fwd []float64
-	for i := len(ns) - 1; i >= 0; i-- {
-		if ns[i] < 0 {
-			back = append(back, ns[i])
-		}
-	}
-	for _, n := range ns {
-		if n >= 0 {
-			fwd = append(fwd, n)
-		}
-	}
-
 	out := mat.NewDense(spec.Rows(), NumCols, nil)
 	raw := out.RawMatrix().Data
 	inner, cancel := context.WithCancel(ctx)
@@ -233,7 +219,7 @@ func Build(ctx context.Context, spec Spec, s *Settings) (*mat.Dense, error) {
 			for p := range jobs {
 				om0, h0 := oms[p/len(h0s)], h0s[p%len(h0s)]
 				rows := raw[p*len(ns)*NumCols : (p+1)*len(ns)*NumCols]
-				done <- w.solve(rows, om0, h0, ns, back, fwd, sset)
+				done <- w.solve(rows, om0, h0, ns, sset)
 			}
 		}()
 	}
@@ -282,8 +268,9 @@ type worker struct {
 	buf, y0 []float64
 }
 
-// solve fills rows (len(ns) rows of NumCols) for one (Ω_m0, H0) pair.
-func (w *worker) solve(rows []float64, om0, h0 float64, ns, back, fwd []float64, s *solver.Settings) error {
+// solve fills rows (len(ns) rows of NumCols) for one (Ω_m0, H0) pair,
+// integrating from N = 0 to the nodes on either side.
+func (w *worker) solve(rows []float64, om0, h0 float64, ns []float64, s *solver.Settings) error {
 	m, err := friedmann.LCDM(om0, h0)
 	if err != nil {
 		return err
@@ -297,20 +284,11 @@ func (w *worker) solve(rows []float64, om0, h0 float64, ns, back, fwd []float64,
 		w.y0 = make([]float64, d)
 	}
 	m.InitialState(w.y0)
-	// Solutions in solve order: back (N descending from 0), then fwd.
-	if _, err := w.sv.Solve(w.buf[:len(back)*d], m.Derivs, 0, w.y0, back); err != nil {
-		return fmt.Errorf("grid: solving Om0 = %g, H0 = %g: %w", om0, h0, err)
-	}
-	if _, err := w.sv.Solve(w.buf[len(back)*d:], m.Derivs, 0, w.y0, fwd); err != nil {
+	if _, err := w.sv.SolveAt(w.buf, m.Derivs, 0, w.y0, ns); err != nil {
 		return fmt.Errorf("grid: solving Om0 = %g, H0 = %g: %w", om0, h0, err)
 	}
 	for j, n := range ns {
-		// Position of node j in solve order.
-		k := len(back) - 1 - j
-		if n >= 0 {
-			k = len(back) + (j - (len(ns) - len(fwd)))
-		}
-		y := w.buf[k*d : (k+1)*d]
+		y := w.buf[j*d : (j+1)*d]
 		r := rows[j*NumCols : (j+1)*NumCols]
 		r[ColN], r[ColOm0], r[ColH0] = n, om0, h0
 		r[ColOmegaR], r[ColOmegaM], r[ColOmegaL] = y[0], y[1], y[2]

@@ -23,8 +23,10 @@
 package solver
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Func evaluates the right-hand side dst = f(t, y). It must not retain dst
@@ -156,6 +158,12 @@ type Solver struct {
 	k7                     []float64
 	r1, r2, r3, r4, r5     []float64 // dense-output coefficients of the current step
 	fa, fb, qc             []float64 // bootstrapped quintic: f at θ = 1/3, 2/3 and the quartic term
+
+	// SolveAt's scratch: the times sorted outwards from t0, their
+	// positions in the caller's order, and the rows in sorted order.
+	atOrder []int
+	atTimes []float64
+	atRows  []float64
 
 	stats Stats
 }
@@ -473,6 +481,52 @@ func (s *Solver) Solve(dst []float64, f Func, t0 float64, y0 []float64, ts []flo
 			rejectedLast = true
 		}
 	}
+}
+
+// SolveAt is Solve for output times in any order and on either side of t0:
+// it integrates from y(t0) = y0 backwards to the earlier times and forwards
+// to the later ones, and writes y(ts[j]) to dst[j*d : (j+1)*d]. Its scratch
+// space is kept between calls, so calls with as many times do not allocate.
+// The returned Stats add up both directions.
+func (s *Solver) SolveAt(dst []float64, f Func, t0 float64, y0 []float64, ts []float64) (Stats, error) {
+	d, n := s.dim, len(ts)
+	if len(dst) != n*d {
+		panic(fmt.Sprintf("solver: len(dst) = %d, want len(ts)·dim = %d", len(dst), n*d))
+	}
+	for j, t := range ts {
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return Stats{}, fmt.Errorf("solver: output time ts[%d] = %v is not finite", j, t)
+		}
+	}
+	if cap(s.atOrder) < n {
+		s.atOrder, s.atTimes, s.atRows = make([]int, n), make([]float64, n), make([]float64, n*d)
+	}
+	order, times, rows := s.atOrder[:n], s.atTimes[:n], s.atRows[:n*d]
+	for j := range order {
+		order[j] = j
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ts[a], ts[b]) })
+	// Times before t0 run backwards: reverse that part of the order.
+	k, _ := slices.BinarySearchFunc(order, t0, func(j int, t float64) int { return cmp.Compare(ts[j], t) })
+	slices.Reverse(order[:k])
+	for i, j := range order {
+		times[i] = ts[j]
+	}
+	var total Stats
+	for _, part := range [][2]int{{0, k}, {k, n}} {
+		st, err := s.Solve(rows[part[0]*d:part[1]*d], f, t0, y0, times[part[0]:part[1]])
+		total.Evaluations += st.Evaluations
+		total.Accepted += st.Accepted
+		total.Rejected += st.Rejected
+		s.stats = total
+		if err != nil {
+			return total, err
+		}
+	}
+	for i, j := range order {
+		copy(dst[j*d:(j+1)*d], rows[i*d:(i+1)*d])
+	}
+	return total, nil
 }
 
 // initialStep is Hairer's HINIT: a first step whose Euler error estimate

@@ -286,6 +286,32 @@ func TestErrors(t *testing.T) {
 	})
 }
 
+// SolveAt takes times in any order on both sides of t0, repeats included.
+func TestSolveAt(t *testing.T) {
+	f := func(dst []float64, _ float64, y []float64) { dst[0] = -0.7 * y[0] }
+	sv := mustNew(t, 1, &solver.Settings{RTol: 1e-11, ATol: 1e-14})
+	ts := []float64{0.5, -2, 1, 1, -0.3, 0.5, 0, 3, -2}
+	dst := make([]float64, len(ts))
+	st, err := sv.SolveAt(dst, f, 0.5, []float64{2}, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, tt := range ts {
+		if want := 2 * math.Exp(-0.7*(tt-0.5)); math.Abs(dst[j]/want-1) > 1e-9 {
+			t.Errorf("y(%g) = %v, want %v", tt, dst[j], want)
+		}
+	}
+	if st.Accepted == 0 || st != sv.Stats() {
+		t.Errorf("stats %+v, Stats() %+v", st, sv.Stats())
+	}
+	if _, err := sv.SolveAt(dst[:1], f, 0, []float64{1}, []float64{math.NaN()}); err == nil {
+		t.Error("no error for a NaN time")
+	}
+	if a := testing.AllocsPerRun(20, func() { sv.SolveAt(dst, f, 0.5, []float64{2}, ts) }); a != 0 {
+		t.Errorf("SolveAt allocates %v times per call after the first", a)
+	}
+}
+
 func TestSolveDoesNotAllocate(t *testing.T) {
 	decay := func(dst []float64, _ float64, y []float64) { dst[0] = -y[0] }
 	sv := mustNew(t, 1, &solver.Settings{RTol: 1e-8})

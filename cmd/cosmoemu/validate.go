@@ -87,8 +87,8 @@ func runValidate(e *env, args []string) error {
 	return nil
 }
 
-// referenceCurve solves flat ΛCDM accurately at the times ns (ascending),
-// returning rows (Ω_r, Ω_m, Ω_Λ, H).
+// referenceCurve solves flat ΛCDM accurately at the times ns, returning
+// rows (Ω_r, Ω_m, Ω_Λ, H).
 func referenceCurve(ns []float64, om0, or0, h0 float64) ([][4]float64, error) {
 	mod, err := friedmann.LCDMRadiation(om0, or0, h0)
 	if err != nil {
@@ -98,32 +98,15 @@ func referenceCurve(ns []float64, om0, or0, h0 float64) ([][4]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([][4]float64, len(ns))
 	y0 := mod.InitialState(nil)
-	// Integrate from N = 0 outwards, in both directions if needed.
-	var back, fwd []int
-	for i := len(ns) - 1; i >= 0; i-- {
-		if ns[i] < 0 {
-			back = append(back, i)
-		}
+	sol := make([]float64, len(ns)*mod.Dim())
+	if _, err := sv.SolveAt(sol, mod.Derivs, 0, y0, ns); err != nil {
+		return nil, err
 	}
-	for i := range ns {
-		if ns[i] >= 0 {
-			fwd = append(fwd, i)
-		}
-	}
-	for _, idx := range [][]int{back, fwd} {
-		ts := make([]float64, len(idx))
-		for k, i := range idx {
-			ts[k] = ns[i]
-		}
-		sol := make([]float64, 4*len(ts))
-		if _, err := sv.Solve(sol, mod.Derivs, 0, y0, ts); err != nil {
-			return nil, err
-		}
-		for k, i := range idx {
-			out[i] = [4]float64{sol[4*k], sol[4*k+1], sol[4*k+2], h0 * math.Exp(sol[4*k+3]-y0[3])}
-		}
+	out := make([][4]float64, len(ns))
+	for i := range out {
+		y := sol[4*i : 4*i+4]
+		out[i] = [4]float64{y[0], y[1], y[2], h0 * math.Exp(y[3]-y0[3])}
 	}
 	return out, nil
 }
