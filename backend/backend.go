@@ -79,14 +79,7 @@ func checkTheta(dst, theta []float64, n int) error {
 	if len(dst) != n {
 		panic(fmt.Sprintf("backend: len(dst) = %d, want %d redshifts", len(dst), n))
 	}
-	om0, h0 := theta[0], theta[1]
-	if !(om0 > 0 && om0 < 1-friedmann.DefaultOmegaR0) {
-		return &friedmann.ParamError{Param: "Om0", Value: om0, Allowed: fmt.Sprintf("(0, %g)", 1-friedmann.DefaultOmegaR0)}
-	}
-	if !(h0 > 0) || math.IsInf(h0, 1) {
-		return &friedmann.ParamError{Param: "H0", Value: h0, Allowed: "(0, +Inf)"}
-	}
-	return nil
+	return friedmann.CheckLCDM(theta[0], friedmann.DefaultOmegaR0, theta[1])
 }
 
 // Analytic is the closed-form backend.

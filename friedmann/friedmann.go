@@ -147,17 +147,31 @@ func LCDM(om0, h0 float64) (*Model, error) {
 
 // LCDMRadiation is LCDM with a given present radiation density or0 ≥ 0.
 func LCDMRadiation(om0, or0, h0 float64) (*Model, error) {
-	if !(or0 >= 0 && or0 < 1) {
-		return nil, &ParamError{Param: "Or0", Value: or0, Allowed: "[0, 1)"}
-	}
-	if !(om0 > 0 && om0 < 1-or0) {
-		return nil, &ParamError{Param: "Om0", Value: om0, Allowed: fmt.Sprintf("(0, %g)", 1-or0)}
+	if err := CheckLCDM(om0, or0, h0); err != nil {
+		return nil, err
 	}
 	return New(h0,
 		Fluid{Name: Radiation, Gamma: GammaRadiation, Omega0: or0},
 		Fluid{Name: Matter, Gamma: GammaMatter, Omega0: om0},
 		Fluid{Name: Lambda, Gamma: GammaLambda, Omega0: 1 - or0 - om0},
 	)
+}
+
+// CheckLCDM returns a *ParamError if (Ω_m0, Ω_r0, H0) do not make a flat
+// ΛCDM model: Ω_r0 ∈ [0, 1), Ω_m0 ∈ (0, 1 − Ω_r0), H0 positive and finite.
+// It does not allocate for valid parameters, so that hot loops can check
+// without building a Model.
+func CheckLCDM(om0, or0, h0 float64) error {
+	if !(or0 >= 0 && or0 < 1) {
+		return &ParamError{Param: "Or0", Value: or0, Allowed: "[0, 1)"}
+	}
+	if !(om0 > 0 && om0 < 1-or0) {
+		return &ParamError{Param: "Om0", Value: om0, Allowed: fmt.Sprintf("(0, %g)", 1-or0)}
+	}
+	if !(h0 > 0) || math.IsInf(h0, 1) {
+		return &ParamError{Param: "H0", Value: h0, Allowed: "(0, +Inf)"}
+	}
+	return nil
 }
 
 // H0 returns the Hubble constant in km/s/Mpc.
