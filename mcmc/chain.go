@@ -74,9 +74,3 @@ func (c *Chain) Flat(from int) *mat.Dense {
 	copy(x, c.X[from*c.Walkers*c.Dim:])
 	return mat.NewDense(n, c.Dim, x)
 }
-
-// truncate keeps the first steps steps.
-func (c *Chain) truncate(steps int) {
-	c.X = c.X[:steps*c.Walkers*c.Dim]
-	c.LnP = c.LnP[:steps*c.Walkers]
-}

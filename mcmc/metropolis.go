@@ -104,7 +104,6 @@ type metropolis struct {
 	noise      []float64
 	mean       []float64
 	cov        *mat.SymDense
-	chol       mat.Cholesky
 	ev         *evaluator
 	accepted   int64
 }

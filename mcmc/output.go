@@ -39,7 +39,11 @@ func writeFileAtomic(path string, write func(w io.Writer) error) error {
 }
 
 // writeNpyFile writes data as a little-endian float64 NumPy array (.npy
-// format 1.0, C order) of the given shape.
+// format 1.0, C order) of the given shape. npyio, which the grid uses,
+// takes N-dimensional data only as nested slices encoded element by element
+// through reflection: for a 5,000-step, 32-walker chain that measured 152 ms
+// and 4.7 million allocations against 1 ms here, and checkpoints rewrite the
+// chain inside the sampling loop.
 func writeNpyFile(path string, shape []int, data []float64) error {
 	return writeFileAtomic(path, func(w io.Writer) error { return writeNpy(w, shape, data) })
 }

@@ -5,7 +5,8 @@ package nn
 import "math"
 
 // expTab holds the constants of expm for act_amd64.s, each repeated in the
-// four lanes of a vector. The indices are fixed by the assembly.
+// four lanes of a vector. The indices are fixed by the assembly, its only
+// user (so staticcheck sees it as unused).
 var expTab = func() (t [25][4]uint64) {
 	set := func(i int, v uint64) { t[i] = [4]uint64{v, v, v, v} }
 	f := math.Float64bits
