@@ -205,14 +205,14 @@ func (m *solverModel) Hubble(dst, theta []float64) error {
 		return err
 	}
 	om0, h0 := theta[0], theta[1]
-	or0 := friedmann.DefaultOmegaR0
-	lnH0 := math.Log(h0)
-	m.y0[0], m.y0[1], m.y0[2], m.y0[3] = or0, om0, 1-om0-or0, lnH0
+	if err := friedmann.LCDMState(m.y0, om0, friedmann.DefaultOmegaR0, h0); err != nil {
+		return err
+	}
 	if _, err := m.sv.Solve(m.sol, m.derivs, 0, m.y0, m.ns); err != nil {
 		return fmt.Errorf("backend: solver at Om0 = %g, H0 = %g: %w", om0, h0, err)
 	}
 	for k, i := range m.order {
-		dst[i] = h0 * math.Exp(m.sol[4*k+3]-lnH0)
+		dst[i] = h0 * math.Exp(m.sol[4*k+3]-m.y0[3])
 	}
 	return nil
 }

@@ -249,18 +249,22 @@ func (m *Model) nodesFor(ws *workspace, om0 float64) {
 		return
 	}
 	k := len(m.nodes)
-	m.lnE.in.TransformRow(ws.x[:1], []float64{om0})
-	ws.lnEWS.Forward(ws.lnE, ws.x[:1])
+	x := ws.x[:1]
+	x[0] = om0
+	m.lnE.in.TransformRow(x, x)
+	ws.lnEWS.Forward(ws.lnE, x)
 	m.lnE.out.InverseRow(ws.lnE, ws.lnE)
-	m.omega.in.TransformRow(ws.x[:1], []float64{om0})
-	ws.omWS.Forward(ws.omega, ws.x[:1])
+	x[0] = om0
+	m.omega.in.TransformRow(x, x)
+	ws.omWS.Forward(ws.omega, x)
 	m.omega.out.InverseRow(ws.omega, ws.omega)
 	m.spline.fit(ws.mLnE, ws.lnE)
 	m.spline.fit(ws.mR, ws.omega[:k])
 	m.spline.fit(ws.mM, ws.omega[k:])
 	if m.late != nil {
-		m.late.in.TransformRow(ws.x[:1], []float64{om0})
-		ws.lateWS.Forward(ws.late, ws.x[:1])
+		x[0] = om0
+		m.late.in.TransformRow(x, x)
+		ws.lateWS.Forward(ws.late, x)
 		m.late.out.InverseRow(ws.late, ws.late)
 		m.lateSpline.fit(ws.mLate, ws.late)
 	}

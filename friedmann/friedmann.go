@@ -174,6 +174,22 @@ func CheckLCDM(om0, or0, h0 float64) error {
 	return nil
 }
 
+// LCDMState writes the state at N = 0, y = (Ω_r0, Ω_m0, Ω_Λ0, ln H0), of the
+// model LCDMRadiation(om0, or0, h0) to dst without building the model or
+// allocating. The Derivs of every ΛCDM model are the same (they depend on
+// the γ_i alone), so one Model and this state serve all parameter points
+// of a hot loop.
+func LCDMState(dst []float64, om0, or0, h0 float64) error {
+	if len(dst) != 4 {
+		panic("friedmann: LCDMState destination length mismatch")
+	}
+	if err := CheckLCDM(om0, or0, h0); err != nil {
+		return err
+	}
+	dst[0], dst[1], dst[2], dst[3] = or0, om0, 1-or0-om0, math.Log(h0)
+	return nil
+}
+
 // H0 returns the Hubble constant in km/s/Mpc.
 func (m *Model) H0() float64 { return m.h0 }
 

@@ -153,4 +153,21 @@ func TestDerivsMatchClosedForm(t *testing.T) {
 	if m.InitialState(nil)[d-1] != math.Log(67.4) {
 		t.Error("InitialState does not end with ln H0")
 	}
+	// LCDMState is InitialState of the model LCDMRadiation would make.
+	lcdm, _ := friedmann.LCDMRadiation(0.27, 5e-5, 71)
+	st := make([]float64, 4)
+	if err := friedmann.LCDMState(st, 0.27, 5e-5, 71); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range lcdm.InitialState(nil) {
+		if st[i] != v {
+			t.Errorf("LCDMState[%d] = %v, InitialState %v", i, st[i], v)
+		}
+	}
+	if err := friedmann.LCDMState(st, 1.2, 1e-4, 70); err == nil {
+		t.Error("LCDMState accepted Om0 = 1.2")
+	}
+	if a := testing.AllocsPerRun(100, func() { friedmann.LCDMState(st, 0.3, 1e-4, 70) }); a != 0 {
+		t.Errorf("LCDMState allocates %v times", a)
+	}
 }
