@@ -28,7 +28,7 @@ type TrainSettings struct {
 	// Default recipe only.
 	Hidden     int // width of the ln E network's hidden layer; default 16
 	OmegaWidth int // width of the two hidden layers of the Ω network; default 32
-	LBFGSIters int // L-BFGS iterations after Adam, per network; default 16000
+	LBFGSIters int // L-BFGS iterations after Adam, per network; default 16000, negative for none
 
 	ValidationFraction float64 // held out for the validation loss; default 0.2
 	// Check is the number of random points at which the trained model is
@@ -114,8 +114,8 @@ func (s *TrainSettings) validate() error {
 		return fmt.Errorf("emulator: learning rate %v must be positive", s.Rate)
 	case !(s.ValidationFraction > 0 && s.ValidationFraction < 0.9):
 		return fmt.Errorf("emulator: validation fraction %v must be in (0, 0.9)", s.ValidationFraction)
-	case s.Hidden < 0 || s.OmegaWidth < 0 || s.LBFGSIters < 0:
-		return fmt.Errorf("emulator: widths and iterations must not be negative")
+	case s.Hidden < 0 || s.OmegaWidth < 0:
+		return fmt.Errorf("emulator: network widths %d and %d must not be negative", s.Hidden, s.OmegaWidth)
 	}
 	return nil
 }

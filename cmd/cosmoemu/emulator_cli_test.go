@@ -53,6 +53,11 @@ func TestTrainPredictValidate(t *testing.T) {
 	if err != nil || m.Validation() == nil || m.Validation().N != 50 {
 		t.Fatalf("model: %v, %+v", err, m)
 	}
+	// -lbfgs 0 trains with Adam alone.
+	adamOnly := filepath.Join(dir, "adam.bin")
+	if code, stdout, stderr := runCLI(t, "train", "-grid", gridPath, "-out", adamOnly, "-epochs", "20", "-lbfgs", "0", "-hidden", "4", "-check", "10"); code != 0 || !strings.Contains(stdout, "final cost") {
+		t.Fatalf("-lbfgs 0: exit %d, %s", code, stderr)
+	}
 
 	points := filepath.Join(dir, "points.csv")
 	os.WriteFile(points, []byte("N,Om0,H0\n-1,0.3,65\n0,0.25,61\n"), 0o644)

@@ -88,7 +88,7 @@ func runTrain(e *env, args []string) error {
 		set.Check = -1
 	}
 	if *lbfgs == 0 {
-		set.LBFGSIters = -1 // zero means "default" in TrainSettings
+		set.LBFGSIters = -1 // none; zero means "default" in TrainSettings
 	}
 	// One bar per network stage.
 	var bar *progress
