@@ -19,6 +19,12 @@ type Optimum struct {
 	Evals   int           // evaluations of ln p
 }
 
+// ErrNoCovariance is wrapped by BestFit's error when it found the maximum but
+// cannot derive a covariance there, typically because the maximum lies on
+// the edge of a prior box. The Optimum is then returned too, without Cov:
+// it is still a good place to start chains.
+var ErrNoCovariance = errors.New("no covariance at the maximum")
+
 // BestFitSettings tune BestFit; nil means defaults.
 type BestFitSettings struct {
 	// Scale is the typical size of each parameter, e.g. the prior widths;
@@ -114,7 +120,8 @@ func BestFit(lp LogProb, x0 []float64, s *BestFitSettings) (*Optimum, error) {
 	fd.Hessian(&h, negLP, u, &fd.Settings{Formula: fd.Central, Step: set.Step, OriginKnown: true, OriginValue: fmin})
 	cov, err := covFromHessian(&h)
 	if err != nil {
-		return nil, fmt.Errorf("mcmc: BestFit at %v: %w", best, err)
+		opt := &Optimum{X: best, LogProb: -fmin, Evals: evals}
+		return opt, fmt.Errorf("mcmc: BestFit at %v: %w: %w", best, ErrNoCovariance, err)
 	}
 	// Back from u to x: Σ_x = D Σ_u D.
 	for i := range d {

@@ -2,6 +2,7 @@ package mcmc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -461,6 +462,25 @@ func TestBestFitRosenbrock(t *testing.T) {
 	}
 	if _, err := BestFit(lp, []float64{-1.2, 1}, &BestFitSettings{MaxEvals: 10}); err == nil {
 		t.Error("no error when the evaluation budget runs out")
+	}
+}
+
+// A maximum on the edge of the support has no Hessian: BestFit still
+// returns it, with an error wrapping ErrNoCovariance.
+func TestBestFitOnEdge(t *testing.T) {
+	lp := func(x []float64) float64 {
+		if x[0] > 1 || x[0] < -5 {
+			return math.Inf(-1)
+		}
+		d := x[0] - 2 // the unconstrained maximum lies outside
+		return -0.5 * d * d
+	}
+	opt, err := BestFit(lp, []float64{0}, nil)
+	if !errors.Is(err, ErrNoCovariance) {
+		t.Fatalf("got %v, want an error wrapping ErrNoCovariance", err)
+	}
+	if opt == nil || math.Abs(opt.X[0]-1) > 1e-3 || opt.Cov != nil {
+		t.Errorf("optimum %+v, want x ≈ 1 without covariance", opt)
 	}
 }
 

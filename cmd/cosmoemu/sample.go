@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -207,14 +208,27 @@ func sampleWith(e *env, f *sampleFlags, backendName, root string) (*sampleRun, e
 
 	start := time.Now()
 	opt, err := mcmc.BestFit(post.LogProb, prior.Center(nil), &mcmc.BestFitSettings{Scale: scale})
-	if err != nil {
+	var startCov mat.Symmetric
+	switch {
+	case errors.Is(err, mcmc.ErrNoCovariance):
+		// The posterior peaks on the edge of the prior: start the walkers
+		// in a small ball there instead of from the Gaussian approximation.
+		fmt.Fprintf(e.stderr, "%s: the best fit %.4g lies on the edge of the prior; starting from a ball of 1%% of the prior widths\n", backendName, opt.X)
+		c := mat.NewSymDense(len(scale), nil)
+		for i, w := range scale {
+			c.SetSym(i, i, (0.01*w)*(0.01*w))
+		}
+		startCov = c
+	case err != nil:
 		return nil, fmt.Errorf("%s: finding the best fit: %w", backendName, err)
+	default:
+		startCov = opt.Cov
 	}
 	bar := newProgress(e, int64(f.steps), backendName)
 	evalsBefore := post.Evaluations()
 	var samplingStart, lastStep time.Time
 	common := mcmc.Settings{
-		Steps: f.steps, Start: opt.X, StartCov: opt.Cov, Workers: f.workers,
+		Steps: f.steps, Start: opt.X, StartCov: startCov, Workers: f.workers,
 		Root: root, Names: prior.Names(), Labels: prior.Labels(), Resume: f.resume,
 		Progress: func(p mcmc.Progress) {
 			lastStep = time.Now()

@@ -120,6 +120,19 @@ func TestCompareJSON(t *testing.T) {
 	}
 }
 
+// The simulated points pull Ω_m0 past the prior's edge at 0.5, where the
+// best fit has no Hessian: sampling starts from a small ball there instead.
+func TestSamplePosteriorOnPriorEdge(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "sample", "-backend", "analytic", "-data", "simulated20", "-steps", "300", "-walkers", "8", "-json")
+	if code != 0 || !strings.Contains(stderr, "edge of the prior") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var r struct{ Mean []float64 }
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || !(r.Mean[0] > 0.35 && r.Mean[0] < 0.5) {
+		t.Errorf("Om0 mean %v (%v), want it piled up below 0.5", r.Mean, err)
+	}
+}
+
 func TestSampleErrors(t *testing.T) {
 	dir := t.TempDir()
 	badData := filepath.Join(dir, "bad.txt")
