@@ -36,7 +36,7 @@ func defaultRecipeGrid() grid.Spec {
 
 func runTrain(e *env, args []string) error {
 	fs := newFlagSet(e, "train", "[-grid grid.npz] [-recipe default|paper] -out friedmann.bin [-epochs N] [-seed S]")
-	gridPath := fs.String("grid", "", "training grid `file` (.npz or .npy from cosmoemu grid); default: build the recipe's grid in memory")
+	gridPath := fs.String("grid", "", "training grid `file` (.npz or .npy from cosmoemu grid); default: build the recipe's grid in memory (default recipe: -om 0.1:0.5:401 -h0 50:90:3 -N -12:0:241; its accuracy needs N nodes that fine, and the paper's 50 give about 4e-4; paper recipe: the paper's grid)")
 	recipe := fs.String("recipe", emulator.RecipeDefault, "`recipe`: default (accurate and fast) or paper (the paper's network and training)")
 	out := fs.String("out", "", "model `file` to write")
 	epochs := fs.Int("epochs", 0, "epochs of Adam (default recipe, 3000) or RMSprop (paper recipe, 500)")
