@@ -126,21 +126,6 @@ func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and turns flag errors into usage errors. Positional
-// arguments are refused: every input is a named flag.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usagef("%s: unexpected argument %q (flags go before nothing else)", fs.Name(), fs.Arg(0))
-	}
-	return nil
-}
-
 // exitCode prints err on one line and maps it to the process exit status:
 // 0 for success or help, 2 for usage errors, 1 for anything else.
 func exitCode(err error, stderr io.Writer) int {

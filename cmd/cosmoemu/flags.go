@@ -1,0 +1,139 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// Flags that check their own values. The flag package reports a bad value of
+// one of these as "invalid value "X" for flag -NAME: <why>", which
+// parseFlags turns into one line and exit status 2; the range is part of the
+// message so that the user knows what to type instead.
+
+// maxSize bounds the sizes (points, steps, walkers, members, …) a user may
+// ask for: every such size is a slice length somewhere, and a bound far below
+// what makeslice accepts turns "out of memory" into a clear error. A
+// command with a tighter bound (because its size multiplies with another)
+// passes its own.
+const maxSize = 10_000_000
+
+// intValue is an int flag restricted to [min, max].
+type intValue struct {
+	p        *int
+	min, max int
+}
+
+func (v *intValue) String() string {
+	if v == nil || v.p == nil {
+		return "0"
+	}
+	return strconv.Itoa(*v.p)
+}
+
+func (v *intValue) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, 64)
+	if err != nil || n < int64(v.min) || n > int64(v.max) {
+		return fmt.Errorf("must be an integer in [%d, %d]", v.min, v.max)
+	}
+	*v.p = int(n)
+	return nil
+}
+
+// intVar defines an int flag whose value must lie in [min, max].
+func intVar(fs *flag.FlagSet, p *int, name string, def, min, max int, usage string) {
+	if def < min || def > max {
+		panic(fmt.Sprintf("cosmoemu: default %d of -%s outside [%d, %d]", def, name, min, max))
+	}
+	*p = def
+	fs.Var(&intValue{p: p, min: min, max: max}, name, usage)
+}
+
+// intFlag is intVar returning the pointer.
+func intFlag(fs *flag.FlagSet, name string, def, min, max int, usage string) *int {
+	p := new(int)
+	intVar(fs, p, name, def, min, max, usage)
+	return p
+}
+
+// floatValue is a float64 flag restricted to a finite interval. The bounds
+// are closed unless openMin/openMax is set.
+type floatValue struct {
+	p                *float64
+	min, max         float64
+	openMin, openMax bool
+}
+
+func (v *floatValue) String() string {
+	if v == nil || v.p == nil {
+		return "0"
+	}
+	return strconv.FormatFloat(*v.p, 'g', -1, 64)
+}
+
+func (v *floatValue) interval() string {
+	lb, rb := "[", "]"
+	if v.openMin {
+		lb = "("
+	}
+	if v.openMax {
+		rb = ")"
+	}
+	return fmt.Sprintf("%s%g, %g%s", lb, v.min, v.max, rb)
+}
+
+func (v *floatValue) Set(s string) error {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) ||
+		x < v.min || x > v.max || (v.openMin && x == v.min) || (v.openMax && x == v.max) {
+		return fmt.Errorf("must be a finite number in %s", v.interval())
+	}
+	*v.p = x
+	return nil
+}
+
+// floatVar defines a float64 flag whose value must be finite and lie in
+// [min, max]; open makes both ends open ("(min, max)").
+func floatVar(fs *flag.FlagSet, p *float64, name string, def, min, max float64, open bool, usage string) {
+	*p = def
+	fs.Var(&floatValue{p: p, min: min, max: max, openMin: open, openMax: open}, name, usage)
+}
+
+// floatFlag is floatVar returning the pointer.
+func floatFlag(fs *flag.FlagSet, name string, def, min, max float64, open bool, usage string) *float64 {
+	p := new(float64)
+	floatVar(fs, p, name, def, min, max, open, usage)
+	return p
+}
+
+// workersFlag defines the -workers flag every parallel command shares:
+// 0 means all cores, otherwise a positive count.
+func workersFlag(fs *flag.FlagSet, p *int) {
+	intVar(fs, p, "workers", 0, 0, 1024, "goroutines to use; 0 means one per core (results do not depend on it)")
+}
+
+// parseFlags parses args and turns flag errors into usage errors of one
+// line naming the flag and what it accepts; only -h prints the whole usage.
+// Positional arguments are refused: every input is a named flag.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return errHelp
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q (every input is a named flag)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
