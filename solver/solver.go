@@ -50,6 +50,14 @@ type Settings struct {
 	// Dense selects the interpolant of the output times between steps;
 	// the default is Order4.
 	Dense Interpolant
+
+	// Controlled is the number of leading components of the state whose
+	// error controls the step size; the default (0) is all of them. The
+	// other components are integrated with the same steps but do not
+	// choose them: quantities that are integrals of the leading ones
+	// (a distance along a trajectory, say) then leave that trajectory
+	// bit-identical to a solve of the leading components alone.
+	Controlled int
 }
 
 // An Interpolant is a continuous extension giving the solution between the
@@ -135,6 +143,8 @@ func (s *Settings) validate() error {
 		return bad("Beta", s.Beta, "[0, 0.2)")
 	case s.Dense != Order4 && s.Dense != Order5:
 		return bad("Dense", float64(s.Dense), "Order4 (0) or Order5 (1)")
+	case s.Controlled < 0:
+		return bad("Controlled", float64(s.Controlled), "[0, dimension]")
 	}
 	return nil
 }
@@ -177,6 +187,12 @@ func New(dim int, s *Settings) (*Solver, error) {
 	set := s.withDefaults()
 	if err := set.validate(); err != nil {
 		return nil, err
+	}
+	if set.Controlled > dim {
+		return nil, &SettingsError{Field: "Controlled", Value: float64(set.Controlled), Allowed: fmt.Sprintf("[0, %d]", dim)}
+	}
+	if set.Controlled == 0 {
+		set.Controlled = dim
 	}
 	buf := make([]float64, 18*dim)
 	next := func() []float64 {
@@ -314,7 +330,8 @@ func (s *Solver) Solve(dst []float64, f Func, t0 float64, y0 []float64, ts []flo
 		hmax = span
 	}
 	expo1 := 0.2 - 0.75*set.Beta
-	invDim := 1 / float64(d)
+	nc := s.set.Controlled
+	invDim := 1 / float64(nc)
 	const lnMinFacOld = -9.210340371976184 // ln 1e-4, DOPRI5's floor on the previous error
 	lnFacOld := lnMinFacOld
 
@@ -395,7 +412,7 @@ func (s *Solver) Solve(dst []float64, f Func, t0 float64, y0 []float64, ts []flo
 		// x − x is NaN exactly when x is ±Inf or NaN.
 		he7 := h * e7
 		sum, ySum := 0.0, 0.0
-		for i := range y1 {
+		for i := range y1[:nc] {
 			e := math.FMA(he7, k7[i], h*(e1*k1[i]+e3*k3[i]+e4*k4[i]+e5*k5[i]+e6*k6[i]))
 			ya, yb := math.Abs(y[i]), math.Abs(y1[i])
 			if yb > ya {
@@ -403,7 +420,9 @@ func (s *Solver) Solve(dst []float64, f Func, t0 float64, y0 []float64, ts []flo
 			}
 			r := e / (atol + rtol*ya)
 			sum += r * r
-			ySum += y1[i]
+		}
+		for _, v := range y1 {
+			ySum += v
 		}
 		// err² = sum/d: comparing it with 1 and halving its logarithm
 		// avoids a square root on the critical path.
@@ -533,8 +552,9 @@ func (s *Solver) SolveAt(dst []float64, f Func, t0 float64, y0 []float64, ts []f
 // balances with the tolerance. It uses one evaluation of f.
 func (s *Solver) initialStep(f Func, t float64, y, f0 []float64, hmax, dir float64) float64 {
 	rtol, atol := s.set.RTol, s.set.ATol
+	nc := s.set.Controlled
 	dnf, dny := 0.0, 0.0
-	for i, v := range y {
+	for i, v := range y[:nc] {
 		sk := atol + rtol*math.Abs(v)
 		dnf += (f0[i] / sk) * (f0[i] / sk)
 		dny += (v / sk) * (v / sk)
@@ -550,7 +570,7 @@ func (s *Solver) initialStep(f Func, t float64, y, f0 []float64, hmax, dir float
 	}
 	f(f1, t+dir*h, yt)
 	der2 := 0.0
-	for i, v := range y {
+	for i, v := range y[:nc] {
 		sk := atol + rtol*math.Abs(v)
 		r := (f1[i] - f0[i]) / sk
 		der2 += r * r

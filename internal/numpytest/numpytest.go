@@ -50,6 +50,23 @@ func Python(t testing.TB) string {
 	return p
 }
 
+// Modules returns the path of a Python with numpy that also imports the
+// given modules (e.g. "astropy"), with the skip-or-fail rule of Python: the
+// Debian packages are python3-<module>.
+func Modules(t testing.TB, modules ...string) string {
+	t.Helper()
+	p := Python(t)
+	for _, m := range modules {
+		if exec.Command(p, "-c", "import "+m).Run() != nil {
+			if os.Getenv("COSMOEMU_REQUIRE_NUMPY") != "" {
+				t.Fatalf("python3 cannot import %s, and COSMOEMU_REQUIRE_NUMPY is set (install python3-%s)", m, m)
+			}
+			t.Skipf("python3 cannot import %s (install python3-%s)", m, m)
+		}
+	}
+	return p
+}
+
 // Run runs the Python program src with args and returns its standard output,
 // failing the test with its standard error if it fails.
 func Run(t testing.TB, src string, args ...string) []byte {
