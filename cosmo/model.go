@@ -28,6 +28,8 @@ type Model struct {
 	params []string
 	de     DarkEnergy
 	curved bool
+	descr  []param.Param // the registered descriptions of params, for Check
+	get    []func(*Params) float64
 }
 
 // The models.
@@ -40,6 +42,22 @@ var (
 )
 
 var models = []*Model{LCDM, OLCDM, WCDM, W0WaCDM, Quintessence}
+
+var ombh2Param param.Param
+
+func init() {
+	for _, m := range models {
+		for _, name := range m.params {
+			p, ok := Registry.Lookup(name)
+			if !ok {
+				panic("cosmo: unregistered parameter " + name)
+			}
+			m.descr = append(m.descr, p)
+			m.get = append(m.get, getter(name))
+		}
+	}
+	ombh2Param, _ = Registry.Lookup(NameOmbh2)
+}
 
 // Models returns every model, in the order of the package documentation.
 func Models() []*Model { return append([]*Model(nil), models...) }
@@ -143,15 +161,15 @@ func (m *Model) NewParams(vals map[string]float64) (Params, error) {
 // field's initial condition exists (the backends find it). It does not
 // allocate for a valid point.
 func (m *Model) Check(p *Params) error {
-	for _, name := range m.params {
-		v := *p.field(name)
-		if err := m.checkRange(name, v); err != nil {
-			return err
+	for i := range m.descr {
+		d := &m.descr[i]
+		if v := m.get[i](p); !d.Allowed(v) {
+			return &PointError{Model: m.name, Param: d.Name, Value: v, Reason: "outside the allowed range " + d.Range()}
 		}
 	}
 	if p.HasOmbh2 {
-		if err := m.checkRange(NameOmbh2, p.Ombh2); err != nil {
-			return err
+		if !ombh2Param.Allowed(p.Ombh2) {
+			return &PointError{Model: m.name, Param: NameOmbh2, Value: p.Ombh2, Reason: "outside the allowed range " + ombh2Param.Range()}
 		}
 		h := p.H()
 		if p.Ombh2 >= p.Om*h*h {
@@ -173,14 +191,6 @@ func (m *Model) Check(p *Params) error {
 			return &PointError{Model: m.name, Param: NameOm, Value: p.Om,
 				Reason: fmt.Sprintf("no room for the scalar field: Ωm + Ω_r = %.6g must be < 1", p.Om+or)}
 		}
-	}
-	return nil
-}
-
-func (m *Model) checkRange(name string, v float64) error {
-	par, _ := Registry.Lookup(name)
-	if !par.Allowed(v) {
-		return &PointError{Model: m.name, Param: name, Value: v, Reason: "outside the allowed range " + par.Range()}
 	}
 	return nil
 }

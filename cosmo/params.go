@@ -192,3 +192,52 @@ func sortedKeys(m map[string]float64) []string {
 	sort.Strings(k)
 	return k
 }
+
+// Setter returns a function that sets the parameter called name in a
+// Params, for hot loops that map a vector θ to a point once the names are
+// resolved; nil if name is not a cosmological parameter.
+func Setter(name string) func(p *Params, v float64) {
+	switch name {
+	case NameOm:
+		return func(p *Params, v float64) { p.Om = v }
+	case NameOk:
+		return func(p *Params, v float64) { p.Ok = v }
+	case NameW:
+		return func(p *Params, v float64) { p.W = v }
+	case NameW0:
+		return func(p *Params, v float64) { p.W0 = v }
+	case NameWa:
+		return func(p *Params, v float64) { p.Wa = v }
+	case NameLambda:
+		return func(p *Params, v float64) { p.Lambda = v }
+	case NameH0:
+		return func(p *Params, v float64) { p.H0 = v }
+	case NameOmbh2:
+		return func(p *Params, v float64) { p.Ombh2, p.HasOmbh2 = v, true }
+	}
+	return nil
+}
+
+// getter returns a function reading the parameter called name; it panics
+// for an unknown name (models are built from constants).
+func getter(name string) func(*Params) float64 {
+	switch name {
+	case NameOm:
+		return func(p *Params) float64 { return p.Om }
+	case NameOk:
+		return func(p *Params) float64 { return p.Ok }
+	case NameW:
+		return func(p *Params) float64 { return p.W }
+	case NameW0:
+		return func(p *Params) float64 { return p.W0 }
+	case NameWa:
+		return func(p *Params) float64 { return p.Wa }
+	case NameLambda:
+		return func(p *Params) float64 { return p.Lambda }
+	case NameH0:
+		return func(p *Params) float64 { return p.H0 }
+	case NameOmbh2:
+		return func(p *Params) float64 { return p.Ombh2 }
+	}
+	panic("cosmo: no parameter " + name)
+}

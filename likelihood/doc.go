@@ -1,21 +1,47 @@
-// Package likelihood turns H(z) measurements and a model of the expansion
-// history into a Bayesian posterior for θ = (Ωm0, H0).
+// Package likelihood turns data sets into likelihoods of the background
+// observables, and combines them with a model, a backend and a prior into a
+// posterior.
 //
-// For N measurements H_obs,i ± σ_i at redshifts z_i (optionally with a full
-// covariance C instead of diag σ²) and a model H(z; θ), the residuals are
+// Every likelihood is Gaussian in its data vector d with covariance C:
 //
-//	Δ_i(θ) = H(z_i; θ) − H_obs,i
-//	χ²(θ)  = Δᵀ C⁻¹ Δ                 (= Σ Δ_i²/σ_i² for diagonal errors)
-//	ln L(θ) = −χ²(θ)/2
-//	ln P(θ) = ln π(θ) + ln L(θ)
+//	χ² = (t − d)ᵀ C⁻¹ (t − d),   ln L = −½ [χ² + ln det(2πC)],
 //
-// The Gaussian normalization −(N ln 2π + ln det C)/2 is left out of ln L: it
-// does not depend on θ. Gaussian.LogNorm returns it for evidence or
-// goodness-of-fit work. The prior π is a box (uniform) per parameter, times
-// an optional Gaussian factor, also unnormalized (see Prior.LogPrior).
+// where t is the theory: H(z) for expansion-rate data, D_V/r_d, D_M/r_d,
+// D_H/r_d (DESI) or D_M·r_d,fid/r_d and H·r_d/r_d,fid (SDSS DR12, r_d,fid =
+// 147.78 Mpc) for BAO, (R, l_A, ω_b) for the CMB distance priors, H0 for a
+// local H0 measurement, and the distance moduli
+// μ = 5 log10[(1+z_hel) D_M(z)/Mpc] + 25 plus an absolute magnitude M for
+// supernovae. Posterior.LogProb uses −χ²/2 (the normalisations are constant);
+// LogNorm gives them, for evidences.
 //
-// The model H(z; θ) is supplied by a Backend (closed form, ODE solver or
-// neural-network emulator), which makes per-goroutine Models for the data
-// redshifts. Posterior ties backend, data and prior together; its LogProb is
-// safe for concurrent use and does not allocate in steady state.
+// # Supernovae
+//
+// The absolute magnitude M is degenerate with H0. By default it is
+// marginalised analytically under a flat prior, as Cobaya does:
+//
+//	χ²_marg = rᵀC⁻¹r − (1ᵀC⁻¹r)²/(1ᵀC⁻¹1),   r = m − μ(z),
+//
+// and the marginal likelihood is ∫ L dM = exp(−χ²_marg/2) /
+// √det(2πC) · √(2π/(1ᵀC⁻¹1)) for a prior density of 1 per magnitude. That
+// prior is improper, so the absolute ln Z of supernova data is defined only
+// up to the (model-independent) width one would give it: compare models on
+// such data by Δ ln Z, which does not depend on it. With a prior for the
+// parameter M, M is sampled instead.
+//
+// The theory μ(z) is smooth, so it is computed at K nodes in ln z and
+// interpolated to the supernovae by a natural cubic spline, a linear map
+// μ = A f. The χ² is then a quadratic form in the K node values,
+//
+//	χ²(f) = χ²(f0) + 2 gᵀ(f − f0) + (f − f0)ᵀ Q (f − f0),
+//
+// with Q = AᵀPA, g = −AᵀP r0 and P the (marginalised) precision, all
+// computed once: an evaluation costs O(K²) instead of O(n²), exactly for the
+// interpolated theory.
+//
+// # Sound horizon
+//
+// BAO measure distances in units of r_d. With ω_b among the parameters
+// (sampled, fixed or constrained by the CMB), r_d comes from the model
+// (cosmo.DragHorizon); without it, r_d is free through h·r_d, the
+// parameter hrd in Mpc, and r_d = hrd/h.
 package likelihood

@@ -8,109 +8,183 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/mat"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/param"
 )
 
-// Posterior is ln P(θ) = ln π(θ) + ln L(θ) for a backend, a data set and a
-// prior. Its methods are safe for concurrent use.
+// Posterior is ln P(θ) = ln π(θ) − ½ Σ_d χ²_d(θ) for a model, a backend,
+// data sets and a parameter space. Its methods are safe for concurrent
+// use: each goroutine borrows an evaluator (a backend Evaluator, its Result
+// and scratch) from a pool, so steady-state evaluations do not allocate.
 //
-// Each goroutine evaluating the posterior borrows an evaluator (a Model
-// from the backend plus its scratch) from a sync.Pool and returns it, so
-// steady-state evaluations do not allocate; the pool may drop evaluators at
-// a garbage collection, after which a new Model is made.
-//
-// Failures are not silent: a backend error, a failure to make a Model, or
-// a non-finite H(z) at a point inside the prior makes LogProb return −Inf
-// (so a sampler rejects the point), increments Failures and, the first
-// time, records the error with the parameter values in FirstFailure.
-// Callers should check Failures after a run and report it.
+// A point the model cannot describe (cosmo.PointError: w0 + wa ≥ 0, E² ≤ 0,
+// no thawing field, …) has zero posterior density and is counted in
+// Unphysical. Any other failure of the backend, or a non-finite χ², also
+// gives −Inf but is counted in Failures, with the first one kept in
+// FirstFailure: callers must report them.
 type Posterior struct {
-	backend Backend
-	data    *Data
-	prior   *Prior
-	like    *Gaussian
-	dim     int
+	model   *cosmo.Model
+	backend cosmo.Backend
+	likes   []Likelihood
+	terms   []Term
+	space   *param.Space
+	base    cosmo.Params
+	setters []func(*cosmo.Params, float64) // per θ index; nil for nuisance
+	rdFrom  rdSource
+	hrd     int // position of hrd in θ when rdFrom == rdFromHRd
+	req     cosmo.Request
+	work    int
+	logNorm float64
 
-	pool     sync.Pool
-	evals    atomic.Int64
-	failures atomic.Int64
-	mu       sync.Mutex
-	firstErr error
+	pool       sync.Pool
+	evals      atomic.Int64
+	failures   atomic.Int64
+	unphysical atomic.Int64
+	mu         sync.Mutex
+	firstErr   error
 }
+
+type rdSource int
+
+const (
+	rdNone rdSource = iota
+	rdFromOmbh2
+	rdFromHRd
+)
 
 type evaluator struct {
-	model Model
-	batch BatchModel // model as a BatchModel, nil if it is not one
-	h     []float64
-	work  []float64
-
-	// batch scratch, grown as needed
-	thetaBuf, hBuf []float64
-	thetas, hs     mat.Dense
-	rows           []int
+	ev  cosmo.Evaluator
+	res *cosmo.Result
+	p   cosmo.Params
+	th  Theory
 }
 
-// NewPosterior returns the posterior of backend b given the data d and the
-// prior p (nil means DefaultPrior). It validates data and prior, refuses a
-// prior box outside the domain of a Bounded backend, prepares the Gaussian
-// likelihood (factorizing a full covariance once) and makes one Model to
-// check that the backend works for the data redshifts.
-func NewPosterior(b Backend, d *Data, p *Prior) (*Posterior, error) {
-	if b == nil {
-		return nil, errors.New("likelihood: nil backend")
+// NewPosterior returns the posterior of model m computed by backend b with
+// the likelihoods likes over the space (the sampled parameters and their
+// priors) and the fixed parameter values. Every parameter of the model must
+// be sampled or fixed; the space may also hold ombh2 and the nuisance
+// parameters hrd and M. It refuses unknown, missing or doubly given
+// parameters, fixed values outside their ranges, BAO without a way to
+// compute r_d (neither ω_b nor hrd) or with both, the CMB without ω_b, and
+// a backend that cannot compute the model.
+func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *param.Space, fixed map[string]float64) (*Posterior, error) {
+	if m == nil || b == nil || space == nil {
+		return nil, errors.New("likelihood: NewPosterior needs a model, a backend and a parameter space")
 	}
-	if p == nil {
-		p = DefaultPrior()
+	if len(likes) == 0 {
+		return nil, errors.New("likelihood: no data")
 	}
-	if err := p.Validate(); err != nil {
-		return nil, err
+	p := &Posterior{model: m, backend: b, likes: likes, space: space, hrd: -1}
+	have := make(map[string]bool)
+	p.setters = make([]func(*cosmo.Params, float64), space.Dim())
+	for i := range space.Dim() {
+		name := space.Param(i).Name
+		have[name] = true
+		switch {
+		case name == HRd.Name || name == AbsMag.Name:
+			if name == HRd.Name {
+				p.hrd = i
+			}
+		case m.Has(name):
+			p.setters[i] = cosmo.Setter(name)
+		default:
+			if _, ok := cosmo.Registry.Lookup(name); ok {
+				return nil, fmt.Errorf("likelihood: model %s does not take parameter %s (it takes %s, and ombh2)", m.Name(), name, strings.Join(m.Params(), ", "))
+			}
+			return nil, fmt.Errorf("likelihood: unknown parameter %q", name)
+		}
 	}
-	if bb, ok := b.(Bounded); ok {
-		if err := checkDomain(b.Name(), bb, p); err != nil {
+	for _, name := range sortedNames(fixed) {
+		v := fixed[name]
+		if have[name] {
+			return nil, fmt.Errorf("likelihood: parameter %s is both sampled and fixed", name)
+		}
+		have[name] = true
+		if name == HRd.Name || name == AbsMag.Name {
+			return nil, fmt.Errorf("likelihood: nuisance parameter %s cannot be fixed (remove the data that need it, or give it a narrow prior)", name)
+		}
+		par, err := m.Param(name)
+		if err != nil {
+			return nil, fmt.Errorf("likelihood: %v", err)
+		}
+		if err := par.Check(v); err != nil {
+			return nil, fmt.Errorf("likelihood: fixed %v", err)
+		}
+		cosmo.Setter(name)(&p.base, v)
+	}
+	for _, name := range m.Params() {
+		if !have[name] {
+			return nil, fmt.Errorf("likelihood: model %s needs parameter %s: sample it or fix it", m.Name(), name)
+		}
+	}
+	req := NewRequirements(space.Index)
+	for _, l := range likes {
+		t, err := l.Bind(req)
+		if err != nil {
 			return nil, err
 		}
+		p.terms = append(p.terms, t)
+		p.work = max(p.work, t.WorkLen())
+		p.logNorm += l.LogNorm()
 	}
-	like, err := NewGaussian(d)
-	if err != nil {
-		return nil, err
+	hasOmbh2 := have[cosmo.NameOmbh2]
+	if req.CMB && !hasOmbh2 {
+		return nil, errors.New("likelihood: the CMB distance priors need ombh2: sample it or fix it")
 	}
-	post := &Posterior{backend: b, data: d, prior: p, like: like, dim: p.Dim()}
-	e, err := post.newEvaluator()
-	if err != nil {
-		return nil, err
+	if req.Rd {
+		switch {
+		case hasOmbh2 && p.hrd >= 0:
+			return nil, errors.New("likelihood: r_d is computed from ombh2, so hrd must not be sampled as well")
+		case hasOmbh2:
+			p.rdFrom = rdFromOmbh2
+		case p.hrd >= 0:
+			p.rdFrom = rdFromHRd
+		default:
+			return nil, errors.New("likelihood: BAO need r_d: sample hrd (= h·r_d), or sample or fix ombh2")
+		}
+	} else if p.hrd >= 0 {
+		return nil, errors.New("likelihood: hrd is sampled but no data set uses r_d")
 	}
-	post.pool.Put(e)
-	return post, nil
-}
-
-func checkDomain(name string, b Bounded, p *Prior) error {
-	lo, hi := b.Domain()
-	if len(lo) != p.Dim() || len(hi) != p.Dim() {
-		return fmt.Errorf("likelihood: backend %s has a %d-parameter domain, the prior has %d parameters", name, len(lo), p.Dim())
-	}
-	for i, q := range p.Params {
-		if q.Min < lo[i] || q.Max > hi[i] {
-			return fmt.Errorf("likelihood: prior box of %s [%g, %g] is not inside the domain [%g, %g] of backend %s: narrow the prior", q.Name, q.Min, q.Max, lo[i], hi[i], name)
+	if i := space.Index(AbsMag.Name); i >= 0 {
+		used := false
+		for _, l := range likes {
+			if sn, ok := l.(*SN); ok && sn.SampleM() {
+				used = true
+			}
+		}
+		if !used {
+			return nil, errors.New("likelihood: M is sampled but no supernova sample uses it")
 		}
 	}
-	return nil
+	p.req = req.Request()
+	e, err := p.newEvaluator()
+	if err != nil {
+		return nil, err
+	}
+	p.pool.Put(e)
+	return p, nil
+}
+
+func sortedNames(m map[string]float64) []string {
+	var s []string
+	for k := range m {
+		s = append(s, k)
+	}
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
 }
 
 func (p *Posterior) newEvaluator() (*evaluator, error) {
-	m, err := p.backend.NewModel(p.data.Z)
+	ev, err := p.backend.NewEvaluator(p.model, p.req)
 	if err != nil {
-		return nil, fmt.Errorf("likelihood: backend %s: making a model for %d redshifts: %w", p.backend.Name(), p.data.Len(), err)
+		return nil, fmt.Errorf("likelihood: backend %s: %w", p.backend.Name(), err)
 	}
-	if m == nil {
-		return nil, fmt.Errorf("likelihood: backend %s returned a nil model", p.backend.Name())
-	}
-	e := &evaluator{
-		model: m,
-		h:     make([]float64, p.data.Len()),
-		work:  make([]float64, p.like.WorkLen()),
-	}
-	e.batch, _ = m.(BatchModel)
+	e := &evaluator{ev: ev, res: cosmo.NewResult(p.req)}
+	e.th = Theory{P: &e.p, Res: e.res, Work: make([]float64, p.work)}
 	return e, nil
 }
 
@@ -121,29 +195,43 @@ func (p *Posterior) get() (*evaluator, error) {
 	return p.newEvaluator()
 }
 
+// Model returns the model.
+func (p *Posterior) Model() *cosmo.Model { return p.model }
+
 // Backend returns the backend.
-func (p *Posterior) Backend() Backend { return p.backend }
+func (p *Posterior) Backend() cosmo.Backend { return p.backend }
 
-// Data returns the data.
-func (p *Posterior) Data() *Data { return p.data }
+// Space returns the parameter space.
+func (p *Posterior) Space() *param.Space { return p.space }
 
-// Prior returns the prior. It must not be modified.
-func (p *Posterior) Prior() *Prior { return p.prior }
+// Likelihoods returns the likelihoods, in the order of Chi2's byData.
+func (p *Posterior) Likelihoods() []Likelihood { return append([]Likelihood(nil), p.likes...) }
 
-// Likelihood returns the Gaussian likelihood.
-func (p *Posterior) Likelihood() *Gaussian { return p.like }
+// Len returns the number of measurements.
+func (p *Posterior) Len() int {
+	n := 0
+	for _, l := range p.likes {
+		n += l.Len()
+	}
+	return n
+}
 
-// Dim returns the number of parameters.
-func (p *Posterior) Dim() int { return p.dim }
+// LogNorm returns Σ_d LogNorm: ln L = LogNorm − χ²/2.
+func (p *Posterior) LogNorm() float64 { return p.logNorm }
 
-// Evaluations returns the number of parameter points passed to the backend
-// so far (each row of a batch counts once; points outside the prior are
-// not passed to the backend and not counted).
+// Request returns what the backend computes at every point.
+func (p *Posterior) Request() cosmo.Request { return p.req }
+
+// Evaluations returns the number of points passed to the backend.
 func (p *Posterior) Evaluations() int64 { return p.evals.Load() }
 
 // Failures returns the number of in-prior points at which the backend
-// failed or returned a non-finite H(z); LogProb returned −Inf for them.
+// failed (other than for unphysical parameters) or χ² was not finite.
 func (p *Posterior) Failures() int64 { return p.failures.Load() }
+
+// Unphysical returns the number of in-prior points the model could not
+// describe (zero density).
+func (p *Posterior) Unphysical() int64 { return p.unphysical.Load() }
 
 // FirstFailure returns the error of the first failure, or nil.
 func (p *Posterior) FirstFailure() error {
@@ -152,177 +240,137 @@ func (p *Posterior) FirstFailure() error {
 	return p.firstErr
 }
 
-func (p *Posterior) fail(theta []float64, n int64, err error) {
-	p.failures.Add(n)
+// Params returns the cosmological point of θ.
+func (p *Posterior) Params(theta []float64) cosmo.Params {
+	c := p.base
+	for i, set := range p.setters {
+		if set != nil {
+			set(&c, theta[i])
+		}
+	}
+	return c
+}
+
+// compute evaluates the observables and returns Σ χ², filling byData if not
+// nil.
+func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (float64, error) {
+	p.evals.Add(1)
+	e.p = p.base
+	for i, set := range p.setters {
+		if set != nil {
+			set(&e.p, theta[i])
+		}
+	}
+	if err := e.ev.Eval(e.res, &e.p); err != nil {
+		return 0, err
+	}
+	th := &e.th
+	th.Theta = theta
+	switch p.rdFrom {
+	case rdFromOmbh2:
+		h := e.p.H()
+		th.Rd = cosmo.DragHorizon(e.p.Om*h*h, e.p.Ombh2)
+	case rdFromHRd:
+		th.Rd = theta[p.hrd] / e.p.H()
+	}
+	total := 0.0
+	for k, t := range p.terms {
+		c := t.Chi2(th)
+		if byData != nil {
+			byData[k] = c
+		}
+		total += c
+	}
+	if math.IsNaN(total) || math.IsInf(total, 0) {
+		return 0, fmt.Errorf("non-finite χ² %g", total)
+	}
+	return total, nil
+}
+
+func (p *Posterior) fail(theta []float64, err error) {
+	var pe *cosmo.PointError
+	if errors.As(err, &pe) {
+		p.unphysical.Add(1)
+		return
+	}
+	p.failures.Add(1)
 	p.mu.Lock()
 	if p.firstErr == nil {
-		p.firstErr = fmt.Errorf("likelihood: backend %s at %s: %w", p.backend.Name(), p.formatTheta(theta), err)
+		p.firstErr = fmt.Errorf("backend %s at %s: %w", p.backend.Name(), p.Format(theta), err)
 	}
 	p.mu.Unlock()
 }
 
-func (p *Posterior) formatTheta(theta []float64) string {
+// Format writes θ as "Om=0.3, H0=70".
+func (p *Posterior) Format(theta []float64) string {
 	var b strings.Builder
 	for i, v := range theta {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		name := fmt.Sprintf("theta[%d]", i)
-		if i < len(p.prior.Params) {
-			name = p.prior.Params[i].Name
-		}
-		fmt.Fprintf(&b, "%s=%g", name, v)
+		fmt.Fprintf(&b, "%s=%.6g", p.space.Param(i).Name, v)
 	}
 	return b.String()
 }
 
-// errNonFinite describes a model that returned NaN or ±Inf.
-func nonFinite(h []float64, z []float64, chi2 float64) error {
-	for i, v := range h {
-		if !isFinite(v) {
-			return fmt.Errorf("non-finite H(z=%g) = %g", z[i], v)
-		}
+// chi2 returns Σ χ² at theta inside the prior, −1 and the error otherwise.
+func (p *Posterior) chi2(theta []float64) (float64, error) {
+	e, err := p.get()
+	if err != nil {
+		return 0, err
 	}
-	return fmt.Errorf("non-finite chi-square %g", chi2)
+	c, err := p.compute(e, theta, nil)
+	p.pool.Put(e)
+	return c, err
 }
 
-// LogProb returns ln P(theta) = ln π(theta) − χ²(theta)/2 (unnormalized,
-// see the package documentation). Outside the prior box it returns −Inf
-// without calling the backend. It panics if len(theta) != Dim.
+// LogProb returns ln π(θ) − χ²(θ)/2, with the normalised prior and
+// without the likelihoods' normalisation LogNorm; −Inf outside the prior
+// and where the model or the backend fails. It panics if len(θ) is not the
+// dimension of the space.
 func (p *Posterior) LogProb(theta []float64) float64 {
-	lp := p.prior.LogPrior(theta)
+	lp := p.space.LogPrior(theta)
 	if math.IsInf(lp, -1) {
 		return lp
 	}
-	e, err := p.get()
+	c, err := p.chi2(theta)
 	if err != nil {
-		p.fail(theta, 1, err)
+		p.fail(theta, err)
 		return math.Inf(-1)
 	}
-	chi2, err := p.chiSquare(e, theta)
-	p.pool.Put(e)
+	return lp - 0.5*c
+}
+
+// LogPrior returns the normalised ln π(θ).
+func (p *Posterior) LogPrior(theta []float64) float64 { return p.space.LogPrior(theta) }
+
+// LogLike returns the normalised ln L(θ) = LogNorm − χ²/2, the quantity
+// nested sampling integrates (the prior enters through the space's
+// transform); −Inf where the model or the backend fails.
+func (p *Posterior) LogLike(theta []float64) float64 {
+	c, err := p.chi2(theta)
 	if err != nil {
-		p.fail(theta, 1, err)
+		p.fail(theta, err)
 		return math.Inf(-1)
 	}
-	return lp - 0.5*chi2
+	return p.logNorm - 0.5*c
 }
 
-func (p *Posterior) chiSquare(e *evaluator, theta []float64) (float64, error) {
-	p.evals.Add(1)
-	if err := e.model.Hubble(e.h, theta); err != nil {
-		return 0, err
-	}
-	chi2 := p.like.ChiSquare(e.work, e.h)
-	if !isFinite(chi2) {
-		return 0, nonFinite(e.h, p.data.Z, chi2)
-	}
-	return chi2, nil
-}
-
-// ChiSquare returns χ²(theta) for any theta, inside the prior or not,
-// returning backend failures as errors instead of counting them.
-func (p *Posterior) ChiSquare(theta []float64) (float64, error) {
-	if len(theta) != p.dim {
-		panic("likelihood: len(theta) != number of parameters")
+// Chi2 returns χ²(θ) and its part from each data set (in the order of
+// Likelihoods), for any θ, reporting failures as errors.
+func (p *Posterior) Chi2(theta []float64) (total float64, byData []float64, err error) {
+	if len(theta) != p.space.Dim() {
+		panic("likelihood: len(theta) != dimension of the space")
 	}
 	e, err := p.get()
 	if err != nil {
-		return 0, err
-	}
-	chi2, err := p.chiSquare(e, theta)
-	p.pool.Put(e)
-	if err != nil {
-		return 0, fmt.Errorf("likelihood: backend %s at %s: %w", p.backend.Name(), p.formatTheta(theta), err)
-	}
-	return chi2, nil
-}
-
-// LogProbBatch stores ln P of each row of thetas in dst, with the rules of
-// LogProb. If the backend's Model is a BatchModel, the in-prior rows are
-// passed to HubbleBatch in one call; otherwise they are evaluated one by
-// one. If HubbleBatch fails, every row of that call counts as a failure.
-// It panics if len(dst) differs from the number of rows or the number of
-// columns differs from Dim.
-func (p *Posterior) LogProbBatch(dst []float64, thetas *mat.Dense) {
-	r, c := thetas.Dims()
-	if len(dst) != r {
-		panic("likelihood: len(dst) != rows of thetas")
-	}
-	if c != p.dim {
-		panic("likelihood: columns of thetas != number of parameters")
-	}
-	e, err := p.get()
-	if err != nil {
-		for i := range r {
-			row := thetas.RawRowView(i)
-			dst[i] = p.prior.LogPrior(row)
-			if !math.IsInf(dst[i], -1) {
-				p.fail(row, 1, err)
-				dst[i] = math.Inf(-1)
-			}
-		}
-		return
+		return 0, nil, err
 	}
 	defer p.pool.Put(e)
-	if e.batch == nil {
-		for i := range r {
-			row := thetas.RawRowView(i)
-			lp := p.prior.LogPrior(row)
-			if math.IsInf(lp, -1) {
-				dst[i] = lp
-				continue
-			}
-			chi2, err := p.chiSquare(e, row)
-			if err != nil {
-				p.fail(row, 1, err)
-				dst[i] = math.Inf(-1)
-				continue
-			}
-			dst[i] = lp - 0.5*chi2
-		}
-		return
+	byData = make([]float64, len(p.terms))
+	total, err = p.compute(e, theta, byData)
+	if err != nil {
+		return 0, nil, fmt.Errorf("at %s: %w", p.Format(theta), err)
 	}
-
-	// Gather the in-prior rows, evaluate them in one call, scatter back.
-	n := p.data.Len()
-	e.rows = e.rows[:0]
-	for i := range r {
-		row := thetas.RawRowView(i)
-		dst[i] = p.prior.LogPrior(row)
-		if !math.IsInf(dst[i], -1) {
-			e.rows = append(e.rows, i)
-		}
-	}
-	k := len(e.rows)
-	if k == 0 {
-		return
-	}
-	if cap(e.thetaBuf) < k*c {
-		e.thetaBuf = make([]float64, k*c)
-		e.hBuf = make([]float64, k*n)
-	}
-	e.thetas.SetRawMatrix(blas64.General{Rows: k, Cols: c, Stride: c, Data: e.thetaBuf[:k*c]})
-	e.hs.SetRawMatrix(blas64.General{Rows: k, Cols: n, Stride: n, Data: e.hBuf[:k*n]})
-	for j, i := range e.rows {
-		copy(e.thetaBuf[j*c:(j+1)*c], thetas.RawRowView(i))
-	}
-	p.evals.Add(int64(k))
-	if err := e.batch.HubbleBatch(&e.hs, &e.thetas); err != nil {
-		p.fail(e.thetas.RawRowView(0), int64(k), err)
-		for _, i := range e.rows {
-			dst[i] = math.Inf(-1)
-		}
-		return
-	}
-	for j, i := range e.rows {
-		h := e.hs.RawRowView(j)
-		chi2 := p.like.ChiSquare(e.work, h)
-		if !isFinite(chi2) {
-			p.fail(thetas.RawRowView(i), 1, nonFinite(h, p.data.Z, chi2))
-			dst[i] = math.Inf(-1)
-			continue
-		}
-		dst[i] += -0.5 * chi2
-	}
+	return total, byData, nil
 }

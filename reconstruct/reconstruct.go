@@ -11,7 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/cosmoemu/cosmoemu/likelihood"
+	"github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -133,7 +133,7 @@ type Fit struct {
 // Result is the reconstruction of one data set: the paper's single network
 // and an ensemble.
 type Result struct {
-	Data *likelihood.Data
+	Data *data.Hz
 	// Fit is the network trained on the data as given (the paper's).
 	Fit *Fit
 	// Members are networks trained with other seeds on data perturbed
@@ -148,7 +148,7 @@ type Result struct {
 // random source gives the splits, initializations, shuffles and
 // perturbations: the same state gives the same result, bit for bit,
 // whatever Settings.Workers.
-func Train(ctx context.Context, d *likelihood.Data, s *Settings, rnd *rand.Rand) (*Result, error) {
+func Train(ctx context.Context, d *data.Hz, s *Settings, rnd *rand.Rand) (*Result, error) {
 	cfg, err := s.withDefaults()
 	if err != nil {
 		return nil, err
@@ -156,11 +156,11 @@ func Train(ctx context.Context, d *likelihood.Data, s *Settings, rnd *rand.Rand)
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	if d.Len() < 5 {
-		return nil, fmt.Errorf("reconstruct: data %q: %d points, need at least 5 for a training/validation split", d.Name, d.Len())
+	if len(d.Z) < 5 {
+		return nil, fmt.Errorf("reconstruct: data %q: %d points, need at least 5 for a training/validation split", d.Name, len(d.Z))
 	}
 	zIn := &nn.MinMaxScaler{}
-	if err := zIn.Fit(mat.NewDense(d.Len(), 1, slices.Clone(d.Z))); err != nil {
+	if err := zIn.Fit(mat.NewDense(len(d.Z), 1, slices.Clone(d.Z))); err != nil {
 		return nil, fmt.Errorf("reconstruct: %w", err)
 	}
 	// One seed per network, drawn first, so that each network has its own
@@ -220,8 +220,8 @@ func Train(ctx context.Context, d *likelihood.Data, s *Settings, rnd *rand.Rand)
 
 // trainOne trains one network, on the data perturbed within their errors
 // if perturb is set.
-func trainOne(ctx context.Context, d *likelihood.Data, zIn *nn.MinMaxScaler, s *Settings, perturb bool, rnd *rand.Rand) (*Fit, error) {
-	n := d.Len()
+func trainOne(ctx context.Context, d *data.Hz, zIn *nn.MinMaxScaler, s *Settings, perturb bool, rnd *rand.Rand) (*Fit, error) {
+	n := len(d.Z)
 	h := slices.Clone(d.H)
 	if perturb {
 		for i := range h {

@@ -7,22 +7,22 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/friedmann"
-	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
-func load(t *testing.T, name string) *likelihood.Data {
+func load(t *testing.T, name string) *data.Hz {
 	t.Helper()
-	d, err := likelihood.LoadData(name)
+	d, err := data.Load(name, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return d.Hz
 }
 
 func TestSimulated20(t *testing.T) {
-	d := load(t, likelihood.Simulated20)
+	d := load(t, "simulated20")
 	res, err := Train(context.Background(), d, &Settings{Members: 8}, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
@@ -32,15 +32,15 @@ func TestSimulated20(t *testing.T) {
 		t.Fatalf("split %v/%v, %d members", f.Train, f.Val, len(res.Members))
 	}
 	for _, i := range f.Val {
-		if i == 0 || i == d.Len()-1 {
+		if i == 0 || i == len(d.Z)-1 {
 			t.Errorf("validation point %d is an end point", i)
 		}
 	}
 	// The network reproduces every point, H and σ_H, well within its error
 	// bar (the simulated points have no scatter), the validation points
 	// included.
-	h := make([]float64, d.Len())
-	s := make([]float64, d.Len())
+	h := make([]float64, len(d.Z))
+	s := make([]float64, len(d.Z))
 	f.Eval(h, s, d.Z)
 	var phys float64
 	for i := range d.Z {
@@ -80,7 +80,7 @@ func TestSimulated20(t *testing.T) {
 }
 
 func TestDeterminism(t *testing.T) {
-	d := load(t, likelihood.CC31)
+	d := load(t, "cc31")
 	run := func(workers int, seed uint64) Curve {
 		res, err := Train(context.Background(), d, &Settings{Epochs: 200, Members: 3, Workers: workers}, rand.New(rand.NewPCG(seed, 1)))
 		if err != nil {
@@ -102,7 +102,7 @@ func TestDeterminism(t *testing.T) {
 func TestCC31(t *testing.T) {
 	// The real data scatter: the network should follow the trend (χ² of
 	// order the number of points), not interpolate the noise.
-	d := load(t, likelihood.CC31)
+	d := load(t, "cc31")
 	res, err := Train(context.Background(), d, &Settings{Members: -1}, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
@@ -110,8 +110,8 @@ func TestCC31(t *testing.T) {
 	if res.Members != nil {
 		t.Errorf("%d members with Members < 0", len(res.Members))
 	}
-	if n := float64(d.Len()); !(res.Fit.Chi2 > 0.3*n && res.Fit.Chi2 < 2*n) {
-		t.Errorf("chi2 = %.3g for %d points", res.Fit.Chi2, d.Len())
+	if n := float64(len(d.Z)); !(res.Fit.Chi2 > 0.3*n && res.Fit.Chi2 < 2*n) {
+		t.Errorf("chi2 = %.3g for %d points", res.Fit.Chi2, len(d.Z))
 	}
 	if res.Fit.TrainCost < 10 || len(res.Fit.Val) != 6 {
 		t.Errorf("training cost %v (the data scatter by ~10 km/s/Mpc), %d validation points", res.Fit.TrainCost, len(res.Fit.Val))
@@ -122,7 +122,7 @@ func TestCC31(t *testing.T) {
 }
 
 func TestFitLCDM(t *testing.T) {
-	d := load(t, likelihood.CC31)
+	d := load(t, "cc31")
 	l, err := FitLCDM(d)
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +158,7 @@ func TestFitLCDM(t *testing.T) {
 		t.Errorf("H(0) = %v, H0 = %v", h[0], l.H0)
 	}
 	// The simulated points want Ω_m0 above the default prior's 0.5.
-	if l, err := FitLCDM(load(t, likelihood.Simulated20)); err != nil || l.Om0 < 0.5 {
+	if l, err := FitLCDM(load(t, "simulated20")); err != nil || l.Om0 < 0.5 {
 		t.Errorf("simulated20: %v, %+v", err, l)
 	}
 }
@@ -193,7 +193,7 @@ func TestGrid(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	d := load(t, likelihood.CC31)
+	d := load(t, "cc31")
 	rnd := rand.New(rand.NewPCG(1, 1))
 	for _, s := range []*Settings{
 		{Hidden: -1}, {LearningRate: -1}, {ValidationFraction: 0.6}, {Epochs: -3}, {BatchSize: -1},
@@ -203,7 +203,7 @@ func TestErrors(t *testing.T) {
 			t.Errorf("no error for %+v", s)
 		}
 	}
-	tiny := &likelihood.Data{Name: "tiny", Z: []float64{0, 1, 2}, H: []float64{70, 120, 200}, Sigma: []float64{5, 5, 5}}
+	tiny := &data.Hz{Name: "tiny", Z: []float64{0, 1, 2}, H: []float64{70, 120, 200}, Sigma: []float64{5, 5, 5}}
 	if _, err := Train(context.Background(), tiny, nil, rnd); err == nil {
 		t.Error("no error for 3 points")
 	}

@@ -10,7 +10,7 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
-	"github.com/cosmoemu/cosmoemu/likelihood"
+	dataset "github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/plots"
 	"github.com/cosmoemu/cosmoemu/reconstruct"
 )
@@ -98,10 +98,14 @@ func runReconstruct(e *env, args []string) error {
 	case *gridN < 2:
 		return usagef("reconstruct: -grid %d: need at least 2 points", *gridN)
 	}
-	d, err := likelihood.LoadData(*data)
+	ds, err := dataset.Load(*data, nil)
 	if err != nil {
 		return err
 	}
+	if ds.Kind != dataset.KindHz {
+		return usagef("reconstruct: -data %s is not H(z) data", *data)
+	}
+	d := ds.Hz
 	if *out == "" {
 		base := strings.TrimSuffix(filepath.Base(*data), filepath.Ext(*data))
 		*out = "reconstruct-" + base + ".png"
@@ -130,7 +134,7 @@ func runReconstruct(e *env, args []string) error {
 	curve := res.Curve(z)
 	f := res.Fit
 	run := &reconstructRun{
-		Data: d.Name, Points: d.Len(), TrainPoints: f.Train, ValPoints: f.Val,
+		Data: d.Name, Points: len(d.Z), TrainPoints: f.Train, ValPoints: f.Val,
 		TrainCost: f.TrainCost, ValCost: f.ValCost, CostDefinition: costDefinition, PaperCost: paperReconstructionCost,
 		TrainLoss: f.TrainLoss, ValLoss: f.ValLoss, Chi2: f.Chi2,
 		Z: curve.Z, H: curve.H, Sigma: curve.Sigma, Members: len(res.Members),
@@ -143,12 +147,12 @@ func runReconstruct(e *env, args []string) error {
 		mean := res.Curve(d.Z).Mean
 		for i := range d.Z {
 			r := mean[i] - d.H[i]
-			run.EnsembleCost += r * r / float64(d.Len())
+			run.EnsembleCost += r * r / float64(len(d.Z))
 			run.EnsembleChi2 += r * r / (d.Sigma[i] * d.Sigma[i])
 		}
 	}
 	fig := &plots.Reconstruction{
-		Title: fmt.Sprintf("H(z) reconstruction from %s (%d points)", d.Name, d.Len()),
+		Title: fmt.Sprintf("H(z) reconstruction from %s (%d points)", d.Name, len(d.Z)),
 		DataZ: d.Z, DataH: d.H, DataSigma: d.Sigma, DataLabel: "data ± sigma_H",
 		Z: z, H: curve.H, Sigma: curve.Sigma,
 		HLabel:       fmt.Sprintf("network (1x%d sigmoid)", *hidden),
@@ -171,11 +175,11 @@ func runReconstruct(e *env, args []string) error {
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "reconstruct %s: %d points, z in [%s, %s]; network z -> %d sigmoid -> (H, sigma_H), Adam lr %s (cosine), batch %d, %d epochs, seed %d\n",
-		d.Name, d.Len(), ff(zlo), ff(zhi), *hidden, ff(*lr), *batch, *epochs, *seed)
+		d.Name, len(d.Z), ff(zlo), ff(zhi), *hidden, ff(*lr), *batch, *epochs, *seed)
 	fmt.Fprintf(w, "split: %d training, %d validation points (validation z = %s)\n", len(f.Train), len(f.Val), joinZ(d.Z, f.Val))
 	fmt.Fprintf(w, "cost = MSE of (H, sigma_H) in (km/s/Mpc)^2: training %.4g, validation %.4g   [paper: %.1f]\n", f.TrainCost, f.ValCost, paperReconstructionCost)
 	fmt.Fprintf(w, "loss = MSE of min-max scaled targets:        training %.4g, validation %.4g\n", f.TrainLoss, f.ValLoss)
-	fmt.Fprintf(w, "chi2 of the network's H at the %d points: %.4g\n", d.Len(), f.Chi2)
+	fmt.Fprintf(w, "chi2 of the network's H at the %d points: %.4g\n", len(d.Z), f.Chi2)
 	if len(res.Members) > 0 {
 		fmt.Fprintf(w, "ensemble of %d networks on data perturbed within sigma_H: chi2 of the ensemble mean %.4g; band half-width %.3g to %.3g km/s/Mpc (median %.3g)\n",
 			len(res.Members), run.EnsembleChi2, slices.Min(curve.Std), slices.Max(curve.Std), median(curve.Std))

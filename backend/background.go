@@ -1,0 +1,116 @@
+package backend
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
+)
+
+// Background is every observable of one point at a list of redshifts, with
+// the names of `cosmoemu background -json`. Distances are in Mpc, H in
+// km/s/Mpc, μ in mag, times in Gyr. The early-universe scalars need ombh2
+// and are nil without it.
+type Background struct {
+	Model   string             `json:"model"`
+	Backend string             `json:"backend"`
+	Params  map[string]float64 `json:"params"`
+
+	Z        []float64 `json:"z"`
+	ZHel     []float64 `json:"zhel"`
+	E        []float64 `json:"E"`
+	H        []float64 `json:"H"`
+	DC       []float64 `json:"DC"`
+	DM       []float64 `json:"DM"`
+	DA       []float64 `json:"DA"`
+	DL       []float64 `json:"DL"`
+	Mu       []float64 `json:"mu"`
+	DH       []float64 `json:"DH"`
+	DV       []float64 `json:"DV"`
+	W        []float64 `json:"w"`
+	Lookback []float64 `json:"lookback_Gyr"`
+
+	Rd     *float64 `json:"rd,omitempty"`
+	ZStar  *float64 `json:"zstar,omitempty"`
+	RsStar *float64 `json:"rs_star,omitempty"`
+	R      *float64 `json:"R,omitempty"`
+	LA     *float64 `json:"lA,omitempty"`
+	AgeGyr float64  `json:"age_Gyr"`
+}
+
+// Observe computes the Background of model m at p for redshifts z with
+// heliocentric redshifts zhel (nil: the same as z) using backend b. The
+// redshifts must be positive (μ is undefined at z = 0). A point the model
+// cannot describe, E² ≤ 0 up to the largest redshift (or z* with ombh2),
+// and D_L ≤ 0 (past the antipode of a closed universe) are
+// *cosmo.PointError values.
+func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64) (*Background, error) {
+	if zhel == nil {
+		zhel = z
+	}
+	if len(zhel) != len(z) {
+		return nil, fmt.Errorf("backend: %d heliocentric redshifts for %d redshifts", len(zhel), len(z))
+	}
+	for i, v := range z {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("backend: redshift %d = %v must be finite and > 0", i+1, v)
+		}
+	}
+	for i, v := range zhel {
+		if !(v > -1) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("backend: heliocentric redshift %d = %v must be finite and > −1", i+1, v)
+		}
+	}
+	if err := m.Check(&p); err != nil {
+		return nil, err
+	}
+	req := cosmo.Request{Z: z, Distances: true, W: true, Age: true, CMB: p.HasOmbh2}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if m.ClosedForm() {
+		zmax := req.MaxZ()
+		e := m.Expansion(&p)
+		if p.HasOmbh2 {
+			zmax = math.Max(zmax, 1.1*cosmo.Decoupling(p.Om*p.H()*p.H(), p.Ombh2))
+		}
+		if err := e.CheckPositive(m.Name(), zmax); err != nil {
+			return nil, err
+		}
+	}
+	ev, err := b.NewEvaluator(m, req)
+	if err != nil {
+		return nil, err
+	}
+	res := cosmo.NewResult(req)
+	if err := ev.Eval(res, &p); err != nil {
+		return nil, err
+	}
+	n := len(z)
+	bg := &Background{Model: m.Name(), Backend: b.Name(), Params: map[string]float64{},
+		Z: z, ZHel: zhel, E: res.E, DC: res.DC, DM: res.DM, W: res.W, Lookback: res.Lookback, AgeGyr: res.Age}
+	for _, name := range append(m.Params(), cosmo.NameOmbh2) {
+		if v, ok := p.Get(name); ok {
+			bg.Params[name] = v
+		}
+	}
+	bg.H, bg.DA, bg.DL, bg.Mu, bg.DH, bg.DV = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, zi := range z {
+		bg.H[i] = res.HubbleRate(i)
+		bg.DA[i] = res.DA(i, zi)
+		bg.DL[i] = res.DL(i, zhel[i])
+		if !(bg.DL[i] > 0) {
+			return nil, &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("D_L(z = %g) = %.4g Mpc ≤ 0: the redshift lies past the antipode of this closed universe", zi, bg.DL[i])}
+		}
+		bg.Mu[i] = res.Mu(i, zhel[i])
+		bg.DH[i] = res.DH(i)
+		bg.DV[i] = res.DV(i, zi)
+	}
+	if p.HasOmbh2 {
+		h := p.H()
+		rd := cosmo.DragHorizon(p.Om*h*h, p.Ombh2)
+		r, la := res.ShiftR(p.Om), res.AcousticScale()
+		bg.Rd, bg.ZStar, bg.RsStar, bg.R, bg.LA = &rd, &res.ZStar, &res.RsStar, &r, &la
+	}
+	return bg, nil
+}

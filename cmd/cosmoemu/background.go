@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/fit"
+)
+
+func init() {
+	register(command{
+		name:    "background",
+		summary: "the expansion, distances and early-universe scalars of one model at one parameter point",
+		run:     runBackground,
+	})
+}
+
+func runBackground(e *env, args []string) error {
+	fs := newFlagSet(e, "background", "-model NAME -p NAME=VALUE,… -z Z1,Z2,… [-zhel …] [-backend analytic|solver] [-rtol 1e-9] [-json]")
+	model := fs.String("model", "lcdm", "`model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
+	params := fs.String("p", "", "parameters as `NAME=VALUE,…` (Om, Ok, w, w0, wa, lambda, H0; ombh2 adds r_d, z*, r_s(z*), R, l_A)")
+	zs := fs.String("z", "0.1,0.5,1,2.33", "redshifts `Z1,Z2,…` (> 0)")
+	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
+	be := fs.String("backend", "", "`backend`: analytic (closed form and quadrature; not for quintessence) or solver (RK45); default analytic where it exists")
+	rtol := floatFlag(fs, "rtol", 0, 0, 1e-3, false, "solver tolerance (RTol = ATol); 0 means the default 1e-9")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	m, err := cosmo.Lookup(*model)
+	if err != nil {
+		return usagef("background: -model: %v", err)
+	}
+	vals, err := cosmo.ParseAssignments(*params)
+	if err != nil {
+		return usagef("background: -p: %v", err)
+	}
+	p, err := m.NewParams(vals)
+	if err != nil {
+		return usagef("background: -p: %v", err)
+	}
+	z, err := parseList(*zs)
+	if err != nil {
+		return usagef("background: -z: %v", err)
+	}
+	for _, v := range z {
+		if !(v > 0) {
+			return usagef("background: -z: redshift %g must be > 0", v)
+		}
+	}
+	var zh []float64
+	if *zhel != "" {
+		if zh, err = parseList(*zhel); err != nil {
+			return usagef("background: -zhel: %v", err)
+		}
+		for _, v := range zh {
+			if !(v > -1) {
+				return usagef("background: -zhel: heliocentric redshift %g must be > −1", v)
+			}
+		}
+		if len(zh) != len(z) {
+			return usagef("background: -zhel has %d values for %d redshifts", len(zh), len(z))
+		}
+	}
+	b, err := fit.NewBackend(*be, m, *rtol)
+	if err != nil {
+		return usagef("background: %v", err)
+	}
+	bg, err := backend.Observe(b, m, p, z, zh)
+	if err != nil {
+		var pe *cosmo.PointError
+		if errors.As(err, &pe) {
+			return usagef("background: %v", err)
+		}
+		return fmt.Errorf("background: %w", err)
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, bg)
+	}
+	return printBackground(e, bg)
+}
+
+// parseList reads comma-separated finite numbers.
+func parseList(s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q is not a finite number", strings.TrimSpace(f))
+		}
+		out = append(out, v)
+	}
+	if len(out) > maxSize {
+		return nil, fmt.Errorf("%d values; at most %d", len(out), maxSize)
+	}
+	return out, nil
+}
+
+func printBackground(e *env, bg *backend.Background) error {
+	w := bufio.NewWriter(e.stdout)
+	fmt.Fprintf(w, "model %s, backend %s:", bg.Model, bg.Backend)
+	for _, name := range sortedKeys(bg.Params) {
+		fmt.Fprintf(w, " %s=%g", name, bg.Params[name])
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%8s %10s %10s %11s %11s %11s %11s %9s %11s %11s %8s %9s\n",
+		"z", "E", "H", "D_C", "D_M", "D_A", "D_L", "mu", "D_H", "D_V", "w", "t_lb")
+	for i, z := range bg.Z {
+		fmt.Fprintf(w, "%8.4g %10.6g %10.6g %11.6g %11.6g %11.6g %11.6g %9.6g %11.6g %11.6g %8.4g %9.5g\n",
+			z, bg.E[i], bg.H[i], bg.DC[i], bg.DM[i], bg.DA[i], bg.DL[i], bg.Mu[i], bg.DH[i], bg.DV[i], bg.W[i], bg.Lookback[i])
+	}
+	fmt.Fprintln(w, "(distances in Mpc, H in km/s/Mpc, mu in mag, lookback time t_lb in Gyr)")
+	fmt.Fprintf(w, "age of the universe t0 = %.6g Gyr\n", bg.AgeGyr)
+	if bg.Rd != nil {
+		fmt.Fprintf(w, "r_d = %.6g Mpc (Aubourg et al. 2015), z* = %.6g (Hu & Sugiyama 1996), r_s(z*) = %.6g Mpc, R = %.6g, l_A = %.6g\n",
+			*bg.Rd, *bg.ZStar, *bg.RsStar, *bg.R, *bg.LA)
+	} else {
+		fmt.Fprintln(w, "(give ombh2 for r_d, z*, r_s(z*), R and l_A)")
+	}
+	return w.Flush()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for n := range m {
+		k = append(k, n)
+	}
+	for i := 1; i < len(k); i++ {
+		for j := i; j > 0 && k[j] < k[j-1]; j-- {
+			k[j], k[j-1] = k[j-1], k[j]
+		}
+	}
+	return k
+}

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/fit"
+	"github.com/cosmoemu/cosmoemu/plots"
+)
+
+func init() {
+	register(command{
+		name:    "fit",
+		summary: "fit a model to data sets by name (BAO, supernovae, CMB distance priors, H(z)) with MCMC",
+		run:     runFit,
+	})
+}
+
+// listFlag collects NAME=VALUE items from repeated flags or comma lists.
+type listFlag struct{ items []string }
+
+func (l *listFlag) String() string { return strings.Join(l.items, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, it := range strings.Split(s, ",") {
+		if it = strings.TrimSpace(it); it == "" {
+			continue
+		}
+		if !strings.Contains(it, "=") {
+			return fmt.Errorf("%q: want NAME=VALUE", it)
+		}
+		l.items = append(l.items, it)
+	}
+	return nil
+}
+
+// fitFlags are the flags of fit, sample and compare.
+type fitFlags struct {
+	model, data, backend, sampler string
+	priors, fixes                 listFlag
+	diagOnly                      bool
+	rtol                          float64
+	steps, walkers, chains        int
+	workers                       int
+	seed                          uint64
+	converge                      bool
+	out, corner                   string
+	resume, asJSON                bool
+}
+
+// register defines the flags; defModel and defData are the command's
+// defaults, withBackend adds -backend.
+func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBackend bool) {
+	fs.StringVar(&f.model, "model", defModel, "cosmological `model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
+	fs.StringVar(&f.data, "data", defData, "data sets, comma-separated `NAMES`: built-in (cosmoemu data lists them) or bao:MEAN[:COV], sn:TABLE[:COV], hz:TABLE[:COV]")
+	if withBackend {
+		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form")
+	}
+	fs.Var(&f.priors, "prior", "prior `NAME=LO:HI` or NAME=gauss:MU:SIGMA (repeatable or comma-separated)")
+	fs.Var(&f.fixes, "fix", "fixed parameter `NAME=VALUE` (repeatable or comma-separated)")
+	fs.BoolVar(&f.diagOnly, "diag-only", false, "fit pantheonplus or desy5 without their covariance (NOT the published likelihood)")
+	floatVar(fs, &f.rtol, "rtol", 0, 0, 1e-3, false, "solver tolerance (RTol = ATol); 0 means the default 1e-9")
+	fs.StringVar(&f.sampler, "sampler", "ensemble", "`sampler`: ensemble (affine-invariant stretch move) or mh (adaptive Metropolis–Hastings)")
+	intVar(fs, &f.steps, "steps", 5000, 1, maxSize, "steps per walker or chain (the maximum with -converge)")
+	intVar(fs, &f.walkers, "walkers", 0, 0, 100000, "walkers of the ensemble sampler (even, ≥ 2·parameters); 0 means max(32, 4·parameters)")
+	intVar(fs, &f.chains, "chains", 4, 2, 10000, "chains of the MH sampler")
+	workersFlag(fs, &f.workers)
+	fs.Uint64Var(&f.seed, "seed", 1, "random `seed`: the same seed gives the same chains")
+	fs.BoolVar(&f.converge, "converge", false, "stop early once the Gelman–Rubin R−1 < 0.01 (checked every 100 steps)")
+	fs.StringVar(&f.out, "out", "", "output `root`: GetDist chains ROOT_1.txt…, ROOT.paramnames, ROOT.chain.npy, ROOT.summary.json, ROOT.corner.png")
+	fs.BoolVar(&f.resume, "resume", false, "continue the interrupted run recorded under -out")
+	fs.StringVar(&f.corner, "corner", "", "corner-plot PNG `file` (default ROOT.corner.png with -out)")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object instead of a table")
+}
+
+// config turns the flags into a fit.Config.
+func (f *fitFlags) config(cmd string) (*fit.Config, error) {
+	if f.sampler != "ensemble" && f.sampler != "mh" {
+		return nil, usagef("%s: -sampler %q: want ensemble or mh", cmd, f.sampler)
+	}
+	if f.walkers != 0 && (f.walkers < 4 || f.walkers%2 != 0) {
+		return nil, usagef("%s: -walkers %d: need an even number ≥ 4", cmd, f.walkers)
+	}
+	if f.resume && f.out == "" {
+		return nil, usagef("%s: -resume needs -out, the root of the run to continue", cmd)
+	}
+	cfg := &fit.Config{
+		Model: f.model, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
+		Priors: map[string]string{}, Fixed: map[string]float64{},
+		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains,
+			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume},
+	}
+	for _, d := range strings.Split(f.data, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			cfg.Data = append(cfg.Data, d)
+		}
+	}
+	if len(cfg.Data) == 0 {
+		return nil, usagef("%s: -data is required (e.g. -data desi-dr2,union3)", cmd)
+	}
+	for _, it := range f.priors.items {
+		name, spec, _ := strings.Cut(it, "=")
+		if _, dup := cfg.Priors[name]; dup {
+			return nil, usagef("%s: -prior %s given twice", cmd, name)
+		}
+		cfg.Priors[name] = spec
+	}
+	fixed, err := cosmo.ParseAssignments(f.fixes.String())
+	if err != nil {
+		return nil, usagef("%s: -fix: %v", cmd, err)
+	}
+	cfg.Fixed = fixed
+	return cfg, nil
+}
+
+// makeOutDir creates the directory of the -out root, so that -out
+// chains/cc31 works in a fresh clone.
+func makeOutDir(out string) error {
+	if out == "" {
+		return nil
+	}
+	if dir := filepath.Dir(out); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// build makes the problem; configuration mistakes are usage errors.
+func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
+	p, err := fit.Build(cfg)
+	if err != nil {
+		return nil, usagef("%s: %v", cmd, err)
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(e.stderr, "%s: warning: %s\n", cmd, w)
+	}
+	return p, nil
+}
+
+// runOne runs a problem with a progress bar.
+func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
+	bar := newProgress(e, int64(p.Config.Sampler.Steps), label)
+	res, err := p.Run(e.ctx, func(pr fit.Progress) {
+		if pr.Stage != "sampling" {
+			return
+		}
+		bar.Set(int64(pr.Step))
+		if pr.Step%100 == 0 {
+			bar.Describe(fmt.Sprintf("%s acc %.2f", label, pr.Acceptance))
+		}
+	})
+	bar.Finish()
+	return res, err
+}
+
+func runFit(e *env, args []string) error {
+	var f fitFlags
+	fs := newFlagSet(e, "fit", "-model NAME -data SET,… [-backend analytic|solver] [-prior NAME=LO:HI|gauss:MU:SIGMA …] [-fix NAME=VALUE …] [-sampler ensemble|mh] [-steps N] [-seed S] [-out ROOT] [-resume] [-corner FILE] [-json]")
+	f.register(fs, "lcdm", "", true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := f.config("fit")
+	if err != nil {
+		return err
+	}
+	return fitAndReport(e, "fit", &f, cfg)
+}
+
+// fitAndReport builds, runs and prints one fit (fit and sample).
+func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
+	if err := makeOutDir(f.out); err != nil {
+		return err
+	}
+	p, err := build(e, cmd, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := runOne(e, p, p.Config.Backend)
+	if err != nil {
+		return err
+	}
+	corner := f.corner
+	if corner == "" && f.out != "" {
+		corner = f.out + ".corner.png"
+	}
+	if corner != "" {
+		truths := make([]float64, len(res.Params))
+		for i, n := range res.Params {
+			truths[i] = res.BestFit[n]
+		}
+		if err := plots.Corner(corner, []plots.Samples{{Name: res.Backend, X: res.Samples}}, res.Params, &plots.CornerOptions{
+			Labels: res.Labels, Truths: truths, TruthLabel: "best fit",
+			Title: fmt.Sprintf("%s: %s", res.Model, strings.Join(res.Data, " + ")),
+		}); err != nil {
+			return err
+		}
+	}
+	if f.asJSON {
+		return writeJSON(e.stdout, res)
+	}
+	printResults(e.stdout, []*fit.Result{res})
+	if corner != "" {
+		fmt.Fprintf(e.stdout, "wrote %s\n", corner)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// printResults prints fits side by side (one column per result).
+func printResults(w io.Writer, runs []*fit.Result) {
+	r0 := runs[0]
+	fmt.Fprintf(w, "model %s; data %s (%d points); %s sampler, %d walkers/chains × %d steps (burn-in %d), seed %d\n",
+		r0.Model, strings.Join(r0.Data, ", "), r0.NData, r0.Sampler, r0.Walkers, r0.Steps, r0.Burn, r0.Seed)
+	for _, n := range r0.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	if len(r0.Fixed) > 0 {
+		fmt.Fprint(w, "fixed:")
+		for _, k := range sortedKeys(r0.Fixed) {
+			fmt.Fprintf(w, " %s=%g", k, r0.Fixed[k])
+		}
+		fmt.Fprintln(w)
+	}
+	const col = 24
+	fmt.Fprintf(w, "%-22s", "")
+	for _, r := range runs {
+		fmt.Fprintf(w, " %*s", col, r.Backend)
+	}
+	fmt.Fprintln(w)
+	row := func(name string, f func(r *fit.Result) string) {
+		fmt.Fprintf(w, "%-22s", name)
+		for _, r := range runs {
+			fmt.Fprintf(w, " %*s", col, f(r))
+		}
+		fmt.Fprintln(w)
+	}
+	for i, name := range r0.Params {
+		row(name+" mean ± std", func(r *fit.Result) string { return fmt.Sprintf("%.5g ± %.3g", r.Mean[i], r.Std[i]) })
+		row(name+" 95% interval", func(r *fit.Result) string { return fmt.Sprintf("[%.5g, %.5g]", r.Q025[i], r.Q975[i]) })
+		row(name+" best fit, τ", func(r *fit.Result) string { return fmt.Sprintf("%.5g  %4.0f", r.BestFit[name], r.Tau[i]) })
+	}
+	row("χ²_min", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2Min) })
+	for _, d := range r0.Data {
+		row("  χ² "+d, func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2ByData[d]) })
+	}
+	row("acceptance", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Acceptance) })
+	row("R−1", func(r *fit.Result) string { return fmt.Sprintf("%.2g", r.RMinus1) })
+	row("converged (≥ 50τ)", func(r *fit.Result) string { return fmt.Sprint(r.Converged) })
+	row("evaluations", func(r *fit.Result) string { return fmt.Sprint(r.Evaluations) })
+	row("wall time [s]", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.WallSeconds) })
+	row("evaluations per s", func(r *fit.Result) string { return fmt.Sprintf("%.0f", r.EvaluationsPerSecond) })
+	for _, r := range runs {
+		if r.Warning != "" {
+			fmt.Fprintf(w, "%s: %s\n", r.Backend, r.Warning)
+		}
+		if r.Unphysical > 0 {
+			fmt.Fprintf(w, "%s: %d proposals fell where the model is unphysical (zero density)\n", r.Backend, r.Unphysical)
+		}
+	}
+}

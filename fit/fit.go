@@ -1,0 +1,344 @@
+// Package fit is cosmoemu's inference pipeline: data sets by name, a model,
+// a backend, the posterior with the priors a user chooses, the best fit, a
+// sampler and a summary — what `cosmoemu fit`, `sample` and `compare` run.
+//
+//	p, err := fit.Build(&fit.Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}})
+//	res, err := p.Run(ctx, nil)
+//	fmt.Println(res.Mean, res.Chi2Min)
+//
+// # Which parameters are sampled
+//
+// Every parameter of the model is sampled with its default prior (the
+// boxes of cosmo.Registry) unless the user gives a prior or fixes it. Then:
+//
+//   - ombh2 (ω_b) is sampled when a data set needs it (the CMB distance
+//     priors) or the user gives it a prior (a BBN prior, say);
+//   - BAO need r_d: from the model when ω_b is sampled or fixed, otherwise
+//     through the nuisance parameter hrd = h·r_d [Mpc];
+//   - H0 is fixed at 70 km/s/Mpc, for the radiation density only, when no
+//     data set measures it (BAO alone with hrd, supernovae with M
+//     marginalised): it moves Ωm by less than 0.02σ;
+//   - the supernova absolute magnitude M is marginalised analytically
+//     unless the user gives it a prior.
+package fit
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/likelihood"
+	"github.com/cosmoemu/cosmoemu/param"
+	"github.com/cosmoemu/cosmoemu/solver"
+)
+
+// Config describes a fit. Zero fields take the documented defaults.
+type Config struct {
+	Model string   // cosmo model name; default "lcdm"
+	Data  []string // data specs (see data.Load); at least one
+	// Backend is "analytic", "solver" or "emulator"; default the closed
+	// form where the model has one, else the solver.
+	Backend string
+	// SolverRTol is the solver backend's tolerance (RTol = ATol); 0 means
+	// backend.DefaultSolverRTol.
+	SolverRTol float64
+	// Priors maps parameter names to prior specs ("LO:HI",
+	// "gauss:MU:SIGMA", see param.ParsePrior).
+	Priors map[string]string
+	// Fixed maps parameter names to fixed values.
+	Fixed map[string]float64
+	// DiagOnly lets Pantheon+ and DES-SN5YR be fitted without their
+	// covariance (not the published likelihood: a warning says so).
+	DiagOnly bool
+	// CacheDir is where downloaded covariances are found; "" is the user
+	// cache directory.
+	CacheDir string
+
+	Sampler Sampler
+}
+
+// Sampler configures the sampler of Problem.Run.
+type Sampler struct {
+	Kind    string // "ensemble" (default) or "mh"
+	Steps   int    // steps per walker or chain; default 5000
+	Walkers int    // ensemble walkers; default max(32, 4·dim) rounded to even
+	Chains  int    // MH chains; default 4
+	Seed    uint64 // random seed; the same seed gives the same chains
+	Workers int    // goroutines; 0 chooses (see mcmc.Settings.Workers)
+	// Converge stops early when the Gelman–Rubin R−1 < 0.01.
+	Converge bool
+	// Out is the path prefix of the output files; "" writes none.
+	Out    string
+	Resume bool
+}
+
+// Problem is a fit ready to run: the posterior and how it was made.
+type Problem struct {
+	Config    Config
+	Model     *cosmo.Model
+	Posterior *likelihood.Posterior
+	Space     *param.Space
+	Fixed     map[string]float64
+	// Notes says what was decided for the user (H0 fixed, hrd sampled,
+	// M marginalised); Warnings what the user should know (diagonal-only
+	// covariances, shadowed file names).
+	Notes, Warnings []string
+	likes           []likelihood.Likelihood
+}
+
+// Fiducial starting values for the best-fit search, near where the data
+// put the posterior (clamped into the prior box).
+var fiducial = map[string]float64{
+	cosmo.NameOm: 0.3, cosmo.NameOk: 0, cosmo.NameW: -1, cosmo.NameW0: -0.9, cosmo.NameWa: -0.1,
+	cosmo.NameLambda: 0.5, cosmo.NameH0: 68, cosmo.NameOmbh2: 0.0224, likelihood.HRd.Name: 100,
+}
+
+// Build loads the data, chooses the parameter space and makes the
+// posterior. Every mistake a user can make in cfg is an error naming it.
+func Build(cfg *Config) (*Problem, error) {
+	c := *cfg
+	if c.Model == "" {
+		c.Model = "lcdm"
+	}
+	m, err := cosmo.Lookup(c.Model)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Data) == 0 {
+		return nil, errors.New("fit: no data sets (try -data desi-dr2)")
+	}
+	p := &Problem{Config: c, Model: m, Fixed: make(map[string]float64)}
+
+	// Priors and fixed values: known names only, each at most once.
+	priors := make(map[string]param.Prior)
+	for _, name := range sortedKeys(c.Priors) {
+		par, err := lookupParam(m, name)
+		if err != nil {
+			return nil, fmt.Errorf("fit: -prior %s: %v", name, err)
+		}
+		pr, err := param.ParsePrior(par, c.Priors[name])
+		if err != nil {
+			return nil, fmt.Errorf("fit: -prior %v", err)
+		}
+		priors[name] = pr
+	}
+	for _, name := range sortedKeys(c.Fixed) {
+		if _, ok := priors[name]; ok {
+			return nil, fmt.Errorf("fit: parameter %s has both a prior and a fixed value", name)
+		}
+		par, err := lookupParam(m, name)
+		if err != nil {
+			return nil, fmt.Errorf("fit: -fix %s: %v", name, err)
+		}
+		if name == likelihood.HRd.Name || name == likelihood.AbsMag.Name {
+			return nil, fmt.Errorf("fit: -fix %s: a nuisance parameter cannot be fixed", name)
+		}
+		if err := par.Check(c.Fixed[name]); err != nil {
+			return nil, fmt.Errorf("fit: -fix %v", err)
+		}
+		p.Fixed[name] = c.Fixed[name]
+	}
+
+	// Data.
+	_, sampleM := priors[likelihood.AbsMag.Name]
+	seen := make(map[string]bool)
+	var hasBAO, hasCMB, measuresH0, hasSN bool
+	var desi []string
+	for _, spec := range c.Data {
+		if seen[spec] {
+			return nil, fmt.Errorf("fit: data set %s given twice", spec)
+		}
+		seen[spec] = true
+		l, warn, err := likelihood.Load(spec, &likelihood.LoadSettings{
+			Data: data.Options{DiagOnly: c.DiagOnly, CacheDir: c.CacheDir},
+			SN:   likelihood.SNSettings{SampleM: sampleM},
+		})
+		if err != nil {
+			return nil, err
+		}
+		if warn != "" {
+			p.Warnings = append(p.Warnings, warn)
+		}
+		switch l := l.(type) {
+		case *likelihood.BAO:
+			hasBAO = true
+			if strings.HasPrefix(l.Name(), "desi") {
+				desi = append(desi, l.Name())
+			}
+		case *likelihood.CMB:
+			hasCMB, measuresH0 = true, true
+		case *likelihood.Hz, *likelihood.H0:
+			measuresH0 = true
+		case *likelihood.SN:
+			hasSN = true
+			if l.Data().DiagOnly {
+				p.Warnings = append(p.Warnings, fmt.Sprintf("%s is fitted with diagonal errors only (-diag-only): this is not the published likelihood, and its posteriors are too narrow or biased", l.Name()))
+			}
+		}
+		p.likes = append(p.likes, l)
+	}
+	if len(desi) > 1 {
+		return nil, fmt.Errorf("fit: %s overlap: DESI DR2 supersedes DR1, never combine them", strings.Join(desi, " and "))
+	}
+	if seen["sdss-dr12"] && len(desi) > 0 {
+		p.Warnings = append(p.Warnings, "sdss-dr12 and DESI measure BAO at the same redshifts; combining them double-counts the overlapping volume")
+	}
+	if sampleM && !hasSN {
+		return nil, errors.New("fit: -prior M: no supernova sample among the data")
+	}
+
+	// The sampled parameters.
+	_, ombh2Fixed := p.Fixed[cosmo.NameOmbh2]
+	_, ombh2Prior := priors[cosmo.NameOmbh2]
+	sampleOmbh2 := (hasCMB || ombh2Prior) && !ombh2Fixed
+	haveOmbh2 := sampleOmbh2 || ombh2Fixed
+	if hasBAO && haveOmbh2 {
+		measuresH0 = true
+	}
+	_, h0Fixed := p.Fixed[cosmo.NameH0]
+	_, h0Prior := priors[cosmo.NameH0]
+	var names []string
+	for _, name := range m.Params() {
+		if _, fixed := p.Fixed[name]; fixed {
+			continue
+		}
+		if name == cosmo.NameH0 && !h0Prior && !h0Fixed && !measuresH0 {
+			p.Fixed[name] = cosmo.DefaultH0
+			p.Notes = append(p.Notes, "H0 is fixed at 70 km/s/Mpc, for the radiation density only: no data set measures it")
+			continue
+		}
+		names = append(names, name)
+	}
+	if sampleOmbh2 {
+		names = append(names, cosmo.NameOmbh2)
+	}
+	if hasBAO && !haveOmbh2 {
+		names = append(names, likelihood.HRd.Name)
+		p.Notes = append(p.Notes, "BAO without ω_b: r_d is free through hrd = h·r_d")
+	}
+	if sampleM {
+		names = append(names, likelihood.AbsMag.Name)
+	} else if hasSN {
+		p.Notes = append(p.Notes, "the supernova absolute magnitude M is marginalised analytically")
+	}
+	for name := range priors {
+		if !contains(names, name) {
+			return nil, fmt.Errorf("fit: -prior %s: %s is not a parameter of this fit (sampled: %s)", name, name, strings.Join(names, ", "))
+		}
+	}
+	if len(names) == 0 {
+		return nil, errors.New("fit: every parameter is fixed: nothing to sample")
+	}
+	var params []param.Param
+	var prs []param.Prior
+	for _, name := range names {
+		par, _ := lookupParam(m, name)
+		params = append(params, par)
+		pr, ok := priors[name]
+		if !ok {
+			pr = par.DefaultPrior()
+		}
+		prs = append(prs, pr)
+	}
+	if p.Space, err = param.NewSpace(params, prs); err != nil {
+		return nil, fmt.Errorf("fit: %v", err)
+	}
+
+	b, err := NewBackend(c.Backend, m, c.SolverRTol)
+	if err != nil {
+		return nil, err
+	}
+	p.Config.Backend = b.Name()
+	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
+		return nil, fmt.Errorf("fit: %v", err)
+	}
+	return p, nil
+}
+
+// NewBackend returns the backend called name for model m ("" chooses the
+// closed form where there is one, else the solver). rtol sets the solver's
+// tolerance (0: its default).
+func NewBackend(name string, m *cosmo.Model, rtol float64) (cosmo.Backend, error) {
+	if name == "" {
+		name = "solver"
+		if m.ClosedForm() {
+			name = "analytic"
+		}
+	}
+	switch name {
+	case "analytic":
+		if !m.ClosedForm() {
+			return nil, fmt.Errorf("fit: model %s has no closed form: use -backend solver", m.Name())
+		}
+		return backend.Analytic{}, nil
+	case "solver":
+		if rtol == 0 {
+			return backend.Solver{}, nil
+		}
+		if !(rtol > 0 && rtol < 1e-3) {
+			return nil, fmt.Errorf("fit: solver tolerance %g must be in (0, 1e-3)", rtol)
+		}
+		return backend.Solver{Settings: &solver.Settings{RTol: rtol, ATol: rtol}}, nil
+	}
+	return nil, fmt.Errorf("fit: unknown backend %q (want analytic, solver or emulator)", name)
+}
+
+// lookupParam finds a parameter of model m or a nuisance parameter.
+func lookupParam(m *cosmo.Model, name string) (param.Param, error) {
+	switch name {
+	case likelihood.HRd.Name:
+		return likelihood.HRd, nil
+	case likelihood.AbsMag.Name:
+		return likelihood.AbsMag, nil
+	}
+	if _, ok := cosmo.Registry.Lookup(name); !ok {
+		return param.Param{}, fmt.Errorf("unknown parameter %q (known: %s, hrd, M)", name, strings.Join(cosmo.Registry.Names(), ", "))
+	}
+	return m.Param(name)
+}
+
+// Start returns the starting point of the best-fit search: the fiducial
+// values, or the centre of the prior, clamped into the prior box.
+func (p *Problem) Start() []float64 {
+	x := p.Space.Center(nil)
+	for i := range x {
+		pr := p.Space.Prior(i)
+		if v, ok := fiducial[p.Space.Param(i).Name]; ok && pr.Sigma == 0 {
+			w := pr.Hi - pr.Lo
+			x[i] = math.Min(math.Max(v, pr.Lo+0.01*w), pr.Hi-0.01*w)
+		}
+	}
+	return x
+}
+
+// DataNames returns the names of the data sets.
+func (p *Problem) DataNames() []string {
+	s := make([]string, len(p.likes))
+	for i, l := range p.likes {
+		s[i] = l.Name()
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for n := range m {
+		k = append(k, n)
+	}
+	sort.Strings(k)
+	return k
+}
+
+func contains(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

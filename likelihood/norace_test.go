@@ -1,5 +1,0 @@
-//go:build !race
-
-package likelihood
-
-const raceEnabled = false

@@ -1,0 +1,236 @@
+package likelihood
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/cosmoemu/cosmoemu/data"
+)
+
+// Hz is the likelihood of expansion-rate data: t_i = H(z_i) = H0 E(z_i).
+type Hz struct {
+	d *data.Hz
+	g *gaussian
+}
+
+// NewHz prepares the likelihood of d.
+func NewHz(d *data.Hz) (*Hz, error) {
+	if len(d.Z) == 0 || len(d.H) != len(d.Z) || len(d.Sigma) != len(d.Z) {
+		return nil, fmt.Errorf("%s: %d redshifts, %d H, %d errors", d.Name, len(d.Z), len(d.H), len(d.Sigma))
+	}
+	g, err := newGaussian(d.Name, d.Cov, d.Sigma)
+	if err != nil {
+		return nil, err
+	}
+	return &Hz{d: d, g: g}, nil
+}
+
+// Name returns the data set's name.
+func (l *Hz) Name() string { return l.d.Name }
+
+// Len returns the number of measurements.
+func (l *Hz) Len() int { return len(l.d.Z) }
+
+// LogNorm returns −½ ln det(2πC).
+func (l *Hz) LogNorm() float64 { return l.g.logNorm() }
+
+// Data returns the data.
+func (l *Hz) Data() *data.Hz { return l.d }
+
+// Bind registers the redshifts.
+func (l *Hz) Bind(r *Requirements) (Term, error) {
+	t := &hzTerm{l: l, idx: make([]int, len(l.d.Z))}
+	for i, z := range l.d.Z {
+		t.idx[i] = r.At(z)
+	}
+	return t, nil
+}
+
+type hzTerm struct {
+	l   *Hz
+	idx []int
+}
+
+func (t *hzTerm) WorkLen() int { return len(t.idx) }
+
+func (t *hzTerm) Chi2(th *Theory) float64 {
+	r := th.Work[:len(t.idx)]
+	h0, e := th.Res.H0, th.Res.E
+	for i, j := range t.idx {
+		r[i] = h0*e[j] - t.l.d.H[i]
+	}
+	return t.l.g.chi2(r)
+}
+
+// BAO is the likelihood of BAO distances in units of the sound horizon r_d.
+type BAO struct {
+	d *data.BAO
+	g *gaussian
+}
+
+// NewBAO prepares the likelihood of d.
+func NewBAO(d *data.BAO) (*BAO, error) {
+	n := len(d.Z)
+	if n == 0 || len(d.Value) != n || len(d.Quantity) != n {
+		return nil, fmt.Errorf("%s: %d redshifts, %d values, %d quantities", d.Name, n, len(d.Value), len(d.Quantity))
+	}
+	if d.Cov == nil || d.Cov.SymmetricDim() != n {
+		return nil, fmt.Errorf("%s: BAO data need an %d×%d covariance", d.Name, n, n)
+	}
+	for i, q := range d.Quantity {
+		if (q == data.DMScaled || q == data.HScaled) && !(d.RdFid > 0) {
+			return nil, fmt.Errorf("%s: row %d is relative to a fiducial r_d, but none is given", d.Name, i+1)
+		}
+		if d.Z[i] <= 0 {
+			return nil, fmt.Errorf("%s: row %d: BAO redshift %g must be > 0", d.Name, i+1, d.Z[i])
+		}
+	}
+	g, err := newGaussian(d.Name, d.Cov, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &BAO{d: d, g: g}, nil
+}
+
+// Name returns the data set's name.
+func (l *BAO) Name() string { return l.d.Name }
+
+// Len returns the number of measurements.
+func (l *BAO) Len() int { return len(l.d.Z) }
+
+// LogNorm returns −½ ln det(2πC).
+func (l *BAO) LogNorm() float64 { return l.g.logNorm() }
+
+// Data returns the data.
+func (l *BAO) Data() *data.BAO { return l.d }
+
+// Bind registers the redshifts, D_M and r_d.
+func (l *BAO) Bind(r *Requirements) (Term, error) {
+	t := &baoTerm{l: l, idx: make([]int, len(l.d.Z))}
+	for i, z := range l.d.Z {
+		t.idx[i] = r.At(z)
+	}
+	r.Distances, r.Rd = true, true
+	return t, nil
+}
+
+type baoTerm struct {
+	l   *BAO
+	idx []int
+}
+
+func (t *baoTerm) WorkLen() int { return len(t.idx) }
+
+func (t *baoTerm) Chi2(th *Theory) float64 {
+	d := t.l.d
+	r := th.Work[:len(t.idx)]
+	res, rd := th.Res, th.Rd
+	for i, j := range t.idx {
+		var v float64
+		switch d.Quantity[i] {
+		case data.DVOverRd:
+			v = res.DV(j, d.Z[i]) / rd
+		case data.DMOverRd:
+			v = res.DM[j] / rd
+		case data.DHOverRd:
+			v = res.DH(j) / rd
+		case data.DMScaled:
+			v = res.DM[j] * d.RdFid / rd
+		case data.HScaled:
+			v = res.HubbleRate(j) * rd / d.RdFid
+		}
+		r[i] = v - d.Value[i]
+	}
+	return t.l.g.chi2(r)
+}
+
+// CMB is the likelihood of the CMB distance priors x = (R, l_A, ω_b)
+// (Chen, Huang & Wang 2019): χ² = (x − d)ᵀ C⁻¹ (x − d) with C⁻¹ given.
+type CMB struct {
+	d      *data.CMB
+	inv    [3][3]float64
+	logDet float64 // ln det C
+}
+
+// NewCMB prepares the likelihood of d.
+func NewCMB(d *data.CMB) (*CMB, error) {
+	if len(d.Mean) != 3 || d.InvCov == nil || d.InvCov.SymmetricDim() != 3 {
+		return nil, fmt.Errorf("%s: want the mean of (R, l_A, ω_b) and its 3×3 inverse covariance", d.Name)
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(d.InvCov) {
+		return nil, fmt.Errorf("%s: the inverse covariance is not positive definite", d.Name)
+	}
+	l := &CMB{d: d, logDet: -chol.LogDet()}
+	for i := range 3 {
+		for j := range 3 {
+			l.inv[i][j] = d.InvCov.At(i, j)
+		}
+	}
+	return l, nil
+}
+
+// Name returns the data set's name.
+func (l *CMB) Name() string { return l.d.Name }
+
+// Len returns 3.
+func (l *CMB) Len() int { return 3 }
+
+// LogNorm returns −½ ln det(2πC) = −½[3 ln 2π − ln det C⁻¹].
+func (l *CMB) LogNorm() float64 { return -0.5 * (3*ln2Pi + l.logDet) }
+
+// Bind asks for the CMB scalars.
+func (l *CMB) Bind(r *Requirements) (Term, error) {
+	r.CMB = true
+	return cmbTerm{l}, nil
+}
+
+type cmbTerm struct{ l *CMB }
+
+func (cmbTerm) WorkLen() int { return 0 }
+
+func (t cmbTerm) Chi2(th *Theory) float64 {
+	m := t.l.d.Mean
+	x := [3]float64{th.Res.ShiftR(th.P.Om) - m[0], th.Res.AcousticScale() - m[1], th.P.Ombh2 - m[2]}
+	s := 0.0
+	for i := range 3 {
+		for j := range 3 {
+			s += x[i] * t.l.inv[i][j] * x[j]
+		}
+	}
+	return s
+}
+
+// H0 is a Gaussian measurement of the Hubble constant.
+type H0 struct{ d *data.H0 }
+
+// NewH0 prepares the likelihood of d.
+func NewH0(d *data.H0) (*H0, error) {
+	if !(d.Sigma > 0) || math.IsInf(d.Sigma, 0) || math.IsNaN(d.Mean) {
+		return nil, fmt.Errorf("%s: H0 = %g ± %g is not a measurement", d.Name, d.Mean, d.Sigma)
+	}
+	return &H0{d}, nil
+}
+
+// Name returns the data set's name.
+func (l *H0) Name() string { return l.d.Name }
+
+// Len returns 1.
+func (l *H0) Len() int { return 1 }
+
+// LogNorm returns −½ ln(2πσ²).
+func (l *H0) LogNorm() float64 { return -0.5 * (ln2Pi + 2*math.Log(l.d.Sigma)) }
+
+// Bind needs nothing.
+func (l *H0) Bind(*Requirements) (Term, error) { return h0Term{l}, nil }
+
+type h0Term struct{ l *H0 }
+
+func (h0Term) WorkLen() int { return 0 }
+
+func (t h0Term) Chi2(th *Theory) float64 {
+	u := (th.P.H0 - t.l.d.Mean) / t.l.d.Sigma
+	return u * u
+}
