@@ -56,3 +56,11 @@ func (p *progress) Finish() {
 		_ = p.bar.Finish()
 	}
 }
+
+// SetMax changes the bar's total (for example once a download's size is
+// known).
+func (p *progress) SetMax(n int64) {
+	if p.bar != nil {
+		p.bar.ChangeMax64(n)
+	}
+}
