@@ -3,6 +3,7 @@ package grid_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"math"
 	"os"
@@ -109,5 +110,18 @@ func TestReadNotRegular(t *testing.T) {
 	}
 	if _, err := grid.Read(filepath.Join(dir, "d.npy")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("a directory: %v", err)
+	}
+}
+
+// A grid whose H overflows float64 is an error, not a file of +Inf.
+func TestBuildNonFinite(t *testing.T) {
+	spec := grid.Spec{
+		Om0: grid.Axis{Min: 0.3, Max: 0.3, Count: 1},
+		H0:  grid.Axis{Min: 70, Max: 70, Count: 1},
+		N:   grid.Axis{Min: -400, Max: 0, Count: 3},
+	}
+	_, err := grid.Build(context.Background(), spec, nil)
+	if err == nil || !strings.Contains(err.Error(), "H = +Inf is not finite") {
+		t.Errorf("N down to −400: %v", err)
 	}
 }
