@@ -248,6 +248,7 @@ func GelmanRubinEigen(c *Chain, from, groups int) float64 {
 	means := mat.NewDense(groups, d, nil)
 	w := mat.NewSymDense(d, nil)
 	dev := make([]float64, d)
+	devVec := mat.NewVecDense(d, dev)
 	for g := range groups {
 		mu := means.RawRowView(g)
 		for s := from; s < c.Steps(); s++ {
@@ -265,7 +266,7 @@ func GelmanRubinEigen(c *Chain, from, groups int) float64 {
 				for i, v := range c.At(s, k) {
 					dev[i] = v - mu[i]
 				}
-				w.SymRankOne(w, 1/((n-1)*float64(groups)), mat.NewVecDense(d, dev))
+				w.SymRankOne(w, 1/((n-1)*float64(groups)), devVec)
 			}
 		}
 	}

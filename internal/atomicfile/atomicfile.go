@@ -229,21 +229,22 @@ func unwrapPath(err error) error {
 // older than StaleAge and not locked by a live writer. Failures are
 // ignored: the files are litter, not data.
 func removeStale(dir, base string) {
-	entries, err := os.ReadDir(dir)
+	d, err := os.Open(dir)
 	if err != nil {
 		return
 	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
 	prefix := tmpPrefix(base)
-	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasPrefix(name, prefix) || !allDigits(name[len(prefix):]) || !e.Type().IsRegular() {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil || time.Since(info.ModTime()) < StaleAge {
+	for _, name := range names {
+		if !strings.HasPrefix(name, prefix) || !allDigits(name[len(prefix):]) {
 			continue
 		}
 		path := filepath.Join(dir, name)
+		info, err := os.Lstat(path)
+		if err != nil || !info.Mode().IsRegular() || time.Since(info.ModTime()) < StaleAge {
+			continue
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			continue
