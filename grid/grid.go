@@ -294,6 +294,11 @@ func (w *worker) solve(rows []float64, om0, h0 float64, ns []float64, s *solver.
 		r[ColOmegaR], r[ColOmegaM], r[ColOmegaL] = y[0], y[1], y[2]
 		// H = H0 e^{ln H − ln H0} is exactly H0 at N = 0.
 		r[ColH] = h0 * math.Exp(y[3]-w.y0[3])
+		for c, v := range r {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("grid: at Om0 = %g, H0 = %g, N = %g, %s = %g is not finite: the grid reaches beyond what float64 holds; narrow the N or H0 axis", om0, h0, n, Columns[c], v)
+			}
+		}
 	}
 	return nil
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -93,9 +95,10 @@ func BenchmarkWriteStep(b *testing.B) {
 	for range 4 {
 		r.bufs = append(r.bufs, bufio.NewWriterSize(io.Discard, 64<<10))
 	}
+	w := &chainWriter{r: r}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := r.writeStep(); err != nil {
+		if err := w.write(st.pos, st.lnp); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -108,9 +111,15 @@ func BenchmarkRunEnsemble(b *testing.B) {
 	const steps, k = 2000, 32
 	dir := b.TempDir()
 	b.ReportAllocs()
+	run := 0
 	for b.Loop() {
 		s := ensembleSettings(steps)
-		s.Root = filepath.Join(dir, "bench")
+		run++ // a directory per run: a fresh run refuses an existing one
+		sub := filepath.Join(dir, strconv.Itoa(run))
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		s.Root = filepath.Join(sub, "bench")
 		if _, err := RunEnsemble(context.Background(), Target{LogProb: gaussLogProb, LogPrior: priorPart}, s, rand.New(rand.NewPCG(1, 1))); err != nil {
 			b.Fatal(err)
 		}

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/dsp/fourier"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 const (
@@ -42,11 +44,14 @@ func nextPow2(n int) int {
 // the next power of two (no wrap-around). A constant x gives NaN, as in
 // emcee.
 func (a *acf) compute(dst, x []float64) {
+	// The mean as x₀ + mean(x − x₀) is exactly x₀ for a constant series;
+	// the plain sum would leave a rounding residue whose "autocorrelation"
+	// is nearly 1 at every lag.
 	var mean float64
 	for _, v := range x {
-		mean += v
+		mean += v - x[0]
 	}
-	mean /= float64(len(x))
+	mean = x[0] + mean/float64(len(x))
 	for i, v := range x {
 		a.buf[i] = v - mean
 	}
@@ -83,7 +88,10 @@ func AutocorrFunc(dst, x []float64) []float64 {
 // the autocorrelation functions of the walkers are averaged, giving
 // τ(M) = 2 Σ_{t=0..M} ρ̄(t) − 1, and τ = τ(M) at Sokal's window, the first
 // M with M ≥ AutocorrWindow·τ(M) (the last lag if there is none). A
-// parameter that never moves gives NaN.
+// parameter that never moves in some walker gives NaN: its mean is taken
+// so that a constant series leaves no rounding residue, which emcee's
+// plain mean turns into an "autocorrelation" near 1 at every lag and then
+// τ = 1, the time of a perfectly mixed chain.
 func IntegratedTime(c *Chain, from int) []float64 {
 	n := c.Steps() - from
 	if n <= 0 {
@@ -103,24 +111,17 @@ func IntegratedTime(c *Chain, from int) []float64 {
 				f[t] += v
 			}
 		}
-		// taus = 2·cumsum(f/K) − 1 and emcee's auto_window.
+		// taus = 2·cumsum(f/K) − 1 and the first M with M ≥ c·τ(M).
 		var sum float64
-		window, anyInside := -1, false
+		window := n - 1
 		taus := rho // reuse
 		for t := range f {
 			sum += f[t] / float64(c.Walkers)
 			taus[t] = 2*sum - 1
-			inside := float64(t) < AutocorrWindow*taus[t]
-			anyInside = anyInside || inside
-			if !inside && window < 0 {
+			if float64(t) >= AutocorrWindow*taus[t] {
 				window = t
+				break
 			}
-		}
-		switch {
-		case !anyInside:
-			window = n - 1
-		case window < 0:
-			window = 0 // numpy's argmin of an all-true mask
 		}
 		tau[i] = taus[window]
 	}
@@ -146,8 +147,10 @@ func TauTooShort(tau []float64, n int) bool {
 //	W = mean of the within-group variances, B/n = variance of the group means,
 //	V̂ = (n−1)/n·W + B/n,   R̂ − 1 = √(V̂/W) − 1.
 //
-// Identical groups give −1/(2n) to first order; values below about 0.01
-// indicate convergence. A parameter with W = 0 gives NaN.
+// Identical groups give −1/(2n) to first order: the estimate is returned
+// as it is, but reports (Summary, Progress) show max(0, R̂−1), a negative
+// value meaning no more than 0. Values below about 0.01 indicate
+// convergence. A parameter with W = 0 gives NaN.
 func GelmanRubin(c *Chain, from, groups int) []float64 {
 	if groups < 2 || c.Walkers%groups != 0 {
 		panic("mcmc: GelmanRubin: groups must be ≥ 2 and divide the walkers")
@@ -218,4 +221,81 @@ func acceptance(c *Chain, from int) float64 {
 		return math.NaN()
 	}
 	return float64(moved) / float64(total)
+}
+
+// GelmanRubinEigen returns the multivariate R−1 of steps from…Steps()−1
+// over groups contiguous sets of walkers, as GetDist and CosmoMC report
+// it: the largest eigenvalue of W⁻¹B, where B is the covariance of the
+// group means (normalised by groups−1) and W the mean of the within-group
+// covariances (normalised by n−1), so that it measures the spread of the
+// means in every direction of parameter space in units of the posterior
+// width there. It is ≥ 0; for one parameter it is B/W, about twice
+// GelmanRubin's R̂−1 when both are small. It is NaN if W is singular (a
+// parameter or combination that never moved).
+func GelmanRubinEigen(c *Chain, from, groups int) float64 {
+	if groups < 2 || c.Walkers%groups != 0 {
+		panic("mcmc: GelmanRubinEigen: groups must be ≥ 2 and divide the walkers")
+	}
+	steps := c.Steps() - from
+	if steps <= 0 {
+		panic("mcmc: GelmanRubinEigen: no steps after from")
+	}
+	d, per := c.Dim, c.Walkers/groups
+	n := float64(steps * per)
+	if n < 2 {
+		return math.NaN()
+	}
+	means := mat.NewDense(groups, d, nil)
+	w := mat.NewSymDense(d, nil)
+	dev := make([]float64, d)
+	devVec := mat.NewVecDense(d, dev)
+	for g := range groups {
+		mu := means.RawRowView(g)
+		for s := from; s < c.Steps(); s++ {
+			for k := g * per; k < (g+1)*per; k++ {
+				for i, v := range c.At(s, k) {
+					mu[i] += v
+				}
+			}
+		}
+		for i := range mu {
+			mu[i] /= n
+		}
+		for s := from; s < c.Steps(); s++ {
+			for k := g * per; k < (g+1)*per; k++ {
+				for i, v := range c.At(s, k) {
+					dev[i] = v - mu[i]
+				}
+				w.SymRankOne(w, 1/((n-1)*float64(groups)), devVec)
+			}
+		}
+	}
+	var b mat.SymDense
+	stat.CovarianceMatrix(&b, means, nil)
+	var chol mat.Cholesky
+	if !chol.Factorize(w) {
+		return math.NaN()
+	}
+	// W⁻¹B has the eigenvalues of L⁻¹BL⁻ᵀ (W = LLᵀ), which is symmetric.
+	var l mat.TriDense
+	chol.LTo(&l)
+	var lb, m mat.Dense
+	if err := lb.Solve(&l, &b); err != nil {
+		return math.NaN()
+	}
+	if err := m.Solve(&l, lb.T()); err != nil {
+		return math.NaN()
+	}
+	sym := mat.NewSymDense(d, nil)
+	for i := range d {
+		for j := i; j < d; j++ {
+			sym.SetSym(i, j, 0.5*(m.At(i, j)+m.At(j, i)))
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, false) {
+		return math.NaN()
+	}
+	vals := eig.Values(nil)
+	return math.Max(0, vals[len(vals)-1])
 }

@@ -4,7 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/cosmoemu/cosmoemu/internal/numpytest"
 )
 
 // ar1 returns a chain of independent AR(1) walkers x_t = ρ x_{t−1} + ε_t,
@@ -177,5 +182,78 @@ func BenchmarkIntegratedTime(b *testing.B) {
 				IntegratedTime(c, 0)
 			}
 		})
+	}
+}
+
+func TestGelmanRubinEigenOneParameter(t *testing.T) {
+	// The shifted chains of TestGelmanRubin: B = var(shifts) = 5/12.
+	rng := rand.New(rand.NewPCG(5, 5))
+	const n, groups = 1000, 4
+	shifts := []float64{0, 0.5, 1, 1.5}
+	c := NewChain(groups, 1, n)
+	var sum, sum2 float64
+	for range n {
+		v := rng.NormFloat64()
+		sum += v
+		sum2 += v * v
+		x := make([]float64, groups)
+		for g := range x {
+			x[g] = v + shifts[g]
+		}
+		c.Append(x, make([]float64, groups))
+	}
+	w := (sum2 - sum*sum/n) / (n - 1)
+	if got, want := GelmanRubinEigen(c, 0, groups), (5.0/12)/w; math.Abs(got-want) > 1e-12*want {
+		t.Errorf("R−1 eigen = %.15g, want B/W = %.15g", got, want)
+	}
+	// A parameter that never moves makes W singular.
+	flat := NewChain(4, 1, 10)
+	for range 10 {
+		flat.Append([]float64{1, 1, 3, 3}, make([]float64, 4))
+	}
+	if got := GelmanRubinEigen(flat, 0, 2); !math.IsNaN(got) {
+		t.Errorf("no spread: %g, want NaN", got)
+	}
+}
+
+// numpy computes GetDist's R−1 of a correlated three-parameter chain with
+// shifted groups from the raw samples.
+func TestGelmanRubinEigenNumpy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	const steps, walkers, groups, d = 300, 8, 4, 3
+	c := NewChain(walkers, d, steps)
+	x := make([]float64, walkers*d)
+	for range steps {
+		for w := range walkers {
+			a, b, e := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+			g := float64(w / (walkers / groups))
+			x[w*d] = a + 0.1*g
+			x[w*d+1] = 0.9*a + 0.3*b - 0.05*g
+			x[w*d+2] = 10 * (e + 0.02*g*g)
+		}
+		c.Append(x, make([]float64, walkers))
+	}
+	path := filepath.Join(t.TempDir(), "chain.npy")
+	if err := writeNpyFile(path, []int{steps, walkers, d}, c.X); err != nil {
+		t.Fatal(err)
+	}
+	out := numpytest.Run(t, `
+import sys, numpy as np
+x = np.load(sys.argv[1])                       # (steps, walkers, dim)
+g = np.split(x, 4, axis=1)                     # contiguous walker groups
+s = [gi.reshape(-1, gi.shape[2]) for gi in g]  # samples of each group
+means = np.array([si.mean(axis=0) for si in s])
+B = np.cov(means.T)
+W = np.mean([np.cov(si.T) for si in s], axis=0)
+print(repr(float(np.max(np.linalg.eigvals(np.linalg.solve(W, B)).real))))
+`, path)
+	want, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := GelmanRubinEigen(c, 0, groups)
+	t.Logf("R−1 eigen = %.15g, numpy %.15g", got, want)
+	if math.Abs(got-want) > 1e-10*want || !(want > 1e-3) {
+		t.Errorf("R−1 eigen = %.15g, numpy %.15g", got, want)
 	}
 }

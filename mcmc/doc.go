@@ -38,7 +38,13 @@
 // (Summary.TauWarning), never an error. The effective sample size is
 // ESS = N·K/τ for N post-burn-in steps of K walkers. GelmanRubin returns
 // R−1 = √(V̂/W) − 1 with V̂ = (n−1)/n·W + B/n over MH chains or over
-// contiguous groups of walkers.
+// contiguous groups of walkers; reports show max(0, R−1). GelmanRubinEigen
+// is GetDist's multivariate R−1, the largest eigenvalue of W⁻¹B.
+//
+// Summary.Converged is set only when the chain after burn-in is longer
+// than 50τ for every parameter, R−1 is below the threshold, and every
+// walker (or chain) and every parameter moved after the burn-in; a chain
+// that never moved has no τ (NaN), and Summary.Warning says what is wrong.
 //
 // # Burn-in
 //
@@ -63,13 +69,17 @@
 //	                          burn-in included: use GetDist's ignore_rows =
 //	                          Summary.IgnoreRows.
 //	ROOT.paramnames           one line per parameter: name, tab, LaTeX label
+//	ROOT.ranges               with Settings.Ranges: name, lower, upper bound
+//	                          (N for an unbounded side), as GetDist reads it
 //	ROOT.chain.npy            float64 array (steps, walkers, dim), like emcee's
 //	                          get_chain(); MH: (steps, chains, dim)
 //	ROOT.lnprob.npy           float64 array (steps, walkers): ln p
 //	ROOT.checkpoint           JSON: step, byte length of each text chain,
-//	                          positions, ln p, generator states, proposals
+//	                          positions, ln p, generator states, proposals,
+//	                          Settings.Fingerprint
 //	ROOT.summary.json         Summary as JSON (non-finite numbers as null)
 //	ROOT.summary.txt          Summary as a text table
+//	ROOT.lock                 while a run is going (see below)
 //
 // The text chains are flushed every FlushEvery steps. Every CheckpointEvery
 // steps (or CheckpointInterval of wall time) and when the context is
@@ -84,4 +94,30 @@
 // they are renamed; the text chains are only flushed, so after a power
 // failure (not a process crash) a chain file may be shorter than its
 // checkpoint says, and Resume then refuses with an error naming the file.
+//
+// A resume is refused, with one error naming every difference, when a
+// setting that shapes the chains (sampler, walkers, groups, parameters,
+// stretch scale, adaptation) or Settings.Fingerprint differs from the
+// checkpoint's, when the checkpoint or a .npy file is corrupt or
+// inconsistent with the other files, or when the chains have no
+// checkpoint. A cancelled run returns an *InterruptedError that says at
+// which step it stopped and whether it can be resumed.
+//
+// # Protecting earlier runs
+//
+// A run (fresh or resumed) holds an exclusive lock on ROOT.lock
+// (atomicfile.Lock) for its whole duration, so a second run on the same
+// root fails at once instead of interleaving its chains; the lock dies
+// with the process. A fresh run refuses a root that already holds a run
+// (ErrRunExists) unless Settings.Overwrite is set. Even then the old run
+// stays in place until the new one has something to replace it with: the
+// new text chains, .paramnames and .ranges are written under the hidden
+// staging root .ROOT.new in the same directory, and at the new run's first
+// checkpoint after at least one step the old checkpoint is removed first,
+// then the old summaries, .npy files and surplus chains, and the staged
+// files are renamed into place before the new .npy files and checkpoint are
+// written. A replacement that fails or is stopped before that point
+// removes its staging files and leaves the old run byte for byte as it
+// was; staging files left by a killed process are removed by the next run
+// on the root.
 package mcmc

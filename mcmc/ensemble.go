@@ -13,8 +13,10 @@ import (
 // gives byte-identical output for any number of workers.
 //
 // On cancellation of ctx the text chains are flushed and a checkpoint is
-// written before RunEnsemble returns the partial result (without Summary)
-// and ctx's error.
+// written before RunEnsemble returns the partial result (without Summary) and
+// an *InterruptedError wrapping ctx's error. With Root it holds the lock
+// Root.lock throughout and protects an earlier run at Root (see
+// Settings.Overwrite).
 func RunEnsemble(ctx context.Context, t Target, s *EnsembleSettings, rng *rand.Rand) (*Result, error) {
 	if s == nil {
 		return nil, fmt.Errorf("mcmc: nil EnsembleSettings (Steps and Start are required)")

@@ -18,7 +18,9 @@ import (
 //
 // On cancellation of ctx the text chains are flushed and a checkpoint is
 // written before RunMH returns the partial result (without Summary) and
-// ctx's error.
+// an *InterruptedError wrapping ctx's error. With Root it holds the lock
+// Root.lock throughout and protects an earlier run at Root (see
+// Settings.Overwrite).
 func RunMH(ctx context.Context, t Target, s *MHSettings, rng *rand.Rand) (*Result, error) {
 	if s == nil {
 		return nil, fmt.Errorf("mcmc: nil MHSettings (Steps and Start are required)")

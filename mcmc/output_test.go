@@ -52,6 +52,8 @@ func TestOutputFiles(t *testing.T) {
 	s.Labels = []string{`\Omega_{m0}`, `H_0`}
 	s.FlushEvery = 7
 	s.CheckpointEvery = 50
+	s.Ranges = [][2]float64{{0.01, 0.99}, {math.Inf(-1), math.Inf(1)}}
+	s.Overwrite = true // the stale checkpoint looks like a run
 	res, err := RunEnsemble(context.Background(), Target{LogProb: gaussLogProb, LogPrior: priorPart}, s, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +63,10 @@ func TestOutputFiles(t *testing.T) {
 	pn, err := os.ReadFile(root + ".paramnames")
 	if err != nil || string(pn) != "Om0\t\\Omega_{m0}\nH0\tH_0\n" {
 		t.Errorf(".paramnames = %q, %v", pn, err)
+	}
+	rg, err := os.ReadFile(root + ".ranges")
+	if err != nil || string(rg) != "Om0\t0.01\t0.99\nH0\tN\tN\n" {
+		t.Errorf(".ranges = %q, %v", rg, err)
 	}
 
 	// Text chains: 4 groups of 8 walkers, one row per walker per step.
@@ -149,23 +155,5 @@ func TestSummaryJSONNonFinite(t *testing.T) {
 	}
 	if !bytes.Contains(js, []byte(`"r_minus_1":null`)) || !bytes.Contains(js, []byte(`"tau":null`)) {
 		t.Errorf("non-finite values not null: %s", js)
-	}
-}
-
-func TestWriteNpyHeader(t *testing.T) {
-	var b bytes.Buffer
-	if err := writeNpy(&b, []int{3}, []float64{1, 2, 3}); err != nil {
-		t.Fatal(err)
-	}
-	hdr := b.Bytes()
-	if hl := int(hdr[8]) | int(hdr[9])<<8; (10+hl)%64 != 0 || hdr[10+hl-1] != '\n' {
-		t.Errorf("header length %d not aligned to 64 bytes", hl)
-	}
-	if !bytes.Contains(hdr, []byte("'shape': (3,)")) {
-		t.Errorf("1-D shape not written as a tuple: %q", hdr[:64])
-	}
-	var got []float64
-	if err := npyio.Read(&b, &got); err != nil || !equal(got, []float64{1, 2, 3}) {
-		t.Errorf("read back %v, %v", got, err)
 	}
 }

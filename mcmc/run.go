@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
 const (
@@ -83,16 +85,53 @@ type runner struct {
 
 	rMinus1 float64
 	checked bool
+	stop    string // why the run ended, once it has
+
+	// staged is set while a fresh run that replaces an old one writes
+	// its files under the staging root; the first checkpoint after a
+	// step moves them into place (commit).
+	staged bool
 }
+
+// maxChainValues bounds Steps·Walkers·(dim+1), the float64 values of the
+// chain kept in memory (8 GiB), so that a mistyped size is an error rather
+// than an out-of-memory crash.
+const maxChainValues = 1 << 30
 
 func run(ctx context.Context, t Target, s Settings, spec runSpec, kern kernel, rng *rand.Rand) (res *Result, err error) {
 	r := &runner{t: t, s: s, spec: spec, kern: kern, d: len(s.Start)}
 	k := spec.walkers
+	if s.Steps > maxChainValues/k/(r.d+1) {
+		return nil, fmt.Errorf("mcmc: Steps = %d with %d walkers of %d parameters is %.3g values, more than the %d the chain may hold in memory", s.Steps, k, r.d, float64(s.Steps)*float64(k)*float64(r.d+1), maxChainValues)
+	}
 	r.st.pos = make([]float64, k*r.d)
 	r.st.lnp = make([]float64, k)
+	if !s.Resume && rng == nil {
+		return nil, errors.New("mcmc: nil random source")
+	}
+	if s.Root != "" {
+		unlock, err := atomicfile.Lock(s.Root)
+		if err != nil {
+			return nil, fmt.Errorf("mcmc: %w", err)
+		}
+		defer func() {
+			if uerr := unlock(); uerr != nil && err == nil {
+				res, err = nil, fmt.Errorf("mcmc: %w", uerr)
+			}
+		}()
+		// The staging files of a replacement that never reached its first
+		// checkpoint are litter: nobody else can be writing them while we
+		// hold the lock.
+		removeStaged(s.Root)
+	}
 	defer func() {
 		if cerr := r.closeFiles(); cerr != nil && err == nil {
 			res, err = nil, cerr
+		}
+		// A replacement that failed or stopped before its first
+		// checkpoint leaves the old run as it was.
+		if r.staged {
+			removeStaged(s.Root)
 		}
 	}()
 	if s.Resume {
@@ -100,8 +139,15 @@ func run(ctx context.Context, t Target, s Settings, spec runSpec, kern kernel, r
 			return nil, err
 		}
 	} else {
-		if rng == nil {
-			return nil, errors.New("mcmc: nil random source")
+		if s.Root != "" {
+			old, err := describeRun(s.Root)
+			if err != nil {
+				return nil, err
+			}
+			if old != "" && !s.Overwrite {
+				return nil, fmt.Errorf("mcmc: %s holds %s: %w; set Resume to continue it or Overwrite to replace it", s.Root, old, ErrRunExists)
+			}
+			r.staged = old != ""
 		}
 		if err := r.fresh(rng); err != nil {
 			return nil, err
@@ -159,7 +205,7 @@ func (r *runner) fresh(rng *rand.Rand) error {
 	if err := r.createFiles(); err != nil {
 		return err
 	}
-	return r.checkpoint()
+	return r.checkpoint() // a no-op while staged: nothing to replace the old run with yet
 }
 
 func (r *runner) loop(ctx context.Context) (*Result, error) {
@@ -183,7 +229,8 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			if cerr := r.checkpoint(); cerr != nil {
 				return nil, errors.Join(err, cerr)
 			}
-			return &Result{Chain: c, Stop: StopCancelled}, err
+			ie := &InterruptedError{Root: r.s.Root, Step: step, Steps: r.s.Steps, Saved: r.s.Root != "" && !r.staged, Err: err}
+			return &Result{Chain: c, Stop: StopCancelled}, ie
 		}
 		r.kern.step(step)
 		c.Append(r.st.pos, r.st.lnp)
@@ -204,6 +251,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			})
 		}
 	}
+	r.stop = stop
 	if err := r.checkpoint(); err != nil {
 		return nil, err
 	}
@@ -228,7 +276,7 @@ func (r *runner) convergence(step int) (float64, bool) {
 		return 0, false
 	}
 	rm := GelmanRubin(r.st.chain, from, r.spec.groups)
-	worst := math.Inf(-1)
+	worst := 0.0 // a negative estimate is reported as 0
 	for _, v := range rm {
 		if math.IsNaN(v) {
 			return 0, false
@@ -239,6 +287,10 @@ func (r *runner) convergence(step int) (float64, bool) {
 }
 
 func (r *runner) summaryConfig(stop string) summaryConfig {
+	rMinus1 := ConvergedRMinus1
+	if r.s.Converge != nil {
+		rMinus1 = r.s.Converge.RMinus1
+	}
 	return summaryConfig{
 		sampler:   r.spec.sampler,
 		names:     r.s.Names,
@@ -249,6 +301,7 @@ func (r *runner) summaryConfig(stop string) summaryConfig {
 		accepted:  r.kern.acceptedMoves(),
 		nonFinite: r.nonFinite + r.kern.nonFinite(),
 		stop:      stop,
+		rMinus1:   rMinus1,
 	}
 }
 
@@ -399,6 +452,14 @@ func (r *runner) checkpoint() error {
 	}
 	c := r.st.chain
 	steps := c.Steps()
+	if r.staged {
+		if steps == 0 {
+			return nil
+		}
+		if err := r.commit(); err != nil {
+			return err
+		}
+	}
 	if err := writeNpyFile(r.s.Root+chainNpySuffix, []int{steps, c.Walkers, c.Dim}, c.X); err != nil {
 		return err
 	}
@@ -416,6 +477,9 @@ func (r *runner) checkpoint() error {
 		Adapt:      r.spec.adapt,
 		AdaptEvery: r.spec.adaptEvery,
 		Step:       steps,
+		Steps:      r.s.Steps,
+		Stop:       r.stop,
+		Fprint:     r.s.Fingerprint,
 		FileSizes:  append([]int64(nil), r.sizes...),
 		Pos:        r.st.pos,
 		LnP:        r.st.lnp,
@@ -445,155 +509,4 @@ func (r *runner) closeFiles() error {
 	}
 	r.files, r.bufs = nil, nil
 	return errors.Join(errs...)
-}
-
-// chainFileName returns ROOT_g.txt for the 0-based group g.
-func chainFileName(root string, g int) string {
-	return root + "_" + strconv.Itoa(g+1) + ".txt"
-}
-
-// createFiles starts the text chains and the .paramnames file of a fresh
-// run. It first removes an old checkpoint, so that it can never be paired
-// with the new files, old summaries, and old ROOT_i.txt files beyond the
-// new number of groups, which GetDist would otherwise read as chains of
-// this run.
-func (r *runner) createFiles() error {
-	root := r.s.Root
-	for _, suffix := range []string{checkpointSuffix, summaryJSONSuffix, summaryTextSuffix} {
-		if err := os.Remove(root + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("mcmc: removing a file of an earlier run: %w", err)
-		}
-	}
-	for g := r.spec.groups; ; g++ {
-		err := os.Remove(chainFileName(root, g))
-		if errors.Is(err, os.ErrNotExist) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("mcmc: removing a stale chain file: %w", err)
-		}
-	}
-	if err := writeParamNames(root+paramNamesSuffix, r.s.Names, r.s.Labels); err != nil {
-		return err
-	}
-	r.sizes = make([]int64, r.spec.groups)
-	for g := range r.spec.groups {
-		f, err := os.Create(chainFileName(root, g))
-		if err != nil {
-			return fmt.Errorf("mcmc: %w", err)
-		}
-		r.files = append(r.files, f)
-		r.bufs = append(r.bufs, bufio.NewWriterSize(f, 64<<10))
-	}
-	r.lastTime = time.Now()
-	return nil
-}
-
-// resume restores a run from its checkpoint, .npy files and text chains.
-func (r *runner) resume() error {
-	root := r.s.Root
-	cp, err := readCheckpoint(root + checkpointSuffix)
-	if err != nil {
-		return err
-	}
-	if err := r.compatible(cp); err != nil {
-		return fmt.Errorf("mcmc: cannot resume %s: %w", root, err)
-	}
-	k, d := r.spec.walkers, r.d
-	chain := NewChain(k, d, max(r.s.Steps, cp.Step))
-	x, err := readNpyFile(root+chainNpySuffix, []int{cp.Step, k, d})
-	if err != nil {
-		return err
-	}
-	lnp, err := readNpyFile(root+lnprobNpySuffix, []int{cp.Step, k})
-	if err != nil {
-		return err
-	}
-	chain.X = append(chain.X, x[:cp.Step*k*d]...)
-	chain.LnP = append(chain.LnP, lnp[:cp.Step*k]...)
-	r.st.chain = chain
-	copy(r.st.pos, cp.Pos)
-	copy(r.st.lnp, cp.LnP)
-	if err := r.kern.load(cp, &r.st); err != nil {
-		return fmt.Errorf("mcmc: cannot resume %s: %w", root, err)
-	}
-	r.nonFinite = cp.NonFinite
-	r.lastCkpt = cp.Step
-	r.lastTime = time.Now()
-	if err := writeParamNames(root+paramNamesSuffix, r.s.Names, r.s.Labels); err != nil {
-		return err
-	}
-	r.sizes = append([]int64(nil), cp.FileSizes...)
-	for g := range r.spec.groups {
-		name := chainFileName(root, g)
-		f, err := os.OpenFile(name, os.O_RDWR, 0)
-		if err != nil {
-			return fmt.Errorf("mcmc: cannot resume: %w", err)
-		}
-		r.files = append(r.files, f)
-		fi, err := f.Stat()
-		if err != nil {
-			return fmt.Errorf("mcmc: cannot resume: %w", err)
-		}
-		if fi.Size() < cp.FileSizes[g] {
-			return fmt.Errorf("mcmc: cannot resume: %s has %d bytes, fewer than the %d recorded in the checkpoint", name, fi.Size(), cp.FileSizes[g])
-		}
-		if err := f.Truncate(cp.FileSizes[g]); err != nil {
-			return fmt.Errorf("mcmc: cannot resume: %w", err)
-		}
-		if _, err := f.Seek(cp.FileSizes[g], 0); err != nil {
-			return fmt.Errorf("mcmc: cannot resume: %w", err)
-		}
-		r.bufs = append(r.bufs, bufio.NewWriterSize(f, 64<<10))
-	}
-	return nil
-}
-
-// compatible reports why the checkpoint cannot continue under the current
-// settings.
-func (r *runner) compatible(cp *checkpoint) error {
-	what := "walkers"
-	if r.spec.sampler == samplerMH {
-		what = "chains"
-	}
-	switch {
-	case cp.Format != checkpointFormat:
-		return fmt.Errorf("checkpoint format %q, want %q", cp.Format, checkpointFormat)
-	case cp.Sampler != r.spec.sampler:
-		return fmt.Errorf("the checkpoint is of the %s sampler, not %s", cp.Sampler, r.spec.sampler)
-	case cp.Dim != r.d:
-		return fmt.Errorf("the checkpoint has %d parameters, the settings %d", cp.Dim, r.d)
-	case cp.Walkers != r.spec.walkers:
-		return fmt.Errorf("the checkpoint has %d %s, the settings %d", cp.Walkers, what, r.spec.walkers)
-	case cp.Groups != r.spec.groups:
-		return fmt.Errorf("the checkpoint has %d walker groups, the settings %d", cp.Groups, r.spec.groups)
-	case !equalStrings(cp.Names, r.s.Names):
-		return fmt.Errorf("the checkpoint has parameters %v, the settings %v", cp.Names, r.s.Names)
-	case cp.Scale != r.spec.scale:
-		return fmt.Errorf("the checkpoint has stretch scale %g, the settings %g", cp.Scale, r.spec.scale)
-	case cp.Adapt != r.spec.adapt || cp.AdaptEvery != r.spec.adaptEvery:
-		return fmt.Errorf("the checkpoint adapts for %d steps every %d, the settings for %d every %d", cp.Adapt, cp.AdaptEvery, r.spec.adapt, r.spec.adaptEvery)
-	case cp.Step > r.s.Steps:
-		return fmt.Errorf("the checkpoint already has %d steps, more than Steps = %d", cp.Step, r.s.Steps)
-	case len(cp.Pos) != r.spec.walkers*r.d || len(cp.LnP) != r.spec.walkers || len(cp.FileSizes) != r.spec.groups:
-		return errors.New("the checkpoint is inconsistent (positions, ln p or file sizes of the wrong length)")
-	}
-	for _, v := range cp.LnP {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errors.New("the checkpoint has a non-finite ln p")
-		}
-	}
-	return nil
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -70,10 +70,27 @@ type Settings struct {
 	// default 30 s, negative disables. Neither changes the output bytes.
 	CheckpointEvery    int
 	CheckpointInterval time.Duration
+	// Ranges, if set, are the prior ranges [lo, hi] of the parameters,
+	// written to ROOT.ranges for GetDist; ±Inf marks an unbounded side.
+	Ranges [][2]float64
 	// Resume continues the run recorded in Root's checkpoint instead of
 	// starting afresh; the random source passed to the sampler is then not
-	// used. Settings that shape the chains must match the checkpoint.
+	// used. Settings that shape the chains and the Fingerprint must match
+	// the checkpoint.
 	Resume bool
+	// Fingerprint identifies everything else the chains depend on (data,
+	// covariance, likelihood backend, model file, tolerances, seed, …); it
+	// is opaque to the sampler, stored in the checkpoint and compared on
+	// Resume, which refuses a run whose fingerprint differs. When it is
+	// made of lines KEY=VALUE, the error names the keys that changed.
+	Fingerprint string
+	// Overwrite lets a fresh run replace a run already at Root. Without it
+	// a fresh run refuses a Root that holds chains, a checkpoint or a
+	// summary (ErrRunExists). Even with it the old files stay in place
+	// until the new run's first checkpoint after at least one step, so a
+	// new run that fails or is stopped early leaves the old one intact
+	// (see the package documentation).
+	Overwrite bool
 
 	// Converge, if set, stops the run early when R−1 falls below a
 	// threshold.
@@ -199,6 +216,16 @@ func (s Settings) normalize() (Settings, error) {
 	}
 	if s.CheckpointInterval == 0 {
 		s.CheckpointInterval = defaultCheckpointInterval
+	}
+	if s.Ranges != nil {
+		if len(s.Ranges) != d {
+			return s, fmt.Errorf("mcmc: %d ranges for %d parameters", len(s.Ranges), d)
+		}
+		for i, r := range s.Ranges {
+			if math.IsNaN(r[0]) || math.IsNaN(r[1]) || r[0] > r[1] || math.IsInf(r[0], 1) || math.IsInf(r[1], -1) {
+				return s, fmt.Errorf("mcmc: range %d of %s is [%g, %g]: want lo ≤ hi, ±Inf for an unbounded side", i+1, s.Names[i], r[0], r[1])
+			}
+		}
 	}
 	if s.Resume && s.Root == "" {
 		return s, errors.New("mcmc: Resume needs Root, the path prefix of the run's files")

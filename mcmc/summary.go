@@ -28,11 +28,22 @@ type Summary struct {
 	// Acceptance is the fraction of moves accepted after the burn-in;
 	// AcceptanceAll over the whole run.
 	Acceptance, AcceptanceAll float64
-	RMinus1                   float64 // maximum over parameters of R̂−1
+	// RMinus1 is the maximum over parameters of max(0, R̂−1) (GelmanRubin);
+	// NaN if it cannot be computed.
+	RMinus1 float64
+	// RMinus1Eigen is the multivariate R−1 GetDist reports
+	// (GelmanRubinEigen): the largest eigenvalue of W⁻¹B.
+	RMinus1Eigen float64
 	// TauWarning is set when the post-burn-in chain is shorter than
 	// AutocorrTol·τ for some parameter (or τ is not finite); Warning
 	// says so in words, with any other caveat.
-	TauWarning  bool
+	TauWarning bool
+	// Converged reports whether the diagnostics support convergence: the
+	// chain after burn-in is longer than AutocorrTol·τ for every
+	// parameter (no TauWarning), RMinus1 is below ConvergedRMinus1 (or
+	// Converge.RMinus1 if set), and every walker or chain moved after
+	// the burn-in. Warning says why when it is false.
+	Converged   bool
 	Warning     string
 	BestLogProb float64 // highest ln p of any sample, burn-in included
 	Stop        string  // StopSteps or StopConverged
@@ -54,6 +65,10 @@ type ParamSummary struct {
 	RMinus1     float64
 }
 
+// ConvergedRMinus1 is the R−1 below which Summary.Converged may be set
+// when the run has no Converge setting.
+const ConvergedRMinus1 = 0.01
+
 type summaryConfig struct {
 	sampler       string
 	names, labels []string
@@ -62,6 +77,7 @@ type summaryConfig struct {
 	accepted      int64
 	nonFinite     int64
 	stop          string
+	rMinus1       float64 // threshold for Converged
 }
 
 func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
@@ -106,15 +122,25 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 	tau := IntegratedTime(c, s.Burn)
 	s.TauWarning = TauTooShort(tau, post)
 	rm := make([]float64, c.Dim)
+	s.RMinus1Eigen = math.NaN()
 	if post*k/cfg.groups >= 2 {
 		rm = GelmanRubin(c, s.Burn, cfg.groups)
+		s.RMinus1Eigen = GelmanRubinEigen(c, s.Burn, cfg.groups)
 	} else {
 		for i := range rm {
 			rm[i] = math.NaN()
 		}
 	}
+	for i, v := range rm {
+		rm[i] = math.Max(v, 0) // NaN stays NaN
+	}
 	s.RMinus1 = maxFinite(rm)
+	if hasNaN(rm) {
+		s.RMinus1 = math.NaN()
+	}
 	s.Acceptance = acceptance(c, s.Burn)
+	stuck := stuckWalkers(c, s.Burn)
+	still := stillParams(c, s.Burn)
 
 	best := 0
 	for i, v := range c.LnP {
@@ -148,17 +174,87 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 	}
 
 	var warn []string
-	if s.TauWarning {
-		warn = append(warn, fmt.Sprintf("WARNING: the chain after burn-in (%d steps) is shorter than %g autocorrelation times (max τ = %.4g): τ, ESS and Monte Carlo errors are unreliable; run longer", post, AutocorrTol, maxFinite(tau)))
+	what := "walkers"
+	if cfg.sampler == samplerMH {
+		what = "chains"
 	}
-	if math.IsNaN(s.RMinus1) || hasNaN(rm) {
+	if cfg.rMinus1 == 0 {
+		cfg.rMinus1 = ConvergedRMinus1
+	}
+	switch {
+	case post < 2:
+		warn = append(warn, fmt.Sprintf("WARNING: %d step after burn-in: too few for any diagnostic; run longer", post))
+	case s.Acceptance == 0:
+		warn = append(warn, fmt.Sprintf("WARNING: acceptance 0 after burn-in: the %s never moved, so the samples are the start points, not the posterior; τ, ESS, R−1 and the intervals mean nothing (move Start or shrink the proposal)", what))
+	case stuck > 0:
+		warn = append(warn, fmt.Sprintf("WARNING: %d of %d %s never moved after burn-in: they are stuck (for example in a region where ln p is −Inf around them) and bias the summary", stuck, k, what))
+	}
+	if len(still) > 0 && s.Acceptance > 0 {
+		warn = append(warn, fmt.Sprintf("WARNING: parameter %s never moved after burn-in", strings.Join(stillNames(still, cfg.names), ", ")))
+	}
+	if s.TauWarning && s.Acceptance > 0 {
+		if mt := maxFinite(tau); hasNaN(tau) || math.IsNaN(mt) {
+			warn = append(warn, "WARNING: τ could not be computed for some parameter (a walker or chain that never moved): τ, ESS and Monte Carlo errors are unreliable")
+		} else {
+			warn = append(warn, fmt.Sprintf("WARNING: the chain after burn-in (%d steps) is shorter than %g autocorrelation times (max τ = %.4g): τ, ESS and Monte Carlo errors are unreliable; run longer", post, AutocorrTol, mt))
+		}
+	}
+	if math.IsNaN(s.RMinus1) && s.Acceptance > 0 {
 		warn = append(warn, "WARNING: R−1 could not be computed for some parameter (no spread within groups)")
+	} else if s.RMinus1 >= cfg.rMinus1 {
+		warn = append(warn, fmt.Sprintf("WARNING: R−1 = %.3g is not below %g: the %s disagree; run longer", s.RMinus1, cfg.rMinus1, what))
 	}
+	s.Converged = !s.TauWarning && s.Acceptance > 0 && stuck == 0 && len(still) == 0 &&
+		s.RMinus1 < cfg.rMinus1 // false for NaN
 	if s.NonFinite > 0 {
 		warn = append(warn, fmt.Sprintf("WARNING: the target returned NaN or +Inf %d times (treated as −Inf)", s.NonFinite))
 	}
 	s.Warning = strings.Join(warn, "\n")
 	return s, nil
+}
+
+// stuckWalkers returns how many walkers (or MH chains) did not move in
+// steps from…Steps()−1.
+func stuckWalkers(c *Chain, from int) int {
+	n := 0
+	for w := range c.Walkers {
+		moved := false
+		for s := from + 1; s < c.Steps() && !moved; s++ {
+			moved = !equal(c.At(s, w), c.At(from, w))
+		}
+		if !moved {
+			n++
+		}
+	}
+	return n
+}
+
+// stillParams returns the parameters that kept one value in every walker
+// through steps from…Steps()−1 (while others moved, a parameter the target
+// does not depend on behaves so only if the proposals never change it).
+func stillParams(c *Chain, from int) []int {
+	var out []int
+	for i := range c.Dim {
+		moved := false
+		for w := 0; w < c.Walkers && !moved; w++ {
+			x0 := c.At(from, w)[i]
+			for s := from + 1; s < c.Steps() && !moved; s++ {
+				moved = c.At(s, w)[i] != x0
+			}
+		}
+		if !moved {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func stillNames(idx []int, names []string) []string {
+	out := make([]string, len(idx))
+	for k, i := range idx {
+		out[k] = names[i]
+	}
+	return out
 }
 
 func maxFinite(v []float64) float64 {
@@ -220,7 +316,9 @@ func (s *Summary) MarshalJSON() ([]byte, error) {
 		Acceptance    jsonFloat `json:"acceptance"`
 		AcceptanceAll jsonFloat `json:"acceptance_all_steps"`
 		RMinus1       jsonFloat `json:"r_minus_1"`
+		RMinus1Eigen  jsonFloat `json:"r_minus_1_eigen"`
 		TauWarning    bool      `json:"tau_warning"`
+		Converged     bool      `json:"converged"`
 		Warning       string    `json:"warning,omitempty"`
 		BestLogProb   jsonFloat `json:"best_log_prob"`
 		Stop          string    `json:"stop"`
@@ -228,7 +326,7 @@ func (s *Summary) MarshalJSON() ([]byte, error) {
 		Params        []param   `json:"params"`
 	}{
 		s.Sampler, s.Steps, s.Walkers, s.Groups, s.Burn, s.BurnRule, s.Samples, s.IgnoreRows,
-		jsonFloat(s.Acceptance), jsonFloat(s.AcceptanceAll), jsonFloat(s.RMinus1), s.TauWarning, s.Warning,
+		jsonFloat(s.Acceptance), jsonFloat(s.AcceptanceAll), jsonFloat(s.RMinus1), jsonFloat(s.RMinus1Eigen), s.TauWarning, s.Converged, s.Warning,
 		jsonFloat(s.BestLogProb), s.Stop, s.NonFinite, nil,
 	}
 	for _, p := range s.Params {
@@ -250,8 +348,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s sampler: %d %s, %d steps (stopped: %s), %d text chains\n", s.Sampler, s.Walkers, what, s.Steps, s.Stop, s.Groups)
 	fmt.Fprintf(&b, "burn-in: %d steps, %s; GetDist ignore_rows = %d\n", s.Burn, s.BurnRule, s.IgnoreRows)
-	fmt.Fprintf(&b, "samples after burn-in: %d; acceptance %.3f (whole run %.3f); R-1 = %.4g; best ln p = %.6g\n",
-		s.Samples, s.Acceptance, s.AcceptanceAll, s.RMinus1, s.BestLogProb)
+	fmt.Fprintf(&b, "samples after burn-in: %d; acceptance %.3f (whole run %.3f); R-1 = %.4g (GetDist eigenvalue %.4g); converged: %s; best ln p = %.6g\n",
+		s.Samples, s.Acceptance, s.AcceptanceAll, s.RMinus1, s.RMinus1Eigen, yesNo(s.Converged), s.BestLogProb)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "param\tmean\tsigma\tMC error\t68% lo\t68% hi\t95% lo\t95% hi\tbest fit\ttau\tESS\tR-1\t")
 	for _, p := range s.Params {
@@ -267,6 +365,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no (see the warnings)"
 }
 
 func (s *Summary) writeFiles(root string) error {

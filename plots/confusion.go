@@ -21,6 +21,9 @@ import (
 // down the rows, predicted classes along the columns. The PNG is written to
 // path atomically.
 func Confusion(path, title string, classes []string, counts [][]int, width, height vg.Length) error {
+	if err := checkCanvasDefault(width, height); err != nil {
+		return err
+	}
 	k := len(classes)
 	if k == 0 || len(counts) != k {
 		return fmt.Errorf("plots: confusion matrix of %d rows for %d classes", len(counts), k)

@@ -8,14 +8,11 @@ import (
 	"io"
 	"math"
 	"sort"
-	"strings"
-	"unicode/utf8"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -38,31 +35,38 @@ type CornerOptions struct {
 	// character or a {group}, \mathrm{…}; default the parameter names, as
 	// plain text.
 	Labels []string
-	// Size is the width and height of the image in pixels; default
-	// max(600, 320 per parameter).
+	// Size is the width and height of the image in pixels, at most
+	// MaxPixels and at least 50 per parameter; default max(600, 320 per
+	// parameter).
 	Size int
-	// DPI is the resolution used to size the text; default 120.
+	// DPI is the resolution used to size the text, in [10, 1200]; default
+	// 120.
 	DPI int
-	// Bins is the number of histogram bins per axis; default 40.
+	// Bins is the number of histogram bins per axis, in [4, 1000] and at
+	// most Size; default 40.
 	Bins int
 	// Smooth is the standard deviation, in bins, of the Gaussian that
-	// smooths the histograms; 0 means the default 1, a negative value
-	// turns smoothing off.
+	// smooths the histograms, at most Bins; 0 means the default 1, a
+	// negative value turns smoothing off.
 	Smooth float64
-	// Levels are the credible masses of the 2-D contours; default 0.68
-	// and 0.95. The contour of mass m encloses the smallest (densest) set
-	// of bins holding a fraction m of the weight.
+	// Levels are the credible masses of the 2-D contours, at most 10;
+	// default 0.68 and 0.95. The contour of mass m encloses the smallest
+	// (densest) set of bins holding a fraction m of the weight.
 	Levels []float64
 	// Ranges fix the axis range of parameter i when Ranges[i][0] <
-	// Ranges[i][1]; otherwise it spans the 0.1–99.9% quantiles of all sets,
-	// padded by 5% (and any truth).
+	// Ranges[i][1] (then both must be finite and at least minSpan apart);
+	// otherwise it spans the 0.1–99.9% quantiles of all sets, padded by
+	// 5% (and any truth). A parameter whose samples spread over less than
+	// a billionth of their magnitude gets a range of ±0.5% around them,
+	// where its marginal is drawn as a spike: finer bins would fall below
+	// the resolution of float64, where the contouring breaks down.
 	Ranges [][2]float64
 	// Truths marks true or best-fit values (NaN for none) with dashed
 	// lines, labelled TruthLabel in the legend.
 	Truths     []float64
 	TruthLabel string
-	// Points draws up to MaxPoints samples of each set (default 2000,
-	// evenly thinned) behind the contours.
+	// Points draws up to MaxPoints samples of each set (default 2000, at
+	// most 100,000, evenly thinned) behind the contours.
 	Points    bool
 	MaxPoints int
 	// Title is written at the top right.
@@ -90,7 +94,10 @@ func Corner(path string, sets []Samples, names []string, opt *CornerOptions) (er
 		return err
 	}
 	n := len(names)
-	ranges := cornerRanges(sets, n, o)
+	ranges, err := cornerRanges(sets, names, o)
+	if err != nil {
+		return err
+	}
 	colors := make([]color.Color, len(sets))
 	next := 0
 	for k, s := range sets {
@@ -204,23 +211,31 @@ func cornerDefaults(sets []Samples, names []string, opt *CornerOptions) (*corner
 	if o.DPI == 0 {
 		o.DPI = 120
 	}
-	if o.Size < 100 || o.DPI <= 0 {
-		return nil, fmt.Errorf("plots: image size %d px (at least 100) and DPI %d (> 0)", o.Size, o.DPI)
+	if o.Size < 100 || o.Size > MaxPixels || o.Size < 50*n {
+		return nil, fmt.Errorf("plots: image size %d px: want at least 100, at least 50 per parameter (%d) and at most %d", o.Size, 50*n, MaxPixels)
+	}
+	if o.DPI < 10 || o.DPI > 1200 {
+		return nil, fmt.Errorf("plots: DPI %d: want 10 to 1200", o.DPI)
 	}
 	if o.Bins == 0 {
 		o.Bins = 40
 	}
-	if o.Bins < 4 {
-		return nil, fmt.Errorf("plots: %d bins, need at least 4", o.Bins)
+	if o.Bins < 4 || o.Bins > 1000 || o.Bins > o.Size {
+		return nil, fmt.Errorf("plots: %d bins: want 4 to 1000, and no more than the %d px of the image", o.Bins, o.Size)
 	}
 	switch {
 	case o.Smooth == 0:
 		o.Smooth = 1
 	case o.Smooth < 0:
 		o.Smooth = 0
+	case !(o.Smooth <= float64(o.Bins)):
+		return nil, fmt.Errorf("plots: smoothing of %g bins: want at most the %d bins", o.Smooth, o.Bins)
 	}
 	if o.Levels == nil {
 		o.Levels = []float64{0.68, 0.95}
+	}
+	if len(o.Levels) > 10 {
+		return nil, fmt.Errorf("plots: %d credible levels, at most 10", len(o.Levels))
 	}
 	for _, l := range o.Levels {
 		if !(l > 0 && l < 1) {
@@ -233,19 +248,51 @@ func cornerDefaults(sets []Samples, names []string, opt *CornerOptions) (*corner
 	if o.Truths != nil && len(o.Truths) != n {
 		return nil, fmt.Errorf("plots: %d truths for %d parameters", len(o.Truths), n)
 	}
+	for i, v := range o.Truths {
+		if math.IsInf(v, 0) {
+			return nil, fmt.Errorf("plots: truth of %s is %g: want a finite value, or NaN for none", names[i], v)
+		}
+	}
 	if o.MaxPoints == 0 {
 		o.MaxPoints = 2000
+	}
+	if o.MaxPoints < 1 || o.MaxPoints > 100_000 {
+		return nil, fmt.Errorf("plots: MaxPoints = %d: want 1 to 100000", o.MaxPoints)
 	}
 	return o, nil
 }
 
-// cornerRanges returns the axis range of every parameter.
-func cornerRanges(sets []Samples, n int, o *cornerOptions) [][2]float64 {
+// minRelSpan is the narrowest range drawn, relative to the magnitude of
+// its ends; minAbsSpan the narrowest at all. Contouring 40 bins across a
+// range of a few ulps of its values made gonum's contour tracer grow
+// without bound (24 GB for samples spread over 1e-17 at 0.3); at a
+// billionth of the magnitude each bin is still some 10⁵ ulps wide.
+const (
+	minRelSpan = 1e-9
+	minAbsSpan = 1e-300
+)
+
+// minSpan returns the narrowest range drawn around values up to scale.
+func minSpan(scale float64) float64 { return max(minRelSpan*scale, minAbsSpan) }
+
+// cornerRanges returns the axis range of every parameter (see
+// CornerOptions.Ranges).
+func cornerRanges(sets []Samples, names []string, o *cornerOptions) ([][2]float64, error) {
+	n := len(names)
 	out := make([][2]float64, n)
 	for i := range n {
-		if o.Ranges != nil && o.Ranges[i][0] < o.Ranges[i][1] {
-			out[i] = o.Ranges[i]
-			continue
+		if o.Ranges != nil {
+			lo, hi := o.Ranges[i][0], o.Ranges[i][1]
+			if math.IsNaN(lo) || math.IsNaN(hi) {
+				return nil, fmt.Errorf("plots: range of %s is [%g, %g]", names[i], lo, hi)
+			}
+			if lo < hi {
+				if math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsInf(hi-lo, 0) || hi-lo < minSpan(max(math.Abs(lo), math.Abs(hi))) {
+					return nil, fmt.Errorf("plots: range of %s is [%g, %g]: want finite ends at least %g apart", names[i], lo, hi, minSpan(max(math.Abs(lo), math.Abs(hi))))
+				}
+				out[i] = o.Ranges[i]
+				continue
+			}
 		}
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, s := range sets {
@@ -256,12 +303,22 @@ func cornerRanges(sets []Samples, n int, o *cornerOptions) [][2]float64 {
 			lo, hi = math.Min(lo, o.Truths[i]), math.Max(hi, o.Truths[i])
 		}
 		span := hi - lo
-		if span == 0 {
-			span = 0.01 * math.Max(math.Abs(lo), 1)
+		if scale := max(math.Abs(lo), math.Abs(hi)); span < minSpan(scale) {
+			// (Almost) no spread: a spike in a range of ±0.5% around it.
+			c := lo + 0.5*span
+			span = 0.01 * math.Abs(c)
+			if span < minSpan(math.Abs(c)) {
+				span = 0.01
+			}
+			lo, hi = c-0.5*span, c+0.5*span
 		}
-		out[i] = [2]float64{lo - 0.05*span, hi + 0.05*span}
+		r := [2]float64{lo - 0.05*span, hi + 0.05*span}
+		if math.IsInf(r[0], 0) || math.IsInf(r[1], 0) || math.IsInf(r[1]-r[0], 0) {
+			return nil, fmt.Errorf("plots: %s spans [%g, %g], too wide a range to draw", names[i], lo, hi)
+		}
+		out[i] = r
 	}
-	return out
+	return out, nil
 }
 
 // weightedQuantiles returns the qa and qb quantiles of column col.
@@ -611,219 +668,4 @@ func cornerLegend(dc draw.Canvas, cells [][]draw.Canvas, sets []Samples, colors 
 		leg.Draw(cell)
 	}
 	return nil
-}
-
-// mathText is a text.Handler for one-line labels in a small subset of
-// LaTeX: \Greek letters and a few symbols, subscripts and superscripts
-// (_x, _{xy}, ^x, ^{xy}) drawn smaller and shifted, \mathrm{…} and braces
-// as grouping. gonum's LaTeX handler cannot draw subscripts, and the
-// Liberation fonts lack most Unicode subscript letters.
-type mathText struct {
-	fonts *font.Cache
-}
-
-var _ text.Handler = mathText{}
-
-// mathSegment is a run of text at baseline (0), subscript (−1) or
-// superscript (+1) level.
-type mathSegment struct {
-	s     string
-	level int
-}
-
-var mathSymbols = map[string]string{
-	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-	"zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
-	"xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ",
-	"chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
-	"Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
-	"ell": "ℓ", "cdot": "·", "times": "×", "pm": "±", "odot": "⊙", ",": " ", ";": " ", " ": " ",
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-
-// parseMath splits a label into segments.
-func parseMath(txt string) []mathSegment {
-	var out []mathSegment
-	add := func(s string, level int) {
-		if s == "" {
-			return
-		}
-		if n := len(out); n > 0 && out[n-1].level == level {
-			out[n-1].s += s
-			return
-		}
-		out = append(out, mathSegment{s, level})
-	}
-	var walk func(s string, level int)
-	walk = func(s string, level int) {
-		for i := 0; i < len(s); {
-			switch c := s[i]; {
-			case c == '\\':
-				j := i + 1
-				for j < len(s) && isLetter(s[j]) {
-					j++
-				}
-				letters := j > i+1
-				if !letters && j < len(s) { // \, \; and the like
-					j++
-				}
-				name := s[i+1 : j]
-				i = j
-				for letters && i < len(s) && s[i] == ' ' { // blanks end a command word
-					i++
-				}
-				if name == "mathrm" || name == "rm" || name == "text" {
-					continue // the group that follows is plain text anyway
-				}
-				if sym, ok := mathSymbols[name]; ok {
-					add(sym, level)
-				} else {
-					add(name, level)
-				}
-			case c == '_' || c == '^':
-				sub := level - 1
-				if c == '^' {
-					sub = level + 1
-				}
-				group, next := mathGroup(s, i+1)
-				walk(group, sub)
-				i = next
-			case c == '{' || c == '}' || c == '$':
-				i++
-			default:
-				j := i + 1
-				for j < len(s) && !strings.ContainsRune(`\_^{}$`, rune(s[j])) {
-					j++
-				}
-				add(s[i:j], level)
-				i = j
-			}
-		}
-	}
-	walk(txt, 0)
-	return out
-}
-
-// mathGroup returns the argument of _ or ^ at s[i:]: a {group}, a \command
-// or one character, and the index after it.
-func mathGroup(s string, i int) (string, int) {
-	if i >= len(s) {
-		return "", i
-	}
-	switch s[i] {
-	case '{':
-		depth := 0
-		for j := i; j < len(s); j++ {
-			switch s[j] {
-			case '{':
-				depth++
-			case '}':
-				depth--
-				if depth == 0 {
-					return s[i+1 : j], j + 1
-				}
-			}
-		}
-		return s[i+1:], len(s)
-	case '\\':
-		j := i + 1
-		for j < len(s) && isLetter(s[j]) {
-			j++
-		}
-		return s[i:j], j
-	}
-	_, size := utf8.DecodeRuneInString(s[i:])
-	return s[i : i+size], i + size
-}
-
-// scriptScale is the size of a sub- or superscript relative to its parent.
-const scriptScale = 0.7
-
-func (h mathText) face(fnt font.Font, level int) *font.Face {
-	size := fnt.Size
-	for range abs(level) {
-		size *= scriptScale
-	}
-	f := h.fonts.Lookup(fnt, size)
-	return &f
-}
-
-// shift returns the baseline offset of a segment at level.
-func (h mathText) shift(fnt font.Font, level int) vg.Length {
-	var y vg.Length
-	size := fnt.Size
-	for range abs(level) {
-		if level < 0 {
-			y -= 0.25 * size
-		} else {
-			y += 0.45 * size
-		}
-		size *= scriptScale
-	}
-	return y
-}
-
-func abs(i int) int {
-	if i < 0 {
-		return -i
-	}
-	return i
-}
-
-// Cache returns the font cache.
-func (h mathText) Cache() *font.Cache { return h.fonts }
-
-// Extents returns the extents of the base font.
-func (h mathText) Extents(fnt font.Font) font.Extents {
-	f := h.fonts.Lookup(fnt, fnt.Size)
-	return f.Extents()
-}
-
-// Lines returns txt as one line: labels do not wrap.
-func (h mathText) Lines(txt string) []string {
-	return []string{strings.TrimRight(txt, "\n")}
-}
-
-// Box returns the width, height above and depth below the baseline.
-func (h mathText) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
-	ext := h.Extents(fnt)
-	height, depth = ext.Ascent, ext.Descent
-	for _, seg := range parseMath(txt) {
-		face := h.face(fnt, seg.level)
-		width += face.Width(seg.s)
-		e := face.Extents()
-		y := h.shift(fnt, seg.level)
-		height = max(height, y+e.Ascent)
-		depth = max(depth, e.Descent-y)
-	}
-	return width, height, depth
-}
-
-// Draw draws txt aligned and rotated as sty says, like text.Plain.
-func (h mathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
-	segs := parseMath(txt)
-	if len(segs) == 0 {
-		return
-	}
-	c.SetColor(sty.Color)
-	if sty.Rotation != 0 {
-		c.Push()
-		c.Rotate(sty.Rotation)
-	}
-	sin64, cos64 := math.Sincos(sty.Rotation)
-	cos, sin := vg.Length(cos64), vg.Length(sin64)
-	pt.X, pt.Y = pt.Y*sin+pt.X*cos, pt.Y*cos-pt.X*sin
-
-	width, height, depth := h.Box(txt, sty.Font)
-	x := pt.X + vg.Length(sty.XAlign)*width
-	baseline := pt.Y + vg.Length(sty.YAlign)*(height+depth) + depth
-	for _, seg := range segs {
-		face := h.face(sty.Font, seg.level)
-		c.FillString(*face, vg.Point{X: x, Y: baseline + h.shift(sty.Font, seg.level)}, seg.s)
-		x += face.Width(seg.s)
-	}
-	if sty.Rotation != 0 {
-		c.Pop()
-	}
 }

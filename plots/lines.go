@@ -60,10 +60,11 @@ func Lines(path string, panels []Panel, cols int, width, height vg.Length) error
 	if len(panels) == 0 {
 		return fmt.Errorf("plots: no panels to draw")
 	}
-	if cols < 1 {
-		cols = 1
-	}
+	cols = min(max(cols, 1), len(panels))
 	rows := (len(panels) + cols - 1) / cols
+	if err := checkCanvasDefault(width*vg.Length(cols), height*vg.Length(rows)); err != nil {
+		return err
+	}
 	ps := make([][]*plot.Plot, rows)
 	for r := range ps {
 		ps[r] = make([]*plot.Plot, cols)

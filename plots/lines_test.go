@@ -24,8 +24,20 @@ func TestLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := readPNG(t, path).Bounds(); b.Dx() < 700 || b.Dy() < 250 {
-		t.Errorf("image is %v", b)
+	img := readPNG(t, path)
+	// Two panels of 4×3 inches side by side at vgimg's 96 DPI.
+	if b := img.Bounds(); b.Dx() != 768 || b.Dy() != 288 {
+		t.Errorf("image is %d×%d, want 768×288", b.Dx(), b.Dy())
+	}
+	// The first panel holds the blue and vermillion lines, the second the
+	// blue points; the right half has no vermillion (but for a pixel or
+	// two of the legend, which reaches the middle).
+	left, right := panelCounts(img, 2, Palette[0], 10, false), panelCounts(img, 2, Palette[1], 10, false)
+	if left[0][0]+left[1][0] < 100 || left[0][1]+left[1][1] < 50 {
+		t.Errorf("blue pixels per half: %v", left)
+	}
+	if right[0][0]+right[1][0] < 100 || right[0][1]+right[1][1] > 5 {
+		t.Errorf("vermillion pixels per half: %v", right)
 	}
 	if err := Lines(path, nil, 1, vg.Inch, vg.Inch); err == nil {
 		t.Error("no error for no panels")

@@ -43,6 +43,9 @@ type Reconstruction struct {
 // to path atomically. The legend sits bottom right and the loss inset top
 // left, where a rising H(z) leaves room.
 func ReconstructionPNG(path string, r *Reconstruction, width, height vg.Length) error {
+	if err := checkCanvasDefault(width, height); err != nil {
+		return err
+	}
 	n := len(r.Z)
 	if n < 2 || len(r.H) != n {
 		return fmt.Errorf("plots: reconstruction of %d values on a grid of %d", len(r.H), n)

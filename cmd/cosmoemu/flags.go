@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
 // Flags that check their own values. The flag package reports a bad value of
@@ -98,14 +100,30 @@ func (v *floatValue) Set(s string) error {
 // floatVar defines a float64 flag whose value must be finite and lie in
 // [min, max]; open makes both ends open ("(min, max)").
 func floatVar(fs *flag.FlagSet, p *float64, name string, def, min, max float64, open bool, usage string) {
-	*p = def
-	fs.Var(&floatValue{p: p, min: min, max: max, openMin: open, openMax: open}, name, usage)
+	floatVarEnds(fs, p, name, def, min, max, open, open, usage)
 }
 
 // floatFlag is floatVar returning the pointer.
 func floatFlag(fs *flag.FlagSet, name string, def, min, max float64, open bool, usage string) *float64 {
 	p := new(float64)
 	floatVar(fs, p, name, def, min, max, open, usage)
+	return p
+}
+
+// floatVarEnds is floatVar with each end open or closed on its own, as in
+// (0, 1e4] or [-300, 0).
+func floatVarEnds(fs *flag.FlagSet, p *float64, name string, def, min, max float64, openMin, openMax bool, usage string) {
+	v := &floatValue{p: p, min: min, max: max, openMin: openMin, openMax: openMax}
+	if v.Set(strconv.FormatFloat(def, 'g', -1, 64)) != nil {
+		panic(fmt.Sprintf("cosmoemu: default %g of -%s outside %s", def, name, v.interval()))
+	}
+	fs.Var(v, name, usage)
+}
+
+// floatFlagEnds is floatVarEnds returning the pointer.
+func floatFlagEnds(fs *flag.FlagSet, name string, def, min, max float64, openMin, openMax bool, usage string) *float64 {
+	p := new(float64)
+	floatVarEnds(fs, p, name, def, min, max, openMin, openMax, usage)
 	return p
 }
 
@@ -134,6 +152,47 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usagef("%s: unexpected argument %q (every input is a named flag)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// fileFlag is a file named by a flag: an output, or an input that no
+// output may overwrite.
+type fileFlag struct {
+	flag, path string // path "" means not asked for
+	input      bool
+}
+
+// outFile and inFile name the file of a flag for checkFiles.
+func outFile(flag, path string) fileFlag { return fileFlag{flag: flag, path: path} }
+func inFile(flag, path string) fileFlag  { return fileFlag{flag: flag, path: path, input: true} }
+
+// checkFiles refuses, before any work, an output that names the same file
+// as another output or an input, and an output that cannot be written (a
+// missing directory, no permission, a device or directory in the way),
+// with a usage error naming the flags.
+func checkFiles(files ...fileFlag) error {
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if a.input && b.input || a.path == "" || b.path == "" {
+				continue
+			}
+			if atomicfile.Distinct(a.path, b.path) != nil {
+				what := "output"
+				if a.input || b.input {
+					what = "input and output"
+				}
+				return usagef("-%s and -%s both name %s: give each %s its own file", a.flag, b.flag, b.path, what)
+			}
+		}
+	}
+	for _, f := range files {
+		if f.input || f.path == "" {
+			continue
+		}
+		if err := atomicfile.CheckWritable(f.path); err != nil {
+			return usagef("-%s: %v", f.flag, err)
+		}
 	}
 	return nil
 }

@@ -23,8 +23,9 @@ func runGrid(e *env, args []string) error {
 	om := fs.String("om", spec.Om0.String(), "Ω_m0 axis as `min:max:count`")
 	h0 := fs.String("h0", spec.H0.String(), "H0 axis in km/s/Mpc as `min:max:count`")
 	n := fs.String("N", spec.N.String(), "e-fold time N = ln a axis as `min:max:count`")
-	rtol := fs.Float64("rtol", 1e-10, "relative tolerance of the solver")
-	workers := fs.Int("workers", 0, "parallel solves (0: one per CPU)")
+	rtol := floatFlag(fs, "rtol", 1e-10, 0, 1, true, "relative tolerance of the solver, in (0, 1)")
+	var workers int
+	workersFlag(fs, &workers)
 	out := fs.String("out", "", "output `file`, .npy (one float64 matrix, columns N,Om0,H0,Omega_r,Omega_m,Omega_L,H) or .npz (one array per column)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -34,6 +35,9 @@ func runGrid(e *env, args []string) error {
 	}
 	if ext := strings.ToLower(filepath.Ext(*out)); ext != ".npy" && ext != ".npz" {
 		return usagef("grid: -out %s: the extension must be .npy or .npz", *out)
+	}
+	if err := checkFiles(outFile("out", *out)); err != nil {
+		return err
 	}
 	var err error
 	if spec.Om0, err = grid.ParseAxis("Om0 (-om)", *om); err != nil {
@@ -45,9 +49,6 @@ func runGrid(e *env, args []string) error {
 	if spec.N, err = grid.ParseAxis("N (-N)", *n); err != nil {
 		return usageError{err.Error()}
 	}
-	if !(*rtol > 0 && *rtol < 1) {
-		return usagef("grid: -rtol %v: the relative tolerance must be in (0, 1)", *rtol)
-	}
 	spec.RTol = *rtol
 	if err := spec.Validate(); err != nil {
 		return usageError{err.Error()}
@@ -56,12 +57,12 @@ func runGrid(e *env, args []string) error {
 	bar := newProgress(e, pairs, "solving")
 	start := time.Now()
 	g, err := grid.Build(e.ctx, spec, &grid.Settings{
-		Workers:  *workers,
+		Workers:  workers,
 		Progress: func(done, _ int) { bar.Set(int64(done)) },
 	})
 	bar.Finish()
 	if err != nil {
-		return err
+		return interrupted(err, "nothing was written")
 	}
 	elapsed := time.Since(start)
 	if err := grid.Write(*out, g); err != nil {

@@ -20,6 +20,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/cosmoemu/cosmoemu/mcmc"
 )
 
 func main() {
@@ -126,8 +128,33 @@ func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
+// interruptedError is what a command returns when Ctrl-C or SIGTERM
+// stopped it (its error matches context.Canceled): hint says what was kept
+// and how to go on.
+type interruptedError struct {
+	hint string
+	err  error
+}
+
+func (e *interruptedError) Error() string { return "interrupted; " + e.hint }
+func (e *interruptedError) Unwrap() error { return e.err }
+
+// interrupted adds hint to err if err is a cancellation, and returns err
+// unchanged otherwise.
+func interrupted(err error, hint string) error {
+	if errors.Is(err, context.Canceled) {
+		return &interruptedError{hint: hint, err: err}
+	}
+	return err
+}
+
+// exitInterrupted is the exit status of a run stopped by a signal, as a
+// shell reports a process killed by SIGINT (128 + 2).
+const exitInterrupted = 130
+
 // exitCode prints err on one line and maps it to the process exit status:
-// 0 for success or help, 2 for usage errors, 1 for anything else.
+// 0 for success or help, 2 for usage errors, 130 for an interruption, 1
+// for anything else.
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil, errors.Is(err, errHelp):
@@ -135,10 +162,33 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "cosmoemu: %s\n", oneLine(err.Error()))
 		return 2
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "cosmoemu: %s\n", oneLine(interruptMessage(err)))
+		return exitInterrupted
 	default:
 		fmt.Fprintf(stderr, "cosmoemu: %s\n", oneLine(err.Error()))
 		return 1
 	}
+}
+
+// interruptMessage says what a cancellation stopped and how to go on,
+// instead of "context canceled".
+func interruptMessage(err error) string {
+	var ie *interruptedError
+	var me *mcmc.InterruptedError
+	switch {
+	case errors.As(err, &ie):
+		return ie.Error()
+	case errors.As(err, &me):
+		switch {
+		case me.Saved:
+			return fmt.Sprintf("interrupted at step %d of %d; the chains so far are saved in %s: continue with -resume", me.Step, me.Steps, me.Root)
+		case me.Root != "" && me.Step == 0:
+			return fmt.Sprintf("interrupted before the first step; %s is unchanged", me.Root)
+		}
+		return fmt.Sprintf("interrupted at step %d of %d; nothing was saved", me.Step, me.Steps)
+	}
+	return "interrupted"
 }
 
 func oneLine(s string) string {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/friedmann"
 	"github.com/cosmoemu/cosmoemu/grid"
+	"github.com/cosmoemu/cosmoemu/mcmc"
 )
 
 // runCLI runs the command line in-process and returns its exit status and
@@ -33,11 +36,24 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, 2, "no command"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"solve", "-om", "2"}, 2, "Om0 = 2 is outside the allowed range (0, 0.9999)"},
-		{[]string{"solve", "-h0", "-1"}, 2, "H0 = -1"},
+		{[]string{"solve", "-om", "2"}, 2, "flag -om: must be a finite number in (0, 0.9999)"},
+		{[]string{"solve", "-h0", "-1"}, 2, "flag -h0: must be a finite number in (0, 10000]"},
 		{[]string{"solve", "-om", "abc"}, 2, "invalid value"},
-		{[]string{"solve", "-n", "1"}, 2, "at least 2"},
-		{[]string{"solve", "-rtol", "0"}, 2, "RTol"},
+		{[]string{"solve", "-n", "1"}, 2, "flag -n: must be an integer in [2, 1000000]"},
+		{[]string{"solve", "-rtol", "0"}, 2, "flag -rtol: must be a finite number in (0, 1)"},
+		// Values whose results overflow float64 are refused up front.
+		{[]string{"solve", "-h0", "1e308"}, 2, "flag -h0: must be a finite number in (0, 10000]"},
+		{[]string{"solve", "-nmin", "-800"}, 2, "flag -nmin: must be a finite number in [-300, 0)"},
+		{[]string{"solve", "-nmin", "0"}, 2, "flag -nmin"},
+		{[]string{"solve", "-h0", "NaN"}, 2, "flag -h0"},
+		{[]string{"solve", "-h0", "Inf"}, 2, "flag -h0"},
+		{[]string{"solve", "-n", "9223372036854775807"}, 2, "flag -n: must be an integer in [2, 1000000]"},
+		{[]string{"solve", "-atol", "-1"}, 2, "flag -atol"},
+		{[]string{"solve", "-out", os.DevNull}, 2, "-out: cannot write /dev/null: it is a character device, not a regular file"},
+		{[]string{"solve", "-out", filepath.Join("no", "such", "dir", "x.csv")}, 2, "-out: cannot write no/such/dir/x.csv"},
+		{[]string{"grid", "-workers", "-1", "-out", "g.npz"}, 2, "flag -workers"},
+		{[]string{"grid", "-rtol", "0", "-out", "g.npz"}, 2, "flag -rtol"},
+		{[]string{"grid", "-out", filepath.Join("no", "such", "dir", "g.npz")}, 2, "-out: cannot write"},
 		{[]string{"solve", "extra"}, 2, "unexpected argument"},
 		{[]string{"grid"}, 2, "-out is required"},
 		{[]string{"grid", "-out", "g.csv"}, 2, ".npy or .npz"},
@@ -139,6 +155,111 @@ func TestGridCommand(t *testing.T) {
 		}
 		if r, _ := g.Dims(); r != 60 {
 			t.Errorf("%s: %d rows", name, r)
+		}
+	}
+}
+
+// At the deepest -nmin and the largest -h0 allowed every value is finite.
+func TestSolveBounds(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "solve", "-nmin", "-300", "-h0", "1e4", "-n", "7")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[1:] {
+		for j, f := range rec {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Errorf("column %s = %q", recs[0][j], f)
+			}
+		}
+	}
+	if last := recs[len(recs)-1]; last[0] != "-300" {
+		t.Errorf("last row %v", last)
+	}
+}
+
+// An output that is a directory (or a device, or a link) is refused before
+// anything is computed, and left as it was.
+func TestOutputNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "g.npz")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "grid", "-om", "0.2:0.4:3", "-h0", "60:70:2", "-N", "-12:0:10", "-out", sub)
+	if code != 2 || !strings.Contains(stderr, "it is a directory, not a regular file") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if fi, err := os.Stat(sub); err != nil || !fi.IsDir() {
+		t.Error("the directory was replaced")
+	}
+}
+
+// A grid whose H overflows is a computational failure (exit 1) and writes
+// nothing.
+func TestGridNonFinite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "g.npy")
+	code, _, stderr := runCLI(t, "grid", "-om", "0.3:0.3:1", "-h0", "70:70:1", "-N", "-400:0:3", "-out", path)
+	if code != 1 || !strings.Contains(stderr, "H = +Inf is not finite") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Error("a file was written")
+	}
+}
+
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	path := filepath.Join(t.TempDir(), "g.npz")
+	e := &env{ctx: ctx, stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+	code := exitCode(run(e, []string{"grid", "-om", "0.2:0.4:30", "-out", path}), &errb)
+	if code != exitInterrupted || errb.String() != "cosmoemu: interrupted; nothing was written\n" {
+		t.Errorf("grid after Ctrl-C: exit %d, stderr %q", code, errb.String())
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&mcmc.InterruptedError{Root: "out/cc31", Step: 412, Steps: 5000, Saved: true, Err: context.Canceled},
+			"cosmoemu: interrupted at step 412 of 5000; the chains so far are saved in out/cc31: continue with -resume\n"},
+		{fmt.Errorf("analytic: %w", &mcmc.InterruptedError{Root: "out/cc31", Step: 0, Steps: 5000, Err: context.Canceled}),
+			"cosmoemu: interrupted before the first step; out/cc31 is unchanged\n"},
+		{&mcmc.InterruptedError{Step: 3, Steps: 10, Err: context.Canceled}, "cosmoemu: interrupted at step 3 of 10; nothing was saved\n"},
+		{fmt.Errorf("solver: %w", context.Canceled), "cosmoemu: interrupted\n"},
+	} {
+		var b bytes.Buffer
+		if code := exitCode(tc.err, &b); code != exitInterrupted || b.String() != tc.want {
+			t.Errorf("%v: exit %d, %q; want %q", tc.err, code, b.String(), tc.want)
+		}
+	}
+}
+
+func TestCheckFiles(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "m.bin"), filepath.Join(dir, "x", "..", "m.bin")
+	for _, tc := range []struct {
+		files []fileFlag
+		want  string // "" for no error
+	}{
+		{[]fileFlag{outFile("out", a), outFile("plot", filepath.Join(dir, "p.png"))}, ""},
+		{[]fileFlag{outFile("out", a), outFile("plot", b)}, "-out and -plot both name"},
+		{[]fileFlag{inFile("grid", a), outFile("out", a)}, "give each input and output its own file"},
+		{[]fileFlag{inFile("grid", a), inFile("data", a)}, ""},
+		{[]fileFlag{outFile("out", ""), outFile("plot", "")}, ""},
+		{[]fileFlag{outFile("corner", dir)}, "-corner: cannot write"},
+	} {
+		err := checkFiles(tc.files...)
+		if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: got %v, want %q", tc.files, err, tc.want)
+		}
+		if err != nil && !errors.As(err, new(usageError)) {
+			t.Errorf("%v: %v is not a usage error", tc.files, err)
 		}
 	}
 }
