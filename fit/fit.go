@@ -75,6 +75,9 @@ type Sampler struct {
 	// Out is the path prefix of the output files; "" writes none.
 	Out    string
 	Resume bool
+	// Force lets a new run replace a finished one at Out (which stays
+	// intact until the new run has its first checkpoint).
+	Force bool
 }
 
 // Problem is a fit ready to run: the posterior and how it was made.

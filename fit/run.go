@@ -118,9 +118,14 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 
 	evalsBefore := post.Evaluations()
 	var samplingStart, lastStep time.Time
+	ranges := make([][2]float64, len(lo))
+	for i := range lo {
+		ranges[i] = [2]float64{lo[i], hi[i]}
+	}
 	common := mcmc.Settings{
 		Steps: s.Steps, Start: opt.X, StartCov: startCov, Workers: s.Workers,
 		Root: s.Out, Names: space.Names(), Labels: space.Labels(), Resume: s.Resume,
+		Ranges: ranges, Fingerprint: p.Fingerprint(), Overwrite: s.Force,
 		Progress: func(pr mcmc.Progress) {
 			lastStep = time.Now()
 			if progress != nil {
@@ -141,6 +146,9 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 		res, err = mcmc.RunMH(ctx, target, &mcmc.MHSettings{Settings: common, Chains: s.Chains}, rnd)
 	}
 	if err != nil {
+		if errors.Is(err, mcmc.ErrRunExists) {
+			return nil, fmt.Errorf("fit: %s holds a finished run: continue it with -resume, or replace it with -force", s.Out)
+		}
 		return nil, fmt.Errorf("fit: %w", err)
 	}
 	if n := post.Failures(); n > 0 {
@@ -153,7 +161,7 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	r := &Result{
 		Model: p.Model.Name(), Data: p.DataNames(), Backend: post.Backend().Name(), Sampler: sum.Sampler,
 		Params: space.Names(), Labels: space.Labels(), Fixed: p.Fixed, NData: post.Len(),
-		Converged: !sum.TauWarning, Warning: sum.Warning, Acceptance: sum.Acceptance, RMinus1: sum.RMinus1,
+		Converged: sum.Converged, Warning: sum.Warning, Acceptance: sum.Acceptance, RMinus1: sum.RMinus1,
 		Steps: sum.Steps, Walkers: sum.Walkers, Burn: sum.Burn, Seed: s.Seed,
 		Evaluations: post.Evaluations(), Unphysical: post.Unphysical(),
 		Notes: p.Notes, Warnings: p.Warnings, Root: s.Out,

@@ -234,3 +234,9 @@ func (t h0Term) Chi2(th *Theory) float64 {
 	u := (th.P.H0 - t.l.d.Mean) / t.l.d.Sigma
 	return u * u
 }
+
+// Data returns the data.
+func (l *CMB) Data() *data.CMB { return l.d }
+
+// Data returns the data.
+func (l *H0) Data() *data.H0 { return l.d }

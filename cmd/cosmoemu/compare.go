@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"strings"
 
@@ -42,9 +44,9 @@ type compareJSON struct {
 
 func runCompare(e *env, args []string) error {
 	var f fitFlags
-	fs := newFlagSet(e, "compare", "[-model lcdm] [-data cc31|SET,…] [-prior …] [-fix …] [-sampler ensemble|mh] [-walkers N] [-steps 5000] [-seed S] [-out ROOT] [-corner FILE] [-json]")
-	f.register(fs, "lcdm", "cc31", false)
-	if err := parseFlags(fs, args); err != nil {
+	flags := newFlagSet(e, "compare", "[-model lcdm] [-data cc31|SET,…] [-prior …] [-fix …] [-sampler ensemble|mh] [-walkers N] [-steps 5000] [-seed S] [-out ROOT] [-corner FILE] [-json]")
+	f.register(flags, "lcdm", "cc31", false)
+	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
 	if f.data == "cc31" && f.model == "lcdm" {
@@ -54,14 +56,21 @@ func runCompare(e *env, args []string) error {
 	if err != nil {
 		return usagef("compare: -model: %v", err)
 	}
-	if err := makeOutDir(f.out); err != nil {
-		return err
-	}
 	var backends []string
 	if m.ClosedForm() {
 		backends = append(backends, "analytic")
 	}
 	backends = append(backends, "solver")
+	corner := cornerPath(&f)
+	var roots []string
+	if f.out != "" {
+		for _, b := range backends {
+			roots = append(roots, f.out+"_"+b)
+		}
+	}
+	if err := checkOutputs(f.out, corner, roots...); err != nil {
+		return err
+	}
 	var runs []*fit.Result
 	var an, sol, emu *fit.Result
 	for _, name := range backends {
@@ -78,8 +87,13 @@ func runCompare(e *env, args []string) error {
 			return err
 		}
 		r, err := runOne(e, p, name)
+		if err != nil && f.resume && errors.Is(err, fs.ErrNotExist) {
+			// Interrupted before this backend started: start it now.
+			p.Config.Sampler.Resume = false
+			r, err = runOne(e, p, name)
+		}
 		if err != nil {
-			return fmt.Errorf("compare: %s: %w", name, err)
+			return interrupted(fmt.Errorf("compare: %s: %w", name, err), "")
 		}
 		runs = append(runs, r)
 		switch name {
@@ -100,10 +114,6 @@ func runCompare(e *env, args []string) error {
 		out.SpeedupEmulatorVsSolver = emu.EvaluationsPerSecond / sol.EvaluationsPerSecond
 		out.MaxMeanShiftSigma, out.MaxStdRelDiff = shifts(emu, sol)
 		out.Agree = out.MaxMeanShiftSigma <= 0.05 && out.MaxStdRelDiff <= 0.05
-	}
-	corner := f.corner
-	if corner == "" && f.out != "" {
-		corner = f.out + ".corner.png"
 	}
 	if corner != "" {
 		var sets []plots.Samples

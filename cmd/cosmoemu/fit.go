@@ -51,7 +51,7 @@ type fitFlags struct {
 	seed                          uint64
 	converge                      bool
 	out, corner                   string
-	resume, asJSON                bool
+	resume, force, asJSON         bool
 }
 
 // register defines the flags; defModel and defData are the command's
@@ -75,6 +75,7 @@ func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBack
 	fs.BoolVar(&f.converge, "converge", false, "stop early once the Gelman–Rubin R−1 < 0.01 (checked every 100 steps)")
 	fs.StringVar(&f.out, "out", "", "output `root`: GetDist chains ROOT_1.txt…, ROOT.paramnames, ROOT.chain.npy, ROOT.summary.json, ROOT.corner.png")
 	fs.BoolVar(&f.resume, "resume", false, "continue the interrupted run recorded under -out")
+	fs.BoolVar(&f.force, "force", false, "replace a finished run at -out (kept intact until the new run's first checkpoint)")
 	fs.StringVar(&f.corner, "corner", "", "corner-plot PNG `file` (default ROOT.corner.png with -out)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object instead of a table")
 }
@@ -90,11 +91,14 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	if f.resume && f.out == "" {
 		return nil, usagef("%s: -resume needs -out, the root of the run to continue", cmd)
 	}
+	if f.resume && f.force {
+		return nil, usagef("%s: -resume continues a run, -force replaces it: choose one", cmd)
+	}
 	cfg := &fit.Config{
 		Model: f.model, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
 		Priors: map[string]string{}, Fixed: map[string]float64{},
 		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains,
-			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume},
+			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume, Force: f.force},
 	}
 	for _, d := range strings.Split(f.data, ",") {
 		if d = strings.TrimSpace(d); d != "" {
@@ -175,9 +179,37 @@ func runFit(e *env, args []string) error {
 	return fitAndReport(e, "fit", &f, cfg)
 }
 
+// checkOutputs creates the -out directory and refuses, before any work, a
+// corner plot that would overwrite a chain file and outputs that cannot be
+// written.
+func checkOutputs(out, corner string, roots ...string) error {
+	if err := makeOutDir(out); err != nil {
+		return err
+	}
+	files := []fileFlag{outFile("corner", corner)}
+	for _, r := range roots {
+		if r == "" {
+			continue
+		}
+		for _, suffix := range []string{"_1.txt", ".paramnames", ".chain.npy", ".summary.json"} {
+			files = append(files, outFile("out", r+suffix))
+		}
+	}
+	return checkFiles(files...)
+}
+
+// cornerPath is -corner, or ROOT.corner.png with -out.
+func cornerPath(f *fitFlags) string {
+	if f.corner == "" && f.out != "" {
+		return f.out + ".corner.png"
+	}
+	return f.corner
+}
+
 // fitAndReport builds, runs and prints one fit (fit and sample).
 func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
-	if err := makeOutDir(f.out); err != nil {
+	corner := cornerPath(f)
+	if err := checkOutputs(f.out, corner, f.out); err != nil {
 		return err
 	}
 	p, err := build(e, cmd, cfg)
@@ -186,11 +218,7 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 	}
 	res, err := runOne(e, p, p.Config.Backend)
 	if err != nil {
-		return err
-	}
-	corner := f.corner
-	if corner == "" && f.out != "" {
-		corner = f.out + ".corner.png"
+		return interrupted(err, "")
 	}
 	if corner != "" {
 		truths := make([]float64, len(res.Params))
