@@ -155,3 +155,31 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParallel runs gauss2d (Live = 200) with a likelihood made to
+// cost about 20 µs (a busy loop), on 1 and 2 workers: the speedup of the
+// parallel batches on a slow likelihood. The results are identical.
+func BenchmarkParallel(b *testing.B) {
+	tg := correlatedGaussian(2, 200)
+	slow := func(th []float64) float64 {
+		s := 0.0
+		for i := range 20000 {
+			s += math.Sqrt(float64(i))
+		}
+		return tg.prob.LogLike(th) + 0*s
+	}
+	p := Problem{Dim: 2, Transform: tg.prob.Transform, LogLike: slow}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			var calls int64
+			for b.Loop() {
+				res, err := Run(context.Background(), p, &Settings{Live: 200, Workers: workers}, rand.New(rand.NewPCG(1, 1)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				calls += res.Calls
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(calls), "µs/call")
+		})
+	}
+}

@@ -218,8 +218,8 @@ func decodeCheckpoint(payload []byte) (*checkpoint, error) {
 		return nil, fmt.Errorf("inconsistent counts: %d calls, %d initial draws, %d live points", cp.Calls, cp.InitDraws, n)
 	case cp.LastUpdate < 0 || cp.LastUpdate > it || cp.WinCalls < 0 || cp.WinIters < 0:
 		return nil, errors.New("inconsistent bound-update counters")
-	case !(cp.Scale > 0) || math.IsInf(cp.Scale, 1):
-		return nil, fmt.Errorf("slice scale %g is not a positive finite number", cp.Scale)
+	case !(cp.Scale >= minScale && cp.Scale <= maxScale):
+		return nil, fmt.Errorf("slice scale %g is outside [%g, %g]", cp.Scale, minScale, maxScale)
 	case cp.Built != (len(cp.Ellipsoids) > 0):
 		return nil, errors.New("bounding ellipsoids missing or unexpected")
 	}

@@ -34,6 +34,6 @@ func Example() {
 	mean := res.Mean(nil)
 	fmt.Printf("posterior mean (%.1f, %.1f)\n", math.Abs(mean[0]), math.Abs(mean[1]))
 	// Output:
-	// ln Z = -4.71 ± 0.09 (true -4.605), stopped: converged
+	// ln Z = -4.70 ± 0.09 (true -4.605), stopped: converged
 	// posterior mean (0.0, 0.0)
 }

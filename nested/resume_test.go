@@ -357,17 +357,23 @@ func FuzzCheckpoint(f *testing.F) {
 			// Only the seed itself can carry a valid checksum.
 			t.Logf("accepted a modified checkpoint")
 		}
-		cp, err := decodeCheckpoint(b)
-		if err != nil || cp.Dim > 4 || cp.Live > 64 || cp.Batch > 64 || cp.Repeats > 20 || cp.UpdateEvery > 64 {
-			return
+		if cp, err := decodeCheckpoint(b); err == nil {
+			fuzzResume(t, b, cp)
 		}
-		root := filepath.Join(t.TempDir(), "run")
-		if err := os.WriteFile(checkpointPath(root), withChecksum(b), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s := Settings{Live: cp.Live, Sampler: cp.Sampler, Enlarge: cp.Enlarge, UpdateEvery: cp.UpdateEvery,
-			Batch: cp.Batch, Repeats: cp.Repeats, Fingerprint: cp.Fingerprint, Root: root, Resume: true,
-			MaxCalls: cp.Calls + 200, Workers: 1}
-		Run(context.Background(), correlatedGaussian(cp.Dim, cp.Live).prob, &s, nil)
 	})
+}
+
+// fuzzResume resumes a short run from the decoded checkpoint payload b.
+func fuzzResume(t *testing.T, b []byte, cp *checkpoint) {
+	if cp.Dim > 4 || cp.Live > 64 || cp.Batch > 64 || cp.Repeats > 20 || cp.UpdateEvery > 64 {
+		return
+	}
+	root := filepath.Join(t.TempDir(), "run")
+	if err := os.WriteFile(checkpointPath(root), withChecksum(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := Settings{Live: cp.Live, Sampler: cp.Sampler, Enlarge: cp.Enlarge, UpdateEvery: cp.UpdateEvery,
+		Batch: cp.Batch, Repeats: cp.Repeats, Fingerprint: cp.Fingerprint, Root: root, Resume: true,
+		MaxCalls: cp.Calls + 200, Workers: 1}
+	Run(context.Background(), correlatedGaussian(cp.Dim, cp.Live).prob, &s, nil)
 }

@@ -65,6 +65,7 @@ type sampler struct {
 	winIters   int   // iterations since the last rebuild
 	slice      bool  // slice sampling in use
 	scale      float64
+	idle       int // slice batches in a row without a likelihood call
 
 	// Running evidence of the dead points, for the stopping rule. It is
 	// recomputed, not stored, on resume: the same additions in the same

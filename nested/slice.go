@@ -1,6 +1,7 @@
 package nested
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -28,7 +29,9 @@ func (s *sampler) sliceBatch() error {
 		return err
 	}
 	var nexp, ncon int
+	var calls int64
 	for j := range nb {
+		calls += s.slotCalls[j]
 		s.calls += s.slotCalls[j]
 		s.winCalls += s.slotCalls[j]
 		nexp += s.slotExp[j]
@@ -44,10 +47,29 @@ func (s *sampler) sliceBatch() error {
 	}
 	if nexp+ncon > 0 {
 		f := 2 * float64(nexp) / float64(nexp+ncon)
-		s.scale *= math.Min(math.Max(f, 0.5), 2)
+		s.scale = math.Min(math.Max(s.scale*math.Min(math.Max(f, 0.5), 2), minScale), maxScale)
+	}
+	if calls == 0 {
+		// Every step left the cube: no likelihood call, no progress. The
+		// width shrinks by half a batch; a state that never recovers (a
+		// corrupt checkpoint) must not loop for ever.
+		if s.idle++; s.idle > maxIdleBatches {
+			return fmt.Errorf("nested: %d slice batches in a row made no likelihood call (every step left the unit cube): the sampler's state is broken", s.idle)
+		}
+	} else {
+		s.idle = 0
 	}
 	return nil
 }
+
+// The slice width, in units of the ellipsoid's extent along the direction,
+// stays within [minScale, maxScale]; beyond, stepping out or shrinking
+// takes dozens of steps.
+const (
+	minScale       = 1e-6
+	maxScale       = 1e3
+	maxIdleBatches = 100
+)
 
 // sliceJob runs the chain of slot j: Repeats slice steps (Neal 2003,
 // stepping out and shrinkage) along directions T·n, n uniform on the unit
