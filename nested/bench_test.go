@@ -118,9 +118,10 @@ func BenchmarkSliceChains(b *testing.B) {
 }
 
 // BenchmarkRun runs each test target once per iteration (Live = 500,
-// Workers = 1): calls/op is the likelihood calls of a run, and
+// Workers = 1, seeds 1, 2, …): calls/op is the likelihood calls of a run,
 // overhead-µs/call the sampler's time per call beyond the likelihood's
-// (measured separately on the run's own samples).
+// (timed separately on the run's own samples), rms-z the rms of
+// (ln Z − truth)/LogZErr over the runs.
 func BenchmarkRun(b *testing.B) {
 	targets := []target{
 		correlatedGaussian(2, 500), correlatedGaussian(5, 500), correlatedGaussian(10, 500),
@@ -131,6 +132,7 @@ func BenchmarkRun(b *testing.B) {
 			var calls int64
 			var res *Result
 			seed := uint64(0)
+			z2 := 0.0
 			for b.Loop() {
 				seed++
 				var err error
@@ -139,6 +141,8 @@ func BenchmarkRun(b *testing.B) {
 					b.Fatal(err)
 				}
 				calls += res.Calls
+				z := (res.LogZ - tg.logZ) / res.LogZErr
+				z2 += z * z
 			}
 			// Time the likelihood alone on the samples.
 			rows, _ := res.Samples.Dims()
@@ -152,6 +156,7 @@ func BenchmarkRun(b *testing.B) {
 			perRun := b.Elapsed().Seconds() / float64(b.N)
 			b.ReportMetric(float64(calls)/float64(b.N), "calls/op")
 			b.ReportMetric(1e6*(perRun*float64(b.N)/float64(calls)-perCall), "overhead-µs/call")
+			b.ReportMetric(math.Sqrt(z2/float64(b.N)), "rms-z")
 		})
 	}
 }

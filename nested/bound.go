@@ -159,11 +159,11 @@ func (b *builder) fitIdx(e *ellipsoid, idx []int, logX float64) {
 }
 
 // split recursively divides the points idx bounded by e into two clusters
-// (k-means in e's whitened coordinates) and returns the ellipsoids of the
-// accepted decomposition. A split into k ellipsoids is accepted when their
-// total volume is below exp(−(k−1)·p·ln m/m) times e's, p = d(d+3)/2 the
-// parameters of an ellipsoid: the volume decrease a Bayesian information
-// criterion asks for (as dynesty does). When the first split alone does not
+// (2-means) and returns the ellipsoids of the accepted decomposition. A
+// split into k ellipsoids is accepted when their total volume is below
+// exp(−(k−1)·p·ln m/m) times e's, p = d(d+3)/2 the parameters of an
+// ellipsoid: the volume decrease a Bayesian information criterion asks for
+// (as dynesty does). When the first split alone does not
 // pay but e is more than twice the expected volume of its points' region
 // (as MultiNest's criterion), the children's own decompositions are tried
 // as a whole: a curved region (an arc, a shell) may need several pieces to

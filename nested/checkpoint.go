@@ -188,12 +188,6 @@ func parseCheckpoint(b []byte) (*checkpoint, error) {
 	return decodeCheckpoint(payload)
 }
 
-// Upper limits that keep a hostile checkpoint's sizes from overflowing.
-const (
-	maxCheckpointDim  = 1 << 16
-	maxCheckpointLive = 1 << 24
-)
-
 // decodeCheckpoint decodes the JSON payload and checks that it is a
 // consistent state: the resumed run may then index it freely.
 func decodeCheckpoint(payload []byte) (*checkpoint, error) {
@@ -206,9 +200,9 @@ func decodeCheckpoint(payload []byte) (*checkpoint, error) {
 	}
 	d, n, it := cp.Dim, cp.Live, cp.Iterations
 	switch {
-	case d < 1 || d > maxCheckpointDim:
+	case d < 1 || d > maxDim:
 		return nil, fmt.Errorf("dimension %d out of range", d)
-	case n < max(d+1, 2) || n > maxCheckpointLive:
+	case n < max(d+1, 2) || n > maxLive:
 		return nil, fmt.Errorf("%d live points for dimension %d", n, d)
 	case it < 0 || len(cp.DeadL) != it || len(cp.DeadT) != it*d:
 		return nil, fmt.Errorf("%d iterations but %d dead ln L and %d dead coordinates", it, len(cp.DeadL), len(cp.DeadT))

@@ -35,6 +35,8 @@ func TestBadInput(t *testing.T) {
 		{"enlarge nan", good, &Settings{Enlarge: nan}, "Enlarge = NaN"},
 		{"update", good, &Settings{UpdateEvery: -1}, "UpdateEvery = -1"},
 		{"batch", good, &Settings{Batch: -2}, "Batch = -2"},
+		{"batch big", good, &Settings{Batch: 1 << 20}, "Batch = 1048576"},
+		{"live big", good, &Settings{Live: 1 << 30}, "Live = 1073741824"},
 		{"repeats", good, &Settings{Repeats: -3}, "Repeats = -3"},
 		{"workers", good, &Settings{Workers: -1}, "Workers = -1"},
 		{"checkpoint", good, &Settings{CheckpointEvery: -1}, "CheckpointEvery = -1"},

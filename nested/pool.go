@@ -19,11 +19,14 @@ type pool struct {
 	start   []chan struct{}
 
 	// auto: the first probeBatches batches run on the caller alone and are
-	// timed; a batch shorter than minParallelBatch then stays serial.
-	auto   bool
-	serial bool
-	probed int
-	probeT time.Duration
+	// timed; if a job takes so little that a batch of batch jobs would last
+	// less than minParallelBatch, the pool stays serial.
+	auto      bool
+	batch     int
+	serial    bool
+	probed    int
+	probeJobs int
+	probeT    time.Duration
 }
 
 const (
@@ -32,9 +35,9 @@ const (
 )
 
 // newPool starts workers−1 goroutines running job; with auto it decides by
-// timing whether to use them.
-func newPool(workers int, auto bool, job func(int)) *pool {
-	p := &pool{workers: max(workers-1, 0), job: job, auto: auto && workers > 1}
+// timing whether to use them for batches of the given size.
+func newPool(workers int, auto bool, batch int, job func(int)) *pool {
+	p := &pool{workers: max(workers-1, 0), job: job, auto: auto && workers > 1, batch: batch}
 	p.start = make([]chan struct{}, p.workers)
 	for w := range p.start {
 		p.start[w] = make(chan struct{}, 1)
@@ -62,8 +65,9 @@ func (p *pool) run(n int) {
 		}
 		if probing {
 			p.probeT += time.Since(t0)
+			p.probeJobs += n
 			if p.probed++; p.probed == probeBatches {
-				p.serial = p.probeT/probeBatches < minParallelBatch
+				p.serial = p.probeT*time.Duration(p.batch)/time.Duration(p.probeJobs) < minParallelBatch
 			}
 		}
 		return

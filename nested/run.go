@@ -65,7 +65,9 @@ type sampler struct {
 	winIters   int   // iterations since the last rebuild
 	slice      bool  // slice sampling in use
 	scale      float64
-	idle       int // slice batches in a row without a likelihood call
+	// idle counts slice batches in a row without a likelihood call, for
+	// the stall guard only; it is not checkpointed.
+	idle int
 
 	// Running evidence of the dead points, for the stopping rule. It is
 	// recomputed, not stored, on resume: the same additions in the same
@@ -108,8 +110,8 @@ type jobScratch struct {
 // error.
 func Run(ctx context.Context, p Problem, settings *Settings, rng *rand.Rand) (*Result, error) {
 	switch {
-	case p.Dim < 1:
-		return nil, fmt.Errorf("nested: Problem.Dim = %d, want ≥ 1", p.Dim)
+	case p.Dim < 1 || p.Dim > maxDim:
+		return nil, fmt.Errorf("nested: Problem.Dim = %d, want 1 to %d", p.Dim, maxDim)
 	case p.Transform == nil:
 		return nil, errors.New("nested: Problem.Transform is nil")
 	case p.LogLike == nil:
@@ -191,7 +193,7 @@ func newSampler(p Problem, cfg Settings) *sampler {
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	s.pool = newPool(workers, cfg.Workers == 0, s.job)
+	s.pool = newPool(workers, cfg.Workers == 0, cfg.Batch, s.job)
 	s.lastTime = time.Now()
 	return s
 }
@@ -204,10 +206,9 @@ func (s *sampler) lnX(i int) float64 {
 }
 
 // initLive draws the first live points from the prior, keeping those with a
-// finite likelihood. The fraction of the prior where L > 0 is estimated as
-// Live/M from the M draws needed (M − 1 would be unbiased for the fraction,
-// but ln(Live/M) is what the variance estimate assumes; the difference is
-// far inside the error).
+// finite likelihood. The fraction f of the prior where L > 0 is estimated
+// as Live/M from the M draws needed ((Live−1)/(M−1) would be unbiased; the
+// difference, O(1/Live), is far inside the error √((1−f)/Live)).
 func (s *sampler) initLive(ctx context.Context) error {
 	d, n := s.d, s.n
 	found := 0

@@ -137,6 +137,14 @@ type Progress struct {
 	Sampler    Sampler // Uniform or Slice, the method now in use
 }
 
+// Upper limits on the sizes, far above any use, that keep products of
+// them (and of a hostile checkpoint's) from overflowing.
+const (
+	maxDim   = 1 << 16
+	maxLive  = 1 << 24
+	maxBatch = 1 << 16
+)
+
 const (
 	defaultDLogZ              = 0.1
 	defaultEnlarge            = 1.25
@@ -154,8 +162,8 @@ func (s *Settings) normalize(d int) (Settings, error) {
 	if c.Live == 0 {
 		c.Live = max(500, 25*d)
 	}
-	if c.Live < d+1 || c.Live < 2 {
-		return c, fmt.Errorf("nested: Live = %d live points, want at least max(Dim+1, 2) = %d", c.Live, max(d+1, 2))
+	if c.Live < d+1 || c.Live < 2 || c.Live > maxLive {
+		return c, fmt.Errorf("nested: Live = %d live points, want %d to %d", c.Live, max(d+1, 2), maxLive)
 	}
 	switch {
 	case c.DLogZ == 0:
@@ -185,8 +193,8 @@ func (s *Settings) normalize(d int) (Settings, error) {
 	if c.UpdateEvery == 0 {
 		c.UpdateEvery = max(1, c.Live/5)
 	}
-	if c.Batch < 0 {
-		return c, fmt.Errorf("nested: Batch = %d, want ≥ 0 (0: %d)", c.Batch, defaultBatch)
+	if c.Batch < 0 || c.Batch > maxBatch {
+		return c, fmt.Errorf("nested: Batch = %d, want 0 (%d) to %d", c.Batch, defaultBatch, maxBatch)
 	}
 	if c.Batch == 0 {
 		c.Batch = defaultBatch

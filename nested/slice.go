@@ -51,8 +51,8 @@ func (s *sampler) sliceBatch() error {
 	}
 	if calls == 0 {
 		// Every step left the cube: no likelihood call, no progress. The
-		// width shrinks by half a batch; a state that never recovers (a
-		// corrupt checkpoint) must not loop for ever.
+		// width halves after such a batch, which normally ends it; a state
+		// that never recovers (a corrupt checkpoint) must not loop for ever.
 		if s.idle++; s.idle > maxIdleBatches {
 			return fmt.Errorf("nested: %d slice batches in a row made no likelihood call (every step left the unit cube): the sampler's state is broken", s.idle)
 		}
@@ -77,9 +77,9 @@ const (
 // its volume, of initial width scale·|T·n|. The ellipsoid must not depend
 // on the chain's position: a kernel chosen by where the chain is (say, the
 // ellipsoid nearest to it) no longer leaves the target invariant, and
-// biased ln Z by +0.2 (about 1σ) on a banana in tests. The target is the prior restricted
-// to ln L > L*, uniform in the unit cube: a point is inside when it is in
-// the cube (no likelihood call otherwise) and its ln L exceeds L*.
+// biased ln Z by +0.2 (nearly 1σ) on banana2d. The target is the prior
+// restricted to ln L > L*, uniform in the unit cube: a point is inside when
+// it is in the cube (no likelihood call otherwise) and its ln L exceeds L*.
 func (s *sampler) sliceJob(j int) {
 	d := s.d
 	js := &s.jobs[j]
