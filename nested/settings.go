@@ -40,10 +40,11 @@ const (
 	// long as the ellipsoids enclose the region ln L > ln L*.
 	Uniform Sampler = "uniform"
 	// Slice evolves a randomly chosen live point by Repeats slice-sampling
-	// steps along random directions whitened by the bounding ellipsoid of
-	// its cluster (as PolyChord does), for targets whose constrained
-	// regions ellipsoids bound badly, typically in more than ~10
-	// dimensions.
+	// steps along random directions shaped by a bounding ellipsoid (as
+	// PolyChord does), for targets whose constrained regions ellipsoids
+	// bound badly, typically in more than ~10 dimensions. While the
+	// ellipsoids are larger than the unit cube (the first iterations) it
+	// samples the cube uniformly, which is then cheaper.
 	Slice Sampler = "slice"
 )
 
@@ -73,9 +74,10 @@ type Settings struct {
 	// bounding ellipsoids; default max(1, Live/5). Between rebuilds the
 	// bound goes stale by up to a factor e^(UpdateEvery/Live) in volume:
 	// Live/5 instead of Live/10 costs 2–6% more likelihood calls on the
-	// test targets and halves the rebuilds, which cost about 2 µs per call
-	// at Live/10 (BenchmarkRun): the better trade for likelihoods under
-	// ~30 µs a call, or more with parallel workers.
+	// test targets and halves the rebuilds, which roughly halved the
+	// sampler's own time per call (to 0.8–2 µs, BenchmarkRun): the better
+	// trade for likelihoods under ~30 µs a call, or more with parallel
+	// workers.
 	UpdateEvery int
 	// Batch is the number of proposals (Uniform) or slice chains (Slice)
 	// drawn and evaluated together; the likelihood calls of a batch run in
@@ -89,10 +91,10 @@ type Settings struct {
 	Repeats int
 
 	// Workers is the number of goroutines calling LogLike. 0 uses
-	// GOMAXPROCS, except that a likelihood so fast that a batch takes less
-	// than 30 µs stays on one goroutine (measured on the first batches):
-	// handing it out would cost more than it saves. The result does not
-	// depend on Workers.
+	// GOMAXPROCS, except that a likelihood so fast that a batch of Batch
+	// calls takes less than 30 µs stays on one goroutine (timed on the
+	// first batches): handing it out would cost more than it saves. The
+	// result does not depend on Workers.
 	Workers int
 
 	// Root, if set, is the path prefix of the checkpoint ROOT.nested.json,
@@ -110,10 +112,11 @@ type Settings struct {
 	// afresh; the random source passed to Run is then not used. It is
 	// refused if the checkpoint's Fingerprint, dimension or any setting
 	// that shapes the run (Live, Sampler, Enlarge, UpdateEvery, Batch,
-	// Repeats) differs. DLogZ and MaxCalls may differ: the run goes on
-	// until the new rule stops it, as an uninterrupted run with the new
-	// rule would, unless that run would have stopped before the checkpoint.
-	// A missing checkpoint gives an error matching os.ErrNotExist.
+	// Repeats) differs. DLogZ and MaxCalls may differ, to extend a run
+	// that stopped on them: the run goes on until the new rule stops it
+	// (valid, but not byte-identical to a run started with the new rule if
+	// the old one stopped in the middle of a batch). A missing checkpoint
+	// gives an error matching os.ErrNotExist.
 	Resume bool
 	// Fingerprint is stored in the checkpoint and must match on Resume:
 	// the caller derives it from whatever defines the problem (data,
