@@ -1,0 +1,309 @@
+package nested
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
+)
+
+// checkpointFormat names the checkpoint layout; a change of layout must
+// change it.
+const checkpointFormat = "cosmoemu-nested-checkpoint/1"
+
+// checkpointPath returns the checkpoint file of the run under root.
+func checkpointPath(root string) string { return root + ".nested.json" }
+
+// checksumPrefix starts the last line of a checkpoint: the SHA-256 of
+// everything before that line, so that a truncated or corrupted file is
+// refused rather than resumed with wrong numbers.
+const checksumPrefix = "\nsha256 "
+
+// f64s is a float64 array stored in JSON as base64 of its little-endian
+// IEEE bits: exact, and about a third of the size of decimal text.
+type f64s []float64
+
+func (f f64s) MarshalJSON() ([]byte, error) {
+	raw := make([]byte, 8*len(f))
+	for i, v := range f {
+		binary.LittleEndian.PutUint64(raw[8*i:], math.Float64bits(v))
+	}
+	return json.Marshal(raw)
+}
+
+func (f *f64s) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return err
+	}
+	if len(raw)%8 != 0 {
+		return fmt.Errorf("float array of %d bytes, not a multiple of 8", len(raw))
+	}
+	v := make([]float64, len(raw)/8)
+	for i := range v {
+		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+	}
+	*f = v
+	return nil
+}
+
+type ckEllipsoid struct {
+	C    f64s    `json:"c"`
+	T    f64s    `json:"t"`
+	LogV float64 `json:"logv"`
+}
+
+// checkpoint is the whole state of a run between batches.
+type checkpoint struct {
+	Format      string `json:"format"`
+	Fingerprint string `json:"fingerprint"`
+	// Settings that shape the run; they must match on resume.
+	Dim         int     `json:"dim"`
+	Live        int     `json:"live"`
+	Sampler     Sampler `json:"sampler"`
+	Enlarge     float64 `json:"enlarge"`
+	UpdateEvery int     `json:"update_every"`
+	Batch       int     `json:"batch"`
+	Repeats     int     `json:"repeats"`
+	// The stopping rules, for information: they may change on resume.
+	DLogZ    float64 `json:"dlogz"`
+	MaxCalls int64   `json:"max_calls"`
+
+	Iterations int    `json:"iterations"`
+	Calls      int64  `json:"calls"`
+	InitDraws  int64  `json:"init_draws"`
+	Master     []byte `json:"rng"`
+	LiveU      f64s   `json:"live_u"`
+	LiveT      f64s   `json:"live_theta"`
+	LiveL      f64s   `json:"live_logl"`
+	DeadT      f64s   `json:"dead_theta"`
+	DeadL      f64s   `json:"dead_logl"`
+
+	Built      bool          `json:"built"`
+	LastUpdate int           `json:"last_update"`
+	WinCalls   int64         `json:"window_calls"`
+	WinIters   int           `json:"window_iterations"`
+	Slice      bool          `json:"slice"`
+	Scale      float64       `json:"slice_scale"`
+	Ellipsoids []ckEllipsoid `json:"ellipsoids"`
+}
+
+// checkpoint writes the state atomically under Root (nothing without Root).
+func (s *sampler) checkpoint() error {
+	if s.s.Root == "" {
+		return nil
+	}
+	rng, err := s.master.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("nested: checkpoint: %w", err)
+	}
+	cp := &checkpoint{
+		Format: checkpointFormat, Fingerprint: s.s.Fingerprint,
+		Dim: s.d, Live: s.n, Sampler: s.s.Sampler, Enlarge: s.s.Enlarge,
+		UpdateEvery: s.s.UpdateEvery, Batch: s.s.Batch, Repeats: s.s.Repeats,
+		DLogZ: s.s.DLogZ, MaxCalls: s.s.MaxCalls,
+		Iterations: len(s.deadL), Calls: s.calls, InitDraws: s.initDraws, Master: rng,
+		LiveU: s.liveU, LiveT: s.liveT, LiveL: s.liveL, DeadT: s.deadT, DeadL: s.deadL,
+		Built: s.built, LastUpdate: s.lastUpdate, WinCalls: s.winCalls, WinIters: s.winIters,
+		Slice: s.slice, Scale: s.scale,
+	}
+	if s.built {
+		for _, e := range s.bound.ells {
+			cp.Ellipsoids = append(cp.Ellipsoids, ckEllipsoid{C: e.c, T: e.t, LogV: e.logV})
+		}
+	}
+	payload, err := json.Marshal(cp)
+	if err != nil {
+		return fmt.Errorf("nested: checkpoint: %w", err)
+	}
+	sum := sha256.Sum256(payload)
+	err = writeAtomic(checkpointPath(s.s.Root), func(w io.Writer) error {
+		if _, err := w.Write(payload); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, checksumPrefix+hex.EncodeToString(sum[:])+"\n")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.lastCkpt = len(s.deadL)
+	s.lastTime = time.Now()
+	return nil
+}
+
+// writeAtomic writes path atomically, refusing to replace anything but a
+// regular file.
+func writeAtomic(path string, fn func(w io.Writer) error) error {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("nested: %s exists and is not a regular file; not replacing it", path)
+	}
+	if err := atomicfile.Write(path, fn); err != nil {
+		return fmt.Errorf("nested: %w", err)
+	}
+	return nil
+}
+
+// readCheckpoint reads and checks the checkpoint at path.
+func readCheckpoint(path string) (*checkpoint, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("nested: cannot resume: %w", err)
+	}
+	cp, err := parseCheckpoint(b)
+	if err != nil {
+		return nil, fmt.Errorf("nested: cannot resume: %s: %w", path, err)
+	}
+	return cp, nil
+}
+
+// parseCheckpoint verifies the checksum line and decodes the rest.
+func parseCheckpoint(b []byte) (*checkpoint, error) {
+	i := bytes.LastIndex(b, []byte(checksumPrefix))
+	if i < 0 {
+		return nil, errors.New("not a complete nested-sampling checkpoint (no checksum line: truncated?)")
+	}
+	payload, tail := b[:i], bytes.TrimSuffix(b[i+len(checksumPrefix):], []byte("\n"))
+	want, err := hex.DecodeString(string(tail))
+	if err != nil || len(want) != sha256.Size {
+		return nil, errors.New("malformed checksum line")
+	}
+	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], want) {
+		return nil, errors.New("checksum mismatch: the file is corrupted or was edited")
+	}
+	return decodeCheckpoint(payload)
+}
+
+// decodeCheckpoint decodes the JSON payload and checks that it is a
+// consistent state: the resumed run may then index it freely.
+func decodeCheckpoint(payload []byte) (*checkpoint, error) {
+	cp := new(checkpoint)
+	if err := json.Unmarshal(payload, cp); err != nil {
+		return nil, fmt.Errorf("not a nested-sampling checkpoint: %w", err)
+	}
+	if cp.Format != checkpointFormat {
+		return nil, fmt.Errorf("checkpoint format %q, want %q", cp.Format, checkpointFormat)
+	}
+	d, n, it := cp.Dim, cp.Live, cp.Iterations
+	switch {
+	case d < 1 || d > maxDim:
+		return nil, fmt.Errorf("dimension %d out of range", d)
+	case n < max(d+1, 2) || n > maxLive:
+		return nil, fmt.Errorf("%d live points for dimension %d", n, d)
+	case it < 0 || len(cp.DeadL) != it || len(cp.DeadT) != it*d:
+		return nil, fmt.Errorf("%d iterations but %d dead ln L and %d dead coordinates", it, len(cp.DeadL), len(cp.DeadT))
+	case len(cp.LiveU) != n*d || len(cp.LiveT) != n*d || len(cp.LiveL) != n:
+		return nil, errors.New("live points of the wrong length")
+	case cp.InitDraws < int64(n) || cp.Calls < cp.InitDraws:
+		return nil, fmt.Errorf("inconsistent counts: %d calls, %d initial draws, %d live points", cp.Calls, cp.InitDraws, n)
+	case cp.LastUpdate < 0 || cp.LastUpdate > it || cp.WinCalls < 0 || cp.WinIters < 0:
+		return nil, errors.New("inconsistent bound-update counters")
+	case !(cp.Scale >= minScale && cp.Scale <= maxScale):
+		return nil, fmt.Errorf("slice scale %g is outside [%g, %g]", cp.Scale, minScale, maxScale)
+	case cp.Built != (len(cp.Ellipsoids) > 0):
+		return nil, errors.New("bounding ellipsoids missing or unexpected")
+	}
+	for i, u := range cp.LiveU {
+		if !(u > 0 && u < 1) {
+			return nil, fmt.Errorf("live point coordinate %d = %g is outside (0, 1)", i, u)
+		}
+	}
+	for _, a := range [][]float64{cp.LiveT, cp.LiveL, cp.DeadT, cp.DeadL} {
+		for _, v := range a {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, errors.New("non-finite θ or ln L")
+			}
+		}
+	}
+	for k, e := range cp.Ellipsoids {
+		if len(e.C) != d || len(e.T) != d*d || math.IsNaN(e.LogV) || math.IsInf(e.LogV, 0) {
+			return nil, fmt.Errorf("ellipsoid %d is malformed", k)
+		}
+		for i := range d {
+			if !(e.T[i*d+i] > 0) {
+				return nil, fmt.Errorf("ellipsoid %d is degenerate", k)
+			}
+		}
+		for _, a := range [][]float64{e.C, e.T} {
+			for _, v := range a {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, fmt.Errorf("ellipsoid %d is not finite", k)
+				}
+			}
+		}
+	}
+	return cp, nil
+}
+
+// compatible reports why the checkpoint cannot continue under settings c.
+func compatible(cp *checkpoint, d int, c *Settings) error {
+	switch {
+	case cp.Fingerprint != c.Fingerprint:
+		return fmt.Errorf("the checkpoint's fingerprint %q differs from the settings' %q: it belongs to another problem", cp.Fingerprint, c.Fingerprint)
+	case cp.Dim != d:
+		return fmt.Errorf("the checkpoint has %d parameters, the problem %d", cp.Dim, d)
+	case cp.Live != c.Live:
+		return fmt.Errorf("the checkpoint has Live = %d, the settings %d", cp.Live, c.Live)
+	case cp.Sampler != c.Sampler:
+		return fmt.Errorf("the checkpoint has Sampler %q, the settings %q", cp.Sampler, c.Sampler)
+	case cp.Enlarge != c.Enlarge:
+		return fmt.Errorf("the checkpoint has Enlarge = %g, the settings %g", cp.Enlarge, c.Enlarge)
+	case cp.UpdateEvery != c.UpdateEvery:
+		return fmt.Errorf("the checkpoint has UpdateEvery = %d, the settings %d", cp.UpdateEvery, c.UpdateEvery)
+	case cp.Batch != c.Batch:
+		return fmt.Errorf("the checkpoint has Batch = %d, the settings %d", cp.Batch, c.Batch)
+	case cp.Repeats != c.Repeats:
+		return fmt.Errorf("the checkpoint has Repeats = %d, the settings %d", cp.Repeats, c.Repeats)
+	}
+	return nil
+}
+
+// resume restores the state from the checkpoint under Root.
+func (s *sampler) resume() error {
+	root := s.s.Root
+	cp, err := readCheckpoint(checkpointPath(root))
+	if err != nil {
+		return err
+	}
+	if err := compatible(cp, s.d, &s.s); err != nil {
+		return fmt.Errorf("nested: cannot resume %s: %w", checkpointPath(root), err)
+	}
+	if err := s.master.UnmarshalBinary(cp.Master); err != nil {
+		return fmt.Errorf("nested: cannot resume %s: random state: %w", checkpointPath(root), err)
+	}
+	copy(s.liveU, cp.LiveU)
+	copy(s.liveT, cp.LiveT)
+	copy(s.liveL, cp.LiveL)
+	s.deadT, s.deadL = cp.DeadT, cp.DeadL
+	s.calls, s.initDraws = cp.Calls, cp.InitDraws
+	s.logX0 = math.Log(float64(s.n) / float64(s.initDraws))
+	for i, l := range s.deadL {
+		s.accumulate(i+1, l)
+	}
+	s.built, s.lastUpdate, s.winCalls, s.winIters = cp.Built, cp.LastUpdate, cp.WinCalls, cp.WinIters
+	s.slice, s.scale = cp.Slice, cp.Scale
+	s.bound.ells = s.bound.ells[:0]
+	for _, e := range cp.Ellipsoids {
+		s.bound.ells = append(s.bound.ells, ellipsoid{c: e.C, t: e.T, logV: e.LogV})
+	}
+	if s.built {
+		s.bound.setCum()
+	}
+	s.findWorst()
+	s.lastCkpt = len(s.deadL)
+	return nil
+}
