@@ -1,12 +1,11 @@
 package nested
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cosmoemu/cosmoemu/internal/npyfile"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -136,49 +135,5 @@ func (r *Result) WriteGetDist(root string, names, labels []string) error {
 // output.go (unexported there): npyio encodes N-dimensional data element by
 // element through reflection, about 100 times slower.
 func writeNpyFile(path string, shape []int, data []float64) error {
-	return writeAtomic(path, func(w io.Writer) error { return writeNpy(w, shape, data) })
-}
-
-func writeNpy(w io.Writer, shape []int, data []float64) error {
-	n := 1
-	dims := make([]string, len(shape))
-	for i, s := range shape {
-		n *= s
-		dims[i] = strconv.Itoa(s)
-	}
-	if n != len(data) {
-		panic("nested: npy shape does not match the data")
-	}
-	tuple := strings.Join(dims, ", ")
-	if len(shape) == 1 {
-		tuple += ","
-	}
-	header := "{'descr': '<f8', 'fortran_order': False, 'shape': (" + tuple + "), }"
-	// Pad with blanks and end with a newline so that the data start at a
-	// multiple of 64 bytes (10 bytes of magic, version and length come first).
-	total := 10 + len(header) + 1
-	header += strings.Repeat(" ", (64-total%64)%64) + "\n"
-	if len(header) > math.MaxUint16 {
-		return errors.New("npy header too long")
-	}
-	pre := []byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0}
-	binary.LittleEndian.PutUint16(pre[8:], uint16(len(header)))
-	if _, err := w.Write(pre); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, header); err != nil {
-		return err
-	}
-	var buf [8 * 512]byte
-	for len(data) > 0 {
-		m := min(len(data), 512)
-		for i, v := range data[:m] {
-			binary.LittleEndian.PutUint64(buf[8*i:], math.Float64bits(v))
-		}
-		if _, err := w.Write(buf[:8*m]); err != nil {
-			return err
-		}
-		data = data[m:]
-	}
-	return nil
+	return writeAtomic(path, func(w io.Writer) error { return npyfile.Write(w, shape, data) })
 }
