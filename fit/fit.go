@@ -64,12 +64,14 @@ type Config struct {
 
 // Sampler configures the sampler of Problem.Run.
 type Sampler struct {
-	Kind    string // "ensemble" (default) or "mh"
-	Steps   int    // steps per walker or chain; default 5000
-	Walkers int    // ensemble walkers; default max(32, 4·dim) rounded to even
-	Chains  int    // MH chains; default 4
-	Seed    uint64 // random seed; the same seed gives the same chains
-	Workers int    // goroutines; 0 chooses (see mcmc.Settings.Workers)
+	Kind    string  // "ensemble" (default), "mh" or "nested"
+	Steps   int     // steps per walker or chain; default 5000
+	Walkers int     // ensemble walkers; default max(32, 4·dim) rounded to even
+	Chains  int     // MH chains; default 4
+	Live    int     // nested: live points; 0 means nested's default
+	DLogZ   float64 // nested: stop when the remaining Δln Z is below this; 0 means 0.1
+	Seed    uint64  // random seed; the same seed gives the same chains
+	Workers int     // goroutines; 0 chooses (see mcmc.Settings.Workers)
 	// Converge stops early when the Gelman–Rubin R−1 < 0.01.
 	Converge bool
 	// Out is the path prefix of the output files; "" writes none.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -14,9 +16,11 @@ import (
 
 // Progress reports a run's progress to a caller (a progress bar).
 type Progress struct {
-	Stage       string // "best fit", "sampling"
-	Step, Steps int
-	Acceptance  float64
+	Stage       string  // "best fit", "sampling" (MCMC) or "nested"
+	Step, Steps int     // MCMC steps, or nested iterations (Steps 0)
+	Acceptance  float64 // MCMC
+	DLogZ       float64 // nested: the stopping statistic
+	Calls       int64   // nested: likelihood calls
 }
 
 // Result is the outcome of a fit, with the JSON names of `cosmoemu fit
@@ -27,16 +31,16 @@ type Result struct {
 	Backend string   `json:"backend"`
 	Sampler string   `json:"sampler"`
 
-	Params []string  `json:"params"`
-	Labels []string  `json:"labels"`
-	Mean   []float64 `json:"mean"`
-	Std    []float64 `json:"std"`
-	Q025   []float64 `json:"q025"`
-	Q16    []float64 `json:"q16"`
-	Q84    []float64 `json:"q84"`
-	Q975   []float64 `json:"q975"`
-	Tau    []float64 `json:"tau"`
-	ESS    []float64 `json:"ess"`
+	Params []string `json:"params"`
+	Labels []string `json:"labels"`
+	Mean   Floats   `json:"mean"`
+	Std    Floats   `json:"std"`
+	Q025   Floats   `json:"q025"`
+	Q16    Floats   `json:"q16"`
+	Q84    Floats   `json:"q84"`
+	Q975   Floats   `json:"q975"`
+	Tau    Floats   `json:"tau,omitempty"` // MCMC only
+	ESS    Floats   `json:"ess,omitempty"` // MCMC only
 
 	BestFit    map[string]float64 `json:"best_fit"`
 	Fixed      map[string]float64 `json:"fixed"`
@@ -44,20 +48,29 @@ type Result struct {
 	Chi2ByData map[string]float64 `json:"chi2_by_data"`
 	NData      int                `json:"n_data"`
 
-	Converged  bool    `json:"converged"`
-	Warning    string  `json:"warning,omitempty"`
-	Acceptance float64 `json:"acceptance"`
-	RMinus1    float64 `json:"r_minus_1"`
-	Steps      int     `json:"steps"`
-	Walkers    int     `json:"walkers"`
-	Burn       int     `json:"burn"`
-	Seed       uint64  `json:"seed"`
+	Converged  bool     `json:"converged"`
+	Warning    string   `json:"warning,omitempty"`
+	Acceptance float64  `json:"acceptance"`
+	RMinus1    *float64 `json:"r_minus_1,omitempty"` // nil if undefined (a chain that never moved)
+	Steps      int      `json:"steps"`
+	Walkers    int      `json:"walkers"`
+	Burn       int      `json:"burn"`
+	Seed       uint64   `json:"seed"`
 
 	Evaluations          int64   `json:"evaluations"`
 	Unphysical           int64   `json:"unphysical"`
 	EvaluationsPerSecond float64 `json:"evaluations_per_second"`
 	WallSeconds          float64 `json:"wall_seconds"`
 	SamplingSeconds      float64 `json:"sampling_seconds"`
+
+	// Nested sampling only.
+	LogZ        *float64 `json:"logz,omitempty"`
+	LogZErr     *float64 `json:"logz_err,omitempty"`
+	Information *float64 `json:"information,omitempty"`
+	Live        int      `json:"live,omitempty"`
+	Calls       int64    `json:"calls,omitempty"`
+	Iterations  int      `json:"iterations,omitempty"`
+	ESSTotal    float64  `json:"ess_total,omitempty"`
 
 	Notes    []string `json:"notes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -78,8 +91,12 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	if s.Steps == 0 {
 		s.Steps = 5000
 	}
-	if s.Kind != "ensemble" && s.Kind != "mh" {
-		return nil, fmt.Errorf("fit: unknown sampler %q (want ensemble or mh)", s.Kind)
+	switch s.Kind {
+	case "ensemble", "mh":
+	case "nested":
+		return p.runNested(ctx, progress)
+	default:
+		return nil, fmt.Errorf("fit: unknown sampler %q (want ensemble, mh or nested)", s.Kind)
 	}
 	post := p.Posterior
 	space := p.Space
@@ -161,10 +178,13 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	r := &Result{
 		Model: p.Model.Name(), Data: p.DataNames(), Backend: post.Backend().Name(), Sampler: sum.Sampler,
 		Params: space.Names(), Labels: space.Labels(), Fixed: p.Fixed, NData: post.Len(),
-		Converged: sum.Converged, Warning: sum.Warning, Acceptance: sum.Acceptance, RMinus1: sum.RMinus1,
+		Converged: sum.Converged, Warning: sum.Warning, Acceptance: sum.Acceptance,
 		Steps: sum.Steps, Walkers: sum.Walkers, Burn: sum.Burn, Seed: s.Seed,
 		Evaluations: post.Evaluations(), Unphysical: post.Unphysical(),
 		Notes: p.Notes, Warnings: p.Warnings, Root: s.Out,
+	}
+	if rm1 := sum.RMinus1; !math.IsNaN(rm1) {
+		r.RMinus1 = &rm1
 	}
 	r.WallSeconds = time.Since(start).Seconds()
 	// Throughput over the sampling phase only: the best fit before it and
@@ -211,4 +231,24 @@ func (p *Problem) fillBest(r *Result, best []float64) error {
 		r.Chi2ByData[l.Name()] = byData[i]
 	}
 	return nil
+}
+
+// Floats is a list of numbers whose non-finite entries (τ of a chain that
+// never moved, say) encode as JSON null instead of failing the encoding.
+type Floats []float64
+
+// MarshalJSON writes the numbers, null for NaN and ±Inf.
+func (f Floats) MarshalJSON() ([]byte, error) {
+	b := []byte{'['}
+	for i, v := range f {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			b = append(b, "null"...)
+			continue
+		}
+		b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	return append(b, ']'), nil
 }
