@@ -141,8 +141,9 @@ func ReadSNCov(path string, n int) (*mat.SymDense, error) {
 // only a part of the covariance (DES-SN5YR adds diag(σ²) to it): call
 // Factorize on the final matrix.
 //
-// It reads n = 1829 (3.3 million values, 60 MB of text) in about 0.2 s
-// without allocating per value: see BenchmarkParseSNCov.
+// It reads n = 1829 (3.3 million values, 52 MB of text) in about 0.2 s
+// (0.6 s gzip-compressed, bound by the decompression) with 7 allocations,
+// the matrix being the only large one: see BenchmarkParseSNCov.
 func ParseSNCov(r io.Reader, name string, n int) (*mat.SymDense, error) {
 	if n <= 0 {
 		return nil, &ParseError{File: name, Msg: fmt.Sprintf("covariance size %d must be > 0", n)}
