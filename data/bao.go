@@ -1,0 +1,292 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Quantity is what a BAO measurement measures. D_M is the comoving
+// transverse distance, D_H = c/H(z) the Hubble distance,
+// D_V = (z D_M² D_H)^{1/3} the volume-averaged distance and r_d the
+// comoving sound horizon at the drag epoch.
+type Quantity int
+
+const (
+	// DVOverRd is D_V/r_d (Cobaya's DV_over_rs).
+	DVOverRd Quantity = iota + 1
+	// DMOverRd is D_M/r_d (Cobaya's DM_over_rs without a fiducial r_d).
+	DMOverRd
+	// DHOverRd is D_H/r_d = c/(H r_d) (Cobaya's DH_over_rs).
+	DHOverRd
+	// DMScaled is D_M·r_d,fid/r_d in Mpc (SDSS DR12's DM_over_rs, with
+	// r_d,fid = BAO.RdFid).
+	DMScaled
+	// HScaled is H·r_d/r_d,fid in km/s/Mpc (SDSS DR12's bao_Hz_rs, with
+	// r_d,fid = BAO.RdFid).
+	HScaled
+)
+
+func (q Quantity) String() string {
+	switch q {
+	case DVOverRd:
+		return "DV/rd"
+	case DMOverRd:
+		return "DM/rd"
+	case DHOverRd:
+		return "DH/rd"
+	case DMScaled:
+		return "DM*rdfid/rd"
+	case HScaled:
+		return "H*rd/rdfid"
+	}
+	return fmt.Sprintf("Quantity(%d)", int(q))
+}
+
+// BAO is a set of BAO measurements with their covariance.
+type BAO struct {
+	Name     string
+	Z        []float64 // effective redshifts, > 0
+	Value    []float64 // measured values, > 0
+	Quantity []Quantity
+	// RdFid is the fiducial sound horizon r_d,fid in Mpc of DMScaled and
+	// HScaled rows; 0 when there are none.
+	RdFid float64
+	// Cov is the N×N covariance of Value, in the rows' units.
+	Cov *mat.SymDense
+	// Chol is the Cholesky factorization of Cov made while validating it.
+	Chol *mat.Cholesky
+}
+
+// Len returns the number of measurements.
+func (d *BAO) Len() int { return len(d.Z) }
+
+// Validate checks equal non-zero lengths, finite values, z > 0, value > 0,
+// known quantities, RdFid > 0 if a row needs it, no repeated
+// (z, quantity) pair and, if Cov is set, its size.
+func (d *BAO) Validate() error {
+	n := len(d.Z)
+	if n == 0 {
+		return fmt.Errorf("data: %s: no measurements", d.Name)
+	}
+	if len(d.Value) != n || len(d.Quantity) != n {
+		return fmt.Errorf("data: %s: column lengths differ (z %d, value %d, quantity %d)", d.Name, n, len(d.Value), len(d.Quantity))
+	}
+	type key struct {
+		z float64
+		q Quantity
+	}
+	seen := make(map[key]int, n)
+	for i := range n {
+		z, v, q := d.Z[i], d.Value[i], d.Quantity[i]
+		switch {
+		case !isFinite(z) || !isFinite(v):
+			return fmt.Errorf("data: %s: row %d (z=%g, value=%g) is not finite", d.Name, i+1, z, v)
+		case z <= 0:
+			return fmt.Errorf("data: %s: row %d: redshift z=%g must be > 0", d.Name, i+1, z)
+		case v <= 0:
+			return fmt.Errorf("data: %s: row %d: value %g must be > 0", d.Name, i+1, v)
+		case q < DVOverRd || q > HScaled:
+			return fmt.Errorf("data: %s: row %d: unknown quantity %v", d.Name, i+1, q)
+		case (q == DMScaled || q == HScaled) && !(d.RdFid > 0 && isFinite(d.RdFid)):
+			return fmt.Errorf("data: %s: row %d: quantity %v needs RdFid > 0, have %g", d.Name, i+1, q, d.RdFid)
+		}
+		if j, ok := seen[key{z, q}]; ok {
+			return fmt.Errorf("data: %s: rows %d and %d both measure %v at z=%g", d.Name, j+1, i+1, q, z)
+		}
+		seen[key{z, q}] = i
+	}
+	if d.Cov != nil && d.Cov.SymmetricDim() != n {
+		return fmt.Errorf("data: %s: covariance is %d×%d, want %d×%d", d.Name, d.Cov.SymmetricDim(), d.Cov.SymmetricDim(), n, n)
+	}
+	return nil
+}
+
+// ReadBAO reads a BAO mean file (see ParseBAO).
+func ReadBAO(path string) (*BAO, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	defer f.Close()
+	return ParseBAO(f, path)
+}
+
+// ParseBAO parses a BAO mean file in Cobaya's format: one measurement per
+// line, columns `z value quantity` or `z value error quantity`, separated by
+// blanks, '#' comments. quantity is DV_over_rs, DM_over_rs or DH_over_rs
+// (plain ratios to r_d; a "bao_" prefix is ignored, as in Cobaya); the row
+// order is free, so the quantity column is always read. With an error
+// column the result's Cov is diag(error²); without, Cov is nil and the
+// caller must read a covariance (ParseCov) in the same row order.
+//
+// Refused, each with a *ParseError naming line and column: a wrong number
+// of columns, non-numbers, NaN/Inf, z ≤ 0, a value or error ≤ 0, an
+// unknown quantity, a repeated (z, quantity) pair (for instance a
+// per-tracer file pasted after the combined one), mixed 3- and 4-column
+// rows and an empty file.
+func ParseBAO(r io.Reader, name string) (*BAO, error) {
+	return parseBAO(r, name, 0)
+}
+
+// cobayaQuantities maps Cobaya's names to quantities for files without a
+// fiducial r_d (rdFid == 0) and with one.
+var (
+	plainQuantities  = map[string]Quantity{"DV_over_rs": DVOverRd, "DM_over_rs": DMOverRd, "DH_over_rs": DHOverRd}
+	scaledQuantities = map[string]Quantity{"DM_over_rs": DMScaled, "Hz_rs": HScaled}
+)
+
+// parseBAO is ParseBAO; rdFid > 0 reads the SDSS DR12 convention, in which
+// DM_over_rs is D_M·r_d,fid/r_d and bao_Hz_rs is H·r_d/r_d,fid.
+func parseBAO(r io.Reader, name string, rdFid float64) (*BAO, error) {
+	d := &BAO{Name: name}
+	quantities := plainQuantities
+	if rdFid > 0 {
+		d.RdFid = rdFid
+		quantities = scaledQuantities
+	}
+	var sigma []float64
+	ncol := 0
+	type key struct {
+		z float64
+		q Quantity
+	}
+	seen := make(map[key]int)
+	colNames := [3]string{"z", "value", "error"}
+	err := scanFields(r, name, func(line int, fields []field) error {
+		if len(fields) != 3 && len(fields) != 4 {
+			return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("got %d columns, want 3 (z value quantity) or 4 (z value error quantity)", len(fields))}
+		}
+		if ncol == 0 {
+			ncol = len(fields)
+		} else if len(fields) != ncol {
+			return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("got %d columns, but the first data line has %d", len(fields), ncol)}
+		}
+		var vals [3]float64
+		for i, f := range fields[:len(fields)-1] {
+			v, err := parseNumber(f.text)
+			if err != nil {
+				return &ParseError{File: name, Line: line, Column: f.col, Msg: fmt.Sprintf("column %d (%s): %v", i+1, colNames[i], err)}
+			}
+			vals[i] = v
+		}
+		if vals[0] <= 0 {
+			return &ParseError{File: name, Line: line, Column: fields[0].col, Msg: fmt.Sprintf("column 1 (z): redshift %g must be > 0", vals[0])}
+		}
+		if vals[1] <= 0 {
+			return &ParseError{File: name, Line: line, Column: fields[1].col, Msg: fmt.Sprintf("column 2 (value): %g is not > 0", vals[1])}
+		}
+		if ncol == 4 && vals[2] <= 0 {
+			return &ParseError{File: name, Line: line, Column: fields[2].col, Msg: fmt.Sprintf("column 3 (error): %g is not > 0", vals[2])}
+		}
+		qf := fields[len(fields)-1]
+		q, ok := quantities[strings.TrimPrefix(qf.text, "bao_")]
+		if !ok {
+			return &ParseError{File: name, Line: line, Column: qf.col, Msg: unknownQuantity(qf.text, rdFid)}
+		}
+		if j, dup := seen[key{vals[0], q}]; dup {
+			return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("%s at z=%g repeats line %d (use either the combined file or the per-tracer files, never both)", qf.text, vals[0], j)}
+		}
+		seen[key{vals[0], q}] = line
+		d.Z = append(d.Z, vals[0])
+		d.Value = append(d.Value, vals[1])
+		d.Quantity = append(d.Quantity, q)
+		if ncol == 4 {
+			sigma = append(sigma, vals[2])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Z) == 0 {
+		return nil, &ParseError{File: name, Msg: "no data lines"}
+	}
+	if sigma != nil {
+		d.Cov = mat.NewSymDense(len(sigma), nil)
+		for i, s := range sigma {
+			d.Cov.SetSym(i, i, s*s)
+		}
+		if d.Chol, err = Factorize(name, d.Cov); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func unknownQuantity(q string, rdFid float64) string {
+	if rdFid > 0 {
+		return fmt.Sprintf("unknown quantity %q: with a fiducial r_d only DM_over_rs and bao_Hz_rs are read", q)
+	}
+	msg := fmt.Sprintf("unknown quantity %q: want DV_over_rs, DM_over_rs or DH_over_rs", q)
+	if strings.TrimPrefix(q, "bao_") == "Hz_rs" {
+		msg += " (H·r_d/r_d,fid needs a fiducial r_d: SDSS DR12 is built in as sdss-dr12)"
+	}
+	return msg
+}
+
+// withCov attaches the row-format covariance in r to d and factorizes it.
+func (d *BAO) withCov(r io.Reader, name string) error {
+	cov, chol, err := parseCov(r, name, d.Len())
+	if err != nil {
+		return err
+	}
+	d.Cov, d.Chol = cov, chol
+	return nil
+}
+
+// replaceLya returns DESI DR1 with its Lyα rows (z = 2.33) replaced by the
+// DESI+eBOSS Lyα pair alt. The Lyα block of DR1's covariance must be
+// uncorrelated with the other rows, as it is in the release; otherwise
+// dropping it would change the remaining likelihood.
+func replaceLya(dr1, alt *BAO) (*BAO, error) {
+	const zLya = 2.33
+	var keep []int
+	for i, z := range dr1.Z {
+		if z != zLya {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == dr1.Len() {
+		return nil, fmt.Errorf("data: %s: no Lyα rows at z=%g", dr1.Name, zLya)
+	}
+	for i := range dr1.Len() {
+		for _, j := range keep {
+			if dr1.Z[i] == zLya && dr1.Cov.At(i, j) != 0 {
+				return nil, fmt.Errorf("data: %s: Lyα row %d is correlated with row %d", dr1.Name, i+1, j+1)
+			}
+		}
+	}
+	for _, z := range alt.Z {
+		if z != zLya {
+			return nil, fmt.Errorf("data: %s: row at z=%g, want only Lyα rows at z=%g", alt.Name, z, zLya)
+		}
+	}
+	n := len(keep) + alt.Len()
+	out := &BAO{Name: dr1.Name + "+" + alt.Name, Cov: mat.NewSymDense(n, nil)}
+	for a, i := range keep {
+		out.Z = append(out.Z, dr1.Z[i])
+		out.Value = append(out.Value, dr1.Value[i])
+		out.Quantity = append(out.Quantity, dr1.Quantity[i])
+		for b, j := range keep[a:] {
+			out.Cov.SetSym(a, a+b, dr1.Cov.At(i, j))
+		}
+	}
+	m := len(keep)
+	for i := range alt.Len() {
+		out.Z = append(out.Z, alt.Z[i])
+		out.Value = append(out.Value, alt.Value[i])
+		out.Quantity = append(out.Quantity, alt.Quantity[i])
+		for j := i; j < alt.Len(); j++ {
+			out.Cov.SetSym(m+i, m+j, alt.Cov.At(i, j))
+		}
+	}
+	var err error
+	if out.Chol, err = Factorize(out.Name, out.Cov); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
