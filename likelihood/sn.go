@@ -78,7 +78,9 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 		}
 		l.mprime[i] = d.Mag[i] - 5*math.Log10(1+d.ZHel[i]) - 25
 	}
-	if !l.chol.Factorize(d.Cov) {
+	if d.Chol != nil {
+		l.chol.Clone(d.Chol) // factorized when the data were validated
+	} else if !l.chol.Factorize(d.Cov) {
 		return nil, fmt.Errorf("%s: the %d×%d covariance is not positive definite", d.Name, n, n)
 	}
 	l.setNodes(set.Nodes)

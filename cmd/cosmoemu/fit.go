@@ -286,7 +286,12 @@ func printResults(w io.Writer, runs []*fit.Result) {
 		row("  χ² "+d, func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2ByData[d]) })
 	}
 	row("acceptance", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Acceptance) })
-	row("R−1", func(r *fit.Result) string { return fmt.Sprintf("%.2g", r.RMinus1) })
+	row("R−1", func(r *fit.Result) string {
+		if r.RMinus1 == nil {
+			return "undefined"
+		}
+		return fmt.Sprintf("%.2g", *r.RMinus1)
+	})
 	row("converged (≥ 50τ)", func(r *fit.Result) string { return fmt.Sprint(r.Converged) })
 	row("evaluations", func(r *fit.Result) string { return fmt.Sprint(r.Evaluations) })
 	row("wall time [s]", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.WallSeconds) })
