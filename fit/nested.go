@@ -99,7 +99,7 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	}
 	for _, l := range post.Likelihoods() {
 		if sn, ok := l.(*likelihood.SN); ok && !sn.SampleM() {
-			r.Notes = append(r.Notes, "ln Z includes supernovae with M marginalised under a flat prior of unit density per magnitude: its absolute value is a convention, compare models on these data by Δ ln Z only")
+			r.Notes = append(r.Notes, noteSNEvidence)
 			break
 		}
 	}
@@ -112,6 +112,10 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	}
 	return r, nil
 }
+
+// noteSNEvidence says why ln Z with marginalised supernova magnitudes is
+// defined only up to a model-independent constant.
+const noteSNEvidence = "ln Z includes supernovae with M marginalised under a flat prior of unit density per magnitude: its absolute value is a convention, compare models on these data by Δ ln Z only"
 
 // nestedCheckpointSuffix is the nested sampler's checkpoint file.
 const nestedCheckpointSuffix = ".nested.json"

@@ -46,7 +46,8 @@ type fitFlags struct {
 	priors, fixes                 listFlag
 	diagOnly                      bool
 	rtol                          float64
-	steps, walkers, chains        int
+	steps, walkers, chains, live  int
+	dlogz                         float64
 	workers                       int
 	seed                          uint64
 	converge                      bool
@@ -66,7 +67,9 @@ func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBack
 	fs.Var(&f.fixes, "fix", "fixed parameter `NAME=VALUE` (repeatable or comma-separated)")
 	fs.BoolVar(&f.diagOnly, "diag-only", false, "fit pantheonplus or desy5 without their covariance (NOT the published likelihood)")
 	floatVar(fs, &f.rtol, "rtol", 0, 0, 1e-3, false, "solver tolerance (RTol = ATol); 0 means the default 1e-9")
-	fs.StringVar(&f.sampler, "sampler", "ensemble", "`sampler`: ensemble (affine-invariant stretch move) or mh (adaptive Metropolis–Hastings)")
+	fs.StringVar(&f.sampler, "sampler", "ensemble", "`sampler`: ensemble (affine-invariant stretch move), mh (adaptive Metropolis–Hastings) or nested (nested sampling: the evidence ln Z too)")
+	intVar(fs, &f.live, "live", 0, 0, 100000, "live points of the nested sampler; 0 means max(500, 25·parameters)")
+	floatVar(fs, &f.dlogz, "dlogz", 0.1, 1e-6, 10, false, "nested sampling stops when the evidence left in the live points is below this Δln Z")
 	intVar(fs, &f.steps, "steps", 5000, 1, maxSize, "steps per walker or chain (the maximum with -converge)")
 	intVar(fs, &f.walkers, "walkers", 0, 0, 100000, "walkers of the ensemble sampler (even, ≥ 2·parameters); 0 means max(32, 4·parameters)")
 	intVar(fs, &f.chains, "chains", 4, 2, 10000, "chains of the MH sampler")
@@ -82,8 +85,8 @@ func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBack
 
 // config turns the flags into a fit.Config.
 func (f *fitFlags) config(cmd string) (*fit.Config, error) {
-	if f.sampler != "ensemble" && f.sampler != "mh" {
-		return nil, usagef("%s: -sampler %q: want ensemble or mh", cmd, f.sampler)
+	if f.sampler != "ensemble" && f.sampler != "mh" && f.sampler != "nested" {
+		return nil, usagef("%s: -sampler %q: want ensemble, mh or nested", cmd, f.sampler)
 	}
 	if f.walkers != 0 && (f.walkers < 4 || f.walkers%2 != 0) {
 		return nil, usagef("%s: -walkers %d: need an even number ≥ 4", cmd, f.walkers)
@@ -97,7 +100,7 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	cfg := &fit.Config{
 		Model: f.model, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
 		Priors: map[string]string{}, Fixed: map[string]float64{},
-		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains,
+		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains, Live: f.live, DLogZ: f.dlogz,
 			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume, Force: f.force},
 	}
 	for _, d := range strings.Split(f.data, ",") {
@@ -151,14 +154,21 @@ func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 
 // runOne runs a problem with a progress bar.
 func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
-	bar := newProgress(e, int64(p.Config.Sampler.Steps), label)
+	max := int64(p.Config.Sampler.Steps)
+	if p.Config.Sampler.Kind == "nested" {
+		max = -1 // the number of iterations is not known in advance
+	}
+	bar := newProgress(e, max, label)
 	res, err := p.Run(e.ctx, func(pr fit.Progress) {
-		if pr.Stage != "sampling" {
-			return
-		}
-		bar.Set(int64(pr.Step))
-		if pr.Step%100 == 0 {
-			bar.Describe(fmt.Sprintf("%s acc %.2f", label, pr.Acceptance))
+		switch pr.Stage {
+		case "sampling":
+			bar.Set(int64(pr.Step))
+			if pr.Step%100 == 0 {
+				bar.Describe(fmt.Sprintf("%s acc %.2f", label, pr.Acceptance))
+			}
+		case "nested":
+			bar.Set(int64(pr.Step))
+			bar.Describe(fmt.Sprintf("%s Δln Z %.3g, %d calls", label, pr.DLogZ, pr.Calls))
 		}
 	})
 	bar.Finish()
@@ -225,7 +235,7 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 		for i, n := range res.Params {
 			truths[i] = res.BestFit[n]
 		}
-		if err := plots.Corner(corner, []plots.Samples{{Name: res.Backend, X: res.Samples}}, res.Params, &plots.CornerOptions{
+		if err := plots.Corner(corner, []plots.Samples{{Name: res.Backend, X: res.Samples, Weights: res.Weights}}, res.Params, &plots.CornerOptions{
 			Labels: res.Labels, Truths: truths, TruthLabel: "best fit",
 			Title: fmt.Sprintf("%s: %s", res.Model, strings.Join(res.Data, " + ")),
 		}); err != nil {
@@ -251,8 +261,13 @@ func writeJSON(w io.Writer, v any) error {
 // printResults prints fits side by side (one column per result).
 func printResults(w io.Writer, runs []*fit.Result) {
 	r0 := runs[0]
-	fmt.Fprintf(w, "model %s; data %s (%d points); %s sampler, %d walkers/chains × %d steps (burn-in %d), seed %d\n",
-		r0.Model, strings.Join(r0.Data, ", "), r0.NData, r0.Sampler, r0.Walkers, r0.Steps, r0.Burn, r0.Seed)
+	if r0.Sampler == "nested" {
+		fmt.Fprintf(w, "model %s; data %s (%d points); nested sampling, %d live points, %d iterations, seed %d\n",
+			r0.Model, strings.Join(r0.Data, ", "), r0.NData, r0.Live, r0.Iterations, r0.Seed)
+	} else {
+		fmt.Fprintf(w, "model %s; data %s (%d points); %s sampler, %d walkers/chains × %d steps (burn-in %d), seed %d\n",
+			r0.Model, strings.Join(r0.Data, ", "), r0.NData, r0.Sampler, r0.Walkers, r0.Steps, r0.Burn, r0.Seed)
+	}
 	for _, n := range r0.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
@@ -279,20 +294,30 @@ func printResults(w io.Writer, runs []*fit.Result) {
 	for i, name := range r0.Params {
 		row(name+" mean ± std", func(r *fit.Result) string { return fmt.Sprintf("%.5g ± %.3g", r.Mean[i], r.Std[i]) })
 		row(name+" 95% interval", func(r *fit.Result) string { return fmt.Sprintf("[%.5g, %.5g]", r.Q025[i], r.Q975[i]) })
-		row(name+" best fit, τ", func(r *fit.Result) string { return fmt.Sprintf("%.5g  %4.0f", r.BestFit[name], r.Tau[i]) })
+		if r0.Tau != nil {
+			row(name+" best fit, τ", func(r *fit.Result) string { return fmt.Sprintf("%.5g  %4.0f", r.BestFit[name], r.Tau[i]) })
+		} else {
+			row(name+" best fit", func(r *fit.Result) string { return fmt.Sprintf("%.5g", r.BestFit[name]) })
+		}
 	}
 	row("χ²_min", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2Min) })
 	for _, d := range r0.Data {
 		row("  χ² "+d, func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2ByData[d]) })
 	}
-	row("acceptance", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Acceptance) })
-	row("R−1", func(r *fit.Result) string {
-		if r.RMinus1 == nil {
-			return "undefined"
-		}
-		return fmt.Sprintf("%.2g", *r.RMinus1)
-	})
-	row("converged (≥ 50τ)", func(r *fit.Result) string { return fmt.Sprint(r.Converged) })
+	if r0.LogZ != nil {
+		row("ln Z", func(r *fit.Result) string { return fmt.Sprintf("%.3f ± %.3f", *r.LogZ, *r.LogZErr) })
+		row("information H [nats]", func(r *fit.Result) string { return fmt.Sprintf("%.2f", *r.Information) })
+		row("converged (Δln Z)", func(r *fit.Result) string { return fmt.Sprint(r.Converged) })
+	} else {
+		row("acceptance", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Acceptance) })
+		row("R−1", func(r *fit.Result) string {
+			if r.RMinus1 == nil {
+				return "undefined"
+			}
+			return fmt.Sprintf("%.2g", *r.RMinus1)
+		})
+		row("converged (≥ 50τ)", func(r *fit.Result) string { return fmt.Sprint(r.Converged) })
+	}
 	row("evaluations", func(r *fit.Result) string { return fmt.Sprint(r.Evaluations) })
 	row("wall time [s]", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.WallSeconds) })
 	row("evaluations per s", func(r *fit.Result) string { return fmt.Sprintf("%.0f", r.EvaluationsPerSecond) })

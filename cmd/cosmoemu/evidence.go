@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+
+	"github.com/cosmoemu/cosmoemu/fit"
+)
+
+func init() {
+	register(command{
+		name:    "evidence",
+		summary: "Bayesian model comparison: ln Z of several models on the same data by nested sampling, with Bayes factors",
+		run:     runEvidence,
+	})
+}
+
+func runEvidence(e *env, args []string) error {
+	var f fitFlags
+	flags := newFlagSet(e, "evidence", "-models lcdm,wcdm,… -data SET,… [-backend analytic|solver] [-prior …] [-fix …] [-live N] [-dlogz 0.1] [-seed S] [-out ROOT] [-json]")
+	f.register(flags, "lcdm", "", true)
+	models := flags.String("models", "lcdm,wcdm,w0wacdm,quintessence", "the `models` to compare, comma-separated; the first is the reference")
+	if err := parseFlags(flags, args); err != nil {
+		return err
+	}
+	var names []string
+	for _, m := range strings.Split(*models, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			names = append(names, m)
+		}
+	}
+	if len(names) == 0 {
+		return usagef("evidence: -models is empty")
+	}
+	f.sampler = "nested"
+	var roots []string
+	if f.out != "" {
+		for _, m := range names {
+			roots = append(roots, f.out+"_"+m)
+		}
+	}
+	if err := checkOutputs(f.out, "", roots...); err != nil {
+		return err
+	}
+	// Build every problem first, so that a mistake in the last model is
+	// reported before the first one runs.
+	var probs []*fit.Problem
+	for i, name := range names {
+		f.model = name
+		cfg, err := f.config("evidence")
+		if err != nil {
+			return err
+		}
+		if f.out != "" {
+			cfg.Sampler.Out = roots[i]
+		}
+		p, err := build(e, "evidence", cfg)
+		if err != nil {
+			return err
+		}
+		probs = append(probs, p)
+	}
+	cmp := &fit.Comparison{}
+	for i, p := range probs {
+		r, err := runOne(e, p, names[i])
+		if err != nil {
+			return interrupted(fmt.Errorf("evidence: %s: %w", names[i], err), "")
+		}
+		cmp.Add(r)
+	}
+	if f.asJSON {
+		return writeJSON(e.stdout, cmp)
+	}
+	w := bufio.NewWriter(e.stdout)
+	fmt.Fprintf(w, "data %s; nested sampling; reference model %s\n", strings.Join(cmp.Data, ", "), names[0])
+	fmt.Fprintf(w, "%-14s %6s %18s %10s %12s %10s %9s %9s  %s\n", "model", "params", "ln Z", "Δln Z", "Bayes factor", "χ²_min", "Δχ²", "backend", "Jeffreys scale (vs the reference)")
+	for _, m := range cmp.Models {
+		fmt.Fprintf(w, "%-14s %6d %18s %+10.3f %12.4g %10.3f %+9.3f %9s  %s\n", m.Model, m.NParams,
+			fmt.Sprintf("%.3f ± %.3f", m.LogZ, m.LogZErr), m.DeltaLogZ, m.BayesFactor, m.Chi2Min, m.DeltaChi2, m.Backend, m.Jeffreys)
+	}
+	for _, n := range cmp.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintln(w, "(Δln Z > 0 favours the model over the reference; Jeffreys scale after Trotta 2008: |Δln Z| < 1 inconclusive, 1–2.5 weak, 2.5–5 moderate, > 5 strong)")
+	return w.Flush()
+}
