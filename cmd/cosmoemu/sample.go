@@ -25,6 +25,9 @@ func runSample(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *cov != "" && (f.data == "cc31" || f.data == "simulated20" || strings.Contains(f.data, ":")) {
+		return usagef("sample: -cov gives the covariance of an H(z) data file; %s brings its own (use hz:FILE:COV)", f.data)
+	}
 	f.data = hzSpec(f.data, *cov)
 	withDefaultPriors(&f)
 	cfg, err := f.config("sample")

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestFitJSONAndFiles(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "desi")
+	args := []string{"fit", "-model", "lcdm", "-data", "desi-dr2", "-steps", "400", "-walkers", "8", "-out", root, "-json"}
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	for _, k := range []string{"params", "mean", "std", "q025", "q975", "best_fit", "chi2_min", "chi2_by_data", "n_data", "tau", "ess", "converged", "evaluations_per_second", "data", "model"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("fit -json lacks %q", k)
+		}
+	}
+	if n := r["n_data"].(float64); n != 13 {
+		t.Errorf("n_data %v, want 13", n)
+	}
+	if c := r["chi2_by_data"].(map[string]any); len(c) != 1 || c["desi-dr2"] == nil {
+		t.Errorf("chi2_by_data %v", c)
+	}
+	for _, suffix := range []string{"_1.txt", ".paramnames", ".ranges", ".chain.npy", ".corner.png"} {
+		if _, err := os.Stat(root + suffix); err != nil {
+			t.Errorf("missing %s: %v", root+suffix, err)
+		}
+	}
+	ranges, _ := os.ReadFile(root + ".ranges")
+	if !strings.Contains(string(ranges), "Om") || !strings.Contains(string(ranges), "hrd") {
+		t.Errorf(".ranges: %q", ranges)
+	}
+	// A finished run is not overwritten without -force, and a resume with
+	// other data is refused, naming what changed.
+	if code, _, stderr := runCLI(t, args...); code == 0 || !strings.Contains(stderr, "-force") {
+		t.Errorf("second run on the same root: exit %d, %q", code, stderr)
+	}
+	resume := []string{"fit", "-model", "lcdm", "-data", "desi-dr1", "-steps", "500", "-walkers", "8", "-out", root, "-resume"}
+	if code, _, stderr := runCLI(t, resume...); code == 0 || !strings.Contains(stderr, "data") {
+		t.Errorf("resume with other data: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append(args[:len(args)-1], "-force")...); code != 0 {
+		t.Errorf("-force: %s", stderr)
+	}
+}
+
+func TestFitNestedAndEvidence(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "nest")
+	code, stdout, stderr := runCLI(t, "fit", "-model", "lcdm", "-data", "desi-dr2", "-sampler", "nested", "-live", "100", "-out", root, "-json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	for _, k := range []string{"logz", "logz_err", "information", "mean", "std", "chi2_min"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("fit -sampler nested -json lacks %q", k)
+		}
+	}
+	// The weighted GetDist chain: weights sum to one.
+	b, err := os.ReadFile(root + ".txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var w float64
+		if _, err := fmt.Sscan(line, &w); err != nil {
+			t.Fatal(err)
+		}
+		sum += w
+	}
+	if sum < 0.999999 || sum > 1.000001 {
+		t.Errorf("weights sum to %v", sum)
+	}
+
+	code, stdout, stderr = runCLI(t, "evidence", "-models", "lcdm,wcdm", "-data", "desi-dr2", "-live", "100", "-json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var ev struct {
+		Models []struct {
+			Model     string  `json:"model"`
+			LogZ      float64 `json:"logz"`
+			LogZErr   float64 `json:"logz_err"`
+			DeltaLogZ float64 `json:"delta_logz"`
+			Chi2Min   float64 `json:"chi2_min"`
+			NParams   int     `json:"n_params"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &ev); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if len(ev.Models) != 2 || ev.Models[0].Model != "lcdm" || ev.Models[1].NParams != 3 || ev.Models[0].DeltaLogZ != 0 {
+		t.Fatalf("%+v", ev.Models)
+	}
+	if d := ev.Models[1].LogZ - ev.Models[0].LogZ; d != ev.Models[1].DeltaLogZ {
+		t.Errorf("Δln Z %v, want %v", ev.Models[1].DeltaLogZ, d)
+	}
+	if code, _, stderr := runCLI(t, "evidence", "-models", "lcdm,bogus", "-data", "desi-dr2"); code != 2 || !strings.Contains(stderr, "bogus") {
+		t.Errorf("unknown model: exit %d, %q", code, stderr)
+	}
+}
