@@ -13,7 +13,7 @@ import (
 	"github.com/cosmoemu/cosmoemu/cosmo"
 )
 
-// cc31Z are the redshifts of testdata/cc31.txt.
+// cc31Z are the redshifts of the cc31 data set (data/hz/cc31.txt).
 var cc31Z = []float64{
 	0.070, 0.090, 0.120, 0.170, 0.179, 0.199, 0.200, 0.270, 0.280, 0.352,
 	0.3802, 0.400, 0.4004, 0.4247, 0.4497, 0.470, 0.4783, 0.480, 0.593, 0.680,

@@ -1,34 +1,25 @@
-// Package cosmoemu holds the data sets that ship with the module.
-//
-// cosmoemu solves the background expansion of a flat universe of barotropic
-// fluids, emulates it with neural networks and puts either inside Bayesian
+// Package cosmoemu solves the background expansion of the Universe,
+// emulates it with neural networks and puts either inside Bayesian
 // parameter inference. The work is done by the sub-packages:
 //
-//	friedmann   the physics: fluids, the Ω_i' system, the closed form
+//	param       named parameters, normalized priors, parameter spaces
+//	cosmo       the models (lcdm, olcdm, wcdm, w0wacdm, quintessence), their
+//	            conventions and observables, the Backend interface
+//	friedmann   the Ω_i dynamical system of the paper, generalised
 //	solver      an adaptive Dormand–Prince 5(4) integrator with dense output
-//	grid        the Cartesian training grid, exported as .npy/.npz
-//	nn          multilayer perceptrons, backpropagation, optimizers, scalers
-//	emulator    the Friedmann emulator and its model file
-//	likelihood  H(z) data, Gaussian likelihoods and priors
+//	backend     observables from the closed form with quadrature, or the solver
+//	data        the data sets that ship with the module, their formats, fetching
+//	likelihood  BAO, supernova, CMB distance-prior and H(z) likelihoods; the posterior
+//	fit         the inference pipeline: data → model → backend → posterior → sampler
 //	mcmc        ensemble and Metropolis–Hastings samplers with diagnostics
+//	nested      nested sampling: evidences and weighted posterior samples
+//	nn          multilayer perceptrons, backpropagation, optimizers, scalers
+//	emulator    the paper's Friedmann emulator and its model file
+//	grid        the paper's Cartesian training grid, exported as .npy/.npz
+//	reconstruct model-independent H(z) reconstruction with a network
+//	sdss        the SDSS star/galaxy/quasar classifier
+//	plots       PNG figures
 //
-// This package itself only embeds the small data sets in testdata/ so that
-// a binary built from the module works without the source tree.
+// This package holds only the module's documentation and its cross-package
+// benchmarks.
 package cosmoemu
-
-import _ "embed"
-
-// CC31 is the 31-point cosmic-chronometer H(z) compilation
-// (testdata/cc31.txt): whitespace-separated columns z, H, sigma_H in km/s/Mpc,
-// lines starting with '#' are comments. Cite Magaña et al. 2018
-// (arXiv:1802.01505) and the original measurements listed in README.md.
-//
-//go:embed testdata/cc31.txt
-var CC31 []byte
-
-// Simulated20 holds the paper's 20 simulated H(z) points
-// (testdata/simulated20.csv): comma-separated H, sigma_H without a header.
-// Their redshifts are not in the file: they are z = linspace(0, 3, 20).
-//
-//go:embed testdata/simulated20.csv
-var Simulated20 []byte
