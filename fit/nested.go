@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/mcmc"
 	"github.com/cosmoemu/cosmoemu/nested"
@@ -35,6 +36,15 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		if _, err := os.Stat(s.Out + nestedCheckpointSuffix); err == nil {
 			return nil, fmt.Errorf("fit: %s holds a nested run: continue it with -resume, or replace it with -force", s.Out)
 		}
+	}
+	if s.Out != "" {
+		// One run per root: nested sampling checkpoints atomically, but two
+		// runs would overwrite each other's chains.
+		unlock, err := atomicfile.Lock(s.Out)
+		if err != nil {
+			return nil, fmt.Errorf("fit: %w", err)
+		}
+		defer unlock()
 	}
 	evalsBefore := post.Evaluations()
 	rnd := rand.New(rand.NewPCG(s.Seed, 0x6e6573746564))

@@ -93,7 +93,7 @@ func runCompare(e *env, args []string) error {
 			r, err = runOne(e, p, name)
 		}
 		if err != nil {
-			return interrupted(fmt.Errorf("compare: %s: %w", name, err), "")
+			return fmt.Errorf("compare: %s: %w", name, err)
 		}
 		runs = append(runs, r)
 		switch name {

@@ -65,7 +65,7 @@ func runEvidence(e *env, args []string) error {
 	for i, p := range probs {
 		r, err := runOne(e, p, names[i])
 		if err != nil {
-			return interrupted(fmt.Errorf("evidence: %s: %w", names[i], err), "")
+			return fmt.Errorf("evidence: %s: %w", names[i], err)
 		}
 		cmp.Add(r)
 	}

@@ -228,7 +228,7 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 	}
 	res, err := runOne(e, p, p.Config.Backend)
 	if err != nil {
-		return interrupted(err, "")
+		return err
 	}
 	if corner != "" {
 		truths := make([]float64, len(res.Params))

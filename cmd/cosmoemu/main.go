@@ -142,7 +142,7 @@ func (e *interruptedError) Unwrap() error { return e.err }
 // interrupted adds hint to err if err is a cancellation, and returns err
 // unchanged otherwise.
 func interrupted(err error, hint string) error {
-	if errors.Is(err, context.Canceled) {
+	if hint != "" && errors.Is(err, context.Canceled) {
 		return &interruptedError{hint: hint, err: err}
 	}
 	return err
@@ -187,6 +187,9 @@ func interruptMessage(err error) string {
 			return fmt.Sprintf("interrupted before the first step; %s is unchanged", me.Root)
 		}
 		return fmt.Sprintf("interrupted at step %d of %d; nothing was saved", me.Step, me.Steps)
+	case strings.Contains(err.Error(), "-resume"):
+		// A library's own account of what was kept (nested sampling).
+		return strings.TrimSuffix(err.Error(), ": "+context.Canceled.Error())
 	}
 	return "interrupted"
 }
