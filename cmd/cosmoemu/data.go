@@ -52,6 +52,7 @@ func runData(e *env, args []string) error {
 func runDataGet(e *env, args []string) error {
 	fs := newFlagSet(e, "data get", "NAME [-cache DIR]   (NAME: "+remoteNames()+")")
 	cache := fs.String("cache", "", "cache `directory` (default: the user cache directory)")
+	url := fs.String("url", "", "fetch from this `address` instead (a mirror); the file must still have the registry's git blob SHA-1")
 	var name string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
@@ -65,6 +66,9 @@ func runDataGet(e *env, args []string) error {
 	r, err := data.LookupRemote(name)
 	if err != nil {
 		return usagef("data get: %v", err)
+	}
+	if *url != "" {
+		r.URL = *url
 	}
 	bar := newProgress(e, -1, "download "+r.Name)
 	ctx, cancel := context.WithCancel(e.ctx)
