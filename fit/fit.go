@@ -180,10 +180,7 @@ func Build(cfg *Config) (*Problem, error) {
 		case *likelihood.Hz, *likelihood.H0:
 			measuresH0 = true
 		case *likelihood.SN:
-			hasSN = true
-			if l.Data().DiagOnly {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("%s is fitted with diagonal errors only (-diag-only): this is not the published likelihood, and its posteriors are too narrow or biased", l.Name()))
-			}
+			hasSN = true // data.Load warns about diagonal-only covariances
 		}
 		p.likes = append(p.likes, l)
 	}
