@@ -41,8 +41,13 @@ type Solver struct {
 const (
 	DefaultSolverRTol = 1e-9
 	DefaultSolverATol = 1e-9
-	// earlyN is where fluid integrations for r_s and the age stop.
+	// earlyN is where fluid integrations for r_s and the age stop at the
+	// latest; see earlyEnd.
 	earlyN = -20.0
+	// tailTol bounds the share of the density that curvature and dark
+	// energy may still have where the integration stops and the closed
+	// form for radiation and matter takes over (see earlyEnd).
+	tailTol = 1e-10
 	// FieldStartN is where the scalar field starts at rest.
 	FieldStartN = -12.0
 	// FieldTol is the accuracy of Ω_φ today required of the shooting.
@@ -219,7 +224,19 @@ func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 		sys.R = cosmo.BaryonPhotonRatio(p.Ombh2)
 	}
 	early := r.CMB || r.Age
-	star := ev.outputs(nStar, earlyN, r.CMB, early)
+	nEnd := earlyN
+	if early {
+		// At or before every output: z* and the redshifts.
+		last := 0.0
+		if r.CMB {
+			last = nStar
+		}
+		if n := len(ev.nz); n > 0 {
+			last = math.Min(last, ev.nz[n-1])
+		}
+		nEnd = earlyEnd(m, p, or, ok, om, last)
+	}
+	star := ev.outputs(nStar, nEnd, r.CMB, early)
 	if len(ev.ts) == 0 {
 		return nil
 	}
@@ -285,6 +302,36 @@ func fluidFailure(m *cosmo.Model, p *cosmo.Params, ok, ode float64, err error) e
 		return &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("E²(z) reaches 0 near z = %.4g: no expanding universe reaches the redshifts asked for (Om = %g, Ok = %g)", math.Expm1(-t), p.Om, ok)}
 	}
 	return fmt.Errorf("model %s: %w", m.Name(), err)
+}
+
+// earlyEnd returns where a fluid integration for r_s(z*) and the age may
+// stop: the latest N (at most last, at least earlyN) before which curvature
+// and dark energy hold less than tailTol of the radiation density, so that
+// the closed form for radiation and matter (cosmo.SoundHorizonTail,
+// cosmo.AgeTail) is exact to that. For flat models whose dark energy dies
+// fast in the past this saves the integration of the radiation era (a
+// quarter of the steps).
+func earlyEnd(m *cosmo.Model, p *cosmo.Params, or, ok, om, last float64) float64 {
+	lnA := last
+	if ok != 0 {
+		// |Ωk| a² ≤ tol·Ω_r
+		lnA = math.Min(lnA, 0.5*math.Log(tailTol*or/math.Abs(ok)))
+	}
+	ode := math.Abs(1 - om - or - ok)
+	if ode > 0 {
+		// |Ω_DE| a^k e^{−3wa(1−a)} ≤ tol·Ω_r, with a^k the early scaling of
+		// ρ_DE/ρ_r and the exponential at most e^{−3wa} (wa < 0) or 1.
+		k, c := 4.0, 0.0
+		switch m.DarkEnergy() {
+		case cosmo.ConstantW:
+			k = 1 - 3*p.W
+		case cosmo.CPL:
+			k = 1 - 3*(p.W0+p.Wa)
+			c = math.Max(0, -3*p.Wa)
+		}
+		lnA = math.Min(lnA, (math.Log(tailTol*or/ode)-c)/k)
+	}
+	return math.Max(lnA, earlyN)
 }
 
 // fluidW is the equation of state the fluid models are defined with.
