@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/internal/fastmath"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -210,10 +211,10 @@ func (q *Query) hubble(dst []float64, om0, h0 float64) {
 		}
 	case q.late == nil:
 		q.lnE.eval(dst, om0)
-		scaleExp(dst, h0)
+		fastmath.ScaleExp(dst, h0)
 	default:
 		q.lnE.eval(q.earlyVals, om0)
-		scaleExp(q.earlyVals, h0)
+		fastmath.ScaleExp(q.earlyVals, h0)
 		for k, i := range q.earlyIdx {
 			dst[i] = q.earlyVals[k]
 		}

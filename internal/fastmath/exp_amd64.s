@@ -2,10 +2,10 @@
 
 #include "textflag.h"
 
-// Vector versions of expm, sigmoid and tanh in activation.go (AVX2 + FMA),
+// Vector versions of Exp, Sigmoid and Tanh in exp.go (AVX2 + FMA),
 // operation for operation, so that they return the same bits.
 
-// EXP sets Y1 = expm(Y0), clobbering Y2–Y14.
+// EXP sets Y1 = Exp(Y0), clobbering Y2–Y14.
 #define EXP \
 	VMOVUPD     ·expTab+608(SB), Y2; \
 	VMAXPD      Y0, Y2, Y1; \
@@ -90,6 +90,23 @@ loop:
 	VMOVUPD Y1, (DI)
 	ADDQ    $32, DI
 	ADDQ    $32, SI
+	SUBQ    $4, CX
+	JNZ     loop
+	VZEROUPPER
+	RET
+
+// func scaleExpAsm(x *float64, n int, s float64)
+TEXT ·scaleExpAsm(SB), NOSPLIT, $0-24
+	MOVQ         x+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSD s+16(FP), Y15
+
+loop:
+	VMOVUPD (DI), Y0
+	EXP
+	VMULPD  Y15, Y1, Y1
+	VMOVUPD Y1, (DI)
+	ADDQ    $32, DI
 	SUBQ    $4, CX
 	JNZ     loop
 	VZEROUPPER
