@@ -2,13 +2,13 @@ package mcmc
 
 import (
 	"math"
-	"slices"
 	"sync/atomic"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/internal/pool"
+	"github.com/cosmoemu/cosmoemu/internal/stats"
 )
 
 // evaluator computes ln p for a fixed number of proposal rows on a worker
@@ -40,7 +40,7 @@ type evaluator struct {
 	// (serial set) and go parallel otherwise.
 	auto   bool
 	serial bool
-	probes []time.Duration
+	probes []float64 // seconds per probe round
 }
 
 // probeRounds rounds are timed in auto mode; if their median takes less
@@ -72,7 +72,7 @@ func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 		items: rows,
 	}
 	if e.auto {
-		e.probes = make([]time.Duration, 0, probeRounds)
+		e.probes = make([]float64, 0, probeRounds)
 	}
 	workers = max(1, min(workers, rows))
 	if e.batch != nil {
@@ -138,10 +138,9 @@ func (e *evaluator) finish() {
 	}
 	t0 := time.Now()
 	e.workRange(0, e.items)
-	e.probes = append(e.probes, time.Since(t0))
+	e.probes = append(e.probes, time.Since(t0).Seconds())
 	if len(e.probes) == probeRounds {
-		slices.Sort(e.probes)
-		e.serial = e.probes[probeRounds/2] < minParallelRound
+		e.serial = stats.Median(e.probes) < minParallelRound.Seconds()
 	}
 }
 
