@@ -16,7 +16,7 @@ func BenchmarkTrainOne(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Train(context.Background(), d, &Settings{Members: -1}, rand.New(rand.NewPCG(1, 1))); err != nil {
+		if _, err := Train(context.Background(), d, &Settings{Members: new(0)}, rand.New(rand.NewPCG(1, 1))); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -29,7 +29,7 @@ func BenchmarkEval(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := Train(context.Background(), d, &Settings{Members: -1, Epochs: 10}, rand.New(rand.NewPCG(1, 1)))
+	r, err := Train(context.Background(), d, &Settings{Members: new(0), Epochs: 10}, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		b.Fatal(err)
 	}

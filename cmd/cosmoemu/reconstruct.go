@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -73,45 +74,46 @@ type lcdmJSON struct {
 func runReconstruct(e *env, args []string) error {
 	fs := newFlagSet(e, "reconstruct", "-data simulated20|cc31|FILE [-hidden 100] [-epochs N] [-members K] [-seed S] [-out fig.png] [-json]")
 	data := fs.String("data", "", "H(z) data: simulated20 or cc31 (embedded), or a `file` of columns z H sigma_H")
-	hidden := fs.Int("hidden", 100, "sigmoid units of the hidden layer")
-	epochs := fs.Int("epochs", 3000, "epochs of Adam")
-	batch := fs.Int("batch", 4, "mini-batch size")
-	lr := fs.Float64("lr", 1e-2, "initial learning rate of Adam (cosine-annealed to 1/100)")
-	members := fs.Int("members", 20, "networks of the ensemble band, trained on data perturbed within their errors (0: none)")
+	// Each member is a network of 3·hidden+2 weights trained for epochs
+	// epochs: the bounds keep a run's memory small and its time finite.
+	hidden := intFlag(fs, "hidden", 100, 1, 100_000, "sigmoid units of the hidden layer")
+	epochs := intFlag(fs, "epochs", 3000, 1, 10_000_000, "epochs of Adam")
+	batch := intFlag(fs, "batch", 4, 1, 1_000_000, "mini-batch size")
+	lr := floatFlag(fs, "lr", 1e-2, 0, 10, true, "initial learning rate of Adam (cosine-annealed to 1/100)")
+	members := intFlag(fs, "members", reconstruct.DefaultMembers, 0, 10_000, "networks of the ensemble band, trained on data perturbed within their errors (0: none, otherwise at least 2)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same reconstruction")
-	gridN := fs.Int("grid", 100, "points of the output z grid over the data's redshift range")
+	gridN := intFlag(fs, "grid", 100, 2, 1_000_000, "points of the output z grid over the data's redshift range")
 	out := fs.String("out", "", "figure PNG `file` (default reconstruct-DATA.png)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a summary")
-	workers := fs.Int("workers", 0, "networks trained at once (0: one per CPU); results do not depend on it")
+	var workers int
+	workersFlag(fs, &workers)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
 	case *data == "":
 		return usagef("reconstruct: -data is required: simulated20, cc31 or a file of columns z H sigma_H")
-	case *hidden < 1 || *epochs < 1 || *batch < 1:
-		return usagef("reconstruct: -hidden, -epochs and -batch must be ≥ 1")
-	case *members < 0 || *members == 1:
-		return usagef("reconstruct: -members %d: want 0 (no ensemble) or at least 2", *members)
-	case !(*lr > 0):
-		return usagef("reconstruct: -lr %v must be > 0", *lr)
-	case *gridN < 2:
-		return usagef("reconstruct: -grid %d: need at least 2 points", *gridN)
-	}
-	d, err := likelihood.LoadData(*data)
-	if err != nil {
-		return err
+	case *members == 1:
+		return usagef("reconstruct: -members 1: want 0 (no ensemble) or at least 2")
 	}
 	if *out == "" {
 		base := strings.TrimSuffix(filepath.Base(*data), filepath.Ext(*data))
 		*out = "reconstruct-" + base + ".png"
 	}
+	dataFile := ""
+	if _, err := os.Stat(*data); err == nil {
+		dataFile = *data
+	}
+	if err := checkOutputs("reconstruct", []namedPath{{"data", dataFile}}, []namedPath{{"out", *out}}); err != nil {
+		return err
+	}
+	d, err := likelihood.LoadData(*data)
+	if err != nil {
+		return err
+	}
 	set := &reconstruct.Settings{
 		Hidden: *hidden, Epochs: *epochs, BatchSize: *batch, LearningRate: *lr,
-		Members: *members, Workers: *workers,
-	}
-	if *members == 0 {
-		set.Members = -1
+		Members: members, Workers: workers,
 	}
 	bar := newProgress(e, int64(*members+1), "training networks")
 	set.Progress = func(done, _ int) { bar.Set(int64(done)) }
@@ -139,14 +141,7 @@ func runReconstruct(e *env, args []string) error {
 		Loss: f.History.Loss, ValLossHistory: f.History.ValLoss,
 		Hidden: *hidden, Epochs: *epochs, Seed: *seed, Figure: *out,
 	}
-	if len(res.Members) > 0 {
-		mean := res.Curve(d.Z).Mean
-		for i := range d.Z {
-			r := mean[i] - d.H[i]
-			run.EnsembleCost += r * r / float64(d.Len())
-			run.EnsembleChi2 += r * r / (d.Sigma[i] * d.Sigma[i])
-		}
-	}
+	run.EnsembleCost, run.EnsembleChi2, _ = res.EnsembleFit()
 	fig := &plots.Reconstruction{
 		Title: fmt.Sprintf("H(z) reconstruction from %s (%d points)", d.Name, d.Len()),
 		DataZ: d.Z, DataH: d.H, DataSigma: d.Sigma, DataLabel: "data ± sigma_H",
@@ -176,9 +171,9 @@ func runReconstruct(e *env, args []string) error {
 	fmt.Fprintf(w, "cost = MSE of (H, sigma_H) in (km/s/Mpc)^2: training %.4g, validation %.4g   [paper: %.1f]\n", f.TrainCost, f.ValCost, paperReconstructionCost)
 	fmt.Fprintf(w, "loss = MSE of min-max scaled targets:        training %.4g, validation %.4g\n", f.TrainLoss, f.ValLoss)
 	fmt.Fprintf(w, "chi2 of the network's H at the %d points: %.4g\n", d.Len(), f.Chi2)
-	if len(res.Members) > 0 {
+	if lo, med, hi, ok := curve.BandWidth(); ok {
 		fmt.Fprintf(w, "ensemble of %d networks on data perturbed within sigma_H: chi2 of the ensemble mean %.4g; band half-width %.3g to %.3g km/s/Mpc (median %.3g)\n",
-			len(res.Members), run.EnsembleChi2, slices.Min(curve.Std), slices.Max(curve.Std), median(curve.Std))
+			len(res.Members), run.EnsembleChi2, lo, hi, med)
 	}
 	fmt.Fprintf(w, "flat ΛCDM best fit: Om0 = %.4f ± %.4f, H0 = %.3f ± %.3f km/s/Mpc, chi2 = %.4g\n", lcdm.Om0, lcdm.Om0Err, lcdm.H0, lcdm.H0Err, lcdm.Chi2)
 	fmt.Fprintf(w, "wrote %s in %.1f s\n", *out, run.Seconds)
@@ -191,14 +186,4 @@ func joinZ(z []float64, idx []int) string {
 		s[i] = fmt.Sprintf("%.3g", z[k])
 	}
 	return strings.Join(s, ", ")
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
