@@ -86,10 +86,25 @@ func biasActivate(act Activation, z, b []float64) {
 			}
 			z[j] = v
 		}
+	// The vector loops are called directly: see fastmath.SigmoidBiasN.
 	case Sigmoid:
-		fastmath.SigmoidBias(z, b)
+		j := 0
+		if fastmath.Vector && len(z) >= 4 {
+			j = len(z) &^ 3
+			fastmath.SigmoidBiasN(&z[0], &b[0], j)
+		}
+		for ; j < len(z); j++ {
+			z[j] = fastmath.Sigmoid(z[j] + b[j])
+		}
 	case Tanh:
-		fastmath.TanhBias(z, b)
+		j := 0
+		if fastmath.Vector && len(z) >= 4 {
+			j = len(z) &^ 3
+			fastmath.TanhBiasN(&z[0], &b[0], j)
+		}
+		for ; j < len(z); j++ {
+			z[j] = fastmath.Tanh(z[j] + b[j])
+		}
 	case Softmax:
 		for j := range z {
 			z[j] += b[j]

@@ -94,9 +94,9 @@ func Tanh(z float64) float64 {
 func SigmoidBias(z, b []float64) {
 	b = b[:len(z)]
 	j := 0
-	if useAsm && len(z) >= 4 {
+	if Vector && len(z) >= 4 {
 		j = len(z) &^ 3
-		sigmoidBiasAsm(&z[0], &b[0], j)
+		SigmoidBiasN(&z[0], &b[0], j)
 	}
 	for ; j < len(z); j++ {
 		z[j] = Sigmoid(z[j] + b[j])
@@ -108,9 +108,9 @@ func SigmoidBias(z, b []float64) {
 func TanhBias(z, b []float64) {
 	b = b[:len(z)]
 	j := 0
-	if useAsm && len(z) >= 4 {
+	if Vector && len(z) >= 4 {
 		j = len(z) &^ 3
-		tanhBiasAsm(&z[0], &b[0], j)
+		TanhBiasN(&z[0], &b[0], j)
 	}
 	for ; j < len(z); j++ {
 		z[j] = Tanh(z[j] + b[j])
@@ -121,7 +121,7 @@ func TanhBias(z, b []float64) {
 // expression.
 func ScaleExp(x []float64, s float64) {
 	i := 0
-	if useAsm && len(x) >= 4 {
+	if Vector && len(x) >= 4 {
 		i = len(x) &^ 3
 		scaleExpAsm(&x[0], i, s)
 	}

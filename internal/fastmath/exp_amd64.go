@@ -8,8 +8,9 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// useAsm selects the AVX2+FMA loops of exp_amd64.s.
-var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// Vector reports whether the AVX2+FMA loops of exp_amd64.s run on this
+// processor: only then may SigmoidBiasN and TanhBiasN be called.
+var Vector = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // expTab holds the constants of Exp for exp_amd64.s, each repeated in the
 // four lanes of a vector. The indices are fixed by the assembly.
@@ -36,17 +37,19 @@ var expTab = func() (t [25][4]uint64) {
 	return t
 }()
 
-// sigmoidBiasAsm sets z[j] = Sigmoid(z[j]+b[j]) for j < n, n a positive
-// multiple of 4.
+// SigmoidBiasN is the vector loop of SigmoidBias: it sets
+// z[j] = Sigmoid(z[j]+b[j]) for j < n, n a positive multiple of 4, z and b
+// pointing to at least n elements, if Vector. It is exported for the
+// layers of package nn, where the call through SigmoidBias costs 2.5 ns of
+// the emulator's 113 ns query (BenchmarkQuery31 of the root package).
 //
 //go:noescape
-func sigmoidBiasAsm(z, b *float64, n int)
+func SigmoidBiasN(z, b *float64, n int)
 
-// tanhBiasAsm sets z[j] = Tanh(z[j]+b[j]) for j < n, n a positive multiple
-// of 4.
+// TanhBiasN is SigmoidBiasN for Tanh.
 //
 //go:noescape
-func tanhBiasAsm(z, b *float64, n int)
+func TanhBiasN(z, b *float64, n int)
 
 // scaleExpAsm sets x[i] = s·Exp(x[i]) for i < n, n a positive multiple of 4.
 //

@@ -47,8 +47,8 @@
 	VCMPPD      $0x11, ·expTab+608(SB), Y0, Y2; \
 	VANDNPD     Y1, Y2, Y1
 
-// func sigmoidBiasAsm(z, b *float64, n int)
-TEXT ·sigmoidBiasAsm(SB), NOSPLIT, $0-24
+// func SigmoidBiasN(z, b *float64, n int)
+TEXT ·SigmoidBiasN(SB), NOSPLIT, $0-24
 	MOVQ z+0(FP), DI
 	MOVQ b+8(FP), SI
 	MOVQ n+16(FP), CX
@@ -69,8 +69,8 @@ loop:
 	VZEROUPPER
 	RET
 
-// func tanhBiasAsm(z, b *float64, n int)
-TEXT ·tanhBiasAsm(SB), NOSPLIT, $0-24
+// func TanhBiasN(z, b *float64, n int)
+TEXT ·TanhBiasN(SB), NOSPLIT, $0-24
 	MOVQ z+0(FP), DI
 	MOVQ b+8(FP), SI
 	MOVQ n+16(FP), CX

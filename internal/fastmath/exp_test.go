@@ -148,7 +148,7 @@ func TestVectorMatchesScalar(t *testing.T) {
 			}
 		}
 	}
-	if !useAsm {
+	if !Vector {
 		t.Log("no AVX2+FMA: the vector loops are the scalar ones")
 	}
 }
