@@ -95,7 +95,9 @@ func (p *Pool) start(n, wake int) {
 		if wake <= 0 {
 			break
 		}
-		if h.parked.CompareAndSwap(true, false) {
+		// Load first: a compare-and-swap would take the cache line from
+		// a helper that is polling, not parked.
+		if h.parked.Load() && h.parked.CompareAndSwap(true, false) {
 			h.wake <- struct{}{}
 			wake--
 		}
