@@ -56,6 +56,7 @@ func runBench(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
 		return err

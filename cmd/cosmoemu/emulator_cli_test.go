@@ -222,3 +222,18 @@ func TestBenchJSON(t *testing.T) {
 		}
 	}
 }
+
+// A file named like an embedded model is not read, and the user is told.
+func TestShadowedModelWarning(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.WriteFile("default", []byte("a file"), 0o644)
+	os.WriteFile("p.csv", []byte("N,Om0,H0\n-1,0.3,70\n"), 0o644)
+	code, _, stderr := runCLI(t, "predict", "-in", "p.csv")
+	if code != 0 || !strings.Contains(stderr, "warning: -model default is the embedded one, not the file default") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	os.Remove("default")
+	if _, _, stderr := runCLI(t, "predict", "-in", "p.csv"); strings.Contains(stderr, "warning") {
+		t.Errorf("a warning without a file: %q", stderr)
+	}
+}

@@ -54,6 +54,7 @@ func runPredict(e *env, args []string) error {
 	if err := checkOutputs("predict", []namedPath{{"in", inFile}, {"model", modelFile}}, []namedPath{{"out", *out}}); err != nil {
 		return err
 	}
+	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
 		return err

@@ -107,6 +107,7 @@ func runReconstruct(e *env, args []string) error {
 	if err := checkOutputs("reconstruct", []namedPath{{"data", dataFile}}, []namedPath{{"out", *out}}); err != nil {
 		return err
 	}
+	warnShadowed(e, "data", *data, likelihood.CC31, likelihood.Simulated20)
 	d, err := likelihood.LoadData(*data)
 	if err != nil {
 		return err

@@ -50,6 +50,7 @@ func runValidate(e *env, args []string) error {
 	if err := checkOutputs("validate", []namedPath{{"model", modelFile}}, []namedPath{{"fig6", *fig6}, {"fig7", *fig7}}); err != nil {
 		return err
 	}
+	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
