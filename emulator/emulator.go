@@ -352,6 +352,18 @@ func (m *Model) curve(ws *workspace, dst []Point, ns []float64, om0, h0 float64)
 	for i, n := range ns {
 		dst[i] = ws.ev.eval(n, om0, h0)
 	}
+	return checkFinite(dst, ns, om0, h0)
+}
+
+// checkFinite returns an error for the first point of dst whose H is not a
+// finite positive number: H0 large enough to overflow, or a model file
+// whose networks overflow.
+func checkFinite(dst []Point, ns []float64, om0, h0 float64) error {
+	for i, p := range dst {
+		if !(p.H > 0) || math.IsInf(p.H, 1) {
+			return fmt.Errorf("emulator: H = %v at N = %v, Om0 = %v, H0 = %v is not a finite positive number", p.H, ns[i], om0, h0)
+		}
+	}
 	return nil
 }
 
@@ -396,5 +408,5 @@ func (m *Model) solve(ws *workspace, s *solver.Settings, dst []Point, ns []float
 		y := sol[i*d : (i+1)*d]
 		dst[i] = Point{OmegaR: y[0], OmegaM: y[1], OmegaL: y[2], H: h0 * math.Exp(y[3]-y0[3])}
 	}
-	return nil
+	return checkFinite(dst, ns, om0, h0)
 }

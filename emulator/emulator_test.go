@@ -424,3 +424,15 @@ func TestSolve(t *testing.T) {
 		t.Error("Solve accepted Ω_m0 = 1.2")
 	}
 }
+
+// An H that overflows is an error, not +Inf.
+func TestOverflowIsAnError(t *testing.T) {
+	fb := defaultModelT(t).WithFallback(nil)
+	if _, err := fb.Predict(-12, 0.3, 1e308); err == nil || !strings.Contains(err.Error(), "not a finite positive number") {
+		t.Errorf("H0 = 1e308 at N = −12: %v", err)
+	}
+	pts := make([]Point, 1)
+	if err := fb.Solve(pts, []float64{-12}, 0.3, 1e308); err == nil {
+		t.Error("Solve: no error for an infinite H")
+	}
+}
