@@ -36,18 +36,23 @@ const (
 
 // A Pool runs rounds of tasks on its helpers and on the calling goroutine.
 // Its methods must be called from one goroutine, the caller.
+//
+// The fields are laid out so that what the caller writes at every round
+// shares no cache line with what the helpers read.
 type Pool struct {
-	task    func(i int)
+	task    func(i int) // read by the helpers
 	helpers []*helper
-	gen     uint64 // the round counter, owned by the caller
-	n       int    // tasks of the current round, owned by the caller
+	quit    atomic.Bool
+
+	_   [64]byte
+	gen uint64 // the round counter, owned by the caller
+	n   int    // tasks of the current round, owned by the caller
 
 	_     [64]byte
 	state atomic.Uint64 // generation<<32 | tasks<<16 | next task
 	_     [56]byte
 	done  atomic.Int64 // tasks finished in the current round
 	_     [56]byte
-	quit  atomic.Bool
 }
 
 type helper struct {
