@@ -12,9 +12,10 @@
 //     between nodes. Targets are standardized per node, so that late times,
 //     which data constrain, weigh as much as early ones. Because the output
 //     layer and the spline are both linear, a Query for fixed redshifts
-//     folds them into one small matrix: H at the 31 cosmic-chronometer
-//     redshifts costs one hidden layer, one matrix–vector product and 31
-//     exponentials.
+//     folds them into one small matrix. A third network gives E itself at
+//     the nodes of z ≤ LateZ, so that H at the 31 cosmic-chronometer
+//     redshifts costs one hidden layer and one matrix–vector product, and
+//     beyond one exponential per redshift.
 //   - "paper", the recipe of Rojas Olvera, Gómez-Vargas & Vázquez (2022):
 //     one network (N, Ω_m0, H0) → (Ω_m, Ω_r, Ω_Λ, H) per point, 4×150
 //     sigmoid layers, outputs min-max scaled to [0, 1].
