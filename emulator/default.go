@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// defaultModel is the trained default-recipe model, rebuilt by
+// defaultModel is the trained default-recipe model, rebuilt byte for byte by
 //
 //	cosmoemu train -recipe default -out emulator/models/friedmann.bin
 //
@@ -23,7 +23,7 @@ var (
 // immutable and safe for concurrent use.
 func Default() (*Model, error) {
 	defaultOnce.Do(func() {
-		defaultM, defaultErr = decodeModel(defaultModel, "embedded friedmann.bin")
+		defaultM, defaultErr = decode(defaultModel, "embedded friedmann.bin")
 	})
 	return defaultM, defaultErr
 }

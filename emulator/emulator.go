@@ -12,18 +12,21 @@
 //     between nodes. Targets are standardized per node, so that late times,
 //     which data constrain, weigh as much as early ones. Because the output
 //     layer and the spline are both linear, a Query for fixed redshifts
-//     folds them into one small matrix: H at the 31 cosmic-chronometer
-//     redshifts costs one hidden layer, one matrix–vector product and 31
-//     exponentials.
+//     folds them into one small matrix. A third network gives E itself at
+//     the nodes of z ≤ LateZ, so that H at the 31 cosmic-chronometer
+//     redshifts costs one hidden layer and one matrix–vector product, and
+//     beyond one exponential per redshift.
 //   - "paper", the recipe of Rojas Olvera, Gómez-Vargas & Vázquez (2022):
 //     one network (N, Ω_m0, H0) → (Ω_m, Ω_r, Ω_Λ, H) per point, 4×150
 //     sigmoid layers, outputs min-max scaled to [0, 1].
 //
-// Models are saved in a versioned binary file (docs/model-format.md) and
-// loaded with Load; Default returns the trained default model embedded in
-// the package. Predictions outside the training domain return a
-// *DomainError, unless the model was made WithFallback, in which case the
-// RK45 solver answers them.
+// This package is the runtime model: it evaluates, saves and loads models.
+// Package emulator/train makes them from a training set. Models are saved
+// in a versioned binary file (docs/model-format.md) and loaded with Load or
+// Decode; Default returns the trained default model embedded in the
+// package. Predictions outside the training domain return a *DomainError,
+// unless the model was made WithFallback, in which case the RK45 solver
+// answers them.
 package emulator
 
 import (
@@ -32,6 +35,7 @@ import (
 	"math"
 
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/internal/modelfile"
 	"github.com/cosmoemu/cosmoemu/nn"
 	"github.com/cosmoemu/cosmoemu/solver"
 )
@@ -109,42 +113,113 @@ type Point struct {
 	H                      float64 // Hubble rate in km/s/Mpc
 }
 
-// curveNet maps Ω_m0 to a vector of values at the nodes.
-type curveNet struct {
-	net *nn.Network
-	in  nn.Scaler // Ω_m0 → network input
-	out nn.Scaler // network output → physical values
+// Network is a trained network with the affine maps of its inputs and
+// outputs: physical inputs → In → Net → inverse of Out → physical outputs.
+// A nil scaler is the identity.
+type Network struct {
+	Net     *nn.Network
+	In, Out nn.Scaler
+}
+
+// Curves are the networks of a default-recipe model: functions of Ω_m0
+// alone whose outputs are values at uniform nodes in N, joined by a
+// not-a-knot cubic spline.
+type Curves struct {
+	Nodes []float64 // uniform N nodes covering the domain, at least 4
+	LnE   Network   // Ω_m0 → ln E(N_k), one output per node
+	Omega Network   // Ω_m0 → (Ω_r(N_k), Ω_m(N_k)), Ω_r at all nodes first
+
+	// Optional: E itself at uniform nodes that end at the domain's last N,
+	// so that H at late times needs no exponential. Both or neither.
+	LateNodes []float64
+	Late      *Network
+}
+
+// Parts are what a model is made of. Exactly one of Curves (the default
+// recipe) and Point (the paper recipe) is set.
+type Parts struct {
+	Description string
+	OmegaR0     float64 // the radiation density the training solutions used
+	Domain      Domain
+	Training    TrainingInfo
+	Validation  *Report // may be nil
+
+	Curves *Curves
+	// Point maps (N, Ω_m0, H0) to (Ω_m, Ω_r, Ω_Λ, H).
+	Point *Network
 }
 
 // Model is a trained Friedmann emulator. It is immutable and safe for
 // concurrent use; Queries made from it are not.
 type Model struct {
-	recipe     string
 	desc       string
 	or0        float64
 	domain     Domain
 	training   TrainingInfo
 	validation *Report
-
-	// default recipe
-	nodes  []float64
-	spline *uniformSpline
-	lnE    curveNet // Ω_m0 → ln E(N_k)
-	omega  curveNet // Ω_m0 → (Ω_r(N_k), Ω_m(N_k))
-	// late times, z ≤ LateZ: Ω_m0 → E(N_k) itself at the nodes lateNodes,
-	// so that H = H0·E there needs no exponential (nil in files without it)
-	late       *curveNet
-	lateNodes  []float64
-	lateSpline *uniformSpline
-
-	// paper recipe: (N, Ω_m0, H0) → (Ω_m, Ω_r, Ω_Λ, H)
-	point curveNet
+	kind       kind
 
 	fallback *solver.Settings // non-nil: out-of-domain points go to the solver
 }
 
+// kind is the runtime half of a recipe: the networks a model holds and how
+// they answer inside the domain.
+type kind interface {
+	recipe() string
+	// nets returns the networks in the order of the model file.
+	nets() []namedNet
+	// newEvaluator returns an evaluator with its own buffers.
+	newEvaluator() evaluator
+	// encode adds the recipe's arrays to e and its fields to h.
+	encode(e *modelfile.Encoder, h *fileHeader)
+}
+
+// evaluator computes points inside the domain. It is not safe for
+// concurrent use.
+type evaluator interface {
+	eval(n, om0, h0 float64) Point
+}
+
+// namedNet is a network as a model file names it and its inputs and outputs.
+type namedNet struct {
+	name            string
+	net             *Network
+	inputs, outputs []string
+}
+
+// New checks the parts and returns their model. The model keeps the
+// networks and scalers, which must not be changed afterwards.
+func New(p Parts) (*Model, error) {
+	m, err := assemble(p)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %v", err)
+	}
+	return m, nil
+}
+
+// assemble is New with errors that do not name the package, for decode.
+func assemble(p Parts) (*Model, error) {
+	if err := checkDomain(p.Domain, p.OmegaR0); err != nil {
+		return nil, err
+	}
+	m := &Model{desc: p.Description, or0: p.OmegaR0, domain: p.Domain, training: p.Training, validation: p.Validation}
+	var err error
+	switch {
+	case p.Curves != nil && p.Point == nil:
+		m.kind, err = newCurves(*p.Curves, p.Domain)
+	case p.Point != nil && p.Curves == nil:
+		m.kind, err = newPoint(*p.Point)
+	default:
+		err = errors.New("exactly one of Curves and Point must be set")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // Recipe returns the model's recipe, RecipeDefault or RecipePaper.
-func (m *Model) Recipe() string { return m.recipe }
+func (m *Model) Recipe() string { return m.kind.recipe() }
 
 // Domain returns the training domain.
 func (m *Model) Domain() Domain { return m.domain }
@@ -163,31 +238,20 @@ func (m *Model) Description() string { return m.desc }
 
 // Nodes returns a copy of the N nodes of a default-recipe model (nil for the
 // paper recipe).
-func (m *Model) Nodes() []float64 { return append([]float64(nil), m.nodes...) }
+func (m *Model) Nodes() []float64 {
+	if c, ok := m.kind.(*curves); ok {
+		return append([]float64(nil), c.nodes...)
+	}
+	return nil
+}
 
 // NumParams returns the number of trainable parameters of each network.
 func (m *Model) NumParams() map[string]int {
 	p := map[string]int{}
-	for name, c := range m.nets() {
-		p[name] = c.net.NumParams()
+	for _, n := range m.kind.nets() {
+		p[n.name] = n.net.Net.NumParams()
 	}
 	return p
-}
-
-func (m *Model) nets() map[string]*curveNet {
-	if m.recipe == RecipePaper {
-		return map[string]*curveNet{"point": &m.point}
-	}
-	nets := map[string]*curveNet{"lnE": &m.lnE, "omega": &m.omega}
-	if m.late != nil {
-		nets["E_late"] = m.late
-	}
-	return nets
-}
-
-// isLate reports whether H at N comes from the late-time network.
-func (m *Model) isLate(n float64) bool {
-	return m.late != nil && n >= m.lateNodes[0]
 }
 
 // WithFallback returns a copy of m that answers points outside the training
@@ -196,7 +260,7 @@ func (m *Model) isLate(n float64) bool {
 // positive.
 func (m *Model) WithFallback(s *solver.Settings) *Model {
 	c := *m
-	set := solver.Settings{RTol: 1e-10, ATol: 1e-12, Dense: solver.Order5}
+	set := referenceSettings
 	if s != nil {
 		set = *s
 	}
@@ -204,99 +268,15 @@ func (m *Model) WithFallback(s *solver.Settings) *Model {
 	return &c
 }
 
-// workspace holds the buffers of one curve evaluation.
+// workspace holds the buffers of curve evaluations: the recipe's evaluator
+// and the fallback solver's.
 type workspace struct {
-	x            [3]float64
-	lnEWS, omWS  *nn.Workspace
-	pointWS      *nn.Workspace
-	lnE, omega   []float64 // physical node values: K, 2K
-	mLnE, mR, mM []float64 // spline second derivatives
-	lateWS       *nn.Workspace
-	late, mLate  []float64 // E at the late nodes and its spline
-	out          []float64
-	lastOm0      float64        // Ω_m0 of the node values held, NaN if none
-	fallback     *solver.Solver // made on first use
-	solution     []float64      // the fallback's rows
+	ev       evaluator
+	fallback *solver.Solver // made on first use
+	solution []float64      // the fallback's rows
 }
 
-func (m *Model) newWorkspace() *workspace {
-	ws := &workspace{lastOm0: math.NaN()}
-	if m.recipe == RecipePaper {
-		ws.pointWS = m.point.net.NewWorkspace()
-		ws.out = make([]float64, 4)
-		return ws
-	}
-	k := len(m.nodes)
-	ws.lnEWS = m.lnE.net.NewWorkspace()
-	ws.omWS = m.omega.net.NewWorkspace()
-	ws.lnE = make([]float64, k)
-	ws.omega = make([]float64, 2*k)
-	ws.mLnE = make([]float64, k)
-	ws.mR = make([]float64, k)
-	ws.mM = make([]float64, k)
-	if m.late != nil {
-		ws.lateWS = m.late.net.NewWorkspace()
-		ws.late = make([]float64, len(m.lateNodes))
-		ws.mLate = make([]float64, len(m.lateNodes))
-	}
-	return ws
-}
-
-// nodesFor evaluates the default recipe's networks at Ω_m0 and fits the
-// splines, unless they already hold that Ω_m0.
-func (m *Model) nodesFor(ws *workspace, om0 float64) {
-	if om0 == ws.lastOm0 {
-		return
-	}
-	k := len(m.nodes)
-	x := ws.x[:1]
-	x[0] = om0
-	m.lnE.in.TransformRow(x, x)
-	ws.lnEWS.Forward(ws.lnE, x)
-	m.lnE.out.InverseRow(ws.lnE, ws.lnE)
-	x[0] = om0
-	m.omega.in.TransformRow(x, x)
-	ws.omWS.Forward(ws.omega, x)
-	m.omega.out.InverseRow(ws.omega, ws.omega)
-	m.spline.fit(ws.mLnE, ws.lnE)
-	m.spline.fit(ws.mR, ws.omega[:k])
-	m.spline.fit(ws.mM, ws.omega[k:])
-	if m.late != nil {
-		x[0] = om0
-		m.late.in.TransformRow(x, x)
-		ws.lateWS.Forward(ws.late, x)
-		m.late.out.InverseRow(ws.late, ws.late)
-		m.lateSpline.fit(ws.mLate, ws.late)
-	}
-	ws.lastOm0 = om0
-}
-
-// evalPoint computes one point in the domain (checked by the caller).
-func (m *Model) evalPoint(ws *workspace, n, om0, h0 float64) Point {
-	if m.recipe == RecipePaper {
-		ws.x = [3]float64{n, om0, h0}
-		x := ws.x[:]
-		if m.point.in != nil {
-			m.point.in.TransformRow(x, x)
-		}
-		ws.pointWS.Forward(ws.out, x)
-		m.point.out.InverseRow(ws.out, ws.out)
-		// The paper's output order is Ω_m, Ω_r, Ω_Λ, H.
-		return normalized(ws.out[1], ws.out[0], ws.out[2], ws.out[3])
-	}
-	m.nodesFor(ws, om0)
-	k := len(m.nodes)
-	s := m.spline
-	or := s.eval(ws.omega[:k], ws.mR, n)
-	om := s.eval(ws.omega[k:], ws.mM, n)
-	var h float64
-	if m.isLate(n) {
-		h = h0 * m.lateSpline.eval(ws.late, ws.mLate, n)
-	} else {
-		h = h0 * math.Exp(s.eval(ws.lnE, ws.mLnE, n))
-	}
-	return normalized(or, om, 1-or-om, h)
-}
+func (m *Model) newWorkspace() *workspace { return &workspace{ev: m.kind.newEvaluator()} }
 
 // normalized clips the density parameters at zero and scales them to sum to
 // one: networks and splines are accurate to about 1e-5, and Ω_Λ at early
@@ -360,32 +340,60 @@ func (m *Model) curve(ws *workspace, dst []Point, ns []float64, om0, h0 float64)
 		if m.fallback == nil {
 			return err
 		}
-		return m.solve(ws, dst, ns, om0, h0)
+		return m.solve(ws, m.fallback, dst, ns, om0, h0)
 	}
 	for _, n := range ns {
 		if err := m.domain.checkN(n); err != nil {
 			if m.fallback == nil {
 				return err
 			}
-			return m.solve(ws, dst, ns, om0, h0)
+			return m.solve(ws, m.fallback, dst, ns, om0, h0)
 		}
 	}
 	for i, n := range ns {
-		dst[i] = m.evalPoint(ws, n, om0, h0)
+		dst[i] = ws.ev.eval(n, om0, h0)
+	}
+	return checkFinite(dst, ns, om0, h0)
+}
+
+// checkFinite returns an error for the first point of dst whose H is not a
+// finite positive number: H0 large enough to overflow, or a model file
+// whose networks overflow.
+func checkFinite(dst []Point, ns []float64, om0, h0 float64) error {
+	for i, p := range dst {
+		if !(p.H > 0) || math.IsInf(p.H, 1) {
+			return fmt.Errorf("emulator: H = %v at N = %v, Om0 = %v, H0 = %v is not a finite positive number", p.H, ns[i], om0, h0)
+		}
 	}
 	return nil
 }
 
-// solve answers a curve with the RK45 solver: one integration from N = 0
-// to all the times.
-func (m *Model) solve(ws *workspace, dst []Point, ns []float64, om0, h0 float64) error {
+// referenceSettings are the solver settings of Solve and of the default
+// fallback: accurate to about 1e-10, far below the emulator's errors.
+var referenceSettings = solver.Settings{RTol: 1e-10, ATol: 1e-12, Dense: solver.Order5}
+
+// Solve writes to dst (len(dst) = len(ns)) the RK45 solution of flat ΛCDM
+// with the model's Ω_r0 at the times ns, at relative tolerance 1e-10: what
+// the model emulates, to compare with it. Any Ω_m0 and H0 of a valid
+// model are accepted, in the domain or not.
+func (m *Model) Solve(dst []Point, ns []float64, om0, h0 float64) error {
+	if len(dst) != len(ns) {
+		panic(fmt.Sprintf("emulator: Solve: len(dst) = %d, len(ns) = %d", len(dst), len(ns)))
+	}
+	return m.solve(&workspace{}, &referenceSettings, dst, ns, om0, h0)
+}
+
+// solve answers a curve with the RK45 solver with settings s: one
+// integration from N = 0 to all the times. ws keeps the solver, made on
+// first use with s.
+func (m *Model) solve(ws *workspace, s *solver.Settings, dst []Point, ns []float64, om0, h0 float64) error {
 	model, err := friedmann.LCDMRadiation(om0, m.or0, h0)
 	if err != nil {
 		return err
 	}
 	d := model.Dim()
 	if ws.fallback == nil {
-		if ws.fallback, err = solver.New(d, m.fallback); err != nil {
+		if ws.fallback, err = solver.New(d, s); err != nil {
 			return err
 		}
 	}
@@ -395,14 +403,11 @@ func (m *Model) solve(ws *workspace, dst []Point, ns []float64, om0, h0 float64)
 	sol := ws.solution[:len(ns)*d]
 	y0 := model.InitialState(nil)
 	if _, err := ws.fallback.SolveAt(sol, model.Derivs, 0, y0, ns); err != nil {
-		return fmt.Errorf("emulator: solver fallback at Om0 = %g, H0 = %g: %w", om0, h0, err)
+		return fmt.Errorf("emulator: solving Om0 = %g, H0 = %g: %w", om0, h0, err)
 	}
 	for i := range ns {
 		y := sol[i*d : (i+1)*d]
-		dst[i] = Point{OmegaR: y[0], OmegaM: y[1], OmegaL: y[2], H: h0 * math.Exp(y[3]-y0[3])}
+		dst[i] = Point{OmegaR: y[friedmann.IndexRadiation], OmegaM: y[friedmann.IndexMatter], OmegaL: y[friedmann.IndexLambda], H: friedmann.LCDMHubble(y, y0, h0)}
 	}
-	return nil
+	return checkFinite(dst, ns, om0, h0)
 }
-
-// errNoModel reports an unusable Model value.
-var errNoModel = errors.New("emulator: model not trained or loaded")

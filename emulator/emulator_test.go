@@ -2,10 +2,11 @@ package emulator
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -14,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/cosmoemu/cosmoemu/friedmann"
-	"github.com/cosmoemu/cosmoemu/grid"
 	"github.com/cosmoemu/cosmoemu/internal/modelfile"
 )
 
@@ -29,7 +29,11 @@ func defaultModelT(t testing.TB) *Model {
 
 // The embedded default model must meet the accuracy it promises, on 1,000
 // random points over its whole domain and 1,000 with z in [0, 3], against
-// the closed form.
+// the closed form. The points are fixed by the seed, so the errors change
+// only with the model or the emulator's arithmetic; measured (maximum,
+// median): |ΔH|/H 4.70e-5, 3.09e-6 for z ≤ 3 and 4.17e-5, 3.55e-6 over all
+// N; |ΔΩ_i| 1.90e-5 for z ≤ 3 and 2.64e-5 over all N. The bounds are 20%
+// above: room for a retrained model as good, not for one much worse.
 func TestDefaultModelAccuracy(t *testing.T) {
 	m := defaultModelT(t)
 	d := m.Domain()
@@ -41,14 +45,20 @@ func TestDefaultModelAccuracy(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", *r)
-	if r.MaxRelErrHZ03 > 1e-4 {
-		t.Errorf("max relative error of H for z in [0, 3] = %.3g > 1e-4", r.MaxRelErrHZ03)
-	}
-	if r.MaxRelErrHAll > 1e-3 {
-		t.Errorf("max relative error of H over N in [−12, 0] = %.3g > 1e-3", r.MaxRelErrHAll)
-	}
-	if r.MaxAbsErrOmega > 1e-4 || r.MaxAbsErrOmegaZ3 > 1e-4 {
-		t.Errorf("max absolute error of Ω_i = %.3g / %.3g > 1e-4", r.MaxAbsErrOmega, r.MaxAbsErrOmegaZ3)
+	for _, c := range []struct {
+		what       string
+		got, bound float64
+	}{
+		{"max |ΔH|/H, z in [0, 3]", r.MaxRelErrHZ03, 5.6e-5},
+		{"median |ΔH|/H, z in [0, 3]", r.MedianRelErrHZ03, 3.7e-6},
+		{"max |ΔH|/H, N in [−12, 0]", r.MaxRelErrHAll, 5.0e-5},
+		{"median |ΔH|/H, N in [−12, 0]", r.MedianRelErrHAll, 4.3e-6},
+		{"max |ΔΩ_i|, z in [0, 3]", r.MaxAbsErrOmegaZ3, 2.3e-5},
+		{"max |ΔΩ_i|, N in [−12, 0]", r.MaxAbsErrOmega, 3.2e-5},
+	} {
+		if !(c.got <= c.bound) {
+			t.Errorf("%s = %.3g > %.2g", c.what, c.got, c.bound)
+		}
 	}
 }
 
@@ -238,120 +248,191 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-func TestTrainDefaultDeterministic(t *testing.T) {
-	spec := grid.Spec{
-		Om0: grid.Axis{Min: 0.2, Max: 0.4, Count: 21},
-		H0:  grid.Axis{Min: 60, Max: 75, Count: 2},
-		N:   grid.Axis{Min: -4, Max: 0, Count: 21},
+// rawFile assembles a model file by hand, as docs/model-format.md
+// describes it: arrays appended with tensor, then the header.
+type rawFile struct{ data []float64 }
+
+// tensor appends v with the given shape (default: a vector) and returns
+// its JSON reference.
+func (r *rawFile) tensor(v []float64, shape ...int) string {
+	if shape == nil {
+		shape = []int{len(v)}
 	}
-	g, err := grid.Build(context.Background(), spec, nil)
-	if err != nil {
-		t.Fatal(err)
+	dims, _ := json.Marshal(shape)
+	ref := fmt.Sprintf(`{"dtype":"<f8","offset":%d,"shape":%s}`, 8*len(r.data), dims)
+	r.data = append(r.data, v...)
+	return ref
+}
+
+// bytes returns the file of the JSON header and the arrays.
+func (r *rawFile) bytes(header string) []byte {
+	for (modelfile.PrefixLen+len(header))%8 != 0 {
+		header += " "
 	}
-	set := &TrainSettings{Seed: 5, Epochs: 60, LBFGSIters: 60, Hidden: 6, OmegaWidth: 8}
-	var models [][]byte
-	for _, workers := range []int{1, 2} {
-		s := *set
-		s.Workers = workers
-		m, h, err := Train(context.Background(), RecipeDefault, g, &s)
-		if err != nil {
-			t.Fatal(err)
+	b := []byte(modelfile.Magic)
+	b = binary.LittleEndian.AppendUint32(b, modelfile.Version)
+	b = binary.LittleEndian.AppendUint32(b, 0)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(header)))
+	b = append(b, header...)
+	for _, v := range r.data {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return rechecksum(append(b, make([]byte, modelfile.ChecksumLen)...))
+}
+
+// tinyHeader returns the header of a hand-made model file of the recipe
+// whose arrays are in r, in three parts: the object up to the networks, and
+// the first and second (or empty) members of the networks object. Its
+// networks have one layer, the default recipe four nodes, and no optional
+// field is set: the file is the smallest that reaches every check of
+// Decode, a few hundred bytes.
+func tinyHeader(r *rawFile, recipe string) (head, net1, net2 string) {
+	const domain = `"domain":{"Om0":[0.2,0.4],"H0":[60,80],"N":[-1,0]}`
+	ramp := func(n int) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = 0.1 * float64(i+1)
 		}
-		if len(h.Loss) != 3 || len(h.Loss[0]) != 120 { // ln E, Ω and the late E
-			t.Fatalf("history has %d networks, %d entries", len(h.Loss), len(h.Loss[0]))
+		return v
+	}
+	layer := func(in, out int) string {
+		w := r.tensor(ramp(in*out), in, out)
+		return fmt.Sprintf(`"layers":[{"in":%d,"out":%d,"activation":"linear","weight":%s,"bias":%s}]`, in, out, w, r.tensor(ramp(out)))
+	}
+	if recipe == RecipePaper {
+		net := layer(3, 4)
+		lo := r.tensor([]float64{0, 0, 0, 50})
+		out := fmt.Sprintf(`{"kind":"minmax","low":0,"high":1,"min":%s,"max":%s}`, lo, r.tensor([]float64{1, 1, 1, 500}))
+		return `{"format":"cosmoemu-friedmann","recipe":"paper",` + domain,
+			fmt.Sprintf(`"point":{%s,"input_scaler":{"kind":"identity"},"output_scaler":%s}`, net, out), ""
+	}
+	nodes := r.tensor([]float64{-1, -2.0 / 3, -1.0 / 3, 0})
+	curve := func(name string, outs int) string {
+		net := layer(1, outs)
+		lo := r.tensor([]float64{0.2})
+		in := fmt.Sprintf(`{"kind":"minmax","low":-1,"high":1,"min":%s,"max":%s}`, lo, r.tensor([]float64{0.4}))
+		mean := r.tensor(make([]float64, outs))
+		out := fmt.Sprintf(`{"kind":"standard","mean":%s,"std":%s}`, mean, r.tensor(ramp(outs)))
+		return fmt.Sprintf(`%q:{%s,"input_scaler":%s,"output_scaler":%s}`, name, net, in, out)
+	}
+	head = fmt.Sprintf(`{"format":"cosmoemu-friedmann","recipe":"default",%s,"nodes":%s`, domain, nodes)
+	return head, curve("lnE", 4), curve("omega", 8)
+}
+
+// joinHeader joins the parts of tinyHeader.
+func joinHeader(head, net1, net2 string) string {
+	nets := net1
+	if net2 != "" {
+		nets += "," + net2
+	}
+	return head + `,"networks":{` + nets + `}}`
+}
+
+// tinyFile returns the hand-made model file of the recipe.
+func tinyFile(recipe string) []byte {
+	var r rawFile
+	return r.bytes(joinHeader(tinyHeader(&r, recipe)))
+}
+
+// The hand-made files follow the documented format, so they must load.
+func TestTinyFiles(t *testing.T) {
+	for _, recipe := range []string{RecipeDefault, RecipePaper} {
+		b := tinyFile(recipe)
+		m, err := Decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", recipe, err)
+		}
+		if m.Recipe() != recipe {
+			t.Errorf("recipe %q, want %q", m.Recipe(), recipe)
+		}
+		if _, err := m.Predict(-0.5, 0.3, 70); err != nil {
+			t.Errorf("%s: %v", recipe, err)
+		}
+		t.Logf("%s: %d bytes", recipe, len(b))
+	}
+}
+
+// FuzzLoad feeds Decode model files whose header is arbitrary, starting
+// from the headers of the tiny hand-made files of both recipes. The header
+// comes in three parts (see tinyHeader), each a few hundred bytes, so that
+// the fuzzer spends its time mutating rather than minimizing what it
+// found. The arrays are those of the seeds, and the container around them
+// (magic, lengths, checksum) is fuzzed in internal/modelfile: every input
+// here reaches the header, tensor and recipe checks.
+func FuzzLoad(f *testing.F) {
+	var pool rawFile
+	for _, recipe := range []string{RecipeDefault, RecipePaper} {
+		head, net1, net2 := tinyHeader(&pool, recipe)
+		f.Add(head, net1, net2)
+	}
+	f.Fuzz(func(t *testing.T, head, net1, net2 string) {
+		m, err := Decode(pool.bytes(joinHeader(head, net1, net2)))
+		if err != nil {
+			if m != nil {
+				t.Fatal("a model and an error")
+			}
+			return
+		}
+		// Whatever loads must predict without panicking, and save to a
+		// file that loads to the same predictions.
+		d := m.Domain()
+		n, om0, h0 := (d.N[0]+d.N[1])/2, (d.Om0[0]+d.Om0[1])/2, (d.H0[0]+d.H0[1])/2
+		p, _ := m.Predict(n, om0, h0)
+		if q, err := m.NewQuery([]float64{0.5, 1}); err == nil {
+			q.Hubble(make([]float64, 2), []float64{om0, h0})
 		}
 		b, err := m.MarshalBinary()
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("a loaded model does not encode: %v", err)
 		}
-		models = append(models, b)
-		d := m.Domain()
-		if d.Om0 != [2]float64{0.2, 0.4} || d.H0 != [2]float64{60, 75} || d.N != [2]float64{-4, 0} {
-			t.Errorf("domain %+v", d)
-		}
-		// A short training is rough, but it is a fit.
-		r, err := Validate(m, 200, rand.New(rand.NewPCG(1, 1)))
+		back, err := Decode(b)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("a saved model does not load: %v", err)
 		}
-		if r.MaxRelErrHAll > 0.05 || r.MaxAbsErrOmega > 0.05 {
-			t.Errorf("tiny model: %+v", *r)
-		}
-	}
-	if !bytes.Equal(models[0], models[1]) {
-		t.Error("training with 1 and 2 workers gives different model bytes")
-	}
-}
-
-func TestTrainPaperRecipe(t *testing.T) {
-	spec := grid.Spec{
-		Om0: grid.Axis{Min: 0.2, Max: 0.4, Count: 5},
-		H0:  grid.Axis{Min: 66, Max: 80, Count: 3},
-		N:   grid.Axis{Min: -12, Max: 0, Count: 10},
-	}
-	g, err := grid.Build(context.Background(), spec, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prev []byte
-	for range 2 {
-		m, h, err := Train(context.Background(), RecipePaper, g, &TrainSettings{Epochs: 3, Seed: 9})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := m.NumParams()["point"]; got != 69154 {
-			t.Errorf("paper network has %d parameters, want 69,154", got)
-		}
-		if len(h.Loss[0]) != 3 || math.IsNaN(h.Final[0].Validation) {
-			t.Errorf("history %+v", h.Final)
-		}
-		p, err := m.Predict(-1, 0.3, 70)
-		if err != nil || p.H <= 0 {
-			t.Errorf("Predict: %+v, %v", p, err)
-		}
-		b, _ := m.MarshalBinary()
-		back, err := UnmarshalBinary(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p2, _ := back.Predict(-1, 0.3, 70); p2 != p {
-			t.Error("paper model changes in a save/load round trip")
-		}
-		if prev != nil && !bytes.Equal(prev, b) {
-			t.Error("the same seed gives different paper models")
-		}
-		prev = b
-	}
-	if _, _, err := Train(context.Background(), "fancy", g, nil); err == nil || !strings.Contains(err.Error(), "fancy") {
-		t.Errorf("unknown recipe: %v", err)
-	}
-}
-
-// FuzzLoad feeds Load arbitrary bytes, from the seed corpus in
-// testdata/fuzz/FuzzLoad. Random mutations rarely survive the checksum, so
-// each input is also tried with its checksum recomputed, which sends it on
-// to the header and tensor checks.
-func FuzzLoad(f *testing.F) {
-	f.Add(DefaultBytes())
-	f.Fuzz(func(t *testing.T, b []byte) {
-		try := func(b []byte) {
-			m, err := UnmarshalBinary(b)
-			if err != nil {
-				if m != nil {
-					t.Fatal("a model and an error")
-				}
-				return
-			}
-			// Whatever loads must predict without panicking.
-			d := m.Domain()
-			m.Predict((d.N[0]+d.N[1])/2, (d.Om0[0]+d.Om0[1])/2, (d.H0[0]+d.H0[1])/2)
-			if q, err := m.NewQuery([]float64{0.5, 1}); err == nil {
-				q.Hubble(make([]float64, 2), []float64{(d.Om0[0] + d.Om0[1]) / 2, (d.H0[0] + d.H0[1]) / 2})
-			}
-		}
-		try(b)
-		if len(b) >= modelfile.PrefixLen+modelfile.ChecksumLen {
-			try(rechecksum(append([]byte(nil), b...)))
+		if p2, _ := back.Predict(n, om0, h0); p2 != p && !math.IsNaN(p.H) {
+			t.Fatalf("the reloaded model predicts %+v, the loaded one %+v", p2, p)
 		}
 	})
+}
+
+// Solve is the solution the model emulates: the closed form to the
+// solver's tolerance, inside and outside the domain.
+func TestSolve(t *testing.T) {
+	m := defaultModelT(t)
+	ns := []float64{0, -0.5, -3, -12, -20}
+	pts := make([]Point, len(ns))
+	for _, theta := range [][2]float64{{0.3, 70}, {0.05, 120}} {
+		if err := m.Solve(pts, ns, theta[0], theta[1]); err != nil {
+			t.Fatal(err)
+		}
+		ref, err := friedmann.LCDMRadiation(theta[0], m.OmegaR0(), theta[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var om [3]float64
+		for i, n := range ns {
+			ref.Omegas(om[:], n)
+			p := pts[i]
+			// Measured: |ΔH|/H up to 6.8e-10 (N = −20), |ΔΩ_i| up to
+			// 2.7e-11; the bounds are 1.5 and 4 times those.
+			if math.Abs(p.H/ref.H(n)-1) > 1e-9 || math.Abs(p.OmegaR-om[0]) > 1e-10 || math.Abs(p.OmegaM-om[1]) > 1e-10 || math.Abs(p.OmegaL-om[2]) > 1e-10 {
+				t.Errorf("θ = %v, N = %v: Solve %+v, closed form Ω %v, H %v", theta, n, p, om, ref.H(n))
+			}
+		}
+	}
+	if err := m.Solve(pts, ns, 1.2, 70); err == nil {
+		t.Error("Solve accepted Ω_m0 = 1.2")
+	}
+}
+
+// An H that overflows is an error, not +Inf.
+func TestOverflowIsAnError(t *testing.T) {
+	fb := defaultModelT(t).WithFallback(nil)
+	if _, err := fb.Predict(-12, 0.3, 1e308); err == nil || !strings.Contains(err.Error(), "not a finite positive number") {
+		t.Errorf("H0 = 1e308 at N = −12: %v", err)
+	}
+	pts := make([]Point, 1)
+	if err := fb.Solve(pts, []float64{-12}, 0.3, 1e308); err == nil {
+		t.Error("Solve: no error for an infinite H")
+	}
 }

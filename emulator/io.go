@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -21,10 +22,13 @@ func (m *Model) Save(path string) error {
 
 // MarshalBinary returns the model file bytes.
 func (m *Model) MarshalBinary() ([]byte, error) {
+	if m == nil || m.kind == nil {
+		return nil, errNoModel
+	}
 	var e modelfile.Encoder
 	h := &fileHeader{
 		Format:      formatName,
-		Recipe:      m.recipe,
+		Recipe:      m.kind.recipe(),
 		Description: m.desc,
 		OmegaR0:     m.or0,
 		Domain:      m.domain,
@@ -32,22 +36,12 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		Training:    m.training,
 		Validation:  m.validation,
 	}
-	switch m.recipe {
-	case RecipeDefault:
-		h.Nodes = e.PutVector(m.nodes)
-		h.Networks["lnE"] = e.Network(m.lnE.net, m.lnE.in, m.lnE.out, []string{"Om0"}, []string{"lnE(N_k)"})
-		h.Networks["omega"] = e.Network(m.omega.net, m.omega.in, m.omega.out, []string{"Om0"}, []string{"Omega_r(N_k)", "Omega_m(N_k)"})
-		if m.late != nil {
-			h.LateNodes = e.PutVector(m.lateNodes)
-			h.Networks["E_late"] = e.Network(m.late.net, m.late.in, m.late.out, []string{"Om0"}, []string{"E(N_k), late nodes"})
-		}
-	case RecipePaper:
-		h.Networks["point"] = e.Network(m.point.net, m.point.in, m.point.out, []string{"N", "Om0", "H0"}, []string{"Omega_m", "Omega_r", "Omega_L", "H"})
-	default:
-		return nil, errNoModel
-	}
+	m.kind.encode(&e, h)
 	return e.Encode(h)
 }
+
+// errNoModel reports an unusable Model value.
+var errNoModel = errors.New("emulator: model not trained or loaded")
 
 // Load reads a model file written by Save. A missing, truncated, corrupted,
 // foreign or newer-version file gives an error naming the file.
@@ -56,97 +50,72 @@ func Load(path string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	return decodeModel(b, path)
+	return decode(b, path)
 }
 
-// UnmarshalBinary is Load from bytes.
-func UnmarshalBinary(b []byte) (*Model, error) {
-	return decodeModel(b, "")
+// Decode is Load from the bytes of a model file.
+func Decode(b []byte) (*Model, error) {
+	return decode(b, "")
 }
 
-func decodeModel(b []byte, file string) (*Model, error) {
-	d, err := modelfile.Decode(b, file)
+// recipeDecoders read the recipes' networks from a model file, each into
+// its field of Parts.
+var recipeDecoders = map[string]func(f *modelfile.File, h *fileHeader, p *Parts) error{
+	RecipeDefault: func(f *modelfile.File, h *fileHeader, p *Parts) (err error) {
+		p.Curves, err = decodeCurves(f, h)
+		return err
+	},
+	RecipePaper: func(f *modelfile.File, h *fileHeader, p *Parts) (err error) {
+		p.Point, err = decodePoint(f, h)
+		return err
+	},
+}
+
+func decode(b []byte, file string) (*Model, error) {
+	f, err := modelfile.Decode(b, file)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("emulator: %w", d.Errorf(format, args...))
+	bad := func(err error) error {
+		return fmt.Errorf("emulator: %w", f.Errorf("%v", err))
 	}
 	h := &fileHeader{}
-	if err := d.DecodeHeader(h); err != nil {
+	if err := f.DecodeHeader(h); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if h.Format != formatName {
-		return nil, bad("format %q, want %q", h.Format, formatName)
+		return nil, bad(fmt.Errorf("format %q, want %q", h.Format, formatName))
 	}
 	if err := checkDomain(h.Domain, h.OmegaR0); err != nil {
-		return nil, bad("%v", err)
+		return nil, bad(err)
 	}
-	m := &Model{recipe: h.Recipe, desc: h.Description, or0: h.OmegaR0, domain: h.Domain, training: h.Training, validation: h.Validation}
-	switch h.Recipe {
-	case RecipeDefault:
-		nodes, err := d.Tensor(h.Nodes, "nodes", -1)
-		if err != nil {
-			return nil, bad("%v", err)
-		}
-		if err := m.setNodes(nodes); err != nil {
-			return nil, bad("%v", err)
-		}
-		k := len(nodes)
-		for _, c := range []struct {
-			name string
-			dst  *curveNet
-			outs int
-		}{{"lnE", &m.lnE, k}, {"omega", &m.omega, 2 * k}} {
-			nj, ok := h.Networks[c.name]
-			if !ok {
-				return nil, bad("network %q missing", c.name)
-			}
-			net, in, out, err := d.Network(nj, c.name, 1, c.outs)
-			if err != nil {
-				return nil, bad("%v", err)
-			}
-			if in == nil || out == nil {
-				return nil, bad("network %s: needs input and output scalers", c.name)
-			}
-			*c.dst = curveNet{net: net, in: in, out: out}
-		}
-		if nj, ok := h.Networks["E_late"]; ok || h.LateNodes != nil {
-			if !ok || h.LateNodes == nil {
-				return nil, bad("network E_late and late_nodes come together")
-			}
-			late, err := d.Tensor(h.LateNodes, "late_nodes", -1)
-			if err != nil {
-				return nil, bad("%v", err)
-			}
-			net, in, out, err := d.Network(nj, "E_late", 1, len(late))
-			if err != nil {
-				return nil, bad("%v", err)
-			}
-			if in == nil || out == nil {
-				return nil, bad("network E_late: needs input and output scalers")
-			}
-			if err := m.setLate(late, curveNet{net: net, in: in, out: out}); err != nil {
-				return nil, bad("%v", err)
-			}
-		}
-	case RecipePaper:
-		nj, ok := h.Networks["point"]
-		if !ok {
-			return nil, bad("network \"point\" missing")
-		}
-		net, in, out, err := d.Network(nj, "point", 3, 4)
-		if err != nil {
-			return nil, bad("%v", err)
-		}
-		if out == nil {
-			return nil, bad("network point: needs an output scaler")
-		}
-		m.point = curveNet{net: net, in: in, out: out}
-	default:
-		return nil, bad("unknown recipe %q (this cosmoemu knows %q and %q)", h.Recipe, RecipeDefault, RecipePaper)
+	read, ok := recipeDecoders[h.Recipe]
+	if !ok {
+		return nil, bad(fmt.Errorf("unknown recipe %q (this cosmoemu knows %q and %q)", h.Recipe, RecipeDefault, RecipePaper))
+	}
+	p := Parts{Description: h.Description, OmegaR0: h.OmegaR0, Domain: h.Domain, Training: h.Training, Validation: h.Validation}
+	if err := read(f, h, &p); err != nil {
+		return nil, bad(err)
+	}
+	m, err := assemble(p)
+	if err != nil {
+		return nil, bad(err)
 	}
 	return m, nil
+}
+
+// decodeNet reads the network called name, with its scalers, checking its
+// numbers of inputs and outputs.
+func decodeNet(f *modelfile.File, h *fileHeader, name string, inputs, outputs int) (Network, error) {
+	nj, ok := h.Networks[name]
+	if !ok {
+		return Network{}, fmt.Errorf("network %q missing", name)
+	}
+	net, in, out, err := f.Network(nj, name, inputs, outputs)
+	if err != nil {
+		return Network{}, err
+	}
+	return Network{Net: net, In: in, Out: out}, nil
 }
 
 // uniformSplineOn checks that nodes (named what in errors) are at least 4
@@ -166,35 +135,6 @@ func uniformSplineOn(nodes []float64, what string) (*uniformSpline, error) {
 		}
 	}
 	return newUniformSpline(nodes[0], h, k)
-}
-
-// setNodes checks that the nodes are uniform and cover the domain, and
-// makes their spline.
-func (m *Model) setNodes(nodes []float64) error {
-	s, err := uniformSplineOn(nodes, "nodes")
-	if err != nil {
-		return err
-	}
-	if k := len(nodes); nodes[0] > m.domain.N[0] || nodes[k-1] < m.domain.N[1] {
-		return fmt.Errorf("nodes [%v, %v] do not cover the domain's N range %v", nodes[0], nodes[k-1], m.domain.N)
-	}
-	m.nodes = append([]float64(nil), nodes...)
-	m.spline = s
-	return nil
-}
-
-// setLate installs the late-time network on nodes that must be uniform, end
-// at the domain's last N and lie inside the domain.
-func (m *Model) setLate(nodes []float64, c curveNet) error {
-	s, err := uniformSplineOn(nodes, "late nodes")
-	if err != nil {
-		return err
-	}
-	if k := len(nodes); nodes[0] < m.domain.N[0] || nodes[k-1] != m.domain.N[1] {
-		return fmt.Errorf("late nodes [%v, %v] must end at the domain's N = %v and stay inside it", nodes[0], nodes[k-1], m.domain.N[1])
-	}
-	m.late, m.lateNodes, m.lateSpline = &c, append([]float64(nil), nodes...), s
-	return nil
 }
 
 func checkDomain(d Domain, or0 float64) error {

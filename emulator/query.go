@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/internal/fastmath"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -24,6 +25,7 @@ import (
 // matrix A and vector c once, at construction.
 type Query struct {
 	m  *Model
+	c  *curves // the default recipe's networks, nil for the paper recipe
 	ns []float64
 
 	// Default recipe inside the domain: the networks folded with the
@@ -55,8 +57,8 @@ type foldedNet struct {
 // fold builds the foldedNet of c, whose outputs are blocks of len(s.nodes)
 // values each, at the times ns: the result has blocks·len(ns) values,
 // block by block.
-func fold(c curveNet, s *uniformSpline, ns []float64) *foldedNet {
-	net := c.net
+func fold(c Network, s *uniformSpline, ns []float64) *foldedNet {
+	net := c.Net
 	last := net.Layers[len(net.Layers)-1]
 	k := s.n
 	blocks := last.Out / k
@@ -70,12 +72,12 @@ func fold(c curveNet, s *uniformSpline, ns []float64) *foldedNet {
 	// the scaler itself.
 	lo := last.Out
 	mu := make([]float64, lo)
-	c.out.InverseRow(mu, make([]float64, lo))
+	c.Out.InverseRow(mu, make([]float64, lo))
 	sigma := make([]float64, lo)
 	for i := range sigma {
 		sigma[i] = 1
 	}
-	c.out.InverseRow(sigma, sigma)
+	c.Out.InverseRow(sigma, sigma)
 	for i := range sigma {
 		sigma[i] -= mu[i]
 	}
@@ -101,7 +103,7 @@ func fold(c curveNet, s *uniformSpline, ns []float64) *foldedNet {
 	}
 	layers := append(append([]nn.Layer(nil), net.Layers[:len(net.Layers)-1]...),
 		nn.Layer{In: w, Out: out, Act: nn.Linear, W: fw, B: fc})
-	return &foldedNet{in: c.in, ws: (&nn.Network{Layers: layers}).NewWorkspace()}
+	return &foldedNet{in: c.In, ws: (&nn.Network{Layers: layers}).NewWorkspace()}
 }
 
 // eval writes the folded values at Ω_m0 to dst. It does not allocate.
@@ -152,21 +154,22 @@ func (m *Model) newQuery(ns, in []float64, what string) (*Query, error) {
 			q.outside = true
 		}
 	}
-	if m.recipe == RecipeDefault && !q.outside {
+	if c, ok := m.kind.(*curves); ok && !q.outside {
+		q.c = c
 		var early, late []float64
 		for i, n := range ns {
-			if m.isLate(n) {
+			if c.isLate(n) {
 				q.lateIdx, late = append(q.lateIdx, i), append(late, n)
 			} else {
 				q.earlyIdx, early = append(q.earlyIdx, i), append(early, n)
 			}
 		}
 		if len(early) > 0 {
-			q.lnE = fold(m.lnE, m.spline, early)
+			q.lnE = fold(c.lnE, c.spline, early)
 			q.earlyVals = make([]float64, len(early))
 		}
 		if len(late) > 0 {
-			q.late = fold(*m.late, m.lateSpline, late)
+			q.late = fold(*c.late, c.lateSpline, late)
 			q.lateVals = make([]float64, len(late))
 		}
 		q.hVals = make([]float64, len(ns))
@@ -210,10 +213,10 @@ func (q *Query) hubble(dst []float64, om0, h0 float64) {
 		}
 	case q.late == nil:
 		q.lnE.eval(dst, om0)
-		scaleExp(dst, h0)
+		fastmath.ScaleExp(dst, h0)
 	default:
 		q.lnE.eval(q.earlyVals, om0)
-		scaleExp(q.earlyVals, h0)
+		fastmath.ScaleExp(q.earlyVals, h0)
 		for k, i := range q.earlyIdx {
 			dst[i] = q.earlyVals[k]
 		}
@@ -250,7 +253,7 @@ func (q *Query) Eval(dst []Point, om0, h0 float64) error {
 		return q.m.curve(q.ws, dst, q.ns, om0, h0)
 	}
 	if q.omega == nil {
-		q.omega = fold(q.m.omega, q.m.spline, q.ns)
+		q.omega = fold(q.c.omega, q.c.spline, q.ns)
 		q.omegaVals = make([]float64, 2*len(q.ns))
 	}
 	nq := len(q.ns)

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/internal/stats"
 )
 
 // Report is the accuracy of a model against the closed form on random
@@ -70,7 +70,7 @@ func Validate(m *Model, n int, rnd *rand.Rand) (*Report, error) {
 		}
 		r.MaxAbsErrOmega = max(r.MaxAbsErrOmega, absOm)
 	}
-	r.MedianRelErrHAll = median(all)
+	r.MedianRelErrHAll = stats.Median(all)
 
 	zLo, zHi := max(0, friedmann.ZOfN(d.N[1])), min(3, friedmann.ZOfN(d.N[0]))
 	for i := range n {
@@ -83,15 +83,6 @@ func Validate(m *Model, n int, rnd *rand.Rand) (*Report, error) {
 		r.MaxRelErrHZ03 = max(r.MaxRelErrHZ03, relH)
 		r.MaxAbsErrOmegaZ3 = max(r.MaxAbsErrOmegaZ3, absOm)
 	}
-	r.MedianRelErrHZ03 = median(all)
+	r.MedianRelErrHZ03 = stats.Median(all)
 	return r, nil
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

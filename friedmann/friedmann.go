@@ -190,6 +190,30 @@ func LCDMState(dst []float64, om0, or0, h0 float64) error {
 	return nil
 }
 
+// Positions in the state y = (Ω_r, Ω_m, Ω_Λ, ln H) of the ΛCDM models made
+// by LCDM and LCDMRadiation (and written by LCDMState). Read states through
+// these names, or HubbleOf for any model.
+const (
+	IndexRadiation = 0
+	IndexMatter    = 1
+	IndexLambda    = 2
+	IndexLnH       = 3
+)
+
+// LCDMHubble returns H in km/s/Mpc of a ΛCDM state y solved from the initial
+// state y0 of Hubble constant h0: h0·e^{ln H − ln H0}, which is exactly h0
+// at y0 (e^{ln h0} need not round to h0).
+func LCDMHubble(y, y0 []float64, h0 float64) float64 {
+	return h0 * math.Exp(y[IndexLnH]-y0[IndexLnH])
+}
+
+// HubbleOf returns H in km/s/Mpc of a state y of the model's system
+// (Derivs), exactly H0 at the initial state.
+func (m *Model) HubbleOf(y []float64) float64 {
+	n := len(m.gamma)
+	return m.h0 * math.Exp(y[n]-math.Log(m.h0))
+}
+
 // H0 returns the Hubble constant in km/s/Mpc.
 func (m *Model) H0() float64 { return m.h0 }
 

@@ -291,9 +291,9 @@ func (w *worker) solve(rows []float64, om0, h0 float64, ns []float64, s *solver.
 		y := w.buf[j*d : (j+1)*d]
 		r := rows[j*NumCols : (j+1)*NumCols]
 		r[ColN], r[ColOm0], r[ColH0] = n, om0, h0
-		r[ColOmegaR], r[ColOmegaM], r[ColOmegaL] = y[0], y[1], y[2]
+		r[ColOmegaR], r[ColOmegaM], r[ColOmegaL] = y[friedmann.IndexRadiation], y[friedmann.IndexMatter], y[friedmann.IndexLambda]
 		// H = H0 e^{ln H − ln H0} is exactly H0 at N = 0.
-		r[ColH] = h0 * math.Exp(y[3]-w.y0[3])
+		r[ColH] = friedmann.LCDMHubble(y, w.y0, h0)
 		for c, v := range r {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("grid: at Om0 = %g, H0 = %g, N = %g, %s = %g is not finite: the grid reaches beyond what float64 holds; narrow the N or H0 axis", om0, h0, n, Columns[c], v)

@@ -2,27 +2,24 @@ package mcmc
 
 import (
 	"math"
-	"runtime"
 	"sync/atomic"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/cosmoemu/cosmoemu/internal/pool"
+	"github.com/cosmoemu/cosmoemu/internal/stats"
 )
 
-// evaluator computes ln p for a fixed number of proposal rows, spread over
-// persistent worker goroutines so that a step neither allocates nor starts
-// goroutines. Each worker takes one contiguous block of rows, the caller the
-// last: a fast target makes a row cost a fraction of a microsecond, and
-// handing rows out one by one through a shared counter would cost as much.
-// The workers can start (start) while the caller still fills its own rows
-// (from CallerFrom on), then the caller evaluates them (finish). Each result
-// goes to its own slot, so the outcome does not depend on the scheduling.
-//
-// A step of a fast target takes microseconds, less than waking a parked
-// goroutine (a futex wake-up, tens of microseconds), so workers spin on a
-// generation counter between steps, yielding the processor, and park only
-// after spinIdle of idleness. A parked worker is woken by a token on its
-// channel.
+// evaluator computes ln p for a fixed number of proposal rows on a worker
+// pool (internal/pool), so that a step neither allocates nor starts
+// goroutines. The rows are cut into one contiguous block per goroutine, the
+// caller's being the last: a fast target makes a row cost a fraction of a
+// microsecond, and handing rows out one by one would cost as much. The
+// helpers can start on their blocks (start) while the caller still fills its
+// own rows (from callerFrom on), then the caller evaluates them and waits
+// (finish). Each result goes to its own slot, so the outcome does not
+// depend on the scheduling.
 type evaluator struct {
 	lp    LogProb
 	batch BatchLogProb
@@ -30,41 +27,29 @@ type evaluator struct {
 	dim   int
 	x     []float64 // rows×dim proposals, filled by the caller
 	out   []float64 // ln p of each row
-	// batch path: one block of rows per worker
+	// batch path: one block of rows per goroutine
 	blocks []evalBlock
 
-	items     int           // rows, or blocks for the batch path
-	workers   int           // goroutines besides the caller
-	gen       atomic.Uint64 // incremented to start a round of work
-	done      atomic.Int64  // workers finished with the current round
-	quit      atomic.Bool
-	parked    []atomic.Bool
-	wake      []chan struct{} // buffered: a token wakes a parked worker
+	items     int // rows, or blocks for the batch path
+	workers   int // goroutines besides the caller
+	pool      *pool.Pool
 	nonFinite atomic.Int64
 
 	// auto: evaluate the first probeRounds rounds on the caller alone,
 	// timing them, then stay serial if a round is too little work to share
 	// (serial set) and go parallel otherwise.
-	auto      bool
-	serial    bool
-	probed    int
-	probeTime time.Duration
+	auto   bool
+	serial bool
+	probes []float64 // seconds per probe round
 }
 
-// probeRounds rounds are timed in auto mode; a round of less than
-// minParallelRound of work stays on one goroutine, handing it out costing
-// more than it saves.
+// probeRounds rounds are timed in auto mode; if their median takes less
+// than minParallelRound, the rounds stay on one goroutine, handing out the
+// work costing more than it saves. The median, not the mean, so that one
+// round slowed down by another process does not decide.
 const (
 	probeRounds      = 16
 	minParallelRound = 30 * time.Microsecond
-)
-
-// spinIdle is how long an idle worker spins before parking; for the first
-// busySpins polls it does not even yield, since a yield costs more than the
-// wait it is meant to cover (polls take about a nanosecond).
-const (
-	spinIdle  = 200 * time.Microsecond
-	busySpins = 4000
 )
 
 type evalBlock struct {
@@ -86,9 +71,10 @@ func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 		out:   make([]float64, rows),
 		items: rows,
 	}
-	if workers > rows {
-		workers = rows
+	if e.auto {
+		e.probes = make([]float64, 0, probeRounds)
 	}
+	workers = max(1, min(workers, rows))
 	if e.batch != nil {
 		xs := mat.NewDense(rows, dim, e.x)
 		for w := range workers {
@@ -98,46 +84,8 @@ func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 		e.items = len(e.blocks)
 	}
 	e.workers = workers - 1
-	e.parked = make([]atomic.Bool, e.workers)
-	e.wake = make([]chan struct{}, e.workers)
-	for w := range e.wake {
-		e.wake[w] = make(chan struct{}, 1)
-		go e.worker(w, 0) // rounds start at generation 1
-	}
+	e.pool = pool.New(workers, e.work)
 	return e
-}
-
-// worker runs the rounds of work announced by eval, after generation seen,
-// until close. seen must not be read from e.gen by the goroutine itself: a
-// round may start before it first runs.
-func (e *evaluator) worker(w int, seen uint64) {
-	for {
-		idle := time.Now()
-		for spins := 0; e.gen.Load() == seen; spins++ {
-			if spins < busySpins {
-				continue // the next round usually comes within microseconds
-			}
-			if e.quit.Load() {
-				return
-			}
-			if spins%64 != 63 || time.Since(idle) < spinIdle {
-				runtime.Gosched()
-				continue
-			}
-			// Park. Announce it first, then look again: either eval sees
-			// the announcement and sends a token, or this sees the new
-			// round. A stale token only causes one extra look.
-			e.parked[w].Store(true)
-			if e.gen.Load() == seen && !e.quit.Load() {
-				<-e.wake[w]
-			}
-			e.parked[w].Store(false)
-			idle = time.Now()
-		}
-		seen = e.gen.Load()
-		e.work(w)
-		e.done.Add(1)
-	}
 }
 
 // row returns proposal row i for the caller to fill.
@@ -153,7 +101,7 @@ func (e *evaluator) eval() {
 
 // alone reports whether this round runs on the caller alone.
 func (e *evaluator) alone() bool {
-	return e.workers == 0 || e.serial || (e.auto && e.probed < probeRounds)
+	return e.workers == 0 || e.serial || (e.auto && len(e.probes) < probeRounds)
 }
 
 // callerFrom returns the first row the caller evaluates: rows before it
@@ -169,46 +117,30 @@ func (e *evaluator) callerFrom() int {
 	return b
 }
 
-// start sets the workers on their blocks.
+// start sets the helpers on their blocks.
 func (e *evaluator) start() {
-	if e.alone() {
-		return
-	}
-	e.done.Store(0)
-	e.gen.Add(1)
-	for w := range e.parked {
-		if e.parked[w].Load() {
-			select {
-			case e.wake[w] <- struct{}{}:
-			default:
-			}
-		}
+	if !e.alone() {
+		e.pool.Start(e.workers)
 	}
 }
 
 // finish evaluates the caller's block (or every block, when alone) and
-// waits for the workers.
+// waits for the helpers.
 func (e *evaluator) finish() {
-	if e.alone() {
-		probing := e.auto && e.probed < probeRounds
-		var t0 time.Time
-		if probing {
-			t0 = time.Now()
-		}
-		e.workRange(0, e.items)
-		if probing {
-			e.probeTime += time.Since(t0)
-			if e.probed++; e.probed == probeRounds {
-				e.serial = e.probeTime/probeRounds < minParallelRound
-			}
-		}
+	if !e.alone() {
+		e.work(e.workers)
+		e.pool.Wait()
 		return
 	}
-	e.work(e.workers)
-	for spins := 0; e.done.Load() < int64(e.workers); spins++ {
-		if spins >= busySpins {
-			runtime.Gosched()
-		}
+	if !e.auto || len(e.probes) >= probeRounds {
+		e.workRange(0, e.items)
+		return
+	}
+	t0 := time.Now()
+	e.workRange(0, e.items)
+	e.probes = append(e.probes, time.Since(t0).Seconds())
+	if len(e.probes) == probeRounds {
+		e.serial = stats.Median(e.probes) < minParallelRound.Seconds()
 	}
 }
 
@@ -242,13 +174,5 @@ func (e *evaluator) sanitize(v float64) float64 {
 	return v
 }
 
-// close stops the worker goroutines.
-func (e *evaluator) close() {
-	e.quit.Store(true)
-	for w := range e.wake {
-		select {
-		case e.wake[w] <- struct{}{}:
-		default:
-		}
-	}
-}
+// close stops the helpers.
+func (e *evaluator) close() { e.pool.Close() }

@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -94,22 +96,50 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 	}
 }
 
-// slowGaussLogProb is gaussLogProb made slow enough (a few microseconds)
-// that the automatic choice of workers goes parallel.
-func slowGaussLogProb(x []float64) float64 {
-	s := 0.0
-	for i := range 3000 {
-		s += math.Sqrt(float64(i) + x[0]*x[0])
-	}
-	return gaussLogProb(x) + 1e-300*s
-}
-
-// With Workers = 0 the evaluator times its first rounds and then runs on
-// one goroutine or on all; for a cheap and a slow target alike the files
-// must be those of explicit worker counts.
+// TestAutomaticWorkers tests what Settings.Workers = 0 documents: a target
+// whose rounds take less than minParallelRound stays on one goroutine, a
+// slower one is spread over GOMAXPROCS goroutines, and neither changes the
+// files from those of explicit worker counts.
 func TestAutomaticWorkers(t *testing.T) {
-	for _, mh := range []bool{false, true} {
-		for _, lp := range []LogProb{gaussLogProb, slowGaussLogProb} {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	// At least 20 µs a row whatever the processor: a round of 4 rows is
+	// 80 µs, well above minParallelRound, while a round of the Gaussian is
+	// well under 1 µs.
+	slow := func(x []float64) float64 {
+		for t0 := time.Now(); time.Since(t0) < 20*time.Microsecond; {
+		}
+		return gaussLogProb(x)
+	}
+	for _, tc := range []struct {
+		name     string
+		lp       LogProb
+		parallel bool
+	}{{"fast", gaussLogProb, false}, {"slow", slow, true}} {
+		// The rule itself, on an evaluator of 4 rows and 2 goroutines.
+		ev := newEvaluator(Target{LogProb: tc.lp}, 4, 2, 2, true)
+		for range probeRounds + 1 {
+			for i := range 4 {
+				copy(ev.row(i), []float64{0.1, float64(i)})
+			}
+			ev.eval()
+		}
+		ev.close()
+		if ev.serial == tc.parallel {
+			t.Errorf("%s target: after %d probe rounds (%v) serial = %v, want %v", tc.name, probeRounds, ev.probes, ev.serial, !tc.parallel)
+		}
+		for _, mh := range []bool{false, true} {
+			// Through the samplers: count the evaluations in flight.
+			var inFlight, most atomic.Int32
+			lp := func(x []float64) float64 {
+				n := inFlight.Add(1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				v := tc.lp(x)
+				inFlight.Add(-1)
+				return v
+			}
 			var files []map[string][]byte
 			for _, workers := range []int{0, 1, 3} {
 				dir := t.TempDir()
@@ -119,6 +149,14 @@ func TestAutomaticWorkers(t *testing.T) {
 					t.Fatal(err)
 				}
 				files = append(files, readDir(t, dir))
+				if workers == 0 {
+					switch got := most.Load(); {
+					case !tc.parallel && got != 1:
+						t.Errorf("mh=%v, %s target, Workers = 0: %d evaluations at once, want 1", mh, tc.name, got)
+					case tc.parallel && got < 2 && runtime.NumCPU() >= 2:
+						t.Errorf("mh=%v, %s target, Workers = 0: never more than %d evaluation at once, want 2", mh, tc.name, got)
+					}
+				}
 			}
 			sameFiles(t, files[0], files[1])
 			sameFiles(t, files[0], files[2])

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/cosmoemu/cosmoemu/internal/fastmath"
 )
 
 // Activation is the function a layer applies to its pre-activation
@@ -68,72 +70,6 @@ func (a *Activation) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// Constants of expm, see there.
-const (
-	expHi   = 709.0
-	expLo   = -708.0
-	log2e   = 1.44269504088896338700e+00
-	shifter = 0x1.8p52 // 1.5·2^52: adding it rounds to an integer in the low mantissa bits
-	ln2Hi   = 6.93147180369123816490e-01
-	ln2Lo   = 1.90821492927058770002e-10
-)
-
-// expPoly[k] = 1/(k+1)!, k = 0…12.
-var expPoly = [13]float64{
-	1, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
-	1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800,
-}
-
-// expm is exp(x) to about 1 ulp for −708 ≤ x ≤ 709; it returns 0 below that
-// range (where exp(x) < 3.3e−308), +Inf above it and NaN for NaN. It uses
-// only FMA, add, multiply and bit operations, so the vector version in
-// act_amd64.s returns the same bits.
-//
-// With x = n·ln2 + r, |r| ≤ ln2/2, exp(x) = 2ⁿ·(1 + r·P(r)) where
-// P(r) = Σ_{k=1}^{13} r^{k−1}/k! is evaluated with Estrin's scheme
-// (truncation error below 1e−17).
-func expm(x float64) float64 {
-	if x > expHi {
-		return math.Inf(1)
-	}
-	if x < expLo {
-		return 0
-	}
-	kd := math.FMA(x, log2e, shifter)
-	n := kd - shifter
-	r := math.FMA(n, -ln2Hi, x)
-	r = math.FMA(n, -ln2Lo, r)
-	c := &expPoly
-	r2 := r * r
-	q1 := math.FMA(r, c[1], c[0])
-	q2 := math.FMA(r, c[3], c[2])
-	q3 := math.FMA(r, c[5], c[4])
-	q4 := math.FMA(r, c[7], c[6])
-	q5 := math.FMA(r, c[9], c[8])
-	q6 := math.FMA(r, c[11], c[10])
-	r4 := r2 * r2
-	s0 := math.FMA(r2, q2, q1)
-	s1 := math.FMA(r2, q4, q3)
-	s2 := math.FMA(r2, q6, q5)
-	t1 := math.FMA(r4, c[12], s2)
-	t0 := math.FMA(r4, s1, s0)
-	r8 := r4 * r4
-	p := math.FMA(r8, t1, t0)
-	e := math.FMA(r, p, 1)
-	scale := math.Float64frombits((math.Float64bits(kd) + 1023) << 52)
-	return e * scale
-}
-
-// sigmoid is 1/(1+exp(−z)), with a relative error of a few ulp.
-func sigmoid(z float64) float64 { return 1 / (1 + expm(-z)) }
-
-// tanh is sign(z)·(1−e)/(1+e) with e = exp(−2|z|): the absolute error is a
-// few 1e−16 (the relative error near 0 is larger than math.Tanh's).
-func tanh(z float64) float64 {
-	e := expm(-2 * math.Abs(z))
-	return math.Copysign((1-e)/(1+e), z)
-}
-
 // biasActivate sets z[j] = f(z[j] + b[j]) for an elementwise activation.
 func biasActivate(act Activation, z, b []float64) {
 	b = b[:len(z)]
@@ -150,23 +86,24 @@ func biasActivate(act Activation, z, b []float64) {
 			}
 			z[j] = v
 		}
+	// The vector loops are called directly: see fastmath.SigmoidBiasN.
 	case Sigmoid:
 		j := 0
-		if useAsm && len(z) >= 4 {
+		if fastmath.Vector && len(z) >= 4 {
 			j = len(z) &^ 3
-			sigmoidBiasAsm(&z[0], &b[0], j)
+			fastmath.SigmoidBiasN(&z[0], &b[0], j)
 		}
 		for ; j < len(z); j++ {
-			z[j] = sigmoid(z[j] + b[j])
+			z[j] = fastmath.Sigmoid(z[j] + b[j])
 		}
 	case Tanh:
 		j := 0
-		if useAsm && len(z) >= 4 {
+		if fastmath.Vector && len(z) >= 4 {
 			j = len(z) &^ 3
-			tanhBiasAsm(&z[0], &b[0], j)
+			fastmath.TanhBiasN(&z[0], &b[0], j)
 		}
 		for ; j < len(z); j++ {
-			z[j] = tanh(z[j] + b[j])
+			z[j] = fastmath.Tanh(z[j] + b[j])
 		}
 	case Softmax:
 		for j := range z {
@@ -188,7 +125,7 @@ func softmax(z []float64) {
 	}
 	s := 0.0
 	for j, v := range z {
-		e := expm(v - m)
+		e := fastmath.Exp(v - m)
 		z[j] = e
 		s += e
 	}

@@ -2,8 +2,8 @@ package nn
 
 import (
 	"runtime"
-	"sync/atomic"
-	"time"
+
+	"github.com/cosmoemu/cosmoemu/internal/pool"
 )
 
 // engine evaluates a network on blocks of rows with a fixed set of worker
@@ -48,7 +48,8 @@ type engine struct {
 	workers     int
 	pieces      [][]piece // phase-2 tasks
 	rowsPerTask int       // phase-1 task size, a multiple of 4 unless there is one task
-	pool        *pool
+	phase       int       // the phase the pool's tasks belong to
+	pool        *pool.Pool
 }
 
 type engLayer struct {
@@ -119,12 +120,12 @@ func newEngine(net *Network, maxRows, workers int, loss Loss, train bool) *engin
 		e.refreshTranspose()
 		e.pieces = splitPieces(e.layers, tasksPerWorker*workers)
 	}
-	e.pool = newPool(workers, e.run)
+	e.pool = pool.New(workers, e.run)
 	return e
 }
 
 // close stops the worker goroutines.
-func (e *engine) close() { e.pool.close() }
+func (e *engine) close() { e.pool.Close() }
 
 // setParams copies p (the order of Network.Params) into the engine.
 func (e *engine) setParams(p []float64) {
@@ -239,9 +240,9 @@ func (e *engine) planTasks(phase int) int {
 	return (e.rows + e.rowsPerTask - 1) / e.rowsPerTask
 }
 
-// run runs task t of a phase.
-func (e *engine) run(phase, t int) {
-	switch phase {
+// run runs task t of the current phase.
+func (e *engine) run(t int) {
+	switch e.phase {
 	case phaseForward:
 		r0 := t * e.rowsPerTask
 		e.forwardRows(r0, min(r0+e.rowsPerTask, e.rows))
@@ -330,142 +331,10 @@ func (e *engine) gradientPiece(p piece) {
 	}
 }
 
-// pool runs the tasks of a phase on its workers, worker 0 being the calling
-// goroutine; each worker takes the next task until none is left.
-//
-// Handing a phase to a parked goroutine costs tens of microseconds (the
-// scheduler runs it late, an idle core wakes slowly), as much as a phase of
-// a small mini-batch. So helpers poll for the next phase for a while
-// (spinTime) before they park, and the caller polls while it waits for the
-// last tasks: between the phases of a training nobody sleeps. Polls yield
-// the processor now and then, in case the poller shares it with the
-// goroutine it waits for. The caller waits only for tasks, never for a
-// helper that has nothing to do.
-type pool struct {
-	helpers []*helper
-	body    func(phase, task int)
-	gen     uint64 // phase counter, owned by the caller
-
-	// state packs the current phase: generation, phase kind, number of
-	// tasks and next task; a task is claimed by a compare-and-swap on it,
-	// so a helper that wakes late cannot take a task of a newer phase for
-	// one of an older phase.
-	state atomic.Uint64
-	done  atomic.Int64 // tasks finished in the current phase
-	quit  atomic.Bool
-}
-
-type helper struct {
-	parked atomic.Bool   // set by the helper before it sleeps, cleared by its waker
-	wake   chan struct{} // the waker's token
-}
-
-const (
-	spinTime = 200 * time.Microsecond // polling before a helper parks
-	maxTasks = 1<<16 - 1
-)
-
-func packState(gen uint64, phase, ntasks, next int) uint64 {
-	return gen<<33 | uint64(phase)<<32 | uint64(ntasks)<<16 | uint64(next)
-}
-
-func newPool(workers int, body func(phase, task int)) *pool {
-	p := &pool{body: body}
-	for i := 1; i < workers; i++ {
-		h := &helper{wake: make(chan struct{}, 1)}
-		p.helpers = append(p.helpers, h)
-		go p.help(h)
-	}
-	return p
-}
-
-func (p *pool) help(h *helper) {
-	var seen uint64 // generation of the last phase drained
-	for {
-		var since time.Time
-		for spins := 1; ; spins++ {
-			if p.quit.Load() {
-				return
-			}
-			if g := p.state.Load() >> 33; g != seen {
-				seen = g
-				break
-			}
-			if spins%64 != 0 {
-				continue
-			}
-			runtime.Gosched()
-			if since.IsZero() {
-				since = time.Now()
-				continue
-			}
-			if time.Since(since) < spinTime {
-				continue
-			}
-			h.parked.Store(true)
-			if p.state.Load()>>33 == seen && !p.quit.Load() {
-				<-h.wake // possibly stale: the loop checks again
-			} else if !h.parked.CompareAndSwap(true, false) {
-				<-h.wake // a waker cleared parked: take its token
-			}
-			since = time.Time{}
-		}
-		p.drain(seen)
-	}
-}
-
-// drain runs tasks of generation gen until none is left.
-func (p *pool) drain(gen uint64) {
-	for {
-		s := p.state.Load()
-		ntasks, next := int(s>>16&maxTasks), int(s&maxTasks)
-		if s>>33 != gen || next >= ntasks {
-			return
-		}
-		if !p.state.CompareAndSwap(s, s+1) {
-			continue
-		}
-		p.body(int(s>>32&1), next)
-		p.done.Add(1)
-	}
-}
-
-// wake wakes up to n parked helpers.
-func (p *pool) wake(n int) {
-	for _, h := range p.helpers {
-		if n == 0 {
-			return
-		}
-		if h.parked.CompareAndSwap(true, false) {
-			h.wake <- struct{}{}
-			n--
-		}
-	}
-}
-
-// do runs tasks 0…ntasks−1 of phase (0 or 1).
-func (p *pool) do(phase, ntasks int) {
-	if ntasks > maxTasks {
-		panic("nn: too many tasks")
-	}
-	p.gen++
-	p.done.Store(0)
-	p.state.Store(packState(p.gen, phase, ntasks, 0))
-	if ntasks > 1 {
-		p.wake(ntasks - 1)
-	}
-	p.drain(p.gen)
-	for spins := 1; p.done.Load() < int64(ntasks); spins++ {
-		if spins%64 == 0 {
-			runtime.Gosched()
-		}
-	}
-}
-
-// close stops the helpers.
-func (p *pool) close() {
-	p.quit.Store(true)
-	p.wake(len(p.helpers))
+// do runs the tasks of a phase on the pool.
+func (e *engine) do(phase int) {
+	e.phase = phase
+	e.pool.Run(e.planTasks(phase))
 }
 
 // setBlock points the engine at rows of row-major data: inputs x (row r at
@@ -478,13 +347,13 @@ func (e *engine) setBlock(rows int, x []float64, xs int, y []float64, ys int) {
 // the last layer's h.
 func (e *engine) forward() {
 	e.withLoss, e.backward, e.hits = false, false, false
-	e.pool.do(phaseForward, e.planTasks(phaseForward))
+	e.do(phaseForward)
 }
 
 // evalLoss runs the forward pass and the loss terms on the current block.
 func (e *engine) evalLoss(hits bool) {
 	e.withLoss, e.backward, e.hits = true, false, hits
-	e.pool.do(phaseForward, e.planTasks(phaseForward))
+	e.do(phaseForward)
 }
 
 // lossGrad computes loss terms, deltas and gradient of the current block,
@@ -493,9 +362,9 @@ func (e *engine) evalLoss(hits bool) {
 func (e *engine) lossGrad(total int, hits, acc, update bool) {
 	e.withLoss, e.backward, e.hits = true, true, hits
 	e.gscale = gradScale(e.loss, total, e.nout)
-	e.pool.do(phaseForward, e.planTasks(phaseForward))
+	e.do(phaseForward)
 	e.accGrad, e.update = acc, update
-	e.pool.do(phaseGradient, e.planTasks(phaseGradient))
+	e.do(phaseGradient)
 }
 
 // outputs returns the network outputs of the current block.

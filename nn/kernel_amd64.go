@@ -4,7 +4,7 @@ package nn
 
 import "golang.org/x/sys/cpu"
 
-// useAsm selects the AVX2+FMA kernels of kernel_amd64.s and act_amd64.s.
+// useAsm selects the AVX2+FMA kernels of kernel_amd64.s and opt_amd64.s.
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
@@ -98,3 +98,15 @@ func gemvAsm(z, x, w []float64, ldw int) {
 		gemv32m(kk, &x[0], &w[j0], ldw, &z[j0], &maskTable32[32-rest], safeRows(kk, len(w), j0, 32, ldw))
 	}
 }
+
+// rmspropAsm is the RMSprop loop of rmspropState.update on n elements, n a
+// positive multiple of 4; c = {ρ, 1−ρ, ε, η}.
+//
+//go:noescape
+func rmspropAsm(p, grad, v *float64, n int, c *[4]float64)
+
+// adamAsm is the Adam loop of adamState.update on n elements, n a positive
+// multiple of 4; c = {β₁, 1−β₁, β₂, 1−β₂, 1/(1−β₁ᵗ), 1/(1−β₂ᵗ), η, ε}.
+//
+//go:noescape
+func adamAsm(p, grad, m, v *float64, n int, c *[8]float64)

@@ -9,3 +9,6 @@ func gemmAsm(m, n, kk int, a []float64, ars, aks int, b []float64, ldb int, c []
 }
 
 func gemvAsm(z, x, w []float64, ldw int) { panic("nn: no assembly kernels") }
+
+func rmspropAsm(p, grad, v *float64, n int, c *[4]float64) { panic("nn: no assembly kernels") }
+func adamAsm(p, grad, m, v *float64, n int, c *[8]float64) { panic("nn: no assembly kernels") }

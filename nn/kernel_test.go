@@ -4,9 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
 	"testing"
-	"time"
 )
 
 // TestGemmMatchesPortable checks that the assembly kernels (where the CPU
@@ -171,37 +169,6 @@ func TestSplitPiecesCoversEachRowOnce(t *testing.T) {
 			if maxCost > total/n+4*maxOut {
 				t.Errorf("sizes %v, %d tasks: largest task %d of total %d", sizes, n, maxCost, total)
 			}
-		}
-	}
-}
-
-// TestPoolRunsEachTaskOnce runs many phases of a pool, with pauses that let
-// the helpers park, and checks that each task of each phase runs once.
-func TestPoolRunsEachTaskOnce(t *testing.T) {
-	var mu sync.Mutex
-	var ran map[[2]int]int
-	p := newPool(4, func(phase, task int) {
-		mu.Lock()
-		ran[[2]int{phase, task}]++
-		mu.Unlock()
-	})
-	defer p.close()
-	for i := 0; i < 2000; i++ {
-		ran = map[[2]int]int{}
-		n, phase := 1+i%6, i%2
-		p.do(phase, n)
-		mu.Lock()
-		if len(ran) != n {
-			t.Fatalf("phase %d: %d distinct tasks ran, want %d", i, len(ran), n)
-		}
-		for k, c := range ran {
-			if c != 1 || k[0] != phase || k[1] >= n {
-				t.Fatalf("phase %d: task %v ran %d times", i, k, c)
-			}
-		}
-		mu.Unlock()
-		if i%50 == 0 {
-			time.Sleep(300 * time.Microsecond) // helpers park
 		}
 	}
 }

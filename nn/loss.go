@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/cosmoemu/cosmoemu/internal/fastmath"
 )
 
 // Loss is the cost function minimized by training. For N rows and m
@@ -112,7 +114,7 @@ func outputRow(loss Loss, act Activation, h, b, y, d []float64, gscale float64) 
 		}
 		for j, z := range h { // sigmoid
 			sum += float64(y[j]*softplus(-z)) + float64((1-y[j])*softplus(z))
-			h[j] = sigmoid(z)
+			h[j] = fastmath.Sigmoid(z)
 		}
 		if d != nil {
 			d = d[:len(h)]

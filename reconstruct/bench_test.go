@@ -11,12 +11,13 @@ import (
 // BenchmarkTrainOne trains the paper's single network on simulated20 with
 // the default settings (3,000 epochs).
 func BenchmarkTrainOne(b *testing.B) {
-	d, err := data.Load("simulated20", nil)
+	ds, err := data.Load("simulated20", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
+	d := ds.Hz
 	for b.Loop() {
-		if _, err := Train(context.Background(), d.Hz, &Settings{Members: -1}, rand.New(rand.NewPCG(1, 1))); err != nil {
+		if _, err := Train(context.Background(), d, &Settings{Members: new(0)}, rand.New(rand.NewPCG(1, 1))); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -25,11 +26,12 @@ func BenchmarkTrainOne(b *testing.B) {
 // BenchmarkEval evaluates a trained network on a 100-point grid; the
 // allocations are per call (one workspace), not per point.
 func BenchmarkEval(b *testing.B) {
-	d, err := data.Load("simulated20", nil)
+	ds, err := data.Load("simulated20", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := Train(context.Background(), d.Hz, &Settings{Members: -1, Epochs: 10}, rand.New(rand.NewPCG(1, 1)))
+	d := ds.Hz
+	r, err := Train(context.Background(), d, &Settings{Members: new(0), Epochs: 10}, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/internal/stats"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -34,8 +35,9 @@ type Settings struct {
 	// interpolates; default 0.2.
 	ValidationFraction float64
 	// Members is the number of ensemble networks, each trained on data
-	// perturbed within their errors; default 20; negative means none.
-	Members int
+	// perturbed within their errors; nil means 20, and a pointer to 0
+	// means no ensemble.
+	Members *int
 	// Workers is the number of members trained at once; 0 means
 	// GOMAXPROCS. Results do not depend on it.
 	Workers int
@@ -44,10 +46,19 @@ type Settings struct {
 	Progress func(done, total int)
 }
 
+// DefaultMembers is the size of the ensemble when Settings.Members is nil.
+const DefaultMembers = 20
+
+// members returns the number of ensemble members of checked settings.
+func (s *Settings) members() int { return *s.Members }
+
 func (s *Settings) withDefaults() (Settings, error) {
 	var c Settings
 	if s != nil {
 		c = *s
+	}
+	if c.Members == nil {
+		c.Members = new(DefaultMembers)
 	}
 	if c.Hidden == 0 {
 		c.Hidden = 100
@@ -67,12 +78,6 @@ func (s *Settings) withDefaults() (Settings, error) {
 	if c.ValidationFraction == 0 {
 		c.ValidationFraction = 0.2
 	}
-	if c.Members == 0 {
-		c.Members = 20
-	}
-	if c.Members < 0 {
-		c.Members = 0
-	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -85,6 +90,8 @@ func (s *Settings) withDefaults() (Settings, error) {
 		return c, fmt.Errorf("reconstruct: validation fraction %v must be in (0, 0.5)", c.ValidationFraction)
 	case c.Activation == nn.Softmax:
 		return c, fmt.Errorf("reconstruct: softmax is not a hidden-layer activation")
+	case *c.Members < 0:
+		return c, fmt.Errorf("reconstruct: %d ensemble members, want 0 (none) or more", *c.Members)
 	}
 	return c, nil
 }
@@ -165,7 +172,7 @@ func Train(ctx context.Context, d *data.Hz, s *Settings, rnd *rand.Rand) (*Resul
 	}
 	// One seed per network, drawn first, so that each network has its own
 	// stream whatever the order in which they are trained.
-	seeds := make([][2]uint64, 1+cfg.Members)
+	seeds := make([][2]uint64, 1+cfg.members())
 	for i := range seeds {
 		seeds[i] = [2]uint64{rnd.Uint64(), rnd.Uint64()}
 	}
@@ -338,6 +345,23 @@ func rows(m *mat.Dense, idx []int) *mat.Dense {
 	return out
 }
 
+// EnsembleFit returns how the ensemble mean fits the data at the data
+// points: the mean squared difference from H_i in (km/s/Mpc)², and
+// χ² = Σ_i ((mean(z_i) − H_i)/σ_i)². ok is false without members.
+func (r *Result) EnsembleFit() (cost, chi2 float64, ok bool) {
+	if len(r.Members) == 0 {
+		return 0, 0, false
+	}
+	d := r.Data
+	mean := r.Curve(d.Z).Mean
+	for i := range d.Z {
+		res := mean[i] - d.H[i]
+		cost += res * res / float64(d.Len())
+		chi2 += res * res / (d.Sigma[i] * d.Sigma[i])
+	}
+	return cost, chi2, true
+}
+
 // Curve is a reconstruction on a redshift grid.
 type Curve struct {
 	Z     []float64 `json:"z"`
@@ -382,6 +406,16 @@ func (r *Result) Curve(z []float64) Curve {
 		}
 	}
 	return c
+}
+
+// BandWidth returns the smallest, median and largest half-width of the
+// ensemble band (Std) over the curve's redshifts; ok is false without an
+// ensemble.
+func (c Curve) BandWidth() (lo, median, hi float64, ok bool) {
+	if len(c.Std) == 0 {
+		return 0, 0, 0, false
+	}
+	return slices.Min(c.Std), stats.Median(c.Std), slices.Max(c.Std), true
 }
 
 // Grid returns n evenly spaced values from lo to hi inclusive (numpy's

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -23,7 +23,7 @@ func load(t *testing.T, name string) *data.Hz {
 
 func TestSimulated20(t *testing.T) {
 	d := load(t, "simulated20")
-	res, err := Train(context.Background(), d, &Settings{Members: 8}, rand.New(rand.NewPCG(1, 2)))
+	res, err := Train(context.Background(), d, &Settings{Members: new(8)}, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,19 +32,21 @@ func TestSimulated20(t *testing.T) {
 		t.Fatalf("split %v/%v, %d members", f.Train, f.Val, len(res.Members))
 	}
 	for _, i := range f.Val {
-		if i == 0 || i == len(d.Z)-1 {
+		if i == 0 || i == d.Len()-1 {
 			t.Errorf("validation point %d is an end point", i)
 		}
 	}
 	// The network reproduces every point, H and σ_H, well within its error
 	// bar (the simulated points have no scatter), the validation points
-	// included.
-	h := make([]float64, len(d.Z))
-	s := make([]float64, len(d.Z))
+	// included. Measured, here and below, with these seeds: |ΔH| ≤ 0.31σ,
+	// |Δσ_H| ≤ 0.063σ. Training is reproducible bit for bit: the bounds,
+	// about a third above, leave room for changes to the recipe.
+	h := make([]float64, d.Len())
+	s := make([]float64, d.Len())
 	f.Eval(h, s, d.Z)
 	var phys float64
 	for i := range d.Z {
-		if math.Abs(h[i]-d.H[i]) > 0.5*d.Sigma[i] || math.Abs(s[i]-d.Sigma[i]) > 0.5*d.Sigma[i] {
+		if math.Abs(h[i]-d.H[i]) > 0.4*d.Sigma[i] || math.Abs(s[i]-d.Sigma[i]) > 0.085*d.Sigma[i] {
 			t.Errorf("z=%.3f: network (%.2f, %.2f), data (%.2f, %.2f)", d.Z[i], h[i], s[i], d.H[i], d.Sigma[i])
 		}
 		if slices.Contains(f.Train, i) {
@@ -54,23 +56,25 @@ func TestSimulated20(t *testing.T) {
 	if math.Abs(phys-f.TrainCost) > 1e-9*phys {
 		t.Errorf("TrainCost %v, recomputed %v", f.TrainCost, phys)
 	}
-	// Near the paper's cost of 1.7 (km/s/Mpc)², not orders of magnitude off.
-	if f.TrainCost > 10 || f.ValCost > 10 {
+	// Near the paper's cost of 1.7 (km/s/Mpc)²: measured 0.46 (training)
+	// and 3.4 (validation).
+	if f.TrainCost > 0.6 || f.ValCost > 4.5 {
 		t.Errorf("costs %v (training), %v (validation) (km/s/Mpc)²", f.TrainCost, f.ValCost)
 	}
-	if len(f.History.Loss) != 3000 || f.History.Loss[2999] > f.History.Loss[0]/100 {
+	// The loss falls by 3.0e-5 over the epochs.
+	if len(f.History.Loss) != 3000 || f.History.Loss[2999] > 4e-5*f.History.Loss[0] {
 		t.Errorf("loss history of %d epochs from %v", len(f.History.Loss), f.History.Loss[0])
 	}
 
 	// The ensemble band: members trained on perturbed data differ, their
-	// spread is a fraction of σ_H (many points constrain the curve), and
-	// the mean stays within σ_H of the data.
+	// spread is a fraction of σ_H (many points constrain the curve):
+	// measured 0.23σ to 0.90σ; and the mean stays within 0.25σ of the data.
 	c := res.Curve(d.Z)
 	for i := range d.Z {
-		if !(c.Std[i] > 0.02*d.Sigma[i] && c.Std[i] < 1.5*d.Sigma[i]) {
+		if !(c.Std[i] > 0.17*d.Sigma[i] && c.Std[i] < 1.2*d.Sigma[i]) {
 			t.Errorf("z=%.3f: ensemble std %.3g for sigma_H %.3g", d.Z[i], c.Std[i], d.Sigma[i])
 		}
-		if math.Abs(c.Mean[i]-d.H[i]) > d.Sigma[i] {
+		if math.Abs(c.Mean[i]-d.H[i]) > 0.33*d.Sigma[i] {
 			t.Errorf("z=%.3f: ensemble mean %.2f, data %.2f ± %.2f", d.Z[i], c.Mean[i], d.H[i], d.Sigma[i])
 		}
 		if c.H[i] != h[i] || c.Sigma[i] != s[i] {
@@ -82,7 +86,7 @@ func TestSimulated20(t *testing.T) {
 func TestDeterminism(t *testing.T) {
 	d := load(t, "cc31")
 	run := func(workers int, seed uint64) Curve {
-		res, err := Train(context.Background(), d, &Settings{Epochs: 200, Members: 3, Workers: workers}, rand.New(rand.NewPCG(seed, 1)))
+		res, err := Train(context.Background(), d, &Settings{Epochs: 200, Members: new(3), Workers: workers}, rand.New(rand.NewPCG(seed, 1)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,20 +104,21 @@ func TestDeterminism(t *testing.T) {
 }
 
 func TestCC31(t *testing.T) {
-	// The real data scatter: the network should follow the trend (χ² of
-	// order the number of points), not interpolate the noise.
+	// The real data scatter: the network should follow the trend, as flat
+	// ΛCDM does (χ²/n = 0.47), not interpolate the noise; measured χ²/n =
+	// 0.455 and a training cost of 156 (km/s/Mpc)².
 	d := load(t, "cc31")
-	res, err := Train(context.Background(), d, &Settings{Members: -1}, rand.New(rand.NewPCG(1, 2)))
+	res, err := Train(context.Background(), d, &Settings{Members: new(0)}, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Members != nil {
-		t.Errorf("%d members with Members < 0", len(res.Members))
+		t.Errorf("%d members with Members = 0", len(res.Members))
 	}
-	if n := float64(len(d.Z)); !(res.Fit.Chi2 > 0.3*n && res.Fit.Chi2 < 2*n) {
-		t.Errorf("chi2 = %.3g for %d points", res.Fit.Chi2, len(d.Z))
+	if n := float64(d.Len()); !(res.Fit.Chi2 > 0.35*n && res.Fit.Chi2 < 0.6*n) {
+		t.Errorf("chi2 = %.3g for %d points", res.Fit.Chi2, d.Len())
 	}
-	if res.Fit.TrainCost < 10 || len(res.Fit.Val) != 6 {
+	if res.Fit.TrainCost < 100 || len(res.Fit.Val) != 6 {
 		t.Errorf("training cost %v (the data scatter by ~10 km/s/Mpc), %d validation points", res.Fit.TrainCost, len(res.Fit.Val))
 	}
 	if c := res.Curve([]float64{1}); c.Mean != nil {
@@ -151,7 +156,9 @@ func TestFitLCDM(t *testing.T) {
 	if math.Abs(l.Om0-bo) > 0.002 || math.Abs(l.H0-bh) > 0.05 || math.Abs(l.Chi2-best) > 1e-3 {
 		t.Errorf("fit Om0 %.4f H0 %.3f chi2 %.4f; grid Om0 %.4f H0 %.3f chi2 %.4f", l.Om0, l.H0, l.Chi2, bo, bh, best)
 	}
-	if !(l.Om0Err > 0.03 && l.Om0Err < 0.1 && l.H0Err > 2 && l.H0Err < 5) {
+	// Measured σ(Ω_m0) = 0.059, σ(H0) = 3.07 km/s/Mpc, the inverse Hessian
+	// at the best fit.
+	if !(l.Om0Err > 0.05 && l.Om0Err < 0.07 && l.H0Err > 2.7 && l.H0Err < 3.5) {
 		t.Errorf("errors %v %v", l.Om0Err, l.H0Err)
 	}
 	if h := l.HZ([]float64{0}); math.Abs(h[0]-l.H0) > 1e-9 {
@@ -197,7 +204,7 @@ func TestErrors(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 1))
 	for _, s := range []*Settings{
 		{Hidden: -1}, {LearningRate: -1}, {ValidationFraction: 0.6}, {Epochs: -3}, {BatchSize: -1},
-		{Activation: nn.Softmax},
+		{Activation: nn.Softmax}, {Members: new(-1)},
 	} {
 		if _, err := Train(context.Background(), d, s, rnd); err == nil {
 			t.Errorf("no error for %+v", s)
@@ -209,7 +216,38 @@ func TestErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Train(ctx, d, &Settings{Members: 2}, rnd); err == nil {
+	if _, err := Train(ctx, d, &Settings{Members: new(2)}, rnd); err == nil {
 		t.Error("no error for a cancelled context")
+	}
+}
+
+func TestEnsembleFitAndBand(t *testing.T) {
+	d := load(t, "cc31")
+	res, err := Train(context.Background(), d, &Settings{Epochs: 200, Members: new(3)}, rand.New(rand.NewPCG(3, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cost, chi2, ok := res.EnsembleFit()
+	mean := res.Curve(d.Z).Mean
+	var wantCost, wantChi2 float64
+	for i := range d.Z {
+		r := mean[i] - d.H[i]
+		wantCost += r * r / float64(d.Len())
+		wantChi2 += (r / d.Sigma[i]) * (r / d.Sigma[i])
+	}
+	if !ok || math.Abs(cost-wantCost) > 1e-12*wantCost || math.Abs(chi2-wantChi2) > 1e-12*wantChi2 {
+		t.Errorf("EnsembleFit = %v, %v, %v; want %v, %v", cost, chi2, ok, wantCost, wantChi2)
+	}
+	c := res.Curve([]float64{0.1, 1, 1.9})
+	lo, med, hi, ok := c.BandWidth()
+	if s := slices.Sorted(slices.Values(c.Std)); !ok || lo != s[0] || med != s[1] || hi != s[2] {
+		t.Errorf("BandWidth = %v, %v, %v, %v for %v", lo, med, hi, ok, c.Std)
+	}
+	res.Members = nil
+	if _, _, ok := res.EnsembleFit(); ok {
+		t.Error("EnsembleFit without members")
+	}
+	if _, _, _, ok := res.Curve([]float64{1}).BandWidth(); ok {
+		t.Error("BandWidth without members")
 	}
 }

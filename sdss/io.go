@@ -74,8 +74,8 @@ func Load(path string) (*Classifier, error) {
 	return decode(b, path)
 }
 
-// UnmarshalBinary is Load from bytes.
-func UnmarshalBinary(b []byte) (*Classifier, error) {
+// Decode is Load from the bytes of a classifier file.
+func Decode(b []byte) (*Classifier, error) {
 	return decode(b, "")
 }
 

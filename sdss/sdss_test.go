@@ -3,6 +3,7 @@ package sdss
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -220,9 +221,12 @@ func TestTrainSubset(t *testing.T) {
 	if rep.Test.N != 500 || rep.Val.N != 400 || rep.Train.N != 1600 {
 		t.Errorf("sizes %d/%d/%d", rep.Train.N, rep.Val.N, rep.Test.N)
 	}
+	// Measured: 0.984, 0.993 and 0.990. Training is reproducible bit for
+	// bit, so the bound of 0.975 leaves room for changes to the recipe,
+	// not for a regression of more than a few rows.
 	for name, m := range map[string]Metrics{"train": rep.Train, "validation": rep.Val, "test": rep.Test} {
-		if m.Accuracy < 0.95 {
-			t.Errorf("%s accuracy %.4f < 0.95", name, m.Accuracy)
+		if m.Accuracy < 0.975 {
+			t.Errorf("%s accuracy %.4f < 0.975", name, m.Accuracy)
 		}
 	}
 	if len(rep.History.Accuracy) != 12 || len(rep.History.ValAccuracy) != 12 {
@@ -263,6 +267,8 @@ func TestPaperRecipeSubset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Measured 0.910: the linear redshift separates stars from galaxies
+	// poorly (docs/sdss.md).
 	if rep.Test.Accuracy < 0.9 || len(c.Asinh) != 0 {
 		t.Errorf("test accuracy %.4f, stretches %v", rep.Test.Accuracy, c.Asinh)
 	}
@@ -311,14 +317,14 @@ func TestSaveLoadPredict(t *testing.T) {
 	}
 
 	b, _ := os.ReadFile(path)
-	if _, err := UnmarshalBinary(b[:len(b)-1]); err == nil || !strings.Contains(err.Error(), "checksum") {
+	if _, err := Decode(b[:len(b)-1]); err == nil || !strings.Contains(err.Error(), "checksum") {
 		t.Errorf("truncated file: %v", err)
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "none.bin")); err == nil {
 		t.Error("no error for a missing file")
 	}
 	bad := bytes.Replace(b, []byte(FormatName), []byte("cosmoemu-friedmann!"), 1)
-	if _, err := UnmarshalBinary(bad); err == nil {
+	if _, err := Decode(bad); err == nil {
 		t.Error("no error for a modified header")
 	}
 }
@@ -355,10 +361,11 @@ func TestImportance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Shuffling the redshift costs the most accuracy, by far.
+	// Shuffling the redshift costs the most accuracy, by far: measured
+	// 0.457, the next column (u) 0.079.
 	rank := Ranked(imp)
 	z := slices.Index(PaperFeatures, "redshift")
-	if rank[0] != z || imp[z] < 0.2 {
+	if rank[0] != z || imp[z] < 0.4 || imp[rank[1]] > 0.15 {
 		t.Errorf("importance %v: redshift (%d) is not first with a large drop", imp, z)
 	}
 	again, _ := Importance(c, test, 2, rand.New(rand.NewPCG(1, 1)))
@@ -375,5 +382,84 @@ func TestImportance(t *testing.T) {
 	unlabelled.Class = nil
 	if _, err := Importance(c, &unlabelled, 1, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("no error for a table without classes")
+	}
+}
+
+// Study trains the classifier, the comparison on the physical features and
+// the importance as the command line did, reading the file once.
+func TestStudy(t *testing.T) {
+	tb := subset(t, 1500)
+	var b strings.Builder
+	if err := writeCSV(&b, tb); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rows.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := small(PaperFeatures)
+	s.Test, s.Epochs = 300, 3
+	calls := map[int]int{}
+	r, err := Study(context.Background(), path, s, &StudySettings{Physical: true, Importance: 1, Progress: func(run, runs int, e nn.Epoch) {
+		if runs != 2 {
+			t.Errorf("%d runs", runs)
+		}
+		calls[run]++
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls[0] != 3 || calls[1] != 3 {
+		t.Errorf("progress calls %v", calls)
+	}
+	if r.Physical == nil || r.Physical.Test.N != 300 || len(r.Importance) != 15 || r.Classifier == nil {
+		t.Errorf("result %+v", r)
+	}
+	if total := r.Counts[0] + r.Counts[1] + r.Counts[2]; total != 1500 {
+		t.Errorf("counts %v", r.Counts)
+	}
+	// The same as Train on the table, bit for bit.
+	c, _, err := Train(context.Background(), tb, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Net.Params(nil), r.Classifier.Net.Params(nil)) {
+		t.Error("Study trains another classifier than Train")
+	}
+	// Without the comparison and the importance, neither is made.
+	r, err = Study(context.Background(), path, s, nil)
+	if err != nil || r.Physical != nil || r.Importance != nil {
+		t.Errorf("plain study: %v, %+v", err, r)
+	}
+	if _, err := Study(context.Background(), path, s, &StudySettings{Importance: -1}); err == nil {
+		t.Error("no error for -1 repeats")
+	}
+}
+
+// writeCSV writes a labelled table with the columns of PaperFeatures.
+func writeCSV(w *strings.Builder, tb *Table) error {
+	w.WriteString(strings.Join(tb.Features, ",") + ",class\n")
+	for r := range tb.Rows() {
+		for _, v := range tb.X.RawRowView(r) {
+			fmt.Fprintf(w, "%v,", v)
+		}
+		w.WriteString(Classes[tb.Class[r]] + "\n")
+	}
+	return nil
+}
+
+func TestParseFeatures(t *testing.T) {
+	for _, tc := range []struct {
+		spec string
+		want []string
+	}{{"paper", PaperFeatures}, {"physical", PhysicalFeatures}, {" ra, dec", []string{"ra", "dec"}}} {
+		if got, err := ParseFeatures(tc.spec); err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("ParseFeatures(%q) = %v, %v", tc.spec, got, err)
+		}
+	}
+	for _, spec := range []string{"ra,,dec", "ra,ra", ""} {
+		if _, err := ParseFeatures(spec); err == nil {
+			t.Errorf("ParseFeatures(%q): no error", spec)
+		}
 	}
 }

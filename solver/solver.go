@@ -27,6 +27,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/cosmoemu/cosmoemu/internal/fastmath"
 )
 
 // Func evaluates the right-hand side dst = f(t, y). It must not retain dst
@@ -440,8 +442,8 @@ func (s *Solver) Solve(dst []float64, f Func, t0 float64, y0 []float64, ts []flo
 		if errSq <= 1 {
 			// Accepted: h_new = h·safety·err^{−expo1}·errOld^{β}, clamped.
 			nonFinite = false
-			lnErr := 0.5 * fastLn(errSq)
-			grow := safety * fastExp(beta*lnFacOld-expo1*lnErr)
+			lnErr := 0.5 * fastmath.CoarseLn(errSq)
+			grow := safety * fastmath.CoarseExp(beta*lnFacOld-expo1*lnErr)
 			if grow > maxFactor {
 				grow = maxFactor
 			}
@@ -495,7 +497,7 @@ func (s *Solver) Solve(dst []float64, f Func, t0 float64, y0 []float64, ts []flo
 			h = hNew
 		} else {
 			// Rejected: shrink by err^expo1/safety, at most by MinFactor.
-			h *= math.Max(minFactor, safety*fastExp(-0.5*expo1*fastLn(errSq)))
+			h *= math.Max(minFactor, safety*fastmath.CoarseExp(-0.5*expo1*fastmath.CoarseLn(errSq)))
 			rejected++
 			rejectedLast = true
 		}

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
@@ -72,25 +69,32 @@ type classifyBrief struct {
 	TrainS    float64   `json:"train_seconds"`
 }
 
+// Bounds of -hidden: the weights of a layer are the product of two sizes.
+const (
+	maxLayerSize = 4096
+	maxLayers    = 16
+)
+
 func runClassify(e *env, args []string) error {
-	fs := newFlagSet(e, "classify", "-data FILE [-hidden 150,150,150,150] [-epochs 80] [-test 2000] [-seed S] [-paper] [-features paper|physical|COLS] [-redshift asinh|linear] [-importance N] [-model-out FILE] [-json]\n       cosmoemu classify -model FILE -predict rows.csv [-out labels.csv]")
+	fs := newFlagSet(e, "classify", "-data FILE [-hidden 150,150,150,150] [-epochs 80] [-test 2000] [-seed S] [-paper] [-features paper|physical|COLS] [-redshift asinh|linear] [-importance N] [-model-out FILE] [-figs PREFIX] [-json]\n       cosmoemu classify -model FILE -predict rows.csv [-out labels.csv]")
 	dataPath := fs.String("data", "", "SDSS CSV `file` with a header (the DR14 table ships as testdata/sdss_dr14.csv)")
-	hidden := fs.String("hidden", "150,150,150,150", "hidden layer `sizes`, comma-separated")
-	epochs := fs.Int("epochs", 80, "training epochs")
-	test := fs.Int("test", 2000, "rows held out for the test (stratified by class)")
+	hidden := fs.String("hidden", "150,150,150,150", fmt.Sprintf("hidden layer `sizes`, comma-separated (at most %d layers of at most %d units)", maxLayers, maxLayerSize))
+	epochs := intFlag(fs, "epochs", 80, 1, 1_000_000, "training epochs")
+	test := intFlag(fs, "test", 2000, 1, maxSize, "rows held out for the test (stratified by class)")
 	seed := fs.Uint64("seed", sdss.DefaultSeed, "random `seed` of the split, initialization and shuffles")
 	paper := fs.Bool("paper", false, "the paper's recipe: plain z-scores, sigmoid units, RMSprop lr 1e-3, last epoch")
 	features := fs.String("features", "paper", "input columns: paper (15), physical (ra,dec,u,g,r,i,z,redshift) or a comma-separated `list`")
 	compare := fs.Bool("compare", true, "also train on the physical features only (no identifier columns) and report both")
 	act := fs.String("activation", "", "hidden `activation` (default tanh; sigmoid with -paper)")
-	lr := fs.Float64("lr", 0, "initial learning `rate` (default 3e-4; 1e-3 with -paper)")
-	batch := fs.Int("batch", 32, "mini-batch size")
+	lr := floatFlag(fs, "lr", 3e-4, 0, 10, true, "initial learning `rate` (1e-3 with -paper unless given)")
+	batch := intFlag(fs, "batch", 32, 1, 1_000_000, "mini-batch size")
 	redshift := fs.String("redshift", "", "redshift input: asinh (asinh(z/0.001), the default recipe's) or linear (the paper's plain z-score)")
-	importance := fs.Int("importance", 0, "shuffles per feature for the permutation importance on the test set (0: skip)")
-	modelOut := fs.String("model-out", "sdss-classifier.bin", "`file` to save the trained classifier to (\"\": do not save)")
-	figs := fs.String("figs", "sdss", "figure `prefix`: PREFIX-confusion.png (Fig. 10) and PREFIX-accuracy.png (Fig. 9); \"\": none")
+	importance := intFlag(fs, "importance", 0, 0, 1000, "shuffles per feature for the permutation importance on the test set (0: skip)")
+	modelOut := fs.String("model-out", "", "`file` to save the trained classifier to")
+	figs := fs.String("figs", "", "figure `prefix`: draws PREFIX-confusion.png (Fig. 10) and PREFIX-accuracy.png (Fig. 9)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a report")
-	workers := fs.Int("workers", 0, "goroutines (0: one per CPU); results do not depend on it")
+	var workers int
+	workersFlag(fs, &workers)
 	model := fs.String("model", "", "classifier `file` to label new rows with (with -predict)")
 	predict := fs.String("predict", "", "CSV `file` of rows to label with -model (the feature columns; class optional)")
 	out := fs.String("out", "", "with -predict: output CSV `file` (default: standard output)")
@@ -104,10 +108,13 @@ func runClassify(e *env, args []string) error {
 		if *model == "" || *predict == "" {
 			return usagef("classify: -model and -predict go together (label the rows of -predict with the classifier in -model)")
 		}
-		for _, name := range []string{"data", "paper", "hidden", "epochs", "test", "model-out"} {
+		for _, name := range []string{"data", "paper", "hidden", "epochs", "test", "model-out", "figs", "importance"} {
 			if set[name] {
 				return usagef("classify: -%s is for training; -model/-predict only labels rows", name)
 			}
+		}
+		if err := checkFiles(inFile("model", *model), inFile("predict", *predict), outFile("out", *out)); err != nil {
+			return err
 		}
 		return classifyPredict(e, *model, *predict, *out)
 	}
@@ -122,13 +129,10 @@ func runClassify(e *env, args []string) error {
 	if *paper {
 		s = sdss.Paper()
 	}
-	s.Seed, s.Workers = *seed, *workers
+	s.Seed, s.Workers = *seed, workers
 	var err error
 	if s.Hidden, err = parseSizes(*hidden); err != nil {
 		return usagef("classify: -hidden %q: %v", *hidden, err)
-	}
-	if *epochs < 1 || *test < 1 || *batch < 1 || *importance < 0 {
-		return usagef("classify: -epochs, -test and -batch must be ≥ 1, -importance ≥ 0")
 	}
 	switch *redshift {
 	case "":
@@ -144,87 +148,40 @@ func runClassify(e *env, args []string) error {
 		}
 	}
 	if set["lr"] {
-		if !(*lr > 0) {
-			return usagef("classify: -lr %v must be > 0", *lr)
-		}
 		s.LearningRate = *lr
 	}
-	switch *features {
-	case "paper":
-		s.Features = sdss.PaperFeatures
-	case "physical":
-		s.Features = sdss.PhysicalFeatures
-	default:
-		s.Features = strings.Split(*features, ",")
-		for i, f := range s.Features {
-			s.Features[i] = strings.TrimSpace(f)
-			if s.Features[i] == "" || slices.Contains(s.Features[:i], s.Features[i]) {
-				return usagef("classify: -features %q: empty or repeated column", *features)
-			}
-		}
+	if s.Features, err = sdss.ParseFeatures(*features); err != nil {
+		return usagef("classify: -features: %v", err)
+	}
+	var conf, acc string
+	if *figs != "" {
+		conf, acc = *figs+"-confusion.png", *figs+"-accuracy.png"
+	}
+	if err := checkFiles(inFile("data", *dataPath), outFile("model-out", *modelOut), outFile("figs", conf), outFile("figs", acc)); err != nil {
+		return err
 	}
 
 	start := time.Now()
-	table, err := sdss.ReadFile(*dataPath, s.Features, true)
-	if err != nil {
-		return err
-	}
-	doCompare := *compare && !slices.Equal(s.Features, sdss.PhysicalFeatures)
-	runs := 1
-	if doCompare {
-		runs = 2
-		if table, err = sdss.ReadFile(*dataPath, union(s.Features, sdss.PhysicalFeatures), true); err != nil {
-			return err
-		}
-	}
-	bar := newProgress(e, int64(runs*s.Epochs), "training")
+	var bar *progress
 	done := 0
-	s.Callback = func(ep nn.Epoch) error {
-		done++
-		bar.Set(int64(done))
-		bar.Describe(fmt.Sprintf("epoch %d: accuracy %.4f, validation %.4f", ep.Epoch+1, ep.Accuracy, ep.ValAccuracy))
-		return nil
-	}
-	c, rep, err := sdss.Train(e.ctx, table, s)
-	if err != nil {
+	st, err := sdss.Study(e.ctx, *dataPath, s, &sdss.StudySettings{
+		Physical: *compare, Importance: *importance,
+		Progress: func(_, runs int, ep nn.Epoch) {
+			if bar == nil {
+				bar = newProgress(e, int64(runs*s.Epochs), "training")
+			}
+			done++
+			bar.Set(int64(done))
+			bar.Describe(fmt.Sprintf("epoch %d: accuracy %.4f, validation %.4f", ep.Epoch+1, ep.Accuracy, ep.ValAccuracy))
+		},
+	})
+	if bar != nil {
 		bar.Finish()
+	}
+	if err != nil {
 		return err
 	}
-	var imp map[string]float64
-	var ranked []int
-	var impValues []float64
-	if *importance > 0 {
-		full, err := table.Columns(c.Features)
-		if err != nil {
-			bar.Finish()
-			return err
-		}
-		impValues, err = sdss.Importance(c, full.Subset(rep.Split.Test), *importance, rand.New(rand.NewPCG(*seed, 0x1b9)))
-		if err != nil {
-			bar.Finish()
-			return err
-		}
-		imp = map[string]float64{}
-		for j, f := range c.Features {
-			imp[f] = impValues[j]
-		}
-		ranked = sdss.Ranked(impValues)
-	}
-	var without *classifyBrief
-	if doCompare {
-		p := *s
-		p.Features = sdss.PhysicalFeatures
-		_, r2, err := sdss.Train(e.ctx, table, &p)
-		if err != nil {
-			bar.Finish()
-			return err
-		}
-		without = &classifyBrief{
-			Features: p.Features, TrainAcc: r2.Train.Accuracy, ValAcc: r2.Val.Accuracy, TestAcc: r2.Test.Accuracy,
-			Confusion: r2.Test.Confusion, Precision: r2.Test.Precision, Recall: r2.Test.Recall, TrainS: r2.Seconds,
-		}
-	}
-	bar.Finish()
+	c, rep := st.Classifier, st.Report
 
 	files := map[string]string{}
 	if *modelOut != "" {
@@ -234,7 +191,6 @@ func runClassify(e *env, args []string) error {
 		files["model"] = *modelOut
 	}
 	if *figs != "" {
-		conf, acc := *figs+"-confusion.png", *figs+"-accuracy.png"
 		title := fmt.Sprintf("SDSS test set (%d objects): accuracy %.2f%%", rep.Test.N, 100*rep.Test.Accuracy)
 		if err := plots.Confusion(conf, title, c.Classes, rep.Test.Confusion, 5.5*vg.Inch, 4.5*vg.Inch); err != nil {
 			return err
@@ -245,6 +201,20 @@ func runClassify(e *env, args []string) error {
 		files["confusion"], files["accuracy"] = conf, acc
 	}
 
+	var without *classifyBrief
+	if r2 := st.Physical; r2 != nil {
+		without = &classifyBrief{
+			Features: sdss.PhysicalFeatures, TrainAcc: r2.Train.Accuracy, ValAcc: r2.Val.Accuracy, TestAcc: r2.Test.Accuracy,
+			Confusion: r2.Test.Confusion, Precision: r2.Test.Precision, Recall: r2.Test.Recall, TrainS: r2.Seconds,
+		}
+	}
+	var imp map[string]float64
+	if st.Importance != nil {
+		imp = map[string]float64{}
+		for j, f := range c.Features {
+			imp[f] = st.Importance[j]
+		}
+	}
 	h := rep.History
 	r := &classifyRun{
 		Recipe: c.Training.Recipe, Description: c.Training.Description, Data: *dataPath,
@@ -261,17 +231,13 @@ func runClassify(e *env, args []string) error {
 		return writeJSON(e.stdout, r)
 	}
 	w := e.stdout
-	counts := make([]int, len(c.Classes))
-	for _, k := range table.Class {
-		counts[k]++
-	}
 	var cls []string
 	for k, name := range c.Classes {
-		cls = append(cls, fmt.Sprintf("%s %d", name, counts[k]))
+		cls = append(cls, fmt.Sprintf("%s %d", name, st.Counts[k]))
 	}
 	fmt.Fprintf(w, "SDSS classifier, %s recipe: %s\n", r.Recipe, r.Description)
 	fmt.Fprintf(w, "data %s: %d rows (%s); stratified split %d training / %d validation / %d test, seed %d\n",
-		*dataPath, table.Rows(), strings.Join(cls, ", "), r.TrainRows, r.ValRows, r.TestRows, *seed)
+		*dataPath, st.Table.Rows(), strings.Join(cls, ", "), r.TrainRows, r.ValRows, r.TestRows, *seed)
 	fmt.Fprintf(w, "kept the weights of epoch %d of %d; training took %.1f s\n\n", r.BestEpoch, r.Epochs, rep.Seconds)
 	fmt.Fprintf(w, "%-44s %9s %11s %8s\n", "accuracy", "training", "validation", "test")
 	fmt.Fprintf(w, "%-44s %8.2f%% %10.2f%% %7.2f%%\n", fmt.Sprintf("this run (%d features)", len(c.Features)), 100*r.TrainAcc, 100*r.ValAcc, 100*r.TestAcc)
@@ -295,10 +261,10 @@ func runClassify(e *env, args []string) error {
 		}
 		fmt.Fprintln(w)
 	}
-	if ranked != nil {
+	if st.Importance != nil {
 		fmt.Fprintf(w, "\npermutation importance on the test set (accuracy lost when one column is shuffled, mean of %d):\n", *importance)
-		for _, j := range ranked {
-			fmt.Fprintf(w, "  %-10s %7.2f%%\n", c.Features[j], 100*impValues[j])
+		for _, j := range sdss.Ranked(st.Importance) {
+			fmt.Fprintf(w, "  %-10s %7.2f%%\n", c.Features[j], 100*st.Importance[j])
 		}
 	}
 	if len(files) > 0 {
@@ -309,32 +275,27 @@ func runClassify(e *env, args []string) error {
 			}
 		}
 		fmt.Fprintf(w, "\nwrote %s in %.1f s\n", strings.Join(names, ", "), r.Seconds)
+	} else {
+		fmt.Fprintf(w, "\nno files written (-model-out FILE saves the classifier, -figs PREFIX draws Figs. 9 and 10)\n")
 	}
 	return nil
 }
 
-// parseSizes parses comma-separated positive layer sizes.
+// parseSizes parses comma-separated layer sizes in [1, maxLayerSize], at
+// most maxLayers of them.
 func parseSizes(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%q is not a layer size ≥ 1", strings.TrimSpace(f))
+		if err != nil || n < 1 || n > maxLayerSize {
+			return nil, fmt.Errorf("%q is not a layer size in [1, %d]", strings.TrimSpace(f), maxLayerSize)
 		}
 		out = append(out, n)
 	}
-	return out, nil
-}
-
-// union returns a followed by the elements of b not in a.
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, x := range b {
-		if !slices.Contains(out, x) {
-			out = append(out, x)
-		}
+	if len(out) > maxLayers {
+		return nil, fmt.Errorf("%d layers, at most %d", len(out), maxLayers)
 	}
-	return out
+	return out, nil
 }
 
 // plotAccuracy draws the accuracy and the loss per epoch (the paper's
@@ -372,8 +333,7 @@ func plotAccuracy(path string, h *nn.History, best int) error {
 }
 
 // classifyPredict labels the rows of a CSV file with a saved classifier and
-// writes one CSV line per row: its line in the input, the predicted class,
-// the class probabilities and, if the input has one, the given class.
+// writes one CSV line per row (see sdss.Classifier.WriteLabels).
 func classifyPredict(e *env, modelPath, rowsPath, outPath string) error {
 	c, err := sdss.Load(modelPath)
 	if err != nil {
@@ -383,45 +343,7 @@ func classifyPredict(e *env, modelPath, rowsPath, outPath string) error {
 	if err != nil {
 		return err
 	}
-	var p mat.Dense
-	if err := c.Probabilities(&p, t); err != nil {
-		return err
-	}
-	write := func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		header := []string{"line", "predicted"}
-		for _, name := range c.Classes {
-			header = append(header, "p_"+name)
-		}
-		if t.Class != nil {
-			header = append(header, "class")
-		}
-		if err := cw.Write(header); err != nil {
-			return err
-		}
-		rec := make([]string, 0, len(header))
-		for r := range t.Rows() {
-			row := p.RawRowView(r)
-			best := 0
-			for k, v := range row {
-				if v > row[best] {
-					best = k
-				}
-			}
-			rec = append(rec[:0], strconv.Itoa(t.Line[r]), c.Classes[best])
-			for _, v := range row {
-				rec = append(rec, strconv.FormatFloat(v, 'g', 6, 64))
-			}
-			if t.Class != nil {
-				rec = append(rec, c.Classes[t.Class[r]])
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	}
+	write := func(w io.Writer) error { return c.WriteLabels(w, t) }
 	if outPath == "" {
 		if err := write(e.stdout); err != nil {
 			return err

@@ -70,8 +70,12 @@ func TestClassifyCommand(t *testing.T) {
 	if strings.Join(r.Classes, ",") != "GALAXY,QSO,STAR" || r.TestRows != 500 {
 		t.Errorf("classes %v, %d test rows", r.Classes, r.TestRows)
 	}
+	// Measured: 0.993, 0.983 and 0.986, and 0.990 on the test set without
+	// identifiers; training is reproducible bit for bit, so the bound of
+	// 0.975 leaves room for changes to the recipe, not for a regression of
+	// more than a few test rows.
 	for name, acc := range map[string]float64{"train": r.TrainAcc, "val": r.ValAcc, "test": r.TestAcc} {
-		if acc < 0.95 {
+		if acc < 0.975 {
 			t.Errorf("%s accuracy %.4f on a 2,500-row subset", name, acc)
 		}
 	}
@@ -84,7 +88,7 @@ func TestClassifyCommand(t *testing.T) {
 	if len(r.Confusion) != 3 || total != 500 {
 		t.Errorf("confusion %v", r.Confusion)
 	}
-	if r.Without == nil || len(r.Without.Features) != 8 || r.Without.TestAcc < 0.95 {
+	if r.Without == nil || len(r.Without.Features) != 8 || r.Without.TestAcc < 0.975 {
 		t.Errorf("without identifiers: %+v", r.Without)
 	}
 	checkPNG(t, prefix+"-confusion.png")
@@ -168,7 +172,16 @@ func TestClassifyErrors(t *testing.T) {
 		{[]string{"classify", "-data", unknown, "-features", "ra,ra"}, 2, "repeated"},
 		{[]string{"classify", "-data", unknown, "-out", "x.csv"}, 2, "-out is for -predict"},
 		{[]string{"classify", "-data", unknown, "-redshift", "log"}, 2, `-redshift "log"`},
-		{[]string{"classify", "-data", unknown, "-importance", "-1"}, 2, "-importance ≥ 0"},
+		{[]string{"classify", "-data", unknown, "-importance", "-1"}, 2, "-importance: must be an integer in [0, 1000]"},
+		{[]string{"classify", "-data", unknown, "-hidden", "9223372036854775807"}, 2, "is not a layer size in [1, 4096]"},
+		{[]string{"classify", "-data", unknown, "-epochs", "9223372036854775807"}, 2, "-epochs: must be an integer in [1, "},
+		{[]string{"classify", "-data", unknown, "-workers", "-2"}, 2, "-workers: must be an integer in [0, "},
+		// Outputs that collide with each other or an input are refused
+		// before the training.
+		{[]string{"classify", "-data", unknown, "-model-out", unknown}, 2, "-data and -model-out both name " + unknown},
+		{[]string{"classify", "-data", unknown, "-model-out", filepath.Join(dir, "f-accuracy.png"), "-figs", filepath.Join(dir, "f")}, 2, "-model-out and -figs both name"},
+		{[]string{"classify", "-data", unknown, "-model-out", filepath.Join(dir, "none", "m.bin")}, 2, "-model-out: cannot write " + filepath.Join(dir, "none", "m.bin")},
+		{[]string{"classify", "-model", garbage, "-predict", unknown, "-out", unknown}, 2, "-predict and -out both name " + unknown},
 		{[]string{"classify", "-model", garbage}, 2, "-model and -predict go together"},
 		{[]string{"classify", "-model", garbage, "-predict", unknown, "-epochs", "3"}, 2, "-epochs is for training"},
 		{[]string{"classify", "-model", garbage, "-predict", unknown}, 1, "not a cosmoemu model file"},
@@ -178,5 +191,23 @@ func TestClassifyErrors(t *testing.T) {
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("cosmoemu %s: exit %d, stderr %q; want exit %d and %q", strings.Join(tc.args, " "), code, stderr, tc.code, tc.want)
 		}
+	}
+}
+
+// Training writes files only where asked: with the default flags the
+// working directory stays as it was.
+func TestClassifyWritesOnlyWhereAsked(t *testing.T) {
+	data := sdssSubset(t, t.TempDir(), 20) // 500 rows
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	code, stdout, stderr := runCLI(t, "classify", "-data", data, "-hidden", "8", "-epochs", "1", "-test", "100")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	if entries, _ := os.ReadDir(cwd); len(entries) != 0 {
+		t.Errorf("classify wrote %v into the working directory", entries)
+	}
+	if !strings.Contains(stdout, "no files written") {
+		t.Errorf("the report does not say that nothing was written:\n%s", stdout)
 	}
 }

@@ -68,7 +68,7 @@ func runCompare(e *env, args []string) error {
 			roots = append(roots, f.out+"_"+b)
 		}
 	}
-	if err := checkOutputs(f.out, corner, roots...); err != nil {
+	if err := checkRunOutputs(f.out, corner, roots...); err != nil {
 		return err
 	}
 	var runs []*fit.Result

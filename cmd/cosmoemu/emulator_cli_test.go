@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +109,14 @@ func TestEmulatorCommandErrors(t *testing.T) {
 	os.WriteFile(noCol, []byte("N,Om0\n-1,0.3\n"), 0o644)
 	garbage := filepath.Join(dir, "garbage.bin")
 	os.WriteFile(garbage, []byte("not a model"), 0o644)
+	quote := filepath.Join(dir, "quote.csv")
+	os.WriteFile(quote, []byte("N,Om0,H0\n\"-1\"x,0.3,65\n"), 0o644)
+	dup := filepath.Join(dir, "dup.csv")
+	os.WriteFile(dup, []byte("N,Om0,H0,Om0\n-1,0.3,65,0.4\n"), 0o644)
+	bom := filepath.Join(dir, "bom.csv")
+	os.WriteFile(bom, []byte("\ufeffN,Om0,H0\n-1,0.3,65\n"), 0o644)
+	m, g := filepath.Join(dir, "m.bin"), filepath.Join(dir, "g.npy")
+	os.WriteFile(g, nil, 0o644)
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -120,40 +129,111 @@ func TestEmulatorCommandErrors(t *testing.T) {
 		{[]string{"predict", "-in", bad}, 1, "bad.csv:2: column Om0: \"abc\""},
 		{[]string{"predict", "-in", noCol}, 1, "no column H0"},
 		{[]string{"predict", "-in", bad, "-model", garbage}, 1, "not a cosmoemu model file"},
-		{[]string{"validate", "-n", "0"}, 2, "at least 1"},
-		{[]string{"bench", "-pairs", "0"}, 2, "must be ≥ 1"},
+		{[]string{"validate", "-n", "0"}, 2, "-n: must be an integer in [1, 10000000]"},
+		{[]string{"bench", "-pairs", "0"}, 2, "-pairs: must be an integer in [1, "},
+		// Sizes near the largest int are refused before any allocation.
+		{[]string{"train", "-out", "x.bin", "-hidden", "9223372036854775807"}, 2, "-hidden: must be an integer in [1, 4096]"},
+		{[]string{"train", "-out", "x.bin", "-epochs", "9223372036854775807"}, 2, "-epochs: must be an integer in [0, "},
+		{[]string{"train", "-out", "x.bin", "-workers", "-1"}, 2, "-workers: must be an integer in [0, "},
+		{[]string{"bench", "-n", "9223372036854775807"}, 2, "-n: must be an integer in [2, "},
+		{[]string{"validate", "-n", "9223372036854775807"}, 2, "-n: must be an integer in [1, "},
+		// A malformed quote is an error naming the line, not a panic.
+		{[]string{"predict", "-in", quote}, 1, "quote.csv:2: extraneous or missing \" in quoted-field"},
+		{[]string{"predict", "-in", dup}, 1, "dup.csv:1: column \"Om0\" appears twice"},
+		// Outputs that collide, with each other or an input, and outputs
+		// that cannot be written are refused before any work.
+		{[]string{"train", "-out", m, "-plot", m}, 2, "-out and -plot both name " + m},
+		{[]string{"train", "-grid", g, "-out", g}, 2, "-grid and -out both name " + g},
+		{[]string{"train", "-out", filepath.Join(dir, "no", "m.bin")}, 2, "-out: cannot write " + filepath.Join(dir, "no", "m.bin")},
+		{[]string{"train", "-out", dir}, 2, "not a regular file"},
+		{[]string{"predict", "-in", bom, "-out", bom}, 2, "-in and -out both name " + bom},
+		{[]string{"validate", "-fig6", m, "-fig7", m}, 2, "-fig6 and -fig7 both name " + m},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("cosmoemu %s: exit %d, %q; want exit %d and %q", strings.Join(tc.args, " "), code, stderr, tc.code, tc.want)
 		}
+		if strings.Contains(stderr, "building") {
+			t.Errorf("cosmoemu %s: started work before refusing: %q", strings.Join(tc.args, " "), stderr)
+		}
+	}
+	// A byte-order mark before the header is accepted.
+	if code, stdout, stderr := runCLI(t, "predict", "-in", bom); code != 0 || !strings.HasPrefix(stdout, "N,Om0,H0,") {
+		t.Errorf("predict with a BOM: exit %d, %s", code, stderr)
 	}
 }
 
+// FuzzReadPoints feeds predict's CSV reader arbitrary text: it returns
+// points or an error naming the file, never panics, and what it returns
+// is finite.
+func FuzzReadPoints(f *testing.F) {
+	for _, s := range []string{
+		"N,Om0,H0\n-1,0.3,65\n0,0.25,61\n",
+		"H0, N ,Om0,x\n65,-1,0.3,\"a,b\"\n# comment\n",
+		"N,Om0,H0\n\"-1\"x,0.3,65\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ns, oms, h0s, lines, err := readPoints(strings.NewReader(s), "fuzz.csv")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if len(ns) == 0 || len(oms) != len(ns) || len(h0s) != len(ns) || len(lines) != len(ns) {
+			t.Fatalf("%d, %d, %d values and %d lines", len(ns), len(oms), len(h0s), len(lines))
+		}
+		for i := range ns {
+			for _, v := range []float64{ns[i], oms[i], h0s[i]} {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("line %d: %v", lines[i], v)
+				}
+			}
+		}
+	})
+}
+
+// bench -json names its keys after the tests, and reports the sizes it
+// was given.
 func TestBenchJSON(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "bench", "-pairs", "50", "-queries", "200", "-json")
+	code, stdout, stderr := runCLI(t, "bench", "-pairs", "50", "-n", "7", "-queries", "200", "-json")
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	var r map[string]float64
-	dec := json.NewDecoder(strings.NewReader(stdout))
-	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil {
+	var r map[string]any
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatal(err)
 	}
-	r = map[string]float64{}
-	for k, v := range raw {
-		if f, ok := v.(float64); ok {
-			r[k] = f
+	for k, want := range map[string]float64{"pairs": 50, "points_per_pair": 7, "queries": 200, "query_redshifts": 31} {
+		if r[k] != want {
+			t.Errorf("bench -json: %s = %v, want %v", k, r[k], want)
 		}
 	}
-	for _, k := range []string{"solver_us_per_query31", "emulator_us_per_query31", "speedup_query31", "solver_s_10000x50", "emulator_s_10000x50", "speedup_10000x50"} {
-		if !(r[k] > 0) {
+	for _, k := range []string{"solver_us_per_query", "emulator_us_per_query", "speedup_query", "solver_s_paper_test", "emulator_s_paper_test", "speedup_paper_test"} {
+		if v, ok := r[k].(float64); !ok || !(v > 0) {
 			t.Errorf("bench -json: %s = %v", k, r[k])
 		}
 	}
-	// The emulator agrees with the solver it replaces.
-	if r["max_rel_diff_query31"] > 1e-4 {
-		t.Errorf("emulator and solver differ by %v", r["max_rel_diff_query31"])
+	for k := range r {
+		if strings.Contains(k, "10000") && !strings.HasPrefix(k, "paper_reported") {
+			t.Errorf("bench -json: key %s names a size the run did not use", k)
+		}
+	}
+}
+
+// A file named like an embedded model is not read, and the user is told.
+func TestShadowedModelWarning(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.WriteFile("default", []byte("a file"), 0o644)
+	os.WriteFile("p.csv", []byte("N,Om0,H0\n-1,0.3,70\n"), 0o644)
+	code, _, stderr := runCLI(t, "predict", "-in", "p.csv")
+	if code != 0 || !strings.Contains(stderr, "warning: -model default is the embedded one, not the file default") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	os.Remove("default")
+	if _, _, stderr := runCLI(t, "predict", "-in", "p.csv"); strings.Contains(stderr, "warning") {
+		t.Errorf("a warning without a file: %q", stderr)
 	}
 }

@@ -40,7 +40,7 @@ func runEvidence(e *env, args []string) error {
 			roots = append(roots, f.out+"_"+m)
 		}
 	}
-	if err := checkOutputs(f.out, "", roots...); err != nil {
+	if err := checkRunOutputs(f.out, "", roots...); err != nil {
 		return err
 	}
 	// Build every problem first, so that a mistake in the last model is

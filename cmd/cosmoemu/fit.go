@@ -189,10 +189,10 @@ func runFit(e *env, args []string) error {
 	return fitAndReport(e, "fit", &f, cfg)
 }
 
-// checkOutputs creates the -out directory and refuses, before any work, a
+// checkRunOutputs creates the -out directory and refuses, before any work, a
 // corner plot that would overwrite a chain file and outputs that cannot be
 // written.
-func checkOutputs(out, corner string, roots ...string) error {
+func checkRunOutputs(out, corner string, roots ...string) error {
 	if err := makeOutDir(out); err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func cornerPath(f *fitFlags) string {
 // fitAndReport builds, runs and prints one fit (fit and sample).
 func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 	corner := cornerPath(f)
-	if err := checkOutputs(f.out, corner, f.out); err != nil {
+	if err := checkRunOutputs(f.out, corner, f.out); err != nil {
 		return err
 	}
 	p, err := build(e, cmd, cfg)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -43,6 +44,17 @@ func runPredict(e *env, args []string) error {
 	if *in == "" {
 		return usagef("predict: -in is required (a CSV file with header N,Om0,H0)")
 	}
+	inPath, modelFile := *in, *model
+	if inPath == "-" {
+		inPath = ""
+	}
+	if modelFile == "default" {
+		modelFile = ""
+	}
+	if err := checkFiles(inFile("in", inPath), inFile("model", modelFile), outFile("out", *out)); err != nil {
+		return err
+	}
+	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
@@ -87,28 +99,39 @@ func runPredict(e *env, args []string) error {
 }
 
 // readPoints reads a CSV with the columns N, Om0 and H0 (in any order, named
-// in a header line). Errors name the file, line and column.
+// in a header line; other columns are ignored). Errors name the file, line
+// and column.
 func readPoints(r io.Reader, name string) (ns, oms, h0s []float64, lines []int, err error) {
+	fail := func(format string, args ...any) ([]float64, []float64, []float64, []int, error) {
+		return nil, nil, nil, nil, fmt.Errorf(format, args...)
+	}
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, nil, nil, nil, fmt.Errorf("%s: empty file: want a header line N,Om0,H0", name)
+		return fail("%s: empty file: want a header line N,Om0,H0", name)
 	}
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("%s: %w", name, err)
+		return fail("%s", csvMessage(name, err))
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		col[strings.TrimSpace(h)] = i
+		h = strings.TrimSpace(h)
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff") // a byte-order mark from spreadsheet exports
+		}
+		if _, dup := col[h]; dup {
+			return fail("%s:1: column %q appears twice in the header", name, h)
+		}
+		col[h] = i
 	}
 	idx := [3]int{}
 	for k, want := range []string{"N", "Om0", "H0"} {
 		i, ok := col[want]
 		if !ok {
-			return nil, nil, nil, nil, fmt.Errorf("%s:1: header %q has no column %s (want N,Om0,H0)", name, strings.Join(header, ","), want)
+			return fail("%s:1: header %q has no column %s (want N,Om0,H0)", name, strings.Join(header, ","), want)
 		}
 		idx[k] = i
 	}
@@ -117,26 +140,35 @@ func readPoints(r io.Reader, name string) (ns, oms, h0s []float64, lines []int, 
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("%s: %w", name, err)
+			return fail("%s", csvMessage(name, err))
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
-			return nil, nil, nil, nil, fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(rec), len(header))
+			return fail("%s:%d: %d fields, the header has %d", name, line, len(rec), len(header))
 		}
 		var v [3]float64
 		for k, c := range []string{"N", "Om0", "H0"} {
 			s := strings.TrimSpace(rec[idx[k]])
 			x, err := strconv.ParseFloat(s, 64)
-			if err != nil || x != x || x-x != 0 {
-				return nil, nil, nil, nil, fmt.Errorf("%s:%d: column %s: %q is not a finite number", name, line, c, s)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return fail("%s:%d: column %s: %q is not a finite number", name, line, c, s)
 			}
 			v[k] = x
 		}
 		ns, oms, h0s, lines = append(ns, v[0]), append(oms, v[1]), append(h0s, v[2]), append(lines, line)
 	}
 	if len(ns) == 0 {
-		return nil, nil, nil, nil, fmt.Errorf("%s: no points after the header", name)
+		return fail("%s: no points after the header", name)
 	}
 	return ns, oms, h0s, lines, nil
+}
+
+// csvMessage turns an encoding/csv error into "file:line: problem".
+func csvMessage(name string, err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%s:%d: %v", name, pe.Line, pe.Err)
+	}
+	return fmt.Sprintf("%s: %v", name, err)
 }

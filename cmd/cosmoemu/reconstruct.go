@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -73,31 +74,40 @@ type lcdmJSON struct {
 func runReconstruct(e *env, args []string) error {
 	fs := newFlagSet(e, "reconstruct", "-data simulated20|cc31|FILE [-hidden 100] [-epochs N] [-members K] [-seed S] [-out fig.png] [-json]")
 	data := fs.String("data", "", "H(z) data: simulated20 or cc31 (embedded), or a `file` of columns z H sigma_H")
-	hidden := fs.Int("hidden", 100, "sigmoid units of the hidden layer")
-	epochs := fs.Int("epochs", 3000, "epochs of Adam")
-	batch := fs.Int("batch", 4, "mini-batch size")
-	lr := fs.Float64("lr", 1e-2, "initial learning rate of Adam (cosine-annealed to 1/100)")
-	members := fs.Int("members", 20, "networks of the ensemble band, trained on data perturbed within their errors (0: none)")
+	// Each member is a network of 3·hidden+2 weights trained for epochs
+	// epochs: the bounds keep a run's memory small and its time finite.
+	hidden := intFlag(fs, "hidden", 100, 1, 100_000, "sigmoid units of the hidden layer")
+	epochs := intFlag(fs, "epochs", 3000, 1, 10_000_000, "epochs of Adam")
+	batch := intFlag(fs, "batch", 4, 1, 1_000_000, "mini-batch size")
+	lr := floatFlag(fs, "lr", 1e-2, 0, 10, true, "initial learning rate of Adam (cosine-annealed to 1/100)")
+	members := intFlag(fs, "members", reconstruct.DefaultMembers, 0, 10_000, "networks of the ensemble band, trained on data perturbed within their errors (0: none, otherwise at least 2)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same reconstruction")
-	gridN := fs.Int("grid", 100, "points of the output z grid over the data's redshift range")
+	gridN := intFlag(fs, "grid", 100, 2, 1_000_000, "points of the output z grid over the data's redshift range")
 	out := fs.String("out", "", "figure PNG `file` (default reconstruct-DATA.png)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a summary")
-	workers := fs.Int("workers", 0, "networks trained at once (0: one per CPU); results do not depend on it")
+	var workers int
+	workersFlag(fs, &workers)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
 	case *data == "":
 		return usagef("reconstruct: -data is required: simulated20, cc31 or a file of columns z H sigma_H")
-	case *hidden < 1 || *epochs < 1 || *batch < 1:
-		return usagef("reconstruct: -hidden, -epochs and -batch must be ≥ 1")
-	case *members < 0 || *members == 1:
-		return usagef("reconstruct: -members %d: want 0 (no ensemble) or at least 2", *members)
-	case !(*lr > 0):
-		return usagef("reconstruct: -lr %v must be > 0", *lr)
-	case *gridN < 2:
-		return usagef("reconstruct: -grid %d: need at least 2 points", *gridN)
+	case *members == 1:
+		return usagef("reconstruct: -members 1: want 0 (no ensemble) or at least 2")
 	}
+	if *out == "" {
+		base := strings.TrimSuffix(filepath.Base(*data), filepath.Ext(*data))
+		*out = "reconstruct-" + base + ".png"
+	}
+	dataFile := ""
+	if _, err := os.Stat(*data); err == nil {
+		dataFile = *data
+	}
+	if err := checkFiles(inFile("data", dataFile), outFile("out", *out)); err != nil {
+		return err
+	}
+	warnShadowed(e, "data", *data, "cc31", "simulated20")
 	ds, err := dataset.Load(*data, nil)
 	if err != nil {
 		return err
@@ -106,16 +116,9 @@ func runReconstruct(e *env, args []string) error {
 		return usagef("reconstruct: -data %s is not H(z) data", *data)
 	}
 	d := ds.Hz
-	if *out == "" {
-		base := strings.TrimSuffix(filepath.Base(*data), filepath.Ext(*data))
-		*out = "reconstruct-" + base + ".png"
-	}
 	set := &reconstruct.Settings{
 		Hidden: *hidden, Epochs: *epochs, BatchSize: *batch, LearningRate: *lr,
-		Members: *members, Workers: *workers,
-	}
-	if *members == 0 {
-		set.Members = -1
+		Members: members, Workers: workers,
 	}
 	bar := newProgress(e, int64(*members+1), "training networks")
 	set.Progress = func(done, _ int) { bar.Set(int64(done)) }
@@ -134,7 +137,7 @@ func runReconstruct(e *env, args []string) error {
 	curve := res.Curve(z)
 	f := res.Fit
 	run := &reconstructRun{
-		Data: d.Name, Points: len(d.Z), TrainPoints: f.Train, ValPoints: f.Val,
+		Data: d.Name, Points: d.Len(), TrainPoints: f.Train, ValPoints: f.Val,
 		TrainCost: f.TrainCost, ValCost: f.ValCost, CostDefinition: costDefinition, PaperCost: paperReconstructionCost,
 		TrainLoss: f.TrainLoss, ValLoss: f.ValLoss, Chi2: f.Chi2,
 		Z: curve.Z, H: curve.H, Sigma: curve.Sigma, Members: len(res.Members),
@@ -143,16 +146,9 @@ func runReconstruct(e *env, args []string) error {
 		Loss: f.History.Loss, ValLossHistory: f.History.ValLoss,
 		Hidden: *hidden, Epochs: *epochs, Seed: *seed, Figure: *out,
 	}
-	if len(res.Members) > 0 {
-		mean := res.Curve(d.Z).Mean
-		for i := range d.Z {
-			r := mean[i] - d.H[i]
-			run.EnsembleCost += r * r / float64(len(d.Z))
-			run.EnsembleChi2 += r * r / (d.Sigma[i] * d.Sigma[i])
-		}
-	}
+	run.EnsembleCost, run.EnsembleChi2, _ = res.EnsembleFit()
 	fig := &plots.Reconstruction{
-		Title: fmt.Sprintf("H(z) reconstruction from %s (%d points)", d.Name, len(d.Z)),
+		Title: fmt.Sprintf("H(z) reconstruction from %s (%d points)", d.Name, d.Len()),
 		DataZ: d.Z, DataH: d.H, DataSigma: d.Sigma, DataLabel: "data ± sigma_H",
 		Z: z, H: curve.H, Sigma: curve.Sigma,
 		HLabel:       fmt.Sprintf("network (1x%d sigmoid)", *hidden),
@@ -175,14 +171,14 @@ func runReconstruct(e *env, args []string) error {
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "reconstruct %s: %d points, z in [%s, %s]; network z -> %d sigmoid -> (H, sigma_H), Adam lr %s (cosine), batch %d, %d epochs, seed %d\n",
-		d.Name, len(d.Z), ff(zlo), ff(zhi), *hidden, ff(*lr), *batch, *epochs, *seed)
+		d.Name, d.Len(), ff(zlo), ff(zhi), *hidden, ff(*lr), *batch, *epochs, *seed)
 	fmt.Fprintf(w, "split: %d training, %d validation points (validation z = %s)\n", len(f.Train), len(f.Val), joinZ(d.Z, f.Val))
 	fmt.Fprintf(w, "cost = MSE of (H, sigma_H) in (km/s/Mpc)^2: training %.4g, validation %.4g   [paper: %.1f]\n", f.TrainCost, f.ValCost, paperReconstructionCost)
 	fmt.Fprintf(w, "loss = MSE of min-max scaled targets:        training %.4g, validation %.4g\n", f.TrainLoss, f.ValLoss)
-	fmt.Fprintf(w, "chi2 of the network's H at the %d points: %.4g\n", len(d.Z), f.Chi2)
-	if len(res.Members) > 0 {
+	fmt.Fprintf(w, "chi2 of the network's H at the %d points: %.4g\n", d.Len(), f.Chi2)
+	if lo, med, hi, ok := curve.BandWidth(); ok {
 		fmt.Fprintf(w, "ensemble of %d networks on data perturbed within sigma_H: chi2 of the ensemble mean %.4g; band half-width %.3g to %.3g km/s/Mpc (median %.3g)\n",
-			len(res.Members), run.EnsembleChi2, slices.Min(curve.Std), slices.Max(curve.Std), median(curve.Std))
+			len(res.Members), run.EnsembleChi2, lo, hi, med)
 	}
 	fmt.Fprintf(w, "flat ΛCDM best fit: Om0 = %.4f ± %.4f, H0 = %.3f ± %.3f km/s/Mpc, chi2 = %.4g\n", lcdm.Om0, lcdm.Om0Err, lcdm.H0, lcdm.H0Err, lcdm.Chi2)
 	fmt.Fprintf(w, "wrote %s in %.1f s\n", *out, run.Seconds)
@@ -195,14 +191,4 @@ func joinZ(z []float64, idx []int) string {
 		s[i] = fmt.Sprintf("%.3g", z[k])
 	}
 	return strings.Join(s, ", ")
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -72,7 +72,7 @@ func runSolve(e *env, args []string) error {
 	rows := make([][6]float64, len(ns))
 	for j, nn := range ns {
 		y := sol[j*d : (j+1)*d]
-		rows[j] = [6]float64{nn, friedmann.ZOfN(nn), y[0], y[1], y[2], *h0 * math.Exp(y[3]-math.Log(*h0))}
+		rows[j] = [6]float64{nn, friedmann.ZOfN(nn), y[friedmann.IndexRadiation], y[friedmann.IndexMatter], y[friedmann.IndexLambda], m.HubbleOf(y)}
 		for c, v := range rows[j] {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("solve: at N = %g, %s = %g is not finite; nothing was written", nn, solveColumns[c], v)

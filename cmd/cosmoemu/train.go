@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/cosmoemu/cosmoemu/emulator"
+	"github.com/cosmoemu/cosmoemu/emulator/train"
 	"github.com/cosmoemu/cosmoemu/grid"
 	"github.com/cosmoemu/cosmoemu/plots"
 )
@@ -23,79 +24,67 @@ func init() {
 	})
 }
 
-// defaultRecipeGrid is the grid the default recipe trains on when no -grid
-// is given: fine in Ω_m0, the H0 range of cosmic-chronometer posteriors, and
-// N nodes every 0.05 e-folds.
-func defaultRecipeGrid() grid.Spec {
-	return grid.Spec{
-		Om0: grid.Axis{Min: 0.1, Max: 0.5, Count: 401},
-		H0:  grid.Axis{Min: 50, Max: 90, Count: 3},
-		N:   grid.Axis{Min: -12, Max: 0, Count: 241},
-	}
-}
-
 func runTrain(e *env, args []string) error {
 	fs := newFlagSet(e, "train", "[-grid grid.npz] [-recipe default|paper] -out friedmann.bin [-epochs N] [-seed S]")
 	gridPath := fs.String("grid", "", "training grid `file` (.npz or .npy from cosmoemu grid); default: build the recipe's grid in memory (default recipe: -om 0.1:0.5:401 -h0 50:90:3 -N -12:0:241; its accuracy needs N nodes that fine, and the paper's 50 give about 4e-4; paper recipe: the paper's grid)")
 	recipe := fs.String("recipe", emulator.RecipeDefault, "`recipe`: default (accurate and fast) or paper (the paper's network and training)")
 	out := fs.String("out", "", "model `file` to write")
-	epochs := fs.Int("epochs", 0, "epochs of Adam (default recipe, 3000) or RMSprop (paper recipe, 500)")
+	epochs := intFlag(fs, "epochs", 0, 0, 1_000_000, "epochs of Adam (default recipe) or RMSprop (paper recipe); 0: the recipe's, 3000 or 500")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed and grid give the same model bytes")
-	lbfgs := fs.Int("lbfgs", 16000, "L-BFGS iterations per network after Adam (default recipe)")
-	hidden := fs.Int("hidden", 16, "hidden units of the ln E network (default recipe)")
-	batch := fs.Int("batch", 32, "mini-batch size")
-	check := fs.Int("check", 1000, "random points at which to compare the trained model with the closed form (0: skip)")
+	lbfgs := intFlag(fs, "lbfgs", 16000, 0, 10_000_000, "L-BFGS iterations per network after Adam (default recipe); 0: none")
+	// The output layers have hidden × nodes weights (241 nodes by default).
+	hidden := intFlag(fs, "hidden", 16, 1, 4096, "hidden units of the ln E network (default recipe)")
+	batch := intFlag(fs, "batch", 32, 1, 1_000_000, "mini-batch size")
+	check := intFlag(fs, "check", 1000, 0, maxSize, "random points at which to compare the trained model with the closed form (0: skip)")
 	plot := fs.String("plot", "", "loss-curve PNG `file` (default: the -out name with .loss.png)")
-	workers := fs.Int("workers", 0, "goroutines (0: one per CPU); results do not depend on it")
+	var workers int
+	workersFlag(fs, &workers)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usagef("train: -out is required")
 	}
-	if *recipe != emulator.RecipeDefault && *recipe != emulator.RecipePaper {
-		return usagef("train: -recipe %q: want default or paper", *recipe)
-	}
-	if *epochs < 0 || *lbfgs < 0 || *hidden < 1 || *batch < 1 || *check < 0 {
-		return usagef("train: -epochs, -lbfgs and -check must be ≥ 0, -hidden and -batch ≥ 1")
+	if !slices.Contains(train.Recipes(), *recipe) {
+		return usagef("train: -recipe %q: want %s", *recipe, strings.Join(train.Recipes(), " or "))
 	}
 	if *plot == "" {
 		*plot = strings.TrimSuffix(*out, filepath.Ext(*out)) + ".loss.png"
 	}
+	if err := checkFiles(inFile("grid", *gridPath), outFile("out", *out), outFile("plot", *plot)); err != nil {
+		return err
+	}
 
-	var g *mat.Dense
-	var err error
+	var set *train.Set
 	if *gridPath != "" {
-		if g, err = grid.Read(*gridPath); err != nil {
+		g, err := grid.Read(*gridPath)
+		if err != nil {
 			return err
+		}
+		if set, err = train.FromGrid(g); err != nil {
+			return fmt.Errorf("%s: %w", *gridPath, err)
 		}
 	} else {
-		spec := grid.PaperSpec()
-		if *recipe == emulator.RecipeDefault {
-			spec = defaultRecipeGrid()
+		spec, err := train.Grid(*recipe)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stderr, "building the %s recipe's grid: Om0 %v, H0 %v, N %v (%d rows)\n", *recipe, spec.Om0, spec.H0, spec.N, spec.Rows())
-		if g, err = grid.Build(e.ctx, spec, &grid.Settings{Workers: *workers}); err != nil {
+		if set, err = train.Build(e.ctx, spec, &grid.Settings{Workers: workers}); err != nil {
 			return err
 		}
 	}
 
-	set := &emulator.TrainSettings{
-		Seed: *seed, Epochs: *epochs, BatchSize: *batch, Hidden: *hidden, LBFGSIters: *lbfgs,
-		Workers: *workers, Check: *check,
-	}
-	if *check == 0 {
-		set.Check = -1
-	}
-	if *lbfgs == 0 {
-		set.LBFGSIters = -1 // none; zero means "default" in TrainSettings
+	s := &train.Settings{
+		Seed: *seed, Epochs: *epochs, BatchSize: *batch, Hidden: *hidden,
+		LBFGSIters: lbfgs, Check: check, Workers: workers,
 	}
 	// One bar per network stage.
 	var bar *progress
 	stage := ""
 	epochTimes := map[string]time.Duration{}
 	stageStart := time.Now()
-	set.Progress = func(name string, step, steps int, loss, val float64) {
+	s.Progress = func(name string, step, steps int, loss, val float64) {
 		if name != stage {
 			if bar != nil {
 				bar.Finish()
@@ -112,7 +101,7 @@ func runTrain(e *env, args []string) error {
 		}
 	}
 	start := time.Now()
-	m, hist, err := emulator.Train(e.ctx, *recipe, g, set)
+	m, hist, err := train.Train(e.ctx, *recipe, set, s)
 	if bar != nil {
 		bar.Finish()
 	}
@@ -135,8 +124,12 @@ func runTrain(e *env, args []string) error {
 		f := hist.Final[i]
 		fmt.Fprintf(w, "network %-6s %6d parameters: final cost %.3g (training), %.3g (validation) [MSE of scaled outputs]\n", name, m.NumParams()[name], f.Train, f.Validation)
 	}
-	for name, d := range epochTimes {
-		fmt.Fprintf(w, "  %s: %.4g s per step\n", name, d.Seconds())
+	for _, name := range hist.Network {
+		for _, st := range []string{"adam", "lbfgs", "rmsprop"} {
+			if d, ok := epochTimes[name+" "+st]; ok {
+				fmt.Fprintf(w, "  %s %s: %.4g s per step\n", name, st, d.Seconds())
+			}
+		}
 	}
 	if r := m.Validation(); r != nil {
 		fmt.Fprintf(w, "against the closed form at %d random points: max rel err H %.3g (z in [0,3]), %.3g (all N); max abs err Omega %.3g\n",
@@ -148,7 +141,7 @@ func runTrain(e *env, args []string) error {
 
 // plotLosses draws the training and validation loss of each network per
 // epoch (the inset of the paper's Fig. 6).
-func plotLosses(path string, h *emulator.History) error {
+func plotLosses(path string, h *train.History) error {
 	var panels []plots.Panel
 	for i, name := range h.Network {
 		loss, val := h.Loss[i], h.ValLoss[i]

@@ -11,7 +11,6 @@ import (
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/friedmann"
 	"github.com/cosmoemu/cosmoemu/plots"
-	"github.com/cosmoemu/cosmoemu/solver"
 )
 
 func init() {
@@ -36,17 +35,22 @@ type validateJSON struct {
 func runValidate(e *env, args []string) error {
 	fs := newFlagSet(e, "validate", "[-model default|FILE] [-n 1000] [-seed S] [-json] [-fig6 FILE] [-fig7 FILE]")
 	model := fs.String("model", "default", "emulator: `default` (embedded) or a model file")
-	n := fs.Int("n", 1000, "random points in each test set (whole domain; z in [0, 3])")
+	n := intFlag(fs, "n", 1000, 1, maxSize, "random points in each test set (whole domain; z in [0, 3])")
 	seed := fs.Uint64("seed", 1, "random `seed` of the test points")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
-	fig6 := fs.String("fig6", "emulator_fig6.png", "PNG `file` of Ω_i and H against N, emulator and solver, at Ω_m0 = 0.3, H0 = 70 (\"\" to skip)")
-	fig7 := fs.String("fig7", "emulator_fig7.png", "PNG `file` of curves for several parameter points (\"\" to skip)")
+	fig6 := fs.String("fig6", "", "PNG `file` to draw the paper's Fig. 6 to: Ω_i and H against N, emulator and solver, at Ω_m0 = 0.3, H0 = 70")
+	fig7 := fs.String("fig7", "", "PNG `file` to draw the paper's Fig. 7 to: curves for several parameter points")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *n < 1 {
-		return usagef("validate: -n %d: need at least 1 point", *n)
+	modelFile := *model
+	if modelFile == "default" {
+		modelFile = ""
 	}
+	if err := checkFiles(inFile("model", modelFile), outFile("fig6", *fig6), outFile("fig7", *fig7)); err != nil {
+		return err
+	}
+	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
@@ -87,28 +91,11 @@ func runValidate(e *env, args []string) error {
 	return nil
 }
 
-// referenceCurve solves flat ΛCDM accurately at the times ns, returning
-// rows (Ω_r, Ω_m, Ω_Λ, H).
-func referenceCurve(ns []float64, om0, or0, h0 float64) ([][4]float64, error) {
-	mod, err := friedmann.LCDMRadiation(om0, or0, h0)
-	if err != nil {
-		return nil, err
-	}
-	sv, err := solver.New(mod.Dim(), &solver.Settings{RTol: 1e-10, ATol: 1e-12, Dense: solver.Order5})
-	if err != nil {
-		return nil, err
-	}
-	y0 := mod.InitialState(nil)
-	sol := make([]float64, len(ns)*mod.Dim())
-	if _, err := sv.SolveAt(sol, mod.Derivs, 0, y0, ns); err != nil {
-		return nil, err
-	}
-	out := make([][4]float64, len(ns))
-	for i := range out {
-		y := sol[4*i : 4*i+4]
-		out[i] = [4]float64{y[0], y[1], y[2], h0 * math.Exp(y[3]-y0[3])}
-	}
-	return out, nil
+// reference returns the solver's curve at the times ns, the one the model
+// emulates.
+func reference(m *emulator.Model, ns []float64, om0, h0 float64) ([]emulator.Point, error) {
+	p := make([]emulator.Point, len(ns))
+	return p, m.Solve(p, ns, om0, h0)
 }
 
 func linspace(a, b float64, n int) []float64 {
@@ -138,7 +125,7 @@ func drawFig6(path string, m *emulator.Model) error {
 	d := m.Domain()
 	om0, h0 := centre(d)
 	ns := linspace(d.N[0], d.N[1], 400)
-	ref, err := referenceCurve(ns, om0, m.OmegaR0(), h0)
+	ref, err := reference(m, ns, om0, h0)
 	if err != nil {
 		return err
 	}
@@ -152,7 +139,7 @@ func drawFig6(path string, m *emulator.Model) error {
 	for i := range 3 {
 		sol, emu := make([]float64, len(ns)), make([]float64, len(ns))
 		for j, p := range pts {
-			sol[j] = ref[j][i]
+			sol[j] = [3]float64{ref[j].OmegaR, ref[j].OmegaM, ref[j].OmegaL}[i]
 			emu[j] = [3]float64{p.OmegaR, p.OmegaM, p.OmegaL}[i]
 			dOm[j] = math.Max(dOm[j], math.Abs(emu[j]-sol[j]))
 		}
@@ -162,8 +149,8 @@ func drawFig6(path string, m *emulator.Model) error {
 	}
 	hSol, hEmu, dH := make([]float64, len(ns)), make([]float64, len(ns)), make([]float64, len(ns))
 	for j, p := range pts {
-		hSol[j], hEmu[j] = ref[j][3], p.H
-		dH[j] = math.Abs(p.H/ref[j][3] - 1)
+		hSol[j], hEmu[j] = ref[j].H, p.H
+		dH[j] = math.Abs(p.H/ref[j].H - 1)
 	}
 	errs = append(errs,
 		plots.Series{Label: "max |ΔΩ_i|", X: ns, Y: dOm},
@@ -173,7 +160,7 @@ func drawFig6(path string, m *emulator.Model) error {
 	var labels []plots.Label
 	for i, n := range []float64{d.N[0] + 0.15*(d.N[1]-d.N[0]), d.N[0] + 0.6*(d.N[1]-d.N[0]), d.N[0] + 0.93*(d.N[1]-d.N[0])} {
 		j := max(0, min(len(ns)-1, at(n)))
-		y := [3]float64{ref[j][0], ref[j][1], ref[j][2]}[i]
+		y := [3]float64{ref[j].OmegaR, ref[j].OmegaM, ref[j].OmegaL}[i]
 		labels = append(labels, plots.Label{X: ns[j], Y: y - 0.08, Text: names[i], Color: plots.Palette[i]})
 	}
 	title := fmt.Sprintf("Ω_m0 = %g, H0 = %g (recipe %s)", om0, h0, m.Recipe())
@@ -203,7 +190,7 @@ func drawFig7(path string, m *emulator.Model) error {
 		col := plots.Palette[k%len(plots.Palette)]
 		label := fmt.Sprintf("Ω_m0 = %.2f, H0 = %.0f", om0, h0)
 
-		ref, err := referenceCurve(nz, om0, m.OmegaR0(), h0)
+		ref, err := reference(m, nz, om0, h0)
 		if err != nil {
 			return err
 		}
@@ -214,12 +201,12 @@ func drawFig7(path string, m *emulator.Model) error {
 		hSol, hEmu := make([]float64, len(zs)), make([]float64, len(zs))
 		for i := range zs {
 			j := len(zs) - 1 - i // nz runs backwards in z
-			hSol[i], hEmu[i] = ref[j][3], pts[j].H
+			hSol[i], hEmu[i] = ref[j].H, pts[j].H
 		}
 		hs = append(hs, plots.Series{Label: label, X: zs, Y: hSol, Color: col},
 			plots.Series{X: zs, Y: hEmu, Dashed: true, Color: col})
 
-		refN, err := referenceCurve(ns, om0, m.OmegaR0(), h0)
+		refN, err := reference(m, ns, om0, h0)
 		if err != nil {
 			return err
 		}
@@ -229,7 +216,7 @@ func drawFig7(path string, m *emulator.Model) error {
 		}
 		mSol, mEmu := make([]float64, len(ns)), make([]float64, len(ns))
 		for i := range ns {
-			mSol[i], mEmu[i] = refN[i][1], ptsN[i].OmegaM
+			mSol[i], mEmu[i] = refN[i].OmegaM, ptsN[i].OmegaM
 		}
 		oms = append(oms, plots.Series{X: ns, Y: mSol, Color: col},
 			plots.Series{X: ns, Y: mEmu, Dashed: true, Color: col})

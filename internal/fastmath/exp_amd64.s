@@ -2,10 +2,10 @@
 
 #include "textflag.h"
 
-// Vector versions of expm, sigmoid and tanh in activation.go (AVX2 + FMA),
+// Vector versions of Exp, Sigmoid and Tanh in exp.go (AVX2 + FMA),
 // operation for operation, so that they return the same bits.
 
-// EXP sets Y1 = expm(Y0), clobbering Y2–Y14.
+// EXP sets Y1 = Exp(Y0), clobbering Y2–Y14.
 #define EXP \
 	VMOVUPD     ·expTab+608(SB), Y2; \
 	VMAXPD      Y0, Y2, Y1; \
@@ -47,8 +47,8 @@
 	VCMPPD      $0x11, ·expTab+608(SB), Y0, Y2; \
 	VANDNPD     Y1, Y2, Y1
 
-// func sigmoidBiasAsm(z, b *float64, n int)
-TEXT ·sigmoidBiasAsm(SB), NOSPLIT, $0-24
+// func SigmoidBiasN(z, b *float64, n int)
+TEXT ·SigmoidBiasN(SB), NOSPLIT, $0-24
 	MOVQ z+0(FP), DI
 	MOVQ b+8(FP), SI
 	MOVQ n+16(FP), CX
@@ -69,8 +69,8 @@ loop:
 	VZEROUPPER
 	RET
 
-// func tanhBiasAsm(z, b *float64, n int)
-TEXT ·tanhBiasAsm(SB), NOSPLIT, $0-24
+// func TanhBiasN(z, b *float64, n int)
+TEXT ·TanhBiasN(SB), NOSPLIT, $0-24
 	MOVQ z+0(FP), DI
 	MOVQ b+8(FP), SI
 	MOVQ n+16(FP), CX
@@ -90,6 +90,23 @@ loop:
 	VMOVUPD Y1, (DI)
 	ADDQ    $32, DI
 	ADDQ    $32, SI
+	SUBQ    $4, CX
+	JNZ     loop
+	VZEROUPPER
+	RET
+
+// func scaleExpAsm(x *float64, n int, s float64)
+TEXT ·scaleExpAsm(SB), NOSPLIT, $0-24
+	MOVQ         x+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSD s+16(FP), Y15
+
+loop:
+	VMOVUPD (DI), Y0
+	EXP
+	VMULPD  Y15, Y1, Y1
+	VMOVUPD Y1, (DI)
+	ADDQ    $32, DI
 	SUBQ    $4, CX
 	JNZ     loop
 	VZEROUPPER
