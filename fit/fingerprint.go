@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"math"
 	"sort"
 	"strings"
@@ -102,7 +101,7 @@ func dataHash(l likelihood.Likelihood) string {
 	default:
 		panic(fmt.Sprintf("fit: no fingerprint for %T", l))
 	}
-	return fmt.Sprintf("%x", h.(hash.Hash).Sum(nil)[:12])
+	return fmt.Sprintf("%x", h.Sum(nil)[:12])
 }
 
 func symOrNil(f func(mat.Symmetric), c *mat.SymDense) {

@@ -34,10 +34,10 @@ func (p Prior) Validate() error {
 		return fmt.Errorf("prior box [%g, %g] must be finite with lo < hi", p.Lo, p.Hi)
 	}
 	if !finite(p.Mu) || !finite(p.Sigma) || p.Sigma < 0 {
-		return fmt.Errorf("Gaussian prior (mean %g, sigma %g) must be finite with sigma ≥ 0", p.Mu, p.Sigma)
+		return fmt.Errorf("the Gaussian prior (mean %g, sigma %g) must be finite with sigma ≥ 0", p.Mu, p.Sigma)
 	}
 	if p.Sigma > 0 && !(p.mass() > 0) {
-		return fmt.Errorf("Gaussian prior N(%g, %g²) has no mass in its box [%g, %g]", p.Mu, p.Sigma, p.Lo, p.Hi)
+		return fmt.Errorf("the Gaussian prior N(%g, %g²) has no mass in its box [%g, %g]", p.Mu, p.Sigma, p.Lo, p.Hi)
 	}
 	return nil
 }

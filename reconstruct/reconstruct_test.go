@@ -7,8 +7,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cosmoemu/cosmoemu/friedmann"
 	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/friedmann"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 

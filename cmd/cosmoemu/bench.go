@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/cosmoemu/cosmoemu/emulator/speed"
 	dataset "github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/emulator/speed"
 )
 
 func init() {
