@@ -63,7 +63,6 @@ const (
 	NameOmbh2  = "ombh2"
 )
 
-
 // Registry holds the cosmological parameters with their labels, units,
 // default prior boxes (those of cosmoemu fit) and physical ranges.
 var Registry = param.NewRegistry(
