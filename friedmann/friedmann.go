@@ -58,10 +58,10 @@ type Fluid struct {
 	Omega0 float64 // present density parameter Ω_0
 }
 
-// A Model is a flat universe: a Hubble constant and a set of fluids whose
-// present densities sum to one. Make one with New or LCDM; a Model is
+// A Universe is a flat universe: a Hubble constant and a set of fluids whose
+// present densities sum to one. Make one with New or LCDM; a Universe is
 // immutable and safe for concurrent use.
-type Model struct {
+type Universe struct {
 	h0     float64
 	fluids []Fluid
 
@@ -95,14 +95,14 @@ func (e *FlatnessError) Error() string {
 // fluids. It returns a *ParamError if h0 is not a positive finite number, a
 // fluid has a non-finite γ or a negative or non-finite Ω_0, and a
 // *FlatnessError if the Ω_0 do not sum to one.
-func New(h0 float64, fluids ...Fluid) (*Model, error) {
+func New(h0 float64, fluids ...Fluid) (*Universe, error) {
 	if !(h0 > 0) || math.IsInf(h0, 1) {
 		return nil, &ParamError{Param: "H0", Value: h0, Allowed: "(0, +Inf)"}
 	}
 	if len(fluids) == 0 {
 		return nil, fmt.Errorf("friedmann: a model needs at least one fluid")
 	}
-	m := &Model{
+	m := &Universe{
 		h0:      h0,
 		fluids:  append([]Fluid(nil), fluids...),
 		gamma:   make([]float64, len(fluids)),
@@ -141,12 +141,12 @@ func fluidName(f Fluid, i int) string {
 // DefaultOmegaR0, matter with Ω_m0 = om0 and a cosmological constant with
 // Ω_Λ0 = 1 − Ω_r0 − Ω_m0, in that order. It returns a *ParamError if om0 is
 // not in (0, 1 − Ω_r0) or h0 is not a positive finite number.
-func LCDM(om0, h0 float64) (*Model, error) {
+func LCDM(om0, h0 float64) (*Universe, error) {
 	return LCDMRadiation(om0, DefaultOmegaR0, h0)
 }
 
 // LCDMRadiation is LCDM with a given present radiation density or0 ≥ 0.
-func LCDMRadiation(om0, or0, h0 float64) (*Model, error) {
+func LCDMRadiation(om0, or0, h0 float64) (*Universe, error) {
 	if err := CheckLCDM(om0, or0, h0); err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func LCDMRadiation(om0, or0, h0 float64) (*Model, error) {
 // CheckLCDM returns a *ParamError if (Ω_m0, Ω_r0, H0) do not make a flat
 // ΛCDM model: Ω_r0 ∈ [0, 1), Ω_m0 ∈ (0, 1 − Ω_r0), H0 positive and finite.
 // It does not allocate for valid parameters, so that hot loops can check
-// without building a Model.
+// without building a Universe.
 func CheckLCDM(om0, or0, h0 float64) error {
 	if !(or0 >= 0 && or0 < 1) {
 		return &ParamError{Param: "Or0", Value: or0, Allowed: "[0, 1)"}
@@ -177,7 +177,7 @@ func CheckLCDM(om0, or0, h0 float64) error {
 // LCDMState writes the state at N = 0, y = (Ω_r0, Ω_m0, Ω_Λ0, ln H0), of the
 // model LCDMRadiation(om0, or0, h0) to dst without building the model or
 // allocating. The Derivs of every ΛCDM model are the same (they depend on
-// the γ_i alone), so one Model and this state serve all parameter points
+// the γ_i alone), so one Universe and this state serve all parameter points
 // of a hot loop.
 func LCDMState(dst []float64, om0, or0, h0 float64) error {
 	if len(dst) != 4 {
@@ -209,22 +209,22 @@ func LCDMHubble(y, y0 []float64, h0 float64) float64 {
 
 // HubbleOf returns H in km/s/Mpc of a state y of the model's system
 // (Derivs), exactly H0 at the initial state.
-func (m *Model) HubbleOf(y []float64) float64 {
+func (m *Universe) HubbleOf(y []float64) float64 {
 	n := len(m.gamma)
 	return m.h0 * math.Exp(y[n]-math.Log(m.h0))
 }
 
 // H0 returns the Hubble constant in km/s/Mpc.
-func (m *Model) H0() float64 { return m.h0 }
+func (m *Universe) H0() float64 { return m.h0 }
 
 // NumFluids returns the number of fluids.
-func (m *Model) NumFluids() int { return len(m.fluids) }
+func (m *Universe) NumFluids() int { return len(m.fluids) }
 
 // Fluids returns a copy of the model's fluids.
-func (m *Model) Fluids() []Fluid { return append([]Fluid(nil), m.fluids...) }
+func (m *Universe) Fluids() []Fluid { return append([]Fluid(nil), m.fluids...) }
 
 // Index returns the position of the fluid with the given name, or −1.
-func (m *Model) Index(name string) int {
+func (m *Universe) Index(name string) int {
 	for i, f := range m.fluids {
 		if f.Name == name {
 			return i
@@ -241,7 +241,7 @@ func ZOfN(n float64) float64 { return math.Expm1(-n) }
 
 // LnE2 returns ln(H²/H0²) = ln Σ_i Ω_i0 e^{−3γ_i N}, computed as a
 // log-sum-exp so that it neither overflows nor underflows for any N.
-func (m *Model) LnE2(n float64) float64 {
+func (m *Universe) LnE2(n float64) float64 {
 	mx := math.Inf(-1)
 	for i, g := range m.gamma {
 		if v := m.lnOmega[i] - 3*g*n; v > mx {
@@ -256,18 +256,18 @@ func (m *Model) LnE2(n float64) float64 {
 }
 
 // E returns the normalized expansion rate E(N) = H(N)/H0 of the closed form.
-func (m *Model) E(n float64) float64 { return math.Exp(0.5 * m.LnE2(n)) }
+func (m *Universe) E(n float64) float64 { return math.Exp(0.5 * m.LnE2(n)) }
 
 // H returns the Hubble rate H(N) in km/s/Mpc of the closed form.
-func (m *Model) H(n float64) float64 { return m.h0 * m.E(n) }
+func (m *Universe) H(n float64) float64 { return m.h0 * m.E(n) }
 
 // HZ returns the Hubble rate at redshift z in km/s/Mpc.
-func (m *Model) HZ(z float64) float64 { return m.H(NOfZ(z)) }
+func (m *Universe) HZ(z float64) float64 { return m.H(NOfZ(z)) }
 
 // Omegas writes the density parameters Ω_i(N) = Ω_i0 e^{−3γ_i N}/E²(N) of
 // the closed form to dst and returns it. If dst is nil a new slice is made;
 // otherwise it must have length NumFluids.
-func (m *Model) Omegas(dst []float64, n float64) []float64 {
+func (m *Universe) Omegas(dst []float64, n float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, len(m.gamma))
 	}
@@ -282,7 +282,7 @@ func (m *Model) Omegas(dst []float64, n float64) []float64 {
 }
 
 // Pi returns Π(N) = Σ_i γ_i Ω_i(N) of the closed form.
-func (m *Model) Pi(n float64) float64 {
+func (m *Universe) Pi(n float64) float64 {
 	lnE2 := m.LnE2(n)
 	pi := 0.0
 	for i, g := range m.gamma {
@@ -293,17 +293,17 @@ func (m *Model) Pi(n float64) float64 {
 
 // Decel returns the deceleration parameter q(N) = (3Π − 2)/2 of the closed
 // form.
-func (m *Model) Decel(n float64) float64 { return Deceleration(m.Pi(n)) }
+func (m *Universe) Decel(n float64) float64 { return Deceleration(m.Pi(n)) }
 
 // Deceleration returns q = −1 − H'/H = (3Π − 2)/2 for a given Π.
 func Deceleration(pi float64) float64 { return (3*pi - 2) / 2 }
 
 // Dim returns the length of the ODE state y = (Ω_1, …, Ω_n, ln H).
-func (m *Model) Dim() int { return len(m.gamma) + 1 }
+func (m *Universe) Dim() int { return len(m.gamma) + 1 }
 
 // InitialState writes the state at N = 0, y = (Ω_10, …, Ω_n0, ln H0), to dst
 // and returns it. If dst is nil a new slice is made.
-func (m *Model) InitialState(dst []float64) []float64 {
+func (m *Universe) InitialState(dst []float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, m.Dim())
 	}
@@ -321,7 +321,7 @@ func (m *Model) InitialState(dst []float64) []float64 {
 //
 // The right-hand side does not depend on N; the argument is there so that
 // Derivs is a solver.Func. It does not allocate.
-func (m *Model) Derivs(dst []float64, _ float64, y []float64) {
+func (m *Universe) Derivs(dst []float64, _ float64, y []float64) {
 	// With g_i = 3γ_i: Ω_i' = (3Π − g_i)Ω_i and (ln H)' = −3Π/2, which
 	// keeps the chain of dependent operations short.
 	g := m.gamma3

@@ -2,7 +2,7 @@ package friedmann
 
 import "math"
 
-// The generalised Ω_i system. The paper's system (Model.Derivs) carries the
+// The generalised Ω_i system. The paper's system (Universe.Derivs) carries the
 // density parameters and ln H. To compute distances and the sound horizon
 // along the same integration, FluidSystem and FieldSystem add four
 // quantities, all functions of N = ln a with ' = d/dN:
