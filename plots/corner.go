@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -321,7 +322,9 @@ func cornerRanges(sets []Samples, names []string, o *cornerOptions) ([][2]float6
 	return out, nil
 }
 
-// weightedQuantiles returns the qa and qb quantiles of column col.
+// weightedQuantiles returns the qa and qb quantiles of column col, with
+// the samples' weights (gonum's empirical quantile: the smallest value whose
+// cumulative weight reaches the fraction).
 func weightedQuantiles(s Samples, col int, qa, qb float64) (float64, float64) {
 	r, _ := s.X.Dims()
 	idx := make([]int, r)
@@ -329,30 +332,18 @@ func weightedQuantiles(s Samples, col int, qa, qb float64) (float64, float64) {
 		idx[i] = i
 	}
 	sort.Slice(idx, func(a, b int) bool { return s.X.At(idx[a], col) < s.X.At(idx[b], col) })
-	w := func(i int) float64 {
-		if s.Weights == nil {
-			return 1
-		}
-		return s.Weights[i]
+	x := make([]float64, r)
+	var w []float64
+	if s.Weights != nil {
+		w = make([]float64, r)
 	}
-	var total float64
-	for i := range r {
-		total += w(i)
-	}
-	a, b := s.X.At(idx[0], col), s.X.At(idx[r-1], col)
-	var cum float64
-	foundA := false
-	for _, i := range idx {
-		cum += w(i)
-		if !foundA && cum >= qa*total {
-			a, foundA = s.X.At(i, col), true
-		}
-		if cum >= qb*total {
-			b = s.X.At(i, col)
-			break
+	for k, i := range idx {
+		x[k] = s.X.At(i, col)
+		if w != nil {
+			w[k] = s.Weights[i]
 		}
 	}
-	return a, b
+	return stat.Quantile(qa, stat.Empirical, x, w), stat.Quantile(qb, stat.Empirical, x, w)
 }
 
 func sampleWeight(s Samples, i int) float64 {
