@@ -15,7 +15,7 @@ import (
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
-const dr14 = "../testdata/sdss_dr14.csv"
+const dr14 = "../data/sdss/sdss_dr14.csv"
 
 var (
 	tableOnce sync.Once

@@ -77,7 +77,7 @@ const (
 
 func runClassify(e *env, args []string) error {
 	fs := newFlagSet(e, "classify", "-data FILE [-hidden 150,150,150,150] [-epochs 80] [-test 2000] [-seed S] [-paper] [-features paper|physical|COLS] [-redshift asinh|linear] [-importance N] [-model-out FILE] [-figs PREFIX] [-json]\n       cosmoemu classify -model FILE -predict rows.csv [-out labels.csv]")
-	dataPath := fs.String("data", "", "SDSS CSV `file` with a header (the DR14 table ships as testdata/sdss_dr14.csv)")
+	dataPath := fs.String("data", "", "SDSS CSV `file` with a header (the DR14 table ships as data/sdss/sdss_dr14.csv)")
 	hidden := fs.String("hidden", "150,150,150,150", fmt.Sprintf("hidden layer `sizes`, comma-separated (at most %d layers of at most %d units)", maxLayers, maxLayerSize))
 	epochs := intFlag(fs, "epochs", 80, 1, 1_000_000, "training epochs")
 	test := intFlag(fs, "test", 2000, 1, maxSize, "rows held out for the test (stratified by class)")
@@ -119,7 +119,7 @@ func runClassify(e *env, args []string) error {
 		return classifyPredict(e, *model, *predict, *out)
 	}
 	if *dataPath == "" {
-		return usagef("classify: -data is required (the SDSS DR14 table ships as testdata/sdss_dr14.csv)")
+		return usagef("classify: -data is required (the SDSS DR14 table ships as data/sdss/sdss_dr14.csv)")
 	}
 	if set["out"] {
 		return usagef("classify: -out is for -predict; use -model-out and -figs when training")

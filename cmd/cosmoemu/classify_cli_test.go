@@ -13,7 +13,7 @@ import (
 // to a file and returns its path.
 func sdssSubset(t *testing.T, dir string, k int) string {
 	t.Helper()
-	b, err := os.ReadFile("../../testdata/sdss_dr14.csv")
+	b, err := os.ReadFile("../../data/sdss/sdss_dr14.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
