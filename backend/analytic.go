@@ -116,12 +116,8 @@ func (ev *analytic) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	}
 	e := m.Expansion(p)
 	dst.H0 = p.H0
-	for i, opz := range ev.opz {
-		e2 := e.E2(opz, ev.x[i])
-		if !(e2 > 0) {
-			return e2Error(m, p, opz-1, e2)
-		}
-		dst.E[i] = math.Sqrt(e2)
+	if i := e.EValues(dst.E, ev.opz, ev.x); i >= 0 {
+		return e2Error(m, p, ev.opz[i]-1, e.E2(ev.opz[i], ev.x[i]))
 	}
 	if r.W {
 		for i, opz := range ev.opz {

@@ -269,6 +269,34 @@ func (e *Expansion) A4E2(a, lna float64) float64 {
 	}
 }
 
+// EValues writes E(z_i) = √E² to dst for redshifts given by opz_i = 1 + z_i
+// and x_i = ln(1+z_i), the loop of E2 with the kind of dark energy decided
+// once. It returns the index of the first z_i with E² ≤ 0 (dst[i] is then
+// undefined), or −1.
+func (e *Expansion) EValues(dst, opz, x []float64) int {
+	dst = dst[:len(opz)]
+	x = x[:len(opz)]
+	switch e.de {
+	case Lambda:
+		for i, o := range opz {
+			e2 := ((e.Or*o+e.Om)*o+e.Ok)*o*o + e.Ode
+			if !(e2 > 0) {
+				return i
+			}
+			dst[i] = math.Sqrt(e2)
+		}
+	default:
+		for i, o := range opz {
+			e2 := e.E2(o, x[i])
+			if !(e2 > 0) {
+				return i
+			}
+			dst[i] = math.Sqrt(e2)
+		}
+	}
+	return -1
+}
+
 // E2Z returns E²(z).
 func (e *Expansion) E2Z(z float64) float64 { return e.E2(1+z, math.Log1p(z)) }
 
