@@ -221,8 +221,8 @@ def observables(h, params, zs):
         y_field = v[-1]     # ln(J/J_rm), J from z = 3 to ZFIELD
     else:
         xmax = math.log1p(max(zs.max(initial=0), ZSPLIT))
-        panels = max(1, math.ceil(xmax / (math.log(4) / 3) - 1e-9))
-        n = 12
+        panels = max(1, math.ceil(xmax / math.log(4) - 1e-9))
+        n = 32
         nodes = grid(xmax, panels, n)
         a = np.exp(-nodes)
         g = a * a / np.sqrt(a4e2(model, p, orr, a))

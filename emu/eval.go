@@ -130,13 +130,15 @@ const (
 	nodesRs  = 12
 	nodesAge = 40
 	// gridPer is the number of Chebyshev points per late-time panel of
-	// the closed-form models.
-	gridPer = 12
+	// the closed-form models: one panel of 32 points on [0, ln 4]
+	// interpolates and integrates 1/E to 6e-9 over the domain, three of 12
+	// (36 points) to 4e-7 (near loitering; docs/emulators.md).
+	gridPer = 32
 )
 
 // gridWidth is the widest late-time panel of the closed-form models in
-// ln(1+z): three panels up to z = 3.
-var gridWidth = math.Log(4) / 3
+// ln(1+z): one panel up to z = 3.
+var gridWidth = math.Log(4)
 
 // NewEvaluator prepares the emulator for model m and request r: every
 // redshift-only quantity (interpolation and quadrature weights, folded

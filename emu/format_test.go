@@ -175,8 +175,9 @@ func TestDecodeNaN(t *testing.T) {
 }
 
 // FuzzDecode: no input makes Decode panic, and what it accepts encodes
-// back to the same bytes. Seeds are kept small (a truncated file, a few
-// header variants) so that the mutator works on the header.
+// back to something it accepts. The seeds are small (the magic, the start
+// of a file): with a whole file as seed the engine spends its time
+// minimizing 14 kB inputs.
 //
 //	go test -run xxx -fuzz FuzzDecode -fuzztime 60s ./emu
 func FuzzDecode(f *testing.F) {
@@ -186,7 +187,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte("COSMOEMU"))
 	f.Add(b[:64])
-	f.Add(b)
+	f.Add(b[:300])
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := Decode(data, "fuzz")
 		if err != nil {
