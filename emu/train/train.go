@@ -1,0 +1,334 @@
+// Package train trains the emulators of package emu: it draws a
+// space-filling design over a model's domain, computes the training
+// targets with the closed form (backend.Analytic) or the solver
+// (backend.Solver) on all cores, fits the networks and returns the
+// emulator, ready to be written with (*emu.Emulator).WriteFile.
+//
+// The same model, settings and seed give the same bytes, whatever the
+// number of workers: the design is a seeded sequence, every target is
+// computed and stored by index, and package nn and the fits here sum in a
+// fixed order.
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/emu"
+)
+
+// Settings configure Train. A nil *Settings, and every zero field, means
+// the default.
+type Settings struct {
+	Seed uint64 // seeds the design and the networks' initialization; default 1
+	// Points is the number of design points of the early-universe
+	// network; default 8000.
+	Points int
+	// LatePoints is the number of design points (Ωm, λ) of the scalar
+	// field's late-time networks, each solved at three radiation
+	// densities; default 9000.
+	LatePoints int
+	// Width is the number of units of each of the two hidden layers of
+	// the early-universe network (default 32), LateWidth that of the
+	// scalar field's late-time networks (default 32). Multiples of 32 suit
+	// the nn package's kernels best.
+	Width, LateWidth int
+	Epochs           int // Adam epochs before the variable projection; default 200
+	// Iterations bounds the L-BFGS iterations of the variable projection
+	// of each network; default 3000.
+	Iterations int
+	// Validate is the number of random points at which the trained
+	// emulator is compared with the solver, the summary being stored in
+	// the file; default 300, negative for none.
+	Validate int
+	// Workers is the number of goroutines; 0 means GOMAXPROCS. Results do
+	// not depend on it.
+	Workers int
+	// Progress, if not nil, is called with the stage ("cmb data",
+	// "late varpro", …), the step, the number of steps and, for fits, the
+	// loss (NaN otherwise). It is called from one goroutine at a time.
+	Progress func(stage string, step, steps int, loss float64)
+}
+
+// Limits of the settings.
+const (
+	maxPoints = 200000
+	maxWidth  = 256
+	maxIter   = 100000
+	maxEpochs = 100000
+)
+
+func (s *Settings) withDefaults() (Settings, error) {
+	var d Settings
+	if s != nil {
+		d = *s
+	}
+	def := func(v *int, x int) {
+		if *v == 0 {
+			*v = x
+		}
+	}
+	if d.Seed == 0 {
+		d.Seed = 1
+	}
+	def(&d.Points, 8000)
+	def(&d.LatePoints, 9000)
+	def(&d.Width, 32)
+	def(&d.LateWidth, 32)
+	def(&d.Epochs, 200)
+	def(&d.Iterations, 3000)
+	def(&d.Validate, 300)
+	switch {
+	case d.Points < 200 || d.Points > maxPoints:
+		return d, fmt.Errorf("train: Points = %d, want 200 … %d", d.Points, maxPoints)
+	case d.LatePoints < 200 || d.LatePoints > maxPoints:
+		return d, fmt.Errorf("train: LatePoints = %d, want 200 … %d", d.LatePoints, maxPoints)
+	case d.Width < 4 || d.Width > maxWidth:
+		return d, fmt.Errorf("train: Width = %d, want 4 … %d", d.Width, maxWidth)
+	case d.LateWidth < 4 || d.LateWidth > maxWidth:
+		return d, fmt.Errorf("train: LateWidth = %d, want 4 … %d", d.LateWidth, maxWidth)
+	case d.Epochs < 0 || d.Epochs > maxEpochs:
+		return d, fmt.Errorf("train: Epochs = %d, want 0 … %d", d.Epochs, maxEpochs)
+	case d.Iterations < 1 || d.Iterations > maxIter:
+		return d, fmt.Errorf("train: Iterations = %d, want 1 … %d", d.Iterations, maxIter)
+	case d.Validate > maxPoints:
+		return d, fmt.Errorf("train: Validate = %d, want ≤ %d", d.Validate, maxPoints)
+	case d.Workers < 0:
+		return d, fmt.Errorf("train: Workers = %d, want ≥ 0", d.Workers)
+	}
+	return d, nil
+}
+
+// Record is what the file stores about the training.
+type Record struct {
+	Seed      uint64                `json:"seed"`
+	Generator string                `json:"generator"` // "analytic" or "solver"
+	Design    string                `json:"design"`
+	Padding   float64               `json:"padding"`
+	Width     int                   `json:"width"`
+	LateWidth int                   `json:"late_width,omitempty"`
+	Epochs    int                   `json:"adam_epochs"`
+	Networks  map[string]*NetRecord `json:"networks"`
+}
+
+// NetRecord describes one network's training.
+type NetRecord struct {
+	Points     int     `json:"points"`
+	Loss       float64 `json:"loss"`
+	Iterations int     `json:"iterations"`
+	Status     string  `json:"status"`
+	Params     int     `json:"parameters"`
+}
+
+// The domain of every model (the issue's): Ωm, H0 and ombh2, and the
+// model's own parameters.
+var (
+	boxOm    = [2]float64{0.05, 0.7}
+	boxH0    = [2]float64{50, 90}
+	boxOmbh2 = [2]float64{0.018, 0.026}
+	boxOk    = [2]float64{-0.3, 0.3}
+	boxW     = [2]float64{-2, 0}
+	boxW0    = [2]float64{-2, 0}
+	boxWa    = [2]float64{-3, 2}
+	boxL     = [2]float64{0, 2}
+)
+
+// Model-specific limits (measured: docs/emulators.md).
+const (
+	// padding widens the training box beyond the domain on every side
+	// where the model stays defined, as a fraction of each width, so that
+	// no point of the domain lies at the edge of the data.
+	padding = 0.04
+	// olcdmMinE2 keeps the domain away from universes that nearly stop
+	// expanding.
+	olcdmMinE2 = 0.25
+	// lambdaMargin is the distance in λ kept from λ_max(Ωm).
+	lambdaMargin = 0.3
+)
+
+// regions returns where a closed-form model's early-universe network
+// answers.
+func region(m *cosmo.Model) emu.Region {
+	switch m.DarkEnergy() {
+	case cosmo.ConstantW, cosmo.CPL:
+		return emu.Region{MaxWInf: -0.5, MaxRatio3: 1}
+	}
+	if m.Curved() {
+		return emu.Region{MinE2: 0.5, MaxRatio3: 0.5}
+	}
+	return emu.Region{}
+}
+
+// domain returns the box of model m.
+func domain(m *cosmo.Model) emu.Domain {
+	d := emu.Domain{Model: m.Name()}
+	add := func(name string, b [2]float64) {
+		d.Params = append(d.Params, name)
+		d.Min = append(d.Min, b[0])
+		d.Max = append(d.Max, b[1])
+	}
+	for _, n := range m.Params() {
+		switch n {
+		case cosmo.NameOm:
+			add(n, boxOm)
+		case cosmo.NameOk:
+			add(n, boxOk)
+		case cosmo.NameW:
+			add(n, boxW)
+		case cosmo.NameW0:
+			add(n, boxW0)
+		case cosmo.NameWa:
+			add(n, boxWa)
+		case cosmo.NameLambda:
+			add(n, boxL)
+		case cosmo.NameH0:
+			add(n, boxH0)
+		}
+	}
+	add(cosmo.NameOmbh2, boxOmbh2)
+	if m.Curved() {
+		d.MinE2 = olcdmMinE2
+	}
+	return d
+}
+
+// Train trains the emulator of the model called model.
+func Train(ctx context.Context, model string, s *Settings) (*emu.Emulator, error) {
+	m, err := cosmo.Lookup(model)
+	if err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	set, err := s.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	t := &trainer{m: m, s: set, dom: domain(m), reg: region(m)}
+	t.rec = &Record{Seed: set.Seed, Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding,
+		Width: set.Width, Epochs: set.Epochs, Networks: map[string]*NetRecord{}}
+	if !m.ClosedForm() {
+		t.rec.LateWidth = set.LateWidth
+	}
+	t.rec.Generator = "analytic"
+	if !m.ClosedForm() {
+		t.rec.Generator = "solver"
+		if err := t.lambdaTable(ctx); err != nil {
+			return nil, err
+		}
+	}
+	spec := emu.Spec{Model: m.Name(), Domain: t.dom, Region: t.reg}
+	if !m.ClosedForm() {
+		if spec.Late, err = t.trainLate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if m.ClosedForm() {
+		if spec.CMB, err = t.trainCMB(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Training, err = json.Marshal(t.rec); err != nil {
+		return nil, err
+	}
+	e, err := emu.New(spec)
+	if err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	if set.Validate > 0 {
+		v, err := emu.Validate(ctx, e, backend.Solver{}, &emu.ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
+		if err != nil {
+			return nil, err
+		}
+		if spec.Validation, err = json.Marshal(v.Summary()); err != nil {
+			return nil, err
+		}
+		if e, err = emu.New(spec); err != nil {
+			return nil, fmt.Errorf("train: %v", err)
+		}
+	}
+	return e, nil
+}
+
+type trainer struct {
+	m   *cosmo.Model
+	s   Settings
+	dom emu.Domain
+	reg emu.Region
+	rec *Record
+}
+
+func (t *trainer) progress(stage string, step, steps int, loss float64) {
+	if t.s.Progress != nil {
+		t.s.Progress(stage, step, steps, loss)
+	}
+}
+
+func (t *trainer) fitSettings(name string) fitSettings {
+	w := t.s.Width
+	if name != "cmb" {
+		w = t.s.LateWidth
+	}
+	return fitSettings{name: name, width: w, epochs: t.s.Epochs, iterations: t.s.Iterations,
+		seed: t.s.Seed, workers: t.s.Workers, progress: t.s.Progress}
+}
+
+func (t *trainer) record(name string, points int, n *emu.Net, r *fitResult) {
+	t.rec.Networks[name] = &NetRecord{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Params: n.Net.NumParams()}
+}
+
+// padded returns the training interval of a box side: widened by padding
+// on each side where the model stays defined.
+func padded(b [2]float64, lo, hi bool) (float64, float64) {
+	w := b[1] - b[0]
+	if lo {
+		b[0] -= padding * w
+	}
+	if hi {
+		b[1] += padding * w
+	}
+	return b[0], b[1]
+}
+
+// lnOmRange returns the training interval of ln Ωm.
+func lnOmRange() (float64, float64) {
+	return padded([2]float64{math.Log(boxOm[0]), math.Log(boxOm[1])}, true, true)
+}
+
+// lateNodes returns the nodes of the scalar field's late-time grid.
+func lateNodes(l *emu.Late) []float64 {
+	return emu.ChebNodes(math.Log1p(l.ZMax), l.Panels, l.PerPanel)
+}
+
+// radiationU are the values of u at which the late-time targets are
+// computed (the Chebyshev points of degree 2), and the quadratic through
+// them is what the networks learn.
+var radiationU = [3]float64{-math.Sqrt(3) / 2, 0, math.Sqrt(3) / 2}
+
+// h0OfU returns the H0 of radiation coordinate u for emulator radiation
+// range [lo, hi].
+func h0OfU(u, lo, hi float64) float64 {
+	or := (lo+hi)/2 + u*(hi-lo)/2
+	return 100 * math.Sqrt(cosmo.OmegaRH2/or)
+}
+
+// quadraticInU turns values at radiationU into coefficients of 1, u, u².
+func quadraticInU(dst []float64, vm, v0, vp float64, k, cols int) {
+	c := radiationU[2]
+	dst[k] = v0
+	dst[cols+k] = (vp - vm) / (2 * c)
+	dst[2*cols+k] = (vp + vm - 2*v0) / (2 * c * c)
+}
+
+// matrix builds a Dense from rows.
+func matrix(rows [][]float64) *mat.Dense {
+	m := mat.NewDense(len(rows), len(rows[0]), nil)
+	for i, r := range rows {
+		m.SetRow(i, r)
+	}
+	return m
+}
