@@ -16,7 +16,7 @@ import (
 //   - D_C(z*): that, plus 24-point Gauss–Legendre in x from the last panel
 //     edge below z* up to z*;
 //   - r_s(z*) = (c/H0)∫_0^{a*} da/(√(a⁴E²) √(3(1+R_b))): 24-point
-//     Gauss–Legendre in a, whose integrand is finite at a = 0;
+//     Gauss–Legendre in √a, whose integrand is smooth at a = 0;
 //   - the age: Gauss–Legendre in x on unit panels up to x = 20 (a ≈ 2e-9),
 //     where radiation dominates and the rest is negligible (< 1e-17 Gyr).
 //
@@ -77,7 +77,7 @@ func (an Analytic) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluato
 		ev.soundT, ev.soundW = gaussLegendre(soundN * k)
 		ev.soundLnT = make([]float64, len(ev.soundT))
 		for j, t := range ev.soundT {
-			ev.soundLnT[j] = math.Log(t)
+			ev.soundLnT[j] = 2 * math.Log(t) // ln a − ln a* in σ = √a
 		}
 	}
 	if r.Age {
@@ -187,19 +187,22 @@ func (ev *analytic) cmb(dst *cosmo.Result, p *cosmo.Params, e *cosmo.Expansion, 
 		gap += ev.gapW[j] * opz / math.Sqrt(e2)
 	}
 	dcStar := base + span*gap
-	// r_s(z*) in a from 0 to a*.
+	// r_s(z*) in σ = √a from 0 to √a*: da = 2σ dσ. In σ the integrand is
+	// smooth at a = 0 even where dark energy adds a^{1−3w} with w near 0,
+	// which Gauss–Legendre in a resolves only to 1e-7, and the
+	// radiation–matter singularity at a = −Ω_r/Ωm moves off the interval.
 	as := 1 / (1 + zs)
 	lnAs := -xs
 	rb := cosmo.BaryonPhotonRatio(p.Ombh2)
 	s := 0.0
 	for j, t := range ev.soundT {
-		a := as * t
+		a := as * t * t
 		v := e.A4E2(a, lnAs+ev.soundLnT[j])
-		s += ev.soundW[j] / math.Sqrt(3*v*(1+rb*a))
+		s += ev.soundW[j] * t / math.Sqrt(3*v*(1+rb*a))
 	}
 	dst.ZStar = zs
 	dst.DMStar = dH * cosmo.TransverseDistance(dcStar, e.Ok)
-	dst.RsStar = dH * as * s
+	dst.RsStar = dH * 2 * as * s
 	return nil
 }
 
