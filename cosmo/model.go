@@ -269,6 +269,24 @@ func (e *Expansion) A4E2(a, lna float64) float64 {
 	}
 }
 
+// E2Values writes E²(z_i) to dst for redshifts given by s_i = 1 + z_i,
+// x_i = ln(1+z_i) and c_i = 1 − 1/s_i = z_i/(1+z_i), all computed once per
+// set of redshifts: the loop of E2 with the kind of dark energy decided once
+// (within 2 ulp of E2).
+func (e *Expansion) E2Values(dst, s, x, c []float64) {
+	s = s[:len(dst)]
+	if e.de == Lambda {
+		for j, v := range s {
+			dst[j] = ((e.Or*v+e.Om)*v+e.Ok)*v*v + e.Ode
+		}
+		return
+	}
+	x, c = x[:len(s)], c[:len(s)]
+	for j, v := range s {
+		dst[j] = ((e.Or*v+e.Om)*v+e.Ok)*v*v + e.Ode*math.Exp(e.p3*x[j]-e.wa3*c[j])
+	}
+}
+
 // EValues writes E(z_i) = √E² to dst for redshifts given by opz_i = 1 + z_i
 // and x_i = ln(1+z_i), the loop of E2 with the kind of dark energy decided
 // once. It returns the index of the first z_i with E² ≤ 0 (dst[i] is then

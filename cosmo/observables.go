@@ -108,24 +108,43 @@ type Backend interface {
 const GyrPerInvH0 = mpcSI / 1e3 / (365.25 * 86400 * 1e9)
 
 // TransverseDistance returns D_M from D_C (both in units of c/H0) for a
-// curvature Ωk: sinh for an open universe, sin for a closed one. For small
-// |Ωk|·D_C² a series avoids the cancellation of sinh(x)/x.
+// curvature Ωk: sinh for an open universe, sin for a closed one, as
+// D_C·S(Ωk D_C²) with S(y) = Σ y^n/(2n+1)! (sinh(x)/x for y = x² > 0,
+// sin(x)/x for y = −x²), summed by Horner's rule where 14 terms reach
+// rounding (|y| ≤ 4), which avoids the cancellation of sinh(x)/x at small
+// x and costs no exponential.
 func TransverseDistance(dc, ok float64) float64 {
 	if ok == 0 {
 		return dc
 	}
-	s := math.Sqrt(math.Abs(ok))
-	x := s * dc
-	if x < 1e-4 {
-		// sinh(x)/x or sin(x)/x to O(x⁴): relative error below 1e-20.
-		x2 := ok * dc * dc // signed: +x² open, −x² closed
-		return dc * (1 + x2/6 + x2*x2/120)
+	y := ok * dc * dc
+	if math.Abs(y) > 4 {
+		s := math.Sqrt(math.Abs(ok))
+		if ok > 0 {
+			return math.Sinh(s*dc) / s
+		}
+		return math.Sin(s*dc) / s
 	}
-	if ok > 0 {
-		return math.Sinh(x) / s
+	// Terms to n = 10 reach rounding for |y| ≤ 1.6 (1.6¹¹/23! < 1e-17).
+	top := len(sinhcInv) - 1
+	if math.Abs(y) <= 1.6 {
+		top = 10
 	}
-	return math.Sin(x) / s
+	s := 1.0
+	for n := top; n >= 1; n-- {
+		s = 1 + y*s*sinhcInv[n]
+	}
+	return dc * s
 }
+
+// sinhcInv[n] = 1/((2n)(2n+1)), the ratios of successive terms of S.
+var sinhcInv = func() [15]float64 {
+	var c [15]float64
+	for n := 1; n < len(c); n++ {
+		c[n] = 1 / float64((2*n)*(2*n+1))
+	}
+	return c
+}()
 
 // HubbleRate returns H(z) = H0 E(z) in km/s/Mpc.
 func (r *Result) HubbleRate(i int) float64 { return r.H0 * r.E[i] }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
-	"github.com/cosmoemu/cosmoemu/solver"
 )
 
 func defaultOf(t testing.TB, m *cosmo.Model) *Emulator {
@@ -19,77 +18,6 @@ func defaultOf(t testing.TB, m *cosmo.Model) *Emulator {
 		t.Fatal(err)
 	}
 	return e
-}
-
-// The series of transverse matches sinh and sin.
-func TestTransverse(t *testing.T) {
-	for _, ok := range []float64{-0.3, -0.01, 1e-9, 0.05, 0.3} {
-		for _, dc := range []float64{1e-3, 0.1, 1, 2.5, 3.6} {
-			got, want := transverse(dc, ok), cosmo.TransverseDistance(dc, ok)
-			if d := math.Abs(got/want - 1); d > 4e-16 {
-				t.Errorf("Ωk = %g, D_C = %g: %.17g, want %.17g (%.1e)", ok, dc, got, want, d)
-			}
-		}
-	}
-}
-
-// The closed-form early-universe integrals and age tail of the emulator
-// match the solver at a tight tolerance, also where the networks do not
-// answer (early dark energy, near-loitering curvature). (The analytic
-// backend's r_s, by Gauss–Legendre in a, is 1.7e-7 off for w → 0, where
-// the dark-energy term a^{1−3w} is not smooth at a = 0.)
-func TestClosedFormEarly(t *testing.T) {
-	jT, jW := gaussLegendre(nodesJ)
-	rsT, rsW := gaussLegendre(nodesRs)
-	rsLn := logs(rsT)
-	ageT, ageW := gaussLegendre(nodesAge)
-	ev := &Evaluator{ageT: ageT, ageW: ageW, ageLn: logs(ageT)}
-	cases := []struct {
-		m *cosmo.Model
-		p cosmo.Params
-	}{
-		{cosmo.LCDM, cosmo.Params{Om: 0.05, H0: 50}},
-		{cosmo.OLCDM, cosmo.Params{Om: 0.07, Ok: -0.3, H0: 90}},
-		{cosmo.OLCDM, cosmo.Params{Om: 0.05, Ok: 0.3, H0: 60}},
-		{cosmo.WCDM, cosmo.Params{Om: 0.05, W: -0.01, H0: 70}},
-		{cosmo.WCDM, cosmo.Params{Om: 0.7, W: -2, H0: 70}},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.05, W0: -0.1, Wa: 0.09, H0: 80}},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.05, W0: -2, Wa: 1.99, H0: 50}},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.3, W0: 0, Wa: -3, H0: 70}},
-	}
-	for _, c := range cases {
-		p := c.p
-		h := p.H()
-		p.Ombh2, p.HasOmbh2 = math.Min(0.022, 0.8*p.Om*h*h), true
-		zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
-		req := cosmo.Request{Z: []float64{ZSplit, zs}, Distances: true, CMB: true, Age: true}
-		tight := &solver.Settings{RTol: 1e-11, ATol: 1e-11}
-		an, err := backend.Solver{Settings: tight}.NewEvaluator(c.m, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := cosmo.NewResult(req)
-		if err := an.Eval(res, &p); err != nil {
-			t.Fatal(err)
-		}
-		ex := c.m.Expansion(&p)
-		rs, j := closedEarly(&ex, 1/(1+zs), cosmo.BaryonPhotonRatio(p.Ombh2), jT, jW, rsT, rsW, rsLn)
-		dH := cosmo.HubbleDistance(p.H0)
-		wantJ := (res.DC[1] - res.DC[0]) / dH
-		tail := ev.ageTail(&ex)
-		wantTail := (res.Age - res.Lookback[0]) * p.H0 / cosmo.GyrPerInvH0
-		// Measured: below 1.5e-9; the solver at 1e-11 is good to 3e-10.
-		for _, q := range []struct {
-			name      string
-			got, want float64
-		}{{"r_s", rs * dH, res.RsStar}, {"J", j, wantJ}, {"age tail", tail, wantTail}} {
-			if d := math.Abs(q.got/q.want - 1); d > 3e-9 {
-				t.Errorf("%s %+v: %s = %.12g, analytic %.12g (%.1e)", c.m.Name(), p, q.name, q.got, q.want, d)
-			} else if testing.Verbose() {
-				t.Logf("%s %s: %.1e", c.m.Name(), q.name, d)
-			}
-		}
-	}
 }
 
 // Each default emulator meets the accuracy of the issue against the solver
@@ -228,39 +156,6 @@ func TestRandomPoint(t *testing.T) {
 	}
 }
 
-// decoupling is cosmo.Decoupling to rounding.
-func TestDecoupling(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(5, 5))
-	worst := 0.0
-	for range 10000 {
-		wm, wb := 0.01+0.5*rnd.Float64(), 0.005+0.05*rnd.Float64()
-		got, want := decoupling(wm, wb), cosmo.Decoupling(wm, wb)
-		worst = math.Max(worst, math.Abs(got/want-1))
-	}
-	// Measured: 4.4e-16 (2 ulp).
-	if worst > 1e-15 {
-		t.Errorf("largest relative difference %.2e", worst)
-	}
-}
-
-func BenchmarkDecoupling(b *testing.B) {
-	s := 0.0
-	for i := range b.N {
-		wm := 0.14 + 1e-6*float64(i&1023)
-		s += decoupling(wm, 0.0224)
-	}
-	_ = s
-}
-
-func BenchmarkDecouplingCosmo(b *testing.B) {
-	s := 0.0
-	for i := range b.N {
-		wm := 0.14 + 1e-6*float64(i&1023)
-		s += cosmo.Decoupling(wm, 0.0224)
-	}
-	_ = s
-}
-
 // w(z), the lookback times and the age match the solver.
 func TestWAge(t *testing.T) {
 	req := cosmo.Request{Z: []float64{0.1, 0.7, 2.5}, W: true, Age: true}
@@ -299,53 +194,4 @@ func TestWAge(t *testing.T) {
 			t.Errorf("%s: max |Δw| %.1e (limit %.0e), times %.1e (limit %.0e)", m.Name(), dw, limW, dt, limT)
 		}
 	}
-}
-
-// closedE2 is cosmo.Expansion.E2, to rounding.
-func TestClosedE2(t *testing.T) {
-	req := cosmo.Request{Z: []float64{1}, Distances: true}
-	rnd := rand.New(rand.NewPCG(4, 4))
-	for _, m := range cosmo.Models()[:4] {
-		ev, err := Backend{}.newEvaluator(m, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := defaultOf(t, m)
-		worst := 0.0
-		for range 100 {
-			p := e.RandomPoint(rnd)
-			ex := m.Expansion(&p)
-			closedE2(ev.g, m, &p, &ex, ev.nodeOpz, ev.nodeX, ev.nodeC)
-			for j, s := range ev.nodeOpz {
-				worst = math.Max(worst, math.Abs(ev.g[j]/ex.E2(s, ev.nodeX[j])-1))
-			}
-		}
-		// Measured: 1.1e-15 (w0wacdm: the exponent's argument rounds
-		// differently).
-		if worst > 2e-15 {
-			t.Errorf("%s: largest relative difference %.1e", m.Name(), worst)
-		}
-	}
-}
-
-func BenchmarkClosedE2(b *testing.B) {
-	req := cosmo.Request{Z: []float64{1}, Distances: true}
-	ev, err := Backend{}.newEvaluator(cosmo.W0WaCDM, req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := cosmo.Params{Om: 0.3, W0: -0.9, Wa: -0.3, H0: 70}
-	ex := cosmo.W0WaCDM.Expansion(&p)
-	b.Run("local", func(b *testing.B) {
-		for range b.N {
-			closedE2(ev.g, cosmo.W0WaCDM, &p, &ex, ev.nodeOpz, ev.nodeX, ev.nodeC)
-		}
-	})
-	b.Run("E2", func(b *testing.B) {
-		for range b.N {
-			for j, s := range ev.nodeOpz {
-				ev.g[j] = ex.E2(s, ev.nodeX[j])
-			}
-		}
-	})
 }

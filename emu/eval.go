@@ -3,11 +3,10 @@ package emu
 import (
 	"errors"
 	"fmt"
+	"github.com/cosmoemu/cosmoemu/internal/cheb"
 	"math"
 	"sync"
 	"sync/atomic"
-
-	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/nn"
@@ -91,7 +90,7 @@ type Evaluator struct {
 	// Late time: 1/E at the grid's nodes, g, and one linear layer from g
 	// to the rows (1/E at the redshifts for the field, D_C there, D_C(3),
 	// lookback times there and at 3) of the request.
-	grid           *chebGrid
+	grid           *cheb.Grid
 	nodeOpz, nodeX []float64
 	nodeC          []float64 // 1 − 1/(1+z) at the nodes
 	g              []float64
@@ -117,10 +116,7 @@ type Evaluator struct {
 	cmbOut   [2]float64
 
 	// Gauss–Legendre nodes on [0, 1] of the closed-form early integrals.
-	jT, jW         []float64
-	rsT, rsW, rsLn []float64
-	ageT, ageW     []float64
-	ageLn          []float64
+	jNd, rsNd, ageNd cosmo.Nodes // the closed form's early integrals (cosmo.Expansion)
 }
 
 // Gauss–Legendre nodes of the closed-form early-universe integrals, in
@@ -207,14 +203,12 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 		ev.cmbLayer = layerWorkspace(ly)
 		ev.earlyInput = make([]float64, len(e.cmb.Inputs))
 		if m.ClosedForm() {
-			ev.jT, ev.jW = gaussLegendre(nodesJ)
-			ev.rsT, ev.rsW = gaussLegendre(nodesRs)
-			ev.rsLn = logs(ev.rsT)
+			ev.jNd = cosmo.NewNodes(nodesJ)
+			ev.rsNd = cosmo.NewNodes(nodesRs)
 		}
 	}
 	if r.Age && m.ClosedForm() {
-		ev.ageT, ev.ageW = gaussLegendre(nodesAge)
-		ev.ageLn = logs(ev.ageT)
+		ev.ageNd = cosmo.NewNodes(nodesAge)
 	}
 	return ev, nil
 }
@@ -230,14 +224,14 @@ func (ev *Evaluator) setupLate() {
 		return
 	}
 	if field {
-		ev.grid = newChebGrid(math.Log1p(e.late.ZMax), e.late.Panels, e.late.PerPanel)
+		ev.grid = cheb.New(math.Log1p(e.late.ZMax), e.late.Panels, e.late.PerPanel)
 	} else {
 		xmax := math.Log1p(math.Max(r.MaxZ(), ZSplit))
 		panels := max(1, int(math.Ceil(xmax/gridWidth-1e-9)))
-		ev.grid = newChebGrid(xmax, panels, gridPer)
+		ev.grid = cheb.New(xmax, panels, gridPer)
 	}
-	k := len(ev.grid.x)
-	ev.nodeX = ev.grid.x
+	k := len(ev.grid.Nodes())
+	ev.nodeX = ev.grid.Nodes()
 	ev.nodeOpz = make([]float64, k)
 	ev.nodeC = make([]float64, k)
 	for j, x := range ev.nodeX {
@@ -256,13 +250,13 @@ func (ev *Evaluator) setupLate() {
 		ev.rInvE = len(rows)
 		for _, x := range ev.x {
 			w := make([]float64, k)
-			ev.grid.interp(w, x)
+			ev.grid.Interp(w, x)
 			add(w)
 		}
 	}
 	dc := func(x float64) []float64 {
 		w := make([]float64, k)
-		ev.grid.integral(w, x)
+		ev.grid.Integral(w, x)
 		for j := range w {
 			w[j] *= ev.nodeOpz[j] // D_C = ∫ (1+z)/E dx
 		}
@@ -281,7 +275,7 @@ func (ev *Evaluator) setupLate() {
 	if r.Age {
 		look := func(x float64) []float64 {
 			w := make([]float64, k)
-			ev.grid.integral(w, x)
+			ev.grid.Integral(w, x)
 			return w
 		}
 		ev.rLook = len(rows)
@@ -319,7 +313,7 @@ func (ev *Evaluator) setupLate() {
 			if r.W {
 				w := make([]float64, k)
 				for _, x := range ev.x {
-					ev.grid.interp(w, x)
+					ev.grid.Interp(w, x)
 					var terms []weighted
 					for j, v := range w {
 						if v != 0 {
@@ -340,21 +334,6 @@ func (ev *Evaluator) setupLate() {
 
 func layerWorkspace(ly nn.Layer) *nn.Workspace {
 	return (&nn.Network{Layers: []nn.Layer{ly}}).NewWorkspace()
-}
-
-func gaussLegendre(n int) (t, w []float64) {
-	t = make([]float64, n)
-	w = make([]float64, n)
-	quad.Legendre{}.FixedLocations(t, w, 0, 1)
-	return t, w
-}
-
-func logs(v []float64) []float64 {
-	l := make([]float64, len(v))
-	for i, x := range v {
-		l[i] = math.Log(x)
-	}
-	return l
 }
 
 // Evaluations returns the number of Eval calls of this Evaluator.
@@ -397,7 +376,7 @@ func (ev *Evaluator) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 			ev.earlyFluid(dst, p, &ex, u, dc3)
 		}
 		if r.Age {
-			tail = ev.ageTail(&ex)
+			tail = ex.AgeAt(1/(1+ZSplit), ev.ageNd)
 		}
 	}
 	if r.CMB && ev.late != nil {
@@ -425,13 +404,13 @@ func (ev *Evaluator) evalFluid(dst *cosmo.Result, p *cosmo.Params, ex *cosmo.Exp
 	}
 	if ev.quad == nil {
 		// E alone: the closed form at the redshifts.
-		closedE2(dst.E, ev.m, p, ex, ev.opz, ev.x, ev.zc)
+		ex.E2Values(dst.E, ev.opz, ev.x, ev.zc)
 		for i, e2 := range dst.E {
 			dst.E[i] = math.Sqrt(e2)
 		}
 		return 0, 0
 	}
-	closedE2(ev.g, ev.m, p, ex, ev.nodeOpz, ev.nodeX, ev.nodeC)
+	ex.E2Values(ev.g, ev.nodeOpz, ev.nodeX, ev.nodeC)
 	for j, e2 := range ev.g {
 		ev.g[j] = 1 / math.Sqrt(e2)
 	}
@@ -442,33 +421,6 @@ func (ev *Evaluator) evalFluid(dst *cosmo.Result, p *cosmo.Params, ex *cosmo.Exp
 	return ev.distances(dst, ex.Ok)
 }
 
-// closedE2 writes E² at s = 1+z (with x = ln s and c = 1 − 1/s) to dst: the
-// closed form of cosmo.Expansion.E2, E² = ((Ω_r s + Ωm)s + Ωk)s² + Ω_DE f
-// with f = 1, e^{3(1+w)x} or e^{3(1+w0+wa)x − 3wa c}, with s, x and c
-// computed once per Request: equal to E2 within 2 ulp (TestClosedE2) and a
-// third faster (BenchmarkClosedE2).
-func closedE2(dst []float64, m *cosmo.Model, p *cosmo.Params, ex *cosmo.Expansion, s, x, c []float64) {
-	or, om, ok, ode := ex.Or, ex.Om, ex.Ok, ex.Ode
-	s = s[:len(dst)]
-	if m.DarkEnergy() == cosmo.Lambda {
-		for j, v := range s {
-			dst[j] = ((or*v+om)*v+ok)*v*v + ode
-		}
-		return
-	}
-	var p3, wa3 float64
-	switch m.DarkEnergy() {
-	case cosmo.ConstantW:
-		p3 = 3 * (1 + p.W)
-	case cosmo.CPL:
-		p3, wa3 = 3*(1+p.W0+p.Wa), 3*p.Wa
-	}
-	x, c = x[:len(s)], c[:len(s)]
-	for j, v := range s {
-		dst[j] = ((or*v+om)*v+ok)*v*v + ode*math.Exp(p3*x[j]-wa3*c[j])
-	}
-}
-
 // distances fills D_C and D_M from the rows and returns D_C(ZSplit) and the
 // lookback time to ZSplit.
 func (ev *Evaluator) distances(dst *cosmo.Result, ok float64) (dc3, look3 float64) {
@@ -477,7 +429,7 @@ func (ev *Evaluator) distances(dst *cosmo.Result, ok float64) (dc3, look3 float6
 		for i := range ev.x {
 			dc := ev.rows[ev.rDC+i]
 			dst.DC[i] = dH * dc
-			dst.DM[i] = dH * transverse(dc, ok)
+			dst.DM[i] = dH * cosmo.TransverseDistance(dc, ok)
 		}
 	}
 	if ev.rDC3 >= 0 {
@@ -522,7 +474,7 @@ func (ev *Evaluator) evalField(dst *cosmo.Result, p *cosmo.Params, u, or float64
 // r_s = r_s,rm·e^{y_0}, D_C(z*) = D_C(ZSplit) + J_rm·e^{y_1}.
 func (ev *Evaluator) early(dst *cosmo.Result, p *cosmo.Params, u, or, dc3, ok float64) {
 	h := p.H()
-	zs := decoupling(p.Om*h*h, p.Ombh2)
+	zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
 	as := 1 / (1 + zs)
 	x := ev.earlyInput
 	x[0] = math.Log(p.Om)
@@ -553,7 +505,7 @@ func (ev *Evaluator) early(dst *cosmo.Result, p *cosmo.Params, u, or, dc3, ok fl
 // y = ln(J/J_rm), J the distance from ZSplit to ZField.
 func (ev *Evaluator) earlyField(dst *cosmo.Result, p *cosmo.Params, or, dc3, y float64) {
 	h := p.H()
-	zs := decoupling(p.Om*h*h, p.Ombh2)
+	zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
 	as := 1 / (1 + zs)
 	rs := cosmo.SoundHorizonTail(as, or, p.Om, cosmo.BaryonPhotonRatio(p.Ombh2))
 	a3, af := 1/(1+ZSplit), 1/(1+ZField)
@@ -566,7 +518,7 @@ func (ev *Evaluator) setEarly(dst *cosmo.Result, zs, rs, dcStar, ok float64) {
 	dH := cosmo.HubbleDistance(dst.H0)
 	dst.ZStar = zs
 	dst.RsStar = dH * rs
-	dst.DMStar = dH * transverse(dcStar, ok)
+	dst.DMStar = dH * cosmo.TransverseDistance(dcStar, ok)
 }
 
 // earlyFluid fills the early-universe observables of a closed-form model:
@@ -577,103 +529,9 @@ func (ev *Evaluator) earlyFluid(dst *cosmo.Result, p *cosmo.Params, ex *cosmo.Ex
 		return
 	}
 	h := p.H()
-	zs := decoupling(p.Om*h*h, p.Ombh2)
+	zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
 	as := 1 / (1 + zs)
-	rs, j := closedEarly(ex, as, cosmo.BaryonPhotonRatio(p.Ombh2), ev.jT, ev.jW, ev.rsT, ev.rsW, ev.rsLn)
+	rs := ex.SoundHorizon(as, cosmo.BaryonPhotonRatio(p.Ombh2), ev.rsNd)
+	j := ex.ComovingBetween(as, 1/(1+ZSplit), ev.jNd)
 	ev.setEarly(dst, zs, rs, dc3+j, ex.Ok)
-}
-
-// closedEarly integrates the closed form: r_s(z*) = ∫_0^{a*} da /
-// √(3(1+R_b a)a⁴E²) and J = ∫_{a*}^{a_3} da/√(a⁴E²), a_3 = 1/(1+ZSplit),
-// both in c/H0, as the closed forms of a universe of radiation and matter
-// (cosmo.SoundHorizonTail, cosmo.ComovingTail) plus the integral of the
-// difference, by Gauss–Legendre in t = √a (da = 2t dt): the difference
-// vanishes where radiation dominates, so what remains is smooth.
-func closedEarly(ex *cosmo.Expansion, as, rb float64, jT, jW, rsT, rsW, rsLn []float64) (rs, j float64) {
-	ts := math.Sqrt(as)
-	lnTs := math.Log(ts)
-	for k, tau := range rsT {
-		t := ts * tau
-		a := t * t
-		rs += rsW[k] * 2 * t / math.Sqrt(3*(1+rb*a)) * extraInv(ex, a, 2*(lnTs+rsLn[k]))
-	}
-	rs = cosmo.SoundHorizonTail(as, ex.Or, ex.Om, rb) + rs*ts
-	t3 := math.Sqrt(1 / (1 + ZSplit))
-	span := t3 - ts
-	for k, tau := range jT {
-		t := ts + span*tau
-		a := t * t
-		j += jW[k] * 2 * t * extraInv(ex, a, 2*math.Log(t))
-	}
-	j = cosmo.ComovingTail(t3*t3, ex.Or, ex.Om) - cosmo.ComovingTail(as, ex.Or, ex.Om) + j*span
-	return rs, j
-}
-
-// extraInv returns 1/√(a⁴E²) − 1/√(Ω_r + Ωm a), written without the
-// cancellation: with A = a⁴E² and B = Ω_r + Ωm a, −(A − B)/(√A√B(√A + √B)).
-func extraInv(ex *cosmo.Expansion, a, lna float64) float64 {
-	big := ex.A4E2(a, lna)
-	b := ex.Or + ex.Om*a
-	d := big - b
-	sa, sb := math.Sqrt(big), math.Sqrt(b)
-	return -d / (sa * sb * (sa + sb))
-}
-
-// ageTail integrates the closed form: ∫_0^{a_3} da/(aE) = ∫ 2t³ dt /
-// √(a⁴E²), t = √a, in 1/H0, as closedEarly: radiation and matter in closed
-// form (cosmo.AgeTail), and the rest by Gauss–Legendre.
-func (ev *Evaluator) ageTail(ex *cosmo.Expansion) float64 {
-	t3 := math.Sqrt(1 / (1 + ZSplit))
-	lnT3 := math.Log(t3)
-	s := 0.0
-	for k, tau := range ev.ageT {
-		t := t3 * tau
-		a := t * t
-		s += ev.ageW[k] * 2 * t * a * extraInv(ex, a, 2*(lnT3+ev.ageLn[k]))
-	}
-	return cosmo.AgeTail(t3*t3, ex.Or, ex.Om) + s*t3
-}
-
-// transverse returns D_M from D_C (units of c/H0) for curvature Ωk:
-// D_C·S(Ωk D_C²) with S(y) = Σ y^n/(2n+1)! (sinh(x)/x for y = x² > 0,
-// sin(x)/x for y = −x²), summed by Horner's rule where 14 terms reach
-// rounding (|y| ≤ 4), else by cosmo.TransverseDistance.
-func transverse(dc, ok float64) float64 {
-	if ok == 0 {
-		return dc
-	}
-	y := ok * dc * dc
-	if math.Abs(y) > 4 {
-		return cosmo.TransverseDistance(dc, ok)
-	}
-	// Terms to n = 10 reach rounding for |y| ≤ 1.6 (1.6¹¹/23! < 1e-17).
-	top := len(sinhcInv) - 1
-	if math.Abs(y) <= 1.6 {
-		top = 10
-	}
-	s := 1.0
-	for n := top; n >= 1; n-- {
-		s = 1 + y*s*sinhcInv[n]
-	}
-	return dc * s
-}
-
-// sinhcInv[n] = 1/((2n)(2n+1)), the ratios of successive terms of S.
-var sinhcInv = func() [15]float64 {
-	var c [15]float64
-	for n := 1; n < len(c); n++ {
-		c[n] = 1 / float64((2*n)*(2*n+1))
-	}
-	return c
-}()
-
-// decoupling is cosmo.Decoupling (Hu & Sugiyama 1996) with the powers of
-// ω_b and ω_m taken as exponentials of two logarithms: equal to it within
-// 2 ulp (TestDecoupling) and three times faster than its four math.Pow
-// (BenchmarkDecoupling: 53 against 152 ns).
-func decoupling(omegaM, omegaB float64) float64 {
-	lb := math.Log(omegaB)
-	g1 := 0.0783 * math.Exp(-0.238*lb) / (1 + 39.5*math.Exp(0.763*lb))
-	g2 := 0.560 / (1 + 21.1*math.Exp(1.81*lb))
-	return 1048 * (1 + 0.00124*math.Exp(-0.738*lb)) * (1 + g1*math.Exp(g2*math.Log(omegaM)))
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cosmoemu/cosmoemu/internal/cheb"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -301,7 +302,7 @@ func lnOmRange() (float64, float64) {
 
 // lateNodes returns the nodes of the scalar field's late-time grid.
 func lateNodes(l *emu.Late) []float64 {
-	return emu.ChebNodes(math.Log1p(l.ZMax), l.Panels, l.PerPanel)
+	return append([]float64(nil), cheb.New(math.Log1p(l.ZMax), l.Panels, l.PerPanel).Nodes()...)
 }
 
 // radiationU are the values of u at which the late-time targets are

@@ -1,4 +1,4 @@
-package emu
+package cheb
 
 import (
 	"math"
@@ -6,8 +6,8 @@ import (
 )
 
 // The grid interpolates and integrates a smooth function to near rounding.
-func TestChebGrid(t *testing.T) {
-	g := newChebGrid(math.Log(4), 3, 12)
+func TestGrid(t *testing.T) {
+	g := New(math.Log(4), 3, 12)
 	f := func(x float64) float64 { return math.Exp(x) / math.Sqrt(0.3*math.Exp(3*x)+0.7) }
 	fi := func(x float64) float64 { // ∫_0^x f by composite Simpson on a fine grid
 		const m = 20000
@@ -28,7 +28,7 @@ func TestChebGrid(t *testing.T) {
 	}
 	w := make([]float64, len(g.x))
 	for _, x := range []float64{0, 1e-3, 0.1, 0.4621, 0.5, 0.9242, 1.2, math.Log(4)} {
-		g.interp(w, x)
+		g.Interp(w, x)
 		p := 0.0
 		for k := range w {
 			p += w[k] * v[k]
@@ -36,7 +36,7 @@ func TestChebGrid(t *testing.T) {
 		if d := math.Abs(p/f(x) - 1); d > 1e-11 {
 			t.Errorf("interp at x = %g: relative error %.2e", x, d)
 		}
-		g.integral(w, x)
+		g.Integral(w, x)
 		p = 0.0
 		for k := range w {
 			p += w[k] * v[k]

@@ -1,8 +1,10 @@
-package emu
+// Package cheb is piecewise Chebyshev interpolation and integration on
+// fixed nodes: the quadrature of the distances in packages backend and emu.
+package cheb
 
 import "math"
 
-// chebGrid is a piecewise Chebyshev representation of a smooth function of
+// Grid is a piecewise Chebyshev representation of a smooth function of
 // x = ln(1+z) on [0, xmax]: the interval is cut into equal panels, each
 // carrying the n Chebyshev points of the first kind. A function sampled at
 // the nodes is interpolated by the polynomial of degree n−1 through the
@@ -15,7 +17,7 @@ import "math"
 // of 32 points on [0, ln 4] interpolates and integrates 1/E of the
 // closed-form models of the domain to 6e-9, one of 16 that of the scalar
 // field to 3e-9 (docs/emulators.md).
-type chebGrid struct {
+type Grid struct {
 	xmax   float64
 	panels int
 	n      int
@@ -25,8 +27,8 @@ type chebGrid struct {
 	whole  []float64 // weights of the integral over a whole panel, per reference point (panel width 2)
 }
 
-func newChebGrid(xmax float64, panels, n int) *chebGrid {
-	g := &chebGrid{xmax: xmax, panels: panels, n: n}
+func New(xmax float64, panels, n int) *Grid {
+	g := &Grid{xmax: xmax, panels: panels, n: n}
 	g.t = make([]float64, n)
 	g.lambda = make([]float64, n)
 	for k := range n {
@@ -41,7 +43,7 @@ func newChebGrid(xmax float64, panels, n int) *chebGrid {
 	}
 	g.x = make([]float64, panels*n)
 	for p := range panels {
-		a, b := g.edge(p), g.edge(p+1)
+		a, b := g.Edge(p), g.Edge(p+1)
 		for k, tk := range g.t {
 			g.x[p*n+k] = a + (b-a)*(tk+1)/2
 		}
@@ -50,30 +52,50 @@ func newChebGrid(xmax float64, panels, n int) *chebGrid {
 	return g
 }
 
-// edge returns the left edge of panel p (p = panels gives xmax).
-func (g *chebGrid) edge(p int) float64 {
+// Nodes returns the nodes, panel by panel, increasing. The slice must not
+// be modified.
+func (g *Grid) Nodes() []float64 { return g.x }
+
+// Panels returns the number of panels; PerPanel the nodes in each.
+func (g *Grid) Panels() int   { return g.panels }
+func (g *Grid) PerPanel() int { return g.n }
+
+// WholeUpTo writes to w the weights of the integral from 0 to the left edge
+// of panel p: the whole-panel weights of the panels below it.
+func (g *Grid) WholeUpTo(w []float64, p int) {
+	clear(w)
+	half := g.xmax / float64(g.panels) / 2
+	for q := range p {
+		for k, v := range g.whole {
+			w[q*g.n+k] = half * v
+		}
+	}
+}
+
+// Edge returns the left edge of panel p (p = panels gives xmax).
+func (g *Grid) Edge(p int) float64 {
 	if p == g.panels {
 		return g.xmax
 	}
 	return g.xmax * float64(p) / float64(g.panels)
 }
 
-// locate returns the panel holding x (clamped to the grid) and the
+// Locate returns the panel holding x (clamped to the grid) and the
 // reference coordinate of x in it.
-func (g *chebGrid) locate(x float64) (p int, tau float64) {
+func (g *Grid) Locate(x float64) (p int, tau float64) {
 	h := g.xmax / float64(g.panels)
 	p = int(x / h)
 	p = max(0, min(p, g.panels-1))
-	a, b := g.edge(p), g.edge(p+1)
+	a, b := g.Edge(p), g.Edge(p+1)
 	tau = 2*(x-a)/(b-a) - 1
 	return p, math.Max(-1, math.Min(1, tau))
 }
 
-// interp writes to w (one weight per node) the weights of the interpolant
+// Interp writes to w (one weight per node) the weights of the interpolant
 // at x: f(x) ≈ Σ_k w_k f(x_k).
-func (g *chebGrid) interp(w []float64, x float64) {
+func (g *Grid) Interp(w []float64, x float64) {
 	clear(w)
-	p, tau := g.locate(x)
+	p, tau := g.Locate(x)
 	row := w[p*g.n : (p+1)*g.n]
 	for k, tk := range g.t {
 		if tau == tk {
@@ -91,11 +113,11 @@ func (g *chebGrid) interp(w []float64, x float64) {
 	}
 }
 
-// integral writes to w (one weight per node) the weights of the integral of
+// Integral writes to w (one weight per node) the weights of the integral of
 // the piecewise interpolant from 0 to x: ∫_0^x f dx ≈ Σ_k w_k f(x_k).
-func (g *chebGrid) integral(w []float64, x float64) {
+func (g *Grid) Integral(w []float64, x float64) {
 	clear(w)
-	p, tau := g.locate(x)
+	p, tau := g.Locate(x)
 	half := g.xmax / float64(g.panels) / 2
 	for q := range p {
 		for k, v := range g.whole {
@@ -158,11 +180,4 @@ func chebT(t float64, m int) []float64 {
 		v[j] = 2*t*v[j-1] - v[j-2]
 	}
 	return v
-}
-
-// ChebNodes returns the nodes in x = ln(1+z) of the piecewise Chebyshev
-// grid on [0, xmax] with the given panels and points per panel, in
-// increasing order: the nodes of the scalar field's late-time networks.
-func ChebNodes(xmax float64, panels, n int) []float64 {
-	return append([]float64(nil), newChebGrid(xmax, panels, n).x...)
 }
