@@ -32,6 +32,7 @@ import (
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/emu"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/param"
 	"github.com/cosmoemu/cosmoemu/solver"
@@ -47,6 +48,13 @@ type Config struct {
 	// SolverRTol is the solver backend's tolerance (RTol = ATol); 0 means
 	// backend.DefaultSolverRTol.
 	SolverRTol float64
+	// EmulatorFile is the emulator's model file; "" means the embedded
+	// default of the model.
+	EmulatorFile string
+	// NoFallback makes points outside the emulator's domain errors
+	// instead of solver evaluations (the default falls back, counted in
+	// Result.Fallbacks).
+	NoFallback bool
 	// Priors maps parameter names to prior specs ("LO:HI",
 	// "gauss:MU:SIGMA", see param.ParsePrior).
 	Priors map[string]string
@@ -94,6 +102,7 @@ type Problem struct {
 	// covariances, shadowed file names).
 	Notes, Warnings []string
 	likes           []likelihood.Likelihood
+	emuStats        *emu.Stats // the emulator backend's counts, or nil
 }
 
 // Fiducial starting values for the best-fit search, near where the data
@@ -251,9 +260,12 @@ func Build(cfg *Config) (*Problem, error) {
 		return nil, fmt.Errorf("fit: %v", err)
 	}
 
-	b, err := NewBackend(c.Backend, m, c.SolverRTol)
+	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback})
 	if err != nil {
 		return nil, err
+	}
+	if eb, ok := b.(emu.Backend); ok {
+		p.emuStats = eb.Stats
 	}
 	p.Config.Backend = b.Name()
 	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
@@ -262,30 +274,62 @@ func Build(cfg *Config) (*Problem, error) {
 	return p, nil
 }
 
-// NewBackend returns the backend called name for model m ("" chooses the
-// closed form where there is one, else the solver). rtol sets the solver's
-// tolerance (0: its default).
-func NewBackend(name string, m *cosmo.Model, rtol float64) (cosmo.Backend, error) {
+// BackendSettings configure NewBackend; nil means the defaults.
+type BackendSettings struct {
+	SolverRTol   float64 // the solver's tolerance (RTol = ATol); 0: its default
+	EmulatorFile string  // the emulator's model file; "": the embedded default
+	NoFallback   bool    // the emulator refuses points outside its domain
+}
+
+// NewBackend returns the backend called name for model m: "analytic",
+// "solver" or "emulator" ("" chooses the closed form where there is one,
+// else the solver). The emulator answers points outside its domain with
+// the solver, and counts them, unless NoFallback is set.
+func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend, error) {
+	var set BackendSettings
+	if s != nil {
+		set = *s
+	}
 	if name == "" {
 		name = "solver"
 		if m.ClosedForm() {
 			name = "analytic"
 		}
 	}
+	var sv cosmo.Backend = backend.Solver{}
+	if set.SolverRTol != 0 {
+		if !(set.SolverRTol > 0 && set.SolverRTol < 1e-3) {
+			return nil, fmt.Errorf("fit: solver tolerance %g must be in (0, 1e-3)", set.SolverRTol)
+		}
+		sv = backend.Solver{Settings: &solver.Settings{RTol: set.SolverRTol, ATol: set.SolverRTol}}
+	}
 	switch name {
 	case "analytic":
 		if !m.ClosedForm() {
-			return nil, fmt.Errorf("fit: model %s has no closed form: use -backend solver", m.Name())
+			return nil, fmt.Errorf("fit: model %s has no closed form: use -backend solver or emulator", m.Name())
 		}
 		return backend.Analytic{}, nil
 	case "solver":
-		if rtol == 0 {
-			return backend.Solver{}, nil
+		return sv, nil
+	case "emulator":
+		var e *emu.Emulator
+		var err error
+		if set.EmulatorFile != "" {
+			e, err = emu.Load(set.EmulatorFile)
+		} else {
+			e, err = emu.Default(m.Name())
 		}
-		if !(rtol > 0 && rtol < 1e-3) {
-			return nil, fmt.Errorf("fit: solver tolerance %g must be in (0, 1e-3)", rtol)
+		if err != nil {
+			return nil, fmt.Errorf("fit: %w", err)
 		}
-		return backend.Solver{Settings: &solver.Settings{RTol: rtol, ATol: rtol}}, nil
+		if e.Model() != m {
+			return nil, fmt.Errorf("fit: the emulator %s was trained for model %s, not %s", set.EmulatorFile, e.Model().Name(), m.Name())
+		}
+		b := emu.Backend{Emulator: e, Stats: &emu.Stats{}}
+		if !set.NoFallback {
+			b.Fallback = sv
+		}
+		return b, nil
 	}
 	return nil, fmt.Errorf("fit: unknown backend %q (want analytic, solver or emulator)", name)
 }

@@ -57,8 +57,12 @@ type Result struct {
 	Burn       int      `json:"burn"`
 	Seed       uint64   `json:"seed"`
 
-	Evaluations          int64   `json:"evaluations"`
-	Unphysical           int64   `json:"unphysical"`
+	Evaluations int64 `json:"evaluations"`
+	Unphysical  int64 `json:"unphysical"`
+	// With the emulator: the evaluations the solver answered because they
+	// fell outside the emulator's domain, and their share.
+	Fallbacks            int64   `json:"fallbacks"`
+	FallbackFraction     float64 `json:"fallback_fraction"`
 	EvaluationsPerSecond float64 `json:"evaluations_per_second"`
 	WallSeconds          float64 `json:"wall_seconds"`
 	SamplingSeconds      float64 `json:"sampling_seconds"`
@@ -226,6 +230,12 @@ func (p *Problem) fillBest(r *Result, best []float64) error {
 		return fmt.Errorf("fit: χ² at the best fit: %w", err)
 	}
 	r.Chi2Min = total
+	if st := p.emuStats; st != nil {
+		r.Fallbacks = st.Fallbacks()
+		if n := st.Evaluations(); n > 0 {
+			r.FallbackFraction = float64(r.Fallbacks) / float64(n)
+		}
+	}
 	r.Chi2ByData = make(map[string]float64)
 	for i, l := range p.Posterior.Likelihoods() {
 		r.Chi2ByData[l.Name()] = byData[i]

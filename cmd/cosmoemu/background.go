@@ -27,7 +27,8 @@ func runBackground(e *env, args []string) error {
 	params := fs.String("p", "", "parameters as `NAME=VALUE,…` (Om, Ok, w, w0, wa, lambda, H0; ombh2 adds r_d, z*, r_s(z*), R, l_A)")
 	zs := fs.String("z", "0.1,0.5,1,2.33", "redshifts `Z1,Z2,…` (> 0)")
 	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
-	be := fs.String("backend", "", "`backend`: analytic (closed form and quadrature; not for quintessence) or solver (RK45); default analytic where it exists")
+	be := fs.String("backend", "", "`backend`: analytic (closed form and quadrature; not for quintessence), solver (RK45) or emulator; default analytic where it exists")
+	emuFile := fs.String("emulator", "", "emulator model `file` (default: the embedded one of the model)")
 	rtol := floatFlag(fs, "rtol", 0, 0, 1e-3, false, "solver tolerance (RTol = ATol); 0 means the default 1e-9")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := parseFlags(fs, args); err != nil {
@@ -68,7 +69,7 @@ func runBackground(e *env, args []string) error {
 			return usagef("background: -zhel has %d values for %d redshifts", len(zh), len(z))
 		}
 	}
-	b, err := fit.NewBackend(*be, m, *rtol)
+	b, err := fit.NewBackend(*be, m, &fit.BackendSettings{SolverRTol: *rtol, EmulatorFile: *emuFile})
 	if err != nil {
 		return usagef("background: %v", err)
 	}

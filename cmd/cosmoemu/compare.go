@@ -60,7 +60,7 @@ func runCompare(e *env, args []string) error {
 	if m.ClosedForm() {
 		backends = append(backends, "analytic")
 	}
-	backends = append(backends, "solver")
+	backends = append(backends, "solver", "emulator")
 	corner := cornerPath(&f)
 	var roots []string
 	if f.out != "" {
@@ -111,6 +111,7 @@ func runCompare(e *env, args []string) error {
 		out.AnalyticMaxMeanShiftSigma, out.AnalyticMaxStdRelDiff = shifts(an, sol)
 	}
 	if emu != nil {
+		out.FallbackFraction = emu.FallbackFraction
 		out.SpeedupEmulatorVsSolver = emu.EvaluationsPerSecond / sol.EvaluationsPerSecond
 		out.MaxMeanShiftSigma, out.MaxStdRelDiff = shifts(emu, sol)
 		out.Agree = out.MaxMeanShiftSigma <= 0.05 && out.MaxStdRelDiff <= 0.05

@@ -53,6 +53,8 @@ type fitFlags struct {
 	converge                      bool
 	out, corner                   string
 	resume, force, asJSON         bool
+	emuFile                       string
+	noFallback                    bool
 }
 
 // register defines the flags; defModel and defData are the command's
@@ -63,6 +65,8 @@ func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBack
 	if withBackend {
 		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form")
 	}
+	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (default: the embedded one of the model)")
+	fs.BoolVar(&f.noFallback, "no-fallback", false, "refuse points outside the emulator's domain instead of answering them with the solver")
 	fs.Var(&f.priors, "prior", "prior `NAME=LO:HI` or NAME=gauss:MU:SIGMA (repeatable or comma-separated)")
 	fs.Var(&f.fixes, "fix", "fixed parameter `NAME=VALUE` (repeatable or comma-separated)")
 	fs.BoolVar(&f.diagOnly, "diag-only", false, "fit pantheonplus or desy5 without their covariance (NOT the published likelihood)")
@@ -99,6 +103,7 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	}
 	cfg := &fit.Config{
 		Model: f.model, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
+		EmulatorFile: f.emuFile, NoFallback: f.noFallback,
 		Priors: map[string]string{}, Fixed: map[string]float64{},
 		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains, Live: f.live, DLogZ: f.dlogz,
 			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume, Force: f.force},
@@ -327,6 +332,9 @@ func printResults(w io.Writer, runs []*fit.Result) {
 		}
 		if r.Unphysical > 0 {
 			fmt.Fprintf(w, "%s: %d proposals fell where the model is unphysical (zero density)\n", r.Backend, r.Unphysical)
+		}
+		if r.Backend == "emulator" {
+			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside its domain and were answered by the solver\n", r.Fallbacks, 100*r.FallbackFraction)
 		}
 	}
 }
