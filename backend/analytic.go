@@ -69,6 +69,10 @@ func (an Analytic) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluato
 		for j, x := range ev.late.x {
 			ev.lateOpz[j] = math.Exp(x)
 		}
+		ev.lateC = make([]float64, len(ev.late.x))
+		for j, opz := range ev.lateOpz {
+			ev.lateC[j] = 1 - 1/opz
+		}
 		ev.f = make([]float64, len(ev.late.x))
 		ev.dc = make([]float64, n)
 	}
@@ -91,6 +95,7 @@ type analytic struct {
 
 	late    *cumulative
 	lateOpz []float64 // e^x at the late nodes
+	lateC   []float64 // 1 − e^{−x} = z/(1+z) at the late nodes
 	f       []float64 // (1+z)/E at the late nodes
 	g       []float64 // 1/E at the late nodes (age)
 	dc      []float64 // D_C/(c/H0) at the requested redshifts
@@ -121,8 +126,9 @@ func (ev *analytic) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	if ev.late == nil {
 		return nil
 	}
+	e.E2Values(ev.f, ev.lateOpz, ev.late.x, ev.lateC)
 	for j, opz := range ev.lateOpz {
-		e2 := e.E2(opz, ev.late.x[j])
+		e2 := ev.f[j]
 		if !(e2 > 0) {
 			return e2Error(m, p, opz-1, e2)
 		}

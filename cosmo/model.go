@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/cosmoemu/cosmoemu/internal/fastmath"
+
 	"github.com/cosmoemu/cosmoemu/param"
 )
 
@@ -281,9 +283,15 @@ func (e *Expansion) E2Values(dst, s, x, c []float64) {
 		}
 		return
 	}
+	// The exponentials in one vector pass (fastmath.ScaleExp, the project's
+	// exponential kernel, 1 ulp): dst holds the exponents, then Ω_DE f.
 	x, c = x[:len(s)], c[:len(s)]
+	for j := range s {
+		dst[j] = e.p3*x[j] - e.wa3*c[j]
+	}
+	fastmath.ScaleExp(dst, e.Ode)
 	for j, v := range s {
-		dst[j] = ((e.Or*v+e.Om)*v+e.Ok)*v*v + e.Ode*math.Exp(e.p3*x[j]-e.wa3*c[j])
+		dst[j] += ((e.Or*v+e.Om)*v + e.Ok) * v * v
 	}
 }
 
