@@ -19,12 +19,15 @@ import (
 func init() {
 	register(command{
 		name:    "train",
-		summary: "train a Friedmann emulator (recipe default or paper) from a grid and save it",
+		summary: "train an emulator: of a model (-model lcdm|olcdm|wcdm|w0wacdm|quintessence), or the paper's Friedmann emulator (-recipe default|paper)",
 		run:     runTrain,
 	})
 }
 
 func runTrain(e *env, args []string) error {
+	if modelArg(args) != "" {
+		return runTrainModel(e, args)
+	}
 	fs := newFlagSet(e, "train", "[-grid grid.npz] [-recipe default|paper] -out friedmann.bin [-epochs N] [-seed S]")
 	gridPath := fs.String("grid", "", "training grid `file` (.npz or .npy from cosmoemu grid); default: build the recipe's grid in memory (default recipe: -om 0.1:0.5:401 -h0 50:90:3 -N -12:0:241; its accuracy needs N nodes that fine, and the paper's 50 give about 4e-4; paper recipe: the paper's grid)")
 	recipe := fs.String("recipe", emulator.RecipeDefault, "`recipe`: default (accurate and fast) or paper (the paper's network and training)")

@@ -16,7 +16,7 @@ import (
 func init() {
 	register(command{
 		name:    "validate",
-		summary: "check an emulator against the closed form at random points; draw the paper's Figs. 6 and 7",
+		summary: "check an emulator: a model's against the solver (-model NAME), or the Friedmann emulator against the closed form with the paper's Figs. 6 and 7",
 		run:     runValidate,
 	})
 }
@@ -33,6 +33,9 @@ type validateJSON struct {
 }
 
 func runValidate(e *env, args []string) error {
+	if modelArg(args) != "" {
+		return runValidateModel(e, args)
+	}
 	fs := newFlagSet(e, "validate", "[-model default|FILE] [-n 1000] [-seed S] [-json] [-fig6 FILE] [-fig7 FILE]")
 	model := fs.String("model", "default", "emulator: `default` (embedded) or a model file")
 	n := intFlag(fs, "n", 1000, 1, maxSize, "random points in each test set (whole domain; z in [0, 3])")

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot/vg"
+
+	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/emu"
+	emutrain "github.com/cosmoemu/cosmoemu/emu/train"
+	"github.com/cosmoemu/cosmoemu/plots"
+)
+
+// The emulators of the models (package emu) share the train and validate
+// commands with the paper's Friedmann emulator: `-model NAME` with the name
+// of a cosmological model selects them, and they have their own flags.
+
+// modelArg returns the value of -model in args if it names a cosmological
+// model, or "".
+func modelArg(args []string) string {
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		name, val, hasVal := strings.Cut(a, "=")
+		if name != "model" {
+			continue
+		}
+		if !hasVal && i+1 < len(args) {
+			val = args[i+1]
+		}
+		if _, err := cosmo.Lookup(val); err == nil {
+			return val
+		}
+	}
+	return ""
+}
+
+func runTrainModel(e *env, args []string) error {
+	fs := newFlagSet(e, "train", "-model lcdm|olcdm|wcdm|w0wacdm|quintessence -out FILE.bin [-n POINTS] [-seed S] [-workers N]")
+	model := fs.String("model", "", "cosmological `model` whose emulator to train")
+	out := fs.String("out", "", "model `file` to write (the embedded defaults are emu/models/MODEL.bin)")
+	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 8000)")
+	late := intFlag(fs, "late", 0, 0, 1_000_000, "design points of the scalar field's late-time networks (0: 9000)")
+	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same model bytes")
+	check := intFlag(fs, "check", 300, 0, maxSize, "random points at which to compare the trained emulator with the solver (stored in the file); 0: none")
+	var workers int
+	workersFlag(fs, &workers)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	m, err := cosmo.Lookup(*model)
+	if err != nil {
+		return usagef("train: -model: %v", err)
+	}
+	if *out == "" {
+		return usagef("train: -out is required")
+	}
+	if err := checkFiles(outFile("out", *out)); err != nil {
+		return err
+	}
+	validate := *check
+	if validate == 0 {
+		validate = -1 // none
+	}
+	bar := newProgress(e, -1, "train "+m.Name())
+	start := time.Now()
+	em, err := emutrain.Train(e.ctx, m.Name(), &emutrain.Settings{
+		Seed: *seed, Points: *n, LatePoints: *late, Validate: validate, Workers: workers,
+		Progress: func(stage string, step, steps int, loss float64) {
+			bar.Describe(fmt.Sprintf("%s %d/%d", stage, step, steps))
+			bar.Set(int64(step))
+		},
+	})
+	bar.Finish()
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if err := em.WriteFile(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: the %s emulator, domain %s (%.0f s)\n", *out, m.Name(), domainString(em), time.Since(start).Seconds())
+	return nil
+}
+
+// validateModelJSON is validate -model NAME -json.
+type validateModelJSON struct {
+	Model     string             `json:"model"`
+	Emulator  string             `json:"emulator"`
+	Reference string             `json:"reference"`
+	Points    int                `json:"points"`
+	Seed      uint64             `json:"seed"`
+	Max       map[string]float64 `json:"max"`
+	Median    map[string]float64 `json:"median"`
+	Plot      string             `json:"plot,omitempty"`
+}
+
+func runValidateModel(e *env, args []string) error {
+	fs := newFlagSet(e, "validate", "-model lcdm|olcdm|wcdm|w0wacdm|quintessence [-emulator FILE] [-n 1000] [-seed S] [-plot FILE] [-json]")
+	model := fs.String("model", "", "cosmological `model` whose emulator to check against the solver")
+	file := fs.String("emulator", "", "emulator model `file` (default: the embedded one)")
+	n := intFlag(fs, "n", 1000, 1, 1_000_000, "random points of the emulator's domain")
+	seed := fs.Uint64("seed", 1, "random `seed` of the points")
+	plot := fs.String("plot", "", "PNG `file` of the errors against z (maximum and median over the points)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	var workers int
+	workersFlag(fs, &workers)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	m, err := cosmo.Lookup(*model)
+	if err != nil {
+		return usagef("validate: -model: %v", err)
+	}
+	if err := checkFiles(inFile("emulator", *file), outFile("plot", *plot)); err != nil {
+		return err
+	}
+	var em *emu.Emulator
+	name := "embedded"
+	if *file != "" {
+		em, err = emu.Load(*file)
+		name = *file
+	} else {
+		em, err = emu.Default(m.Name())
+	}
+	if err != nil {
+		return err
+	}
+	if em.Model() != m {
+		return usagef("validate: %s is an emulator of %s, not %s", name, em.Model().Name(), m.Name())
+	}
+	bar := newProgress(e, -1, "validate "+m.Name())
+	v, err := emu.Validate(e.ctx, em, backend.Solver{}, &emu.ValidateSettings{Points: *n, Seed: *seed, Workers: workers})
+	bar.Finish()
+	if err != nil {
+		return fmt.Errorf("validate: %w", err)
+	}
+	if *plot != "" {
+		if err := plotValidation(*plot, v); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		s := v.Summary()
+		return writeJSON(e.stdout, validateModelJSON{Model: m.Name(), Emulator: name, Reference: s.Reference,
+			Points: s.Points, Seed: s.Seed, Max: s.Max, Median: s.Median, Plot: *plot})
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "the %s emulator (%s) against the %s, %d random points of its domain, 0.01 ≤ z ≤ 3:\n", m.Name(), name, v.Reference, v.Points)
+	fmt.Fprintf(w, "%-10s %-9s %12s %12s   %s\n", "observable", "error", "max", "median", "the worst point")
+	for _, o := range v.Observables {
+		worst := ""
+		if o.Max > 0 {
+			worst = formatParams(m, o.Worst)
+			if o.WorstZ > 0 {
+				worst += fmt.Sprintf(" at z = %.3g", o.WorstZ)
+			}
+		}
+		fmt.Fprintf(w, "%-10s %-9s %12.3g %12.3g   %s\n", o.Name, o.Kind, o.Max, o.Median, worst)
+	}
+	if *plot != "" {
+		fmt.Fprintf(w, "wrote %s\n", *plot)
+	}
+	return nil
+}
+
+// formatParams writes the parameters of a point of m.
+func formatParams(m *cosmo.Model, p cosmo.Params) string {
+	var b strings.Builder
+	for i, name := range append(m.Params(), cosmo.NameOmbh2) {
+		if v, ok := p.Get(name); ok {
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			fmt.Fprintf(&b, "%s=%.4g", name, v)
+		}
+	}
+	return b.String()
+}
+
+// plotValidation draws the relative errors of the distances and H against z.
+func plotValidation(path string, v *emu.Validation) error {
+	var maxSeries, medSeries []plots.Series
+	for _, name := range []string{"H", "DM", "DH", "DV", "DL"} {
+		o := v.Observable(name)
+		if o == nil || o.MaxAtZ == nil {
+			continue
+		}
+		floor := func(y []float64) []float64 {
+			out := make([]float64, len(y))
+			for i, x := range y {
+				out[i] = math.Max(x, 1e-16) // a log axis cannot show 0
+			}
+			return out
+		}
+		maxSeries = append(maxSeries, plots.Series{Label: name, X: v.Z, Y: floor(o.MaxAtZ)})
+		medSeries = append(medSeries, plots.Series{Label: name, X: v.Z, Y: floor(o.MedianAtZ)})
+	}
+	panels := []plots.Panel{
+		{Title: fmt.Sprintf("%s emulator: largest relative error over %d points", v.Model, v.Points), XLabel: "z", YLabel: "max |Δ|/value", LogX: true, LogY: true, Series: maxSeries},
+		{Title: "median relative error", XLabel: "z", YLabel: "median |Δ|/value", LogX: true, LogY: true, Series: medSeries},
+	}
+	return plots.Lines(path, panels, 2, 6*vg.Inch, 4*vg.Inch)
+}
+
+func domainString(em *emu.Emulator) string {
+	d := em.Domain()
+	return d.String()
+}
