@@ -103,9 +103,13 @@ func TestCompareJSON(t *testing.T) {
 			Mean    []float64 `json:"mean"`
 			EvalsPS float64   `json:"evaluations_per_second"`
 		} `json:"runs"`
-		Speedup   float64 `json:"speedup_analytic_vs_solver"`
-		MaxShift  float64 `json:"analytic_max_mean_shift_sigma"`
-		MaxStdRel float64 `json:"analytic_max_std_rel_diff"`
+		Speedup    float64 `json:"speedup_analytic_vs_solver"`
+		EmuSpeedup float64 `json:"speedup_emulator_vs_solver"`
+		MaxShift   float64 `json:"analytic_max_mean_shift_sigma"`
+		MaxStdRel  float64 `json:"analytic_max_std_rel_diff"`
+		EmuShift   float64 `json:"max_mean_shift_sigma"`
+		EmuStdRel  float64 `json:"max_std_rel_diff"`
+		Fallback   float64 `json:"fallback_fraction"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
@@ -113,19 +117,30 @@ func TestCompareJSON(t *testing.T) {
 	if r.Model != "lcdm" || len(r.Data) != 1 || r.Data[0] != "cc31" {
 		t.Errorf("model %q, data %v", r.Model, r.Data)
 	}
-	if len(r.Runs) != 2 || r.Runs[0].Backend != "analytic" || r.Runs[1].Backend != "solver" {
+	if len(r.Runs) != 3 || r.Runs[0].Backend != "analytic" || r.Runs[1].Backend != "solver" || r.Runs[2].Backend != "emulator" {
 		t.Fatalf("runs %+v", r.Runs)
 	}
 	// Speed is shown by the benchmarks, not asserted here: under -race or
-	// on a loaded machine timings mean nothing. The ratio must be a ratio
+	// on a loaded machine timings mean nothing. The ratios must be ratios
 	// of the runs' own figures.
 	if want := r.Runs[0].EvalsPS / r.Runs[1].EvalsPS; !(r.Speedup > 0) || math.Abs(r.Speedup/want-1) > 1e-12 {
 		t.Errorf("speedup %v, want %v", r.Speedup, want)
 	}
+	if want := r.Runs[2].EvalsPS / r.Runs[1].EvalsPS; !(r.EmuSpeedup > 0) || math.Abs(r.EmuSpeedup/want-1) > 1e-12 {
+		t.Errorf("emulator speedup %v, want %v", r.EmuSpeedup, want)
+	}
 	// Same seed, the same posterior to the solver's 1e-9: identical
 	// accept/reject decisions, so the chains agree to far below 0.01σ.
+	// The emulator's H(z) is the closed form at its nodes for ΛCDM, so it
+	// agrees as well; the cc31 prior lies inside its domain.
 	if r.MaxShift > 0.01 || r.MaxStdRel > 0.01 {
 		t.Errorf("closed form against solver: mean shift %.3g σ, σ difference %.3g", r.MaxShift, r.MaxStdRel)
+	}
+	if r.EmuShift > 0.01 || r.EmuStdRel > 0.01 {
+		t.Errorf("emulator against solver: mean shift %.3g σ, σ difference %.3g", r.EmuShift, r.EmuStdRel)
+	}
+	if r.Fallback != 0 {
+		t.Errorf("fallback fraction %v inside the emulator's domain", r.Fallback)
 	}
 }
 
