@@ -7,10 +7,10 @@ import (
 
 // BenchmarkFlagshipLogProb times one posterior evaluation of the flagship
 // fit (w0waCDM, DESI DR2 + Union3 + Planck distance priors) with the
-// closed form: the backend's 29 redshifts and CMB scalars, then the three
-// likelihoods.
+// closed form, the solver and the emulator: the backend's 29 redshifts and
+// CMB scalars, then the three likelihoods.
 func BenchmarkFlagshipLogProb(b *testing.B) {
-	for _, be := range []string{"analytic", "solver"} {
+	for _, be := range []string{"analytic", "solver", "emulator"} {
 		b.Run(be, func(b *testing.B) {
 			p, err := Build(&Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}, Backend: be})
 			if err != nil {
@@ -25,16 +25,20 @@ func BenchmarkFlagshipLogProb(b *testing.B) {
 	}
 }
 
-// BenchmarkFlagshipFit runs the whole flagship fit: best fit, 5000 steps of
-// 32 walkers, summary.
+// BenchmarkFlagshipFit runs the whole flagship fit with each backend:
+// best fit, 5000 steps of 32 walkers, summary.
 func BenchmarkFlagshipFit(b *testing.B) {
-	for b.Loop() {
-		p, err := Build(&Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := p.Run(context.Background(), nil); err != nil {
-			b.Fatal(err)
-		}
+	for _, be := range []string{"analytic", "solver", "emulator"} {
+		b.Run(be, func(b *testing.B) {
+			for b.Loop() {
+				p, err := Build(&Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}, Backend: be})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.Run(context.Background(), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

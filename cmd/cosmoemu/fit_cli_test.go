@@ -112,4 +112,9 @@ func TestFitNestedAndEvidence(t *testing.T) {
 	if code, _, stderr := runCLI(t, "evidence", "-models", "lcdm,bogus", "-data", "desi-dr2"); code != 2 || !strings.Contains(stderr, "bogus") {
 		t.Errorf("unknown model: exit %d, %q", code, stderr)
 	}
+	// The MCMC flags shared with fit do not apply to evidence: refused,
+	// not silently ignored.
+	if code, _, stderr := runCLI(t, "evidence", "-steps", "100", "-data", "desi-dr2"); code != 2 || !strings.Contains(stderr, "-steps does not apply") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("evidence -steps: exit %d, %q", code, stderr)
+	}
 }
