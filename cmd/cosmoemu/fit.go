@@ -17,7 +17,7 @@ import (
 func init() {
 	register(command{
 		name:    "fit",
-		summary: "fit a model to data sets by name (BAO, supernovae, CMB distance priors, H(z)) with MCMC",
+		summary: "fit a model to data sets by name (BAO, supernovae, CMB distance priors, H(z)) with MCMC or nested sampling",
 		run:     runFit,
 	})
 }
