@@ -65,6 +65,20 @@ func (b *bound) setCum() {
 	b.cube = total >= 0
 }
 
+// logVolume returns the ln of the bound's volume: of the cube (0), or the
+// sum of the ellipsoids' (at least that of their union and of its part
+// inside the cube).
+func (b *bound) logVolume() float64 {
+	if b.cube {
+		return 0
+	}
+	v := math.Inf(-1)
+	for i := range b.ells {
+		v = logAddExp(v, b.ells[i].logV)
+	}
+	return v
+}
+
 // sample sets x to a uniform draw from the bound; z and y are scratch of
 // length d. With several ellipsoids, one is chosen with probability ∝ its
 // volume, a point drawn in it and kept with probability 1/q, q the number

@@ -99,6 +99,7 @@ type checkpoint struct {
 	WinIters   int           `json:"window_iterations"`
 	Slice      bool          `json:"slice"`
 	Scale      float64       `json:"slice_scale"`
+	LogRho     float64       `json:"uniform_log_efficiency_ratio"`
 	Ellipsoids []ckEllipsoid `json:"ellipsoids"`
 }
 
@@ -119,7 +120,7 @@ func (s *sampler) checkpoint() error {
 		Iterations: len(s.deadL), Calls: s.calls, InitDraws: s.initDraws, Master: rng,
 		LiveU: s.liveU, LiveT: s.liveT, LiveL: s.liveL, DeadT: s.deadT, DeadL: s.deadL,
 		Built: s.built, LastUpdate: s.lastUpdate, WinCalls: s.winCalls, WinIters: s.winIters,
-		Slice: s.slice, Scale: s.scale,
+		Slice: s.slice, Scale: s.scale, LogRho: s.logRho,
 	}
 	if s.built {
 		for _, e := range s.bound.ells {
@@ -300,8 +301,10 @@ func (s *sampler) resume() error {
 	for _, e := range cp.Ellipsoids {
 		s.bound.ells = append(s.bound.ells, ellipsoid{c: e.C, t: e.T, logV: e.LogV})
 	}
+	s.logRho = cp.LogRho
 	if s.built {
 		s.bound.setCum()
+		s.boundLogEff = s.lnX(s.lastUpdate) - s.bound.logVolume()
 	}
 	s.findWorst()
 	s.lastCkpt = len(s.deadL)

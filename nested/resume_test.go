@@ -77,7 +77,8 @@ func sameFiles(t *testing.T, what string, want, got map[string][]byte) {
 
 // runCase is a problem and settings for the reproducibility tests: banana2d
 // with several ellipsoids (uniform), gauss2d by slice sampling, and shells
-// under Auto with Repeats = 1, which switches to slice sampling mid-run.
+// under Auto with Repeats = 1, which switches to slice sampling mid-run
+// and back.
 type runCase struct {
 	name string
 	tg   target
@@ -125,12 +126,26 @@ func TestReproducible(t *testing.T) {
 				sameFiles(t, c.name, refFiles, readDir(t, dir))
 			}
 			if c.name == "auto-switch" {
-				cp, err := readCheckpoint(checkpointPath(filepath.Join(dir, "run")))
-				if err != nil {
+				s := c.s
+				// Uniform, then slice once uniform draws get too costly,
+				// then uniform again once the bound fits the shells well.
+				sliced, back := 0, 0
+				s.Progress = func(p Progress) {
+					switch {
+					case p.Sampler == Slice:
+						sliced++
+					case sliced > 0:
+						back++
+					}
+				}
+				if _, err := Run(context.Background(), c.tg.prob, &s, rand.New(rand.NewPCG(11, 12))); err != nil {
 					t.Fatal(err)
 				}
-				if !cp.Slice {
+				if sliced == 0 {
 					t.Error("Auto with Repeats = 1 never switched to slice sampling: the test does not cover the switch")
+				}
+				if back == 0 {
+					t.Error("Auto never went back from slice to uniform sampling: the test does not cover the way back")
 				}
 			}
 		})

@@ -65,6 +65,15 @@ type sampler struct {
 	winIters   int   // iterations since the last rebuild
 	slice      bool  // slice sampling in use
 	scale      float64
+	// boundLogEff is ln(X/V) at the last rebuild: the efficiency uniform
+	// draws from the bound would have if the bound hugged the contour.
+	// logRho is the ln of the efficiency measured over the last window of
+	// uniform sampling over the one estimated so: it carries what the
+	// estimate cannot see (regions of zero likelihood inside the bound, a
+	// contour the ellipsoids fit loosely) to the decision to go back from
+	// slice to uniform sampling.
+	boundLogEff float64
+	logRho      float64
 	// idle counts slice batches in a row without a likelihood call, for
 	// the stall guard only; it is not checkpointed.
 	idle int
@@ -89,7 +98,7 @@ type sampler struct {
 	stopped   atomic.Bool
 
 	builder  *builder
-	pool     *pool
+	pool     *jobs
 	z, y     []float64
 	lastCkpt int
 	lastTime time.Time
@@ -193,7 +202,7 @@ func newSampler(p Problem, cfg Settings) *sampler {
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	s.pool = newPool(workers, cfg.Workers == 0, cfg.Batch, s.job)
+	s.pool = newJobs(workers, cfg.Workers == 0, cfg.Batch, s.job)
 	s.lastTime = time.Now()
 	return s
 }
@@ -433,13 +442,32 @@ func (s *sampler) progress() Progress {
 }
 
 // rebuild refits the bounding ellipsoids to the live points, and decides
-// whether slice sampling takes over from uniform sampling.
+// whether slice sampling takes over from uniform sampling, or hands back
+// to it.
+//
+// With Auto, slice sampling takes over when a window of uniform sampling
+// cost more than sliceCallsPerStep·Repeats calls per point. It hands back
+// when uniform draws from the new bound are predicted to cost less than
+// half that: the prediction is the bound's X/V times the ratio of measured
+// to estimated efficiency of the last uniform window. Without the way
+// back, one awkward stretch of a run (the contour crossing a cut of the
+// prior early on) left it slice sampling to the end at five times the
+// calls (w0waCDM on DESI DR2 + Union3 + Planck, one seed in four).
 func (s *sampler) rebuild() {
-	if !s.slice && s.s.Sampler == Auto && s.built && s.winCalls > 0 &&
-		float64(s.winIters)*float64(sliceCallsPerStep*s.s.Repeats) < float64(s.winCalls) {
+	auto := s.s.Sampler == Auto
+	if auto && s.built && !s.slice && s.winCalls > 0 && s.winIters > 0 {
+		s.logRho = math.Log(float64(s.winIters)/float64(s.winCalls)) - s.boundLogEff
+	}
+	sliceCost := float64(sliceCallsPerStep * s.s.Repeats)
+	if !s.slice && auto && s.built && s.winCalls > 0 &&
+		float64(s.winIters)*sliceCost < float64(s.winCalls) {
 		s.slice = true
 	}
 	s.builder.build(&s.bound, s.liveU, s.n, s.lnX(len(s.deadL)))
+	s.boundLogEff = s.lnX(len(s.deadL)) - s.bound.logVolume()
+	if s.slice && auto && s.logRho+s.boundLogEff > math.Log(2/sliceCost) {
+		s.slice = false
+	}
 	if s.s.Sampler == Slice && !s.bound.cube {
 		s.slice = true
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/cosmoemu/cosmoemu/internal/pool"
 )
 
 // Problem is a posterior to integrate: a prior given by its transform from
@@ -145,7 +147,7 @@ type Progress struct {
 const (
 	maxDim   = 1 << 16
 	maxLive  = 1 << 24
-	maxBatch = 1 << 16
+	maxBatch = pool.MaxTasks // the jobs of a batch are one round of the pool
 )
 
 const (
