@@ -93,6 +93,13 @@ func TestSpace(t *testing.T) {
 	if got := s.LogPrior(theta); math.Abs(got-want) > 1e-14 {
 		t.Errorf("LogPrior = %v, want %v", got, want)
 	}
+	// The precomputed constants give LogPDF's bits, inside and outside.
+	for _, th := range [][]float64{{0.3, 70}, {0.11, 52.5}, {0.49, 89}, {0.05, 70}, {0.3, 95}} {
+		want := s.Prior(0).LogPDF(th[0]) + s.Prior(1).LogPDF(th[1])
+		if got := s.LogPrior(th); got != want {
+			t.Errorf("LogPrior(%v) = %v, want %v", th, got, want)
+		}
+	}
 	dst := make([]float64, 2)
 	s.Transform(dst, []float64{0.5, 0.5})
 	if math.Abs(dst[0]-0.3) > 1e-15 || math.Abs(dst[1]-70) > 1e-9 {

@@ -60,12 +60,26 @@ func (p Prior) LogPDF(x float64) float64 {
 	if !p.Contains(x) {
 		return math.Inf(-1)
 	}
+	return p.logPDF(x, p.logNorm())
+}
+
+// logNorm returns the constant of the log density: ln(Hi − Lo), or
+// ln(Sigma·mass) for a truncated Gaussian.
+func (p Prior) logNorm() float64 {
 	if p.Sigma == 0 {
-		return -math.Log(p.Hi - p.Lo)
+		return math.Log(p.Hi - p.Lo)
+	}
+	return math.Log(p.Sigma * p.mass())
+}
+
+// logPDF is LogPDF inside the box, given logNorm.
+func (p *Prior) logPDF(x, logNorm float64) float64 {
+	if p.Sigma == 0 {
+		return -logNorm
 	}
 	u := (x - p.Mu) / p.Sigma
 	const lnSqrt2Pi = 0.91893853320467274178
-	return -0.5*u*u - lnSqrt2Pi - math.Log(p.Sigma*p.mass())
+	return -0.5*u*u - lnSqrt2Pi - logNorm
 }
 
 // Transform maps u ∈ [0, 1] to the prior's quantile: the inverse of its

@@ -12,6 +12,11 @@ type Space struct {
 	params []Param
 	priors []Prior
 	index  map[string]int
+	// logNorm holds each prior's constant: ln(Hi − Lo) for a uniform one,
+	// ln(Sigma·mass) for a truncated Gaussian, so that LogPrior computes no
+	// logarithm or error function per call (it did: 20 ns of the 175 ns
+	// of a cc31 posterior evaluation). LogPrior gives LogPDF's bits.
+	logNorm []float64
 }
 
 // NewSpace returns the space of the given parameters and priors (one prior
@@ -43,6 +48,7 @@ func NewSpace(params []Param, priors []Prior) (*Space, error) {
 		if !p.Allowed(priors[i].Lo) || !p.Allowed(priors[i].Hi) {
 			return nil, fmt.Errorf("param: prior box [%g, %g] of %s leaves its physical range %s", priors[i].Lo, priors[i].Hi, p.Name, p.Range())
 		}
+		s.logNorm = append(s.logNorm, priors[i].logNorm())
 	}
 	return s, nil
 }
@@ -134,12 +140,13 @@ func (s *Space) LogPrior(theta []float64) float64 {
 		panic("param: len(theta) != dimension of the space")
 	}
 	lp := 0.0
-	for i, p := range s.priors {
-		v := p.LogPDF(theta[i])
-		if math.IsInf(v, -1) {
-			return v
+	for i := range s.priors {
+		p := &s.priors[i]
+		x := theta[i]
+		if !p.Contains(x) {
+			return math.Inf(-1)
 		}
-		lp += v
+		lp += p.logPDF(x, s.logNorm[i])
 	}
 	return lp
 }
