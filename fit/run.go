@@ -157,7 +157,7 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	if s.Converge {
 		common.Converge = &mcmc.Convergence{RMinus1: 0.01}
 	}
-	target := mcmc.Target{LogProb: post.LogProb, LogPrior: post.LogPrior}
+	target := mcmc.Target{LogProb: post.LogProb, Batch: post.LogProbBatch, LogPrior: post.LogPrior}
 	rnd := rand.New(rand.NewPCG(s.Seed, 0x636f736d6f656d75))
 	var res *mcmc.Result
 	samplingStart = time.Now()

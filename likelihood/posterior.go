@@ -10,6 +10,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/param"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Posterior is ln P(θ) = ln π(θ) − ½ Σ_d χ²_d(θ) for a model, a backend,
@@ -339,6 +340,41 @@ func (p *Posterior) LogProb(theta []float64) float64 {
 		return math.Inf(-1)
 	}
 	return lp - 0.5*c
+}
+
+// LogProbBatch stores LogProb of each row of thetas in dst (the
+// mcmc.BatchLogProb form): one evaluator for all the rows, so that a
+// sampler's round pays the pool once (a cc31 evaluation is ~140 ns, of
+// which the pool's Get and Put took ~10). It panics if the columns of
+// thetas are not the dimension of the space or len(dst) is not its rows.
+func (p *Posterior) LogProbBatch(dst []float64, thetas *mat.Dense) {
+	r, c := thetas.Dims()
+	if len(dst) != r || c != p.space.Dim() {
+		panic("likelihood: LogProbBatch: dst or thetas of the wrong size")
+	}
+	e, err := p.get()
+	if err != nil {
+		for i := range r {
+			dst[i] = p.LogProb(thetas.RawRowView(i))
+		}
+		return
+	}
+	defer p.pool.Put(e)
+	for i := range r {
+		theta := thetas.RawRowView(i)
+		lp := p.space.LogPrior(theta)
+		if math.IsInf(lp, -1) {
+			dst[i] = lp
+			continue
+		}
+		chi2, err := p.compute(e, theta, nil)
+		if err != nil {
+			p.fail(theta, err)
+			dst[i] = math.Inf(-1)
+			continue
+		}
+		dst[i] = lp - 0.5*chi2
+	}
 }
 
 // LogPrior returns the normalised ln π(θ).

@@ -57,9 +57,9 @@ func (t *hzTerm) WorkLen() int { return len(t.idx) }
 
 func (t *hzTerm) Chi2(th *Theory) float64 {
 	r := th.Work[:len(t.idx)]
-	h0, e := th.Res.H0, th.Res.E
+	h0, e, h := th.Res.H0, th.Res.E, t.l.d.H[:len(t.idx)]
 	for i, j := range t.idx {
-		r[i] = h0*e[j] - t.l.d.H[i]
+		r[i] = h0*e[j] - h[i]
 	}
 	return t.l.g.chi2(r)
 }
