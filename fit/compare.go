@@ -28,6 +28,9 @@ type ModelResult struct {
 	Backend     string  `json:"backend"`
 	Calls       int64   `json:"calls"`
 	WallSeconds float64 `json:"wall_seconds"`
+	// FallbackFraction is the emulator's share of calls answered by the
+	// solver, outside its domain (0 for the other backends).
+	FallbackFraction float64 `json:"fallback_fraction"`
 
 	Result *Result `json:"-"`
 }
@@ -47,7 +50,8 @@ func (c *Comparison) Add(r *Result) {
 		}
 	}
 	m := ModelResult{Model: r.Model, LogZ: *r.LogZ, LogZErr: *r.LogZErr, Chi2Min: r.Chi2Min,
-		NParams: len(r.Params), Backend: r.Backend, Calls: r.Calls, WallSeconds: r.WallSeconds, Result: r}
+		NParams: len(r.Params), Backend: r.Backend, Calls: r.Calls, WallSeconds: r.WallSeconds,
+		FallbackFraction: r.FallbackFraction, Result: r}
 	if len(c.Models) > 0 {
 		ref := c.Models[0]
 		m.DeltaLogZ = m.LogZ - ref.LogZ

@@ -89,13 +89,18 @@ func runEvidence(e *env, args []string) error {
 	}
 	w := bufio.NewWriter(e.stdout)
 	fmt.Fprintf(w, "data %s; nested sampling; reference model %s\n", strings.Join(cmp.Data, ", "), names[0])
-	fmt.Fprintf(w, "%-14s %6s %18s %10s %12s %10s %9s %9s  %s\n", "model", "params", "ln Z", "Δln Z", "Bayes factor", "χ²_min", "Δχ²", "backend", "Jeffreys scale (vs the reference)")
+	fmt.Fprintf(w, "%-14s %6s %18s %10s %12s %10s %9s %9s %10s %8s  %s\n", "model", "params", "ln Z", "Δln Z", "Bayes factor", "χ²_min", "Δχ²", "backend", "calls", "wall [s]", "Jeffreys scale (vs the reference)")
 	for _, m := range cmp.Models {
-		fmt.Fprintf(w, "%-14s %6d %18s %+10.3f %12.4g %10.3f %+9.3f %9s  %s\n", m.Model, m.NParams,
-			fmt.Sprintf("%.3f ± %.3f", m.LogZ, m.LogZErr), m.DeltaLogZ, m.BayesFactor, m.Chi2Min, m.DeltaChi2, m.Backend, m.Jeffreys)
+		fmt.Fprintf(w, "%-14s %6d %18s %+10.3f %12.4g %10.3f %+9.3f %9s %10d %8.2f  %s\n", m.Model, m.NParams,
+			fmt.Sprintf("%.3f ± %.3f", m.LogZ, m.LogZErr), m.DeltaLogZ, m.BayesFactor, m.Chi2Min, m.DeltaChi2, m.Backend, m.Calls, m.WallSeconds, m.Jeffreys)
 	}
 	for _, n := range cmp.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	for _, m := range cmp.Models {
+		if m.FallbackFraction > 0 {
+			fmt.Fprintf(w, "note: %s: the solver answered %.1f%% of the calls, outside the emulator's domain (a prior inside the domain avoids it)\n", m.Model, 100*m.FallbackFraction)
+		}
 	}
 	fmt.Fprintln(w, "(Δln Z > 0 favours the model over the reference; Jeffreys scale after Trotta 2008: |Δln Z| < 1 inconclusive, 1–2.5 weak, 2.5–5 moderate, > 5 strong)")
 	return w.Flush()

@@ -92,16 +92,24 @@ func TestFitNestedAndEvidence(t *testing.T) {
 	}
 	var ev struct {
 		Models []struct {
-			Model     string  `json:"model"`
-			LogZ      float64 `json:"logz"`
-			LogZErr   float64 `json:"logz_err"`
-			DeltaLogZ float64 `json:"delta_logz"`
-			Chi2Min   float64 `json:"chi2_min"`
-			NParams   int     `json:"n_params"`
+			Model     string   `json:"model"`
+			LogZ      float64  `json:"logz"`
+			LogZErr   float64  `json:"logz_err"`
+			DeltaLogZ float64  `json:"delta_logz"`
+			Chi2Min   float64  `json:"chi2_min"`
+			NParams   int      `json:"n_params"`
+			Calls     int64    `json:"calls"`
+			Wall      float64  `json:"wall_seconds"`
+			Fallback  *float64 `json:"fallback_fraction"`
 		} `json:"models"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &ev); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
+	}
+	for _, m := range ev.Models {
+		if m.Calls <= 0 || !(m.Wall > 0) || m.Fallback == nil || *m.Fallback != 0 {
+			t.Errorf("%s: calls %d, wall %v s, fallback fraction %v (the closed form never falls back)", m.Model, m.Calls, m.Wall, m.Fallback)
+		}
 	}
 	if len(ev.Models) != 2 || ev.Models[0].Model != "lcdm" || ev.Models[1].NParams != 3 || ev.Models[0].DeltaLogZ != 0 {
 		t.Fatalf("%+v", ev.Models)
