@@ -271,7 +271,36 @@ func Build(cfg *Config) (*Problem, error) {
 	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
 		return nil, fmt.Errorf("fit: %v", err)
 	}
+	if eb, ok := b.(emu.Backend); ok && eb.Fallback == nil {
+		if err := p.insideDomain(eb.Emulator.Domain()); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// insideDomain checks, for an emulator without a fallback, that every
+// prior box and fixed value lies in the emulator's domain: otherwise the
+// run would fail at its first point outside, after the work before it.
+// ombh2 counts only when the CMB is asked for (r_d alone is exact for any
+// ω_b). Limits on combinations (λ_max, E² > 0) are left to the run.
+func (p *Problem) insideDomain(d emu.Domain) error {
+	cmb := p.Posterior.Request().CMB
+	for _, name := range d.Params {
+		if name == cosmo.NameOmbh2 && !cmb {
+			continue
+		}
+		lo, hi, _ := d.Range(name)
+		if i := p.Space.Index(name); i >= 0 {
+			pr := p.Space.Prior(i)
+			if pr.Lo < lo || pr.Hi > hi {
+				return fmt.Errorf("fit: the prior of %s, [%g, %g], leaves the emulator's domain [%g, %g] and there is no fallback: narrow it (-prior %s=%g:%g) or let the solver answer outside the domain", name, pr.Lo, pr.Hi, lo, hi, name, max(lo, pr.Lo), min(hi, pr.Hi))
+			}
+		} else if v, ok := p.Fixed[name]; ok && (v < lo || v > hi) {
+			return fmt.Errorf("fit: %s = %g is outside the emulator's domain [%g, %g] and there is no fallback", name, v, lo, hi)
+		}
+	}
+	return nil
 }
 
 // BackendSettings configure NewBackend; nil means the defaults.

@@ -150,3 +150,50 @@ func TestNestedAgreesWithMCMC(t *testing.T) {
 		}
 	}
 }
+
+// TestEmulatorBackend: the emulator in a fit counts the points the solver
+// answered outside its domain; without a fallback a prior that leaves the
+// domain is refused before any work, naming the parameter and the domain,
+// and one inside it runs with no fallback at all.
+func TestEmulatorBackend(t *testing.T) {
+	data := []string{"desi-dr2", "union3", "planck18-distance"}
+	steps := Sampler{Steps: 400, Seed: 3}
+	r := runFitQuiet(t, &Config{Model: "wcdm", Data: data, Backend: "emulator", Sampler: steps})
+	if r.Backend != "emulator" || r.Evaluations == 0 {
+		t.Fatalf("backend %s, %d evaluations", r.Backend, r.Evaluations)
+	}
+	// The fraction is of the emulator's own calls, which include the χ²
+	// at the best fit after the count of evaluations: a few more.
+	if want := float64(r.Fallbacks) / float64(r.Evaluations); (r.Fallbacks > 0) != (r.FallbackFraction > 0) || math.Abs(r.FallbackFraction-want) > 1e-3*want {
+		t.Errorf("fallback fraction %v, want about %d/%d", r.FallbackFraction, r.Fallbacks, r.Evaluations)
+	}
+
+	_, err := Build(&Config{Model: "wcdm", Data: data, Backend: "emulator", NoFallback: true})
+	if err == nil || !strings.Contains(err.Error(), "prior of Om, [0.01, 0.99], leaves the emulator's domain [0.05, 0.7]") {
+		t.Errorf("a prior beyond the domain without a fallback: %v", err)
+	}
+	inside := map[string]string{"Om": "0.1:0.6", "w": "-2:0", "H0": "55:85", "ombh2": "0.02:0.025"}
+	r = runFitQuiet(t, &Config{Model: "wcdm", Data: data, Backend: "emulator", NoFallback: true, Priors: inside, Sampler: steps})
+	if r.Fallbacks != 0 {
+		t.Errorf("%d fallbacks without a fallback", r.Fallbacks)
+	}
+	// ω_b is free of the domain when no CMB is asked for (r_d is exact).
+	if _, err := Build(&Config{Model: "lcdm", Data: []string{"desi-dr2"}, Backend: "emulator", NoFallback: true,
+		Priors: map[string]string{"Om": "0.1:0.6", "H0": "55:85", "ombh2": "gauss:0.02218:0.00055"}}); err != nil {
+		t.Errorf("BAO with ω_b and no CMB: %v", err)
+	}
+}
+
+// runFitQuiet is runFit for short runs, whose convergence is not the point.
+func runFitQuiet(t *testing.T, cfg *Config) *Result {
+	t.Helper()
+	p, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -149,7 +149,9 @@ func makeOutDir(out string) error {
 func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 	p, err := fit.Build(cfg)
 	if err != nil {
-		return nil, usagef("%s: %v", cmd, err)
+		// The command's name says where; the package's prefix would
+		// repeat it ("fit: fit: …").
+		return nil, usagef("%s: %s", cmd, strings.TrimPrefix(err.Error(), "fit: "))
 	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(e.stderr, "%s: warning: %s\n", cmd, w)
@@ -333,8 +335,12 @@ func printResults(w io.Writer, runs []*fit.Result) {
 		if r.Unphysical > 0 {
 			fmt.Fprintf(w, "%s: %d proposals fell where the model is unphysical (zero density)\n", r.Backend, r.Unphysical)
 		}
-		if r.Backend == "emulator" {
+		switch {
+		case r.Backend != "emulator":
+		case r.Fallbacks > 0:
 			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside its domain and were answered by the solver\n", r.Fallbacks, 100*r.FallbackFraction)
+		default:
+			fmt.Fprintf(w, "emulator: every evaluation was inside its domain\n")
 		}
 	}
 }
