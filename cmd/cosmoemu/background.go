@@ -10,6 +10,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/emu"
 	"github.com/cosmoemu/cosmoemu/fit"
 )
 
@@ -29,6 +30,7 @@ func runBackground(e *env, args []string) error {
 	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
 	be := fs.String("backend", "", "`backend`: analytic (closed form and quadrature; not for quintessence), solver (RK45) or emulator; default analytic where it exists")
 	emuFile := fs.String("emulator", "", "emulator model `file` (default: the embedded one of the model)")
+	noFallback := fs.Bool("no-fallback", false, "refuse a point outside the emulator's domain instead of answering it with the solver")
 	rtol := floatFlag(fs, "rtol", 0, 0, 1e-3, false, "solver tolerance (RTol = ATol); 0 means the default 1e-9")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := parseFlags(fs, args); err != nil {
@@ -69,17 +71,22 @@ func runBackground(e *env, args []string) error {
 			return usagef("background: -zhel has %d values for %d redshifts", len(zh), len(z))
 		}
 	}
-	b, err := fit.NewBackend(*be, m, &fit.BackendSettings{SolverRTol: *rtol, EmulatorFile: *emuFile})
+	b, err := fit.NewBackend(*be, m, &fit.BackendSettings{SolverRTol: *rtol, EmulatorFile: *emuFile, NoFallback: *noFallback})
 	if err != nil {
-		return usagef("background: %v", err)
+		return usagef("background: %s", strings.TrimPrefix(err.Error(), "fit: "))
 	}
 	bg, err := backend.Observe(b, m, p, z, zh)
 	if err != nil {
 		var pe *cosmo.PointError
-		if errors.As(err, &pe) {
+		var de *emu.DomainError
+		if errors.As(err, &pe) || errors.As(err, &de) {
 			return usagef("background: %v", err)
 		}
 		return fmt.Errorf("background: %w", err)
+	}
+	if eb, ok := b.(emu.Backend); ok && eb.Stats.Fallbacks() > 0 {
+		d := eb.Emulator.Domain()
+		fmt.Fprintf(e.stderr, "background: note: the point is outside the emulator's domain (%s): the solver answered\n", d.String())
 	}
 	if *asJSON {
 		return writeJSON(e.stdout, bg)

@@ -70,10 +70,28 @@ func TestBackgroundErrors(t *testing.T) {
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70", "-zhel", "1,2", "-z", "1"}, "2 values for 1 redshifts"},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70", "-backend", "magic"}, `unknown backend "magic"`},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70", "-rtol", "-1"}, "-rtol"},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=95", "-backend", "emulator", "-no-fallback"}, "H0 = 95 is outside the training domain [50, 90]"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"background"}, tc.args...)...)
 		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 			t.Errorf("background %s: exit %d, stderr %q; want exit 2 and one line with %q", strings.Join(tc.args, " "), code, stderr, tc.want)
+		}
+	}
+}
+
+// Outside the emulator's domain the solver answers, and background says so
+// on stderr; inside it, nothing is said.
+func TestBackgroundEmulatorFallback(t *testing.T) {
+	for _, tc := range []struct {
+		h0   string
+		note bool
+	}{{"95", true}, {"70", false}} {
+		code, stdout, stderr := runCLI(t, "background", "-model", "lcdm", "-p", "Om=0.3,H0="+tc.h0+",ombh2=0.0224", "-backend", "emulator", "-z", "0.5", "-json")
+		if code != 0 || !strings.Contains(stdout, `"backend": "emulator"`) {
+			t.Fatalf("H0 = %s: exit %d, %s", tc.h0, code, stderr)
+		}
+		if got := strings.Contains(stderr, "outside the emulator's domain") && strings.Contains(stderr, "the solver answered"); got != tc.note {
+			t.Errorf("H0 = %s: stderr %q, note expected %v", tc.h0, stderr, tc.note)
 		}
 	}
 }
