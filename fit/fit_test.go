@@ -15,14 +15,7 @@ type published struct {
 
 func runFit(t *testing.T, cfg *Config) *Result {
 	t.Helper()
-	p, err := Build(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := p.Run(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := runFitQuiet(t, cfg)
 	if !r.Converged {
 		t.Errorf("%s %v: not converged: %s", r.Model, r.Data, r.Warning)
 	}
