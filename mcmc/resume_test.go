@@ -106,10 +106,14 @@ func TestAutomaticWorkers(t *testing.T) {
 	}
 	// At least 20 µs a row whatever the processor: a round of 4 rows is
 	// 80 µs, well above minParallelRound, while a round of the Gaussian is
-	// well under 1 µs.
+	// well under 1 µs. The slow row sleeps rather than spins: a goroutine
+	// that sleeps gives its processor to the pool's helper, so the two
+	// evaluations of a parallel round overlap even when other processes
+	// keep both cores busy (spinning, the check below failed 2 times in 15
+	// under such load: the caller finished the round before the helper
+	// ran).
 	slow := func(x []float64) float64 {
-		for t0 := time.Now(); time.Since(t0) < 20*time.Microsecond; {
-		}
+		time.Sleep(20 * time.Microsecond)
 		return gaussLogProb(x)
 	}
 	for _, tc := range []struct {

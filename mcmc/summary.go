@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/cosmoemu/cosmoemu/internal/stats"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -152,20 +153,21 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 	bestX := c.X[best*c.Dim : (best+1)*c.Dim]
 
 	vals := make([]float64, post*k)
+	q := make([]float64, len(summaryProbs))
 	for i := range c.Dim {
 		for j := range vals {
 			vals[j] = c.X[(s.Burn*k+j)*c.Dim+i]
 		}
 		mean, std := stat.MeanStdDev(vals, nil)
-		slices.Sort(vals)
-		q := func(p float64) float64 { return stat.Quantile(p, stat.LinInterp, vals, nil) }
+		// gonum's LinInterp quantiles, without sorting the samples.
+		stats.LinInterpQuantiles(q, vals, summaryProbs)
 		ess := float64(post*k) / tau[i]
 		s.Params = append(s.Params, ParamSummary{
 			Name: cfg.names[i], Label: cfg.labels[i],
 			Mean: mean, Std: std, MCError: std / math.Sqrt(ess),
-			Median: q(0.5),
-			Lo68:   q(0.16), Hi68: q(0.84),
-			Lo95: q(0.025), Hi95: q(0.975),
+			Median: q[0],
+			Lo68:   q[1], Hi68: q[2],
+			Lo95: q[3], Hi95: q[4],
 			Best:    bestX[i],
 			Tau:     tau[i],
 			ESS:     ess,
@@ -388,3 +390,7 @@ func (s *Summary) writeFiles(root string) error {
 	}
 	return writeFileAtomic(root+summaryTextSuffix, s.WriteText)
 }
+
+// summaryProbs are the quantiles of a summary: the median, the 68% and
+// the 95% intervals.
+var summaryProbs = []float64{0.5, 0.16, 0.84, 0.025, 0.975}
