@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 )
@@ -106,7 +107,7 @@ func New(s Spec) (*Emulator, error) {
 		if err := e.cmb.check("cmb"); err != nil {
 			return nil, fmt.Errorf("emu: %s: %v", m.Name(), err)
 		}
-		if want := CMBInputs(m); !equal(e.cmb.Inputs, want) || e.cmb.UDegree != 0 || len(e.cmb.Outputs) != 2 {
+		if want := CMBInputs(m); !slices.Equal(e.cmb.Inputs, want) || e.cmb.UDegree != 0 || len(e.cmb.Outputs) != 2 {
 			return nil, fmt.Errorf("emu: %s: network cmb has inputs %v, degree %d and %d outputs, want %v, 0 and 2", m.Name(), e.cmb.Inputs, e.cmb.UDegree, len(e.cmb.Outputs), want)
 		}
 	}
@@ -122,14 +123,14 @@ func New(s Spec) (*Emulator, error) {
 		if err := l.Net.check("late"); err != nil {
 			return nil, fmt.Errorf("emu: %s: %v", m.Name(), err)
 		}
-		if !equal(l.Net.Inputs, LateInputs) || len(l.Net.Outputs) != k+1 || l.Net.UDegree != 2 {
+		if !slices.Equal(l.Net.Inputs, LateInputs) || len(l.Net.Outputs) != k+1 || l.Net.UDegree != 2 {
 			return nil, fmt.Errorf("emu: %s: network late has inputs %v and %d outputs of degree %d, want %v, %d and 2", m.Name(), l.Net.Inputs, len(l.Net.Outputs), l.Net.UDegree, LateInputs, k+1)
 		}
 		if l.Extra != nil {
 			if err := l.Extra.check("extra"); err != nil {
 				return nil, fmt.Errorf("emu: %s: %v", m.Name(), err)
 			}
-			if !equal(l.Extra.Inputs, LateInputs) || len(l.Extra.Outputs) != k+1 || l.Extra.UDegree != 2 {
+			if !slices.Equal(l.Extra.Inputs, LateInputs) || len(l.Extra.Outputs) != k+1 || l.Extra.UDegree != 2 {
 				return nil, fmt.Errorf("emu: %s: network extra has inputs %v and %d outputs of degree %d, want %v, %d and 2", m.Name(), l.Extra.Inputs, len(l.Extra.Outputs), l.Extra.UDegree, LateInputs, k+1)
 			}
 		}
@@ -219,18 +220,6 @@ func (e *Emulator) U(or float64) float64 {
 func omegaR(h0 float64) float64 {
 	p := cosmo.Params{H0: h0}
 	return p.OmegaR()
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // inRegion reports whether the early-universe network answers the

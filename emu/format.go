@@ -138,9 +138,7 @@ func (e *Emulator) WriteFile(path string) error {
 	if err != nil {
 		return err
 	}
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("emu: %s exists and is not a regular file", path)
-	}
+	// modelfile.Write replaces only a regular file.
 	if err := modelfile.Write(path, b); err != nil {
 		return fmt.Errorf("emu: %w", err)
 	}

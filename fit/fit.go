@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -238,7 +239,7 @@ func Build(cfg *Config) (*Problem, error) {
 		p.Notes = append(p.Notes, "the supernova absolute magnitude M is marginalised analytically")
 	}
 	for name := range priors {
-		if !contains(names, name) {
+		if !slices.Contains(names, name) {
 			return nil, fmt.Errorf("fit: -prior %s: %s is not a parameter of this fit (sampled: %s)", name, name, strings.Join(names, ", "))
 		}
 	}
@@ -407,13 +408,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(k)
 	return k
-}
-
-func contains(s []string, x string) bool {
-	for _, v := range s {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package mcmc
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/mat"
@@ -232,7 +233,7 @@ func acceptance(c *Chain, from int) float64 {
 	for s := from; s < c.Steps(); s++ {
 		for w := range c.Walkers {
 			total++
-			if !equal(c.At(s, w), c.At(s-1, w)) {
+			if !slices.Equal(c.At(s, w), c.At(s-1, w)) {
 				moved++
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -167,7 +168,7 @@ func (m *metropolis) adaptChain(c, t int) {
 	n := t - from
 	moves := 0
 	for s := from + 1; s < t; s++ {
-		if m.chain.LnP[s*m.k+c] != m.chain.LnP[(s-1)*m.k+c] || !equal(m.chain.At(s, c), m.chain.At(s-1, c)) {
+		if m.chain.LnP[s*m.k+c] != m.chain.LnP[(s-1)*m.k+c] || !slices.Equal(m.chain.At(s, c), m.chain.At(s-1, c)) {
 			moves++
 		}
 	}
@@ -200,15 +201,6 @@ func (m *metropolis) adaptChain(c, t int) {
 	if l, ok := scaledCholesky(m.cov, m.scale); ok {
 		m.lower[c] = l
 	}
-}
-
-func equal(a, b []float64) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // scaledCholesky returns the row-major lower Cholesky factor of f·a.

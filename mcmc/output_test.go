@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,12 +110,12 @@ func TestOutputFiles(t *testing.T) {
 	}
 
 	shape, x := readNpy(t, root+".chain.npy")
-	if len(shape) != 3 || shape[0] != 120 || shape[1] != 32 || shape[2] != 2 || !equal(x, c.X) {
-		t.Errorf("chain.npy shape %v, equal to the chain: %v", shape, equal(x, c.X))
+	if len(shape) != 3 || shape[0] != 120 || shape[1] != 32 || shape[2] != 2 || !slices.Equal(x, c.X) {
+		t.Errorf("chain.npy shape %v, equal to the chain: %v", shape, slices.Equal(x, c.X))
 	}
 	shape, lnp := readNpy(t, root+".lnprob.npy")
-	if len(shape) != 2 || shape[0] != 120 || shape[1] != 32 || !equal(lnp, c.LnP) {
-		t.Errorf("lnprob.npy shape %v, equal to the chain: %v", shape, equal(lnp, c.LnP))
+	if len(shape) != 2 || shape[0] != 120 || shape[1] != 32 || !slices.Equal(lnp, c.LnP) {
+		t.Errorf("lnprob.npy shape %v, equal to the chain: %v", shape, slices.Equal(lnp, c.LnP))
 	}
 
 	js, err := os.ReadFile(root + ".summary.json")

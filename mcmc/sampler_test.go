@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,7 +216,7 @@ func TestBatchTargetSameChain(t *testing.T) {
 					ref = res.Chain
 					continue
 				}
-				if !equal(ref.X, res.Chain.X) || !equal(ref.LnP, res.Chain.LnP) {
+				if !slices.Equal(ref.X, res.Chain.X) || !slices.Equal(ref.LnP, res.Chain.LnP) {
 					t.Errorf("mh=%v batch=%v workers=%d: chain differs from the one-point, one-worker chain", mh, i == 1, workers)
 				}
 			}
@@ -232,10 +233,10 @@ func TestSeeds(t *testing.T) {
 		return res.Chain
 	}
 	a, b, c := run(1), run(1), run(2)
-	if !equal(a.X, b.X) {
+	if !slices.Equal(a.X, b.X) {
 		t.Error("the same seed gave different chains")
 	}
-	if equal(a.X, c.X) {
+	if slices.Equal(a.X, c.X) {
 		t.Error("different seeds gave the same chain")
 	}
 }

@@ -222,7 +222,7 @@ func stuckWalkers(c *Chain, from int) int {
 	for w := range c.Walkers {
 		moved := false
 		for s := from + 1; s < c.Steps() && !moved; s++ {
-			moved = !equal(c.At(s, w), c.At(from, w))
+			moved = !slices.Equal(c.At(s, w), c.At(from, w))
 		}
 		if !moved {
 			n++

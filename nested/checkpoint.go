@@ -147,12 +147,9 @@ func (s *sampler) checkpoint() error {
 	return nil
 }
 
-// writeAtomic writes path atomically, refusing to replace anything but a
-// regular file.
+// writeAtomic writes path atomically (atomicfile.Write, which replaces
+// only a regular file), with the package's prefix on errors.
 func writeAtomic(path string, fn func(w io.Writer) error) error {
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("nested: %s exists and is not a regular file; not replacing it", path)
-	}
 	if err := atomicfile.Write(path, fn); err != nil {
 		return fmt.Errorf("nested: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -199,7 +200,7 @@ func (v *varPro) solve() error {
 // eval evaluates the reduced loss and its gradient at the hidden
 // parameters p.
 func (v *varPro) eval(p []float64) error {
-	if v.lastP != nil && equalFloats(p, v.lastP) {
+	if v.lastP != nil && slices.Equal(p, v.lastP) {
 		return nil
 	}
 	hid := v.hidden()
@@ -354,16 +355,4 @@ func lstsq(a, b *mat.Dense) (*mat.Dense, error) {
 func rmsOf(a *mat.Dense) float64 {
 	r, c := a.Dims()
 	return mat.Norm(a, 2) / math.Sqrt(float64(r*c))
-}
-
-func equalFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
