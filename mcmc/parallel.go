@@ -8,7 +8,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/internal/pool"
-	"github.com/cosmoemu/cosmoemu/internal/stats"
 )
 
 // evaluator computes ln p for a fixed number of proposal rows on a worker
@@ -35,29 +34,10 @@ type evaluator struct {
 	pool      *pool.Pool
 	nonFinite atomic.Int64
 
-	// auto: evaluate the first probeRounds rounds on the caller alone,
-	// timing them, then stay serial if a round is too little work to share
-	// (serial set) and go parallel otherwise.
-	auto   bool
-	serial bool
-	probes []float64 // seconds per probe round
+	// auto, if set, decides by timing the first rounds whether to share
+	// them among the goroutines (nil: always share).
+	auto *pool.Auto
 }
-
-// probeRounds rounds are timed in auto mode; if their median takes less
-// than minParallelRound, the rounds stay on one goroutine, handing out the
-// work costing more than it saves. The median, not the mean, so that one
-// round slowed down by another process does not decide.
-//
-// The threshold, measured with cosmoemu fit -workers 1 against -workers 2
-// (ensemble of 32 walkers: rounds of 16 evaluations, 2 cores):
-// cc31 H(z), 4 µs rounds: 3.95 M evaluations/s serial, 2.52 M parallel;
-// lcdm on desi-dr2, 11 µs rounds: 1.41 M serial, 1.80 M parallel;
-// the w0wacdm emulator on desi-dr2+union3+planck, 29 µs rounds: 0.53 M
-// serial, 0.63 M parallel. Sharing pays from somewhere between 4 and 11 µs.
-const (
-	probeRounds      = 16
-	minParallelRound = 8 * time.Microsecond
-)
 
 type evalBlock struct {
 	lo, hi int
@@ -69,7 +49,6 @@ type evalBlock struct {
 // whether to use them or the caller alone.
 func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 	e := &evaluator{
-		auto:  auto && workers > 1,
 		lp:    t.LogProb,
 		batch: t.Batch,
 		rows:  rows,
@@ -78,8 +57,8 @@ func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 		out:   make([]float64, rows),
 		items: rows,
 	}
-	if e.auto {
-		e.probes = make([]float64, 0, probeRounds)
+	if auto && workers > 1 {
+		e.auto = pool.NewAuto(rows)
 	}
 	workers = max(1, min(workers, rows))
 	if e.batch != nil {
@@ -108,7 +87,7 @@ func (e *evaluator) eval() {
 
 // alone reports whether this round runs on the caller alone.
 func (e *evaluator) alone() bool {
-	return e.workers == 0 || e.serial || (e.auto && len(e.probes) < probeRounds)
+	return e.workers == 0 || (e.auto != nil && e.auto.Serial())
 }
 
 // callerFrom returns the first row the caller evaluates: rows before it
@@ -139,16 +118,13 @@ func (e *evaluator) finish() {
 		e.pool.Wait()
 		return
 	}
-	if !e.auto || len(e.probes) >= probeRounds {
+	if e.auto == nil || !e.auto.Probing() {
 		e.workRange(0, e.items)
 		return
 	}
 	t0 := time.Now()
 	e.workRange(0, e.items)
-	e.probes = append(e.probes, time.Since(t0).Seconds())
-	if len(e.probes) == probeRounds {
-		e.serial = stats.Median(e.probes) < minParallelRound.Seconds()
-	}
+	e.auto.Record(time.Since(t0), e.rows)
 }
 
 // work evaluates block w of the items; the caller's is the last.

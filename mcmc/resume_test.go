@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/cosmoemu/cosmoemu/internal/pool"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -97,7 +98,7 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 }
 
 // TestAutomaticWorkers tests what Settings.Workers = 0 documents: a target
-// whose rounds take less than minParallelRound stays on one goroutine, a
+// whose rounds take less than pool.MinParallelRound stays on one goroutine, a
 // slower one is spread over GOMAXPROCS goroutines, and neither changes the
 // files from those of explicit worker counts.
 func TestAutomaticWorkers(t *testing.T) {
@@ -105,7 +106,7 @@ func TestAutomaticWorkers(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	}
 	// At least 20 µs a row whatever the processor: a round of 4 rows is
-	// 80 µs, well above minParallelRound, while a round of the Gaussian is
+	// 80 µs, well above pool.MinParallelRound, while a round of the Gaussian is
 	// well under 1 µs. The slow row sleeps rather than spins: a goroutine
 	// that sleeps gives its processor to the pool's helper, so the two
 	// evaluations of a parallel round overlap even when other processes
@@ -123,15 +124,15 @@ func TestAutomaticWorkers(t *testing.T) {
 	}{{"fast", gaussLogProb, false}, {"slow", slow, true}} {
 		// The rule itself, on an evaluator of 4 rows and 2 goroutines.
 		ev := newEvaluator(Target{LogProb: tc.lp}, 4, 2, 2, true)
-		for range probeRounds + 1 {
+		for range pool.ProbeRounds + 1 {
 			for i := range 4 {
 				copy(ev.row(i), []float64{0.1, float64(i)})
 			}
 			ev.eval()
 		}
 		ev.close()
-		if ev.serial == tc.parallel {
-			t.Errorf("%s target: after %d probe rounds (%v) serial = %v, want %v", tc.name, probeRounds, ev.probes, ev.serial, !tc.parallel)
+		if ev.auto.Probing() || ev.auto.Serial() == tc.parallel {
+			t.Errorf("%s target: after %d probe rounds (%d recorded) serial = %v, want %v", tc.name, pool.ProbeRounds, ev.auto.Probes(), ev.auto.Serial(), !tc.parallel)
 		}
 		for _, mh := range []bool{false, true} {
 			// Through the samplers: count the evaluations in flight.

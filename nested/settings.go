@@ -94,9 +94,10 @@ type Settings struct {
 
 	// Workers is the number of goroutines calling LogLike. 0 uses
 	// GOMAXPROCS, except that a likelihood so fast that a batch of Batch
-	// calls takes less than 30 µs stays on one goroutine (timed on the
-	// first batches): handing it out would cost more than it saves. The
-	// result does not depend on Workers.
+	// calls takes less than pool.MinParallelRound (8 µs) stays on one
+	// goroutine (timed on the first batches, as the MCMC samplers do):
+	// handing it out would cost more than it saves. The result does not
+	// depend on Workers.
 	Workers int
 
 	// Root, if set, is the path prefix of the checkpoint ROOT.nested.json,
