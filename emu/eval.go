@@ -55,22 +55,21 @@ func (s *Stats) add(c *counts) {
 
 // Evaluations returns the number of Eval calls so far.
 func (s *Stats) Evaluations() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var n int64
-	for _, c := range s.list {
-		n += c.evals.Load()
-	}
-	return n
+	return s.sum(func(c *counts) int64 { return c.evals.Load() })
 }
 
 // Fallbacks returns the number of Eval calls answered by the fallback.
 func (s *Stats) Fallbacks() int64 {
+	return s.sum(func(c *counts) int64 { return c.fallbacks.Load() })
+}
+
+// sum adds one counter over the Evaluators.
+func (s *Stats) sum(get func(*counts) int64) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var n int64
 	for _, c := range s.list {
-		n += c.fallbacks.Load()
+		n += get(c)
 	}
 	return n
 }

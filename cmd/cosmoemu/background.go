@@ -73,7 +73,7 @@ func runBackground(e *env, args []string) error {
 	}
 	b, err := fit.NewBackend(*be, m, &fit.BackendSettings{SolverRTol: *rtol, EmulatorFile: *emuFile, NoFallback: *noFallback})
 	if err != nil {
-		return usagef("background: %s", strings.TrimPrefix(err.Error(), "fit: "))
+		return fitUsage("background", err)
 	}
 	bg, err := backend.Observe(b, m, p, z, zh)
 	if err != nil {

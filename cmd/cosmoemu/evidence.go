@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -20,24 +19,14 @@ func init() {
 func runEvidence(e *env, args []string) error {
 	var f fitFlags
 	flags := newFlagSet(e, "evidence", "-models lcdm,wcdm,… -data SET,… [-backend analytic|solver|emulator] [-prior …] [-fix …] [-live N] [-dlogz 0.1] [-seed S] [-out ROOT] [-json]")
-	f.register(flags, "lcdm", "", true)
+	// The flags of fit but the model and the MCMC ones: evidence samples
+	// each model of -models by nested sampling.
+	f.registerProblem(flags, "", true)
+	f.registerNested(flags)
+	f.registerRun(flags)
 	models := flags.String("models", "lcdm,wcdm,w0wacdm,quintessence", "the `models` to compare, comma-separated; the first is the reference")
 	if err := parseFlags(flags, args); err != nil {
 		return err
-	}
-	// The shared fit flags include the MCMC ones; evidence always samples
-	// nested, one run per model of -models.
-	var bad string
-	flags.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "model", "sampler", "steps", "walkers", "chains", "converge":
-			if bad == "" {
-				bad = fl.Name
-			}
-		}
-	})
-	if bad != "" {
-		return usagef("evidence: -%s does not apply: evidence runs nested sampling (-live, -dlogz) on each model of -models", bad)
 	}
 	var names []string
 	for _, m := range strings.Split(*models, ",") {

@@ -57,10 +57,23 @@ type fitFlags struct {
 	noFallback                    bool
 }
 
-// register defines the flags; defModel and defData are the command's
-// defaults, withBackend adds -backend.
+// register defines the flags of a fit; defModel and defData are the
+// command's defaults, withBackend adds -backend.
 func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBackend bool) {
 	fs.StringVar(&f.model, "model", defModel, "cosmological `model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
+	f.registerProblem(fs, defData, withBackend)
+	fs.StringVar(&f.sampler, "sampler", "ensemble", "`sampler`: ensemble (affine-invariant stretch move), mh (adaptive Metropolis–Hastings) or nested (nested sampling: the evidence ln Z too)")
+	f.registerNested(fs)
+	intVar(fs, &f.steps, "steps", 5000, 1, maxSize, "steps per walker or chain (the maximum with -converge)")
+	intVar(fs, &f.walkers, "walkers", 0, 0, 100000, "walkers of the ensemble sampler (even, ≥ 2·parameters); 0 means max(32, 4·parameters)")
+	intVar(fs, &f.chains, "chains", 4, 2, 10000, "chains of the MH sampler")
+	fs.BoolVar(&f.converge, "converge", false, "stop early once the Gelman–Rubin R−1 < 0.01 (checked every 100 steps)")
+	f.registerRun(fs)
+}
+
+// registerProblem defines the flags of the posterior: data, backend,
+// priors, fixed parameters.
+func (f *fitFlags) registerProblem(fs *flag.FlagSet, defData string, withBackend bool) {
 	fs.StringVar(&f.data, "data", defData, "data sets, comma-separated `NAMES`: built-in (cosmoemu data lists them) or bao:MEAN[:COV], sn:TABLE[:COV], hz:TABLE[:COV]")
 	if withBackend {
 		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form")
@@ -71,15 +84,18 @@ func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBack
 	fs.Var(&f.fixes, "fix", "fixed parameter `NAME=VALUE` (repeatable or comma-separated)")
 	fs.BoolVar(&f.diagOnly, "diag-only", false, "fit pantheonplus or desy5 without their covariance (NOT the published likelihood)")
 	floatVar(fs, &f.rtol, "rtol", 0, 0, 1e-3, false, "solver tolerance (RTol = ATol); 0 means the default 1e-9")
-	fs.StringVar(&f.sampler, "sampler", "ensemble", "`sampler`: ensemble (affine-invariant stretch move), mh (adaptive Metropolis–Hastings) or nested (nested sampling: the evidence ln Z too)")
+}
+
+// registerNested defines the nested sampler's flags.
+func (f *fitFlags) registerNested(fs *flag.FlagSet) {
 	intVar(fs, &f.live, "live", 0, 0, 100000, "live points of the nested sampler; 0 means max(500, 25·parameters)")
 	floatVar(fs, &f.dlogz, "dlogz", 0.1, 1e-6, 10, false, "nested sampling stops when the evidence left in the live points is below this Δln Z")
-	intVar(fs, &f.steps, "steps", 5000, 1, maxSize, "steps per walker or chain (the maximum with -converge)")
-	intVar(fs, &f.walkers, "walkers", 0, 0, 100000, "walkers of the ensemble sampler (even, ≥ 2·parameters); 0 means max(32, 4·parameters)")
-	intVar(fs, &f.chains, "chains", 4, 2, 10000, "chains of the MH sampler")
+}
+
+// registerRun defines the flags of a run: workers, seed, outputs.
+func (f *fitFlags) registerRun(fs *flag.FlagSet) {
 	workersFlag(fs, &f.workers)
 	fs.Uint64Var(&f.seed, "seed", 1, "random `seed`: the same seed gives the same chains")
-	fs.BoolVar(&f.converge, "converge", false, "stop early once the Gelman–Rubin R−1 < 0.01 (checked every 100 steps)")
 	fs.StringVar(&f.out, "out", "", "output `root`: GetDist chains ROOT_1.txt…, ROOT.paramnames, ROOT.chain.npy, ROOT.summary.json, ROOT.corner.png")
 	fs.BoolVar(&f.resume, "resume", false, "continue the interrupted run recorded under -out")
 	fs.BoolVar(&f.force, "force", false, "replace a finished run at -out (kept intact until the new run's first checkpoint)")
@@ -149,14 +165,19 @@ func makeOutDir(out string) error {
 func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 	p, err := fit.Build(cfg)
 	if err != nil {
-		// The command's name says where; the package's prefix would
-		// repeat it ("fit: fit: …").
-		return nil, usagef("%s: %s", cmd, strings.TrimPrefix(err.Error(), "fit: "))
+		return nil, fitUsage(cmd, err)
 	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(e.stderr, "%s: warning: %s\n", cmd, w)
 	}
 	return p, nil
+}
+
+// fitUsage reports an error of package fit in the input as a usage error
+// of cmd. The command's name says where; the package's prefix would repeat
+// it ("fit: fit: …").
+func fitUsage(cmd string, err error) error {
+	return usagef("%s: %s", cmd, strings.TrimPrefix(err.Error(), "fit: "))
 }
 
 // runOne runs a problem with a progress bar.

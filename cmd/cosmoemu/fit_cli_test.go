@@ -120,9 +120,12 @@ func TestFitNestedAndEvidence(t *testing.T) {
 	if code, _, stderr := runCLI(t, "evidence", "-models", "lcdm,bogus", "-data", "desi-dr2"); code != 2 || !strings.Contains(stderr, "bogus") {
 		t.Errorf("unknown model: exit %d, %q", code, stderr)
 	}
-	// The MCMC flags shared with fit do not apply to evidence: refused,
-	// not silently ignored.
-	if code, _, stderr := runCLI(t, "evidence", "-steps", "100", "-data", "desi-dr2"); code != 2 || !strings.Contains(stderr, "-steps does not apply") || strings.Count(stderr, "\n") != 1 {
+	// The MCMC flags of fit do not apply to evidence: refused, not
+	// silently ignored, and not offered by -h.
+	if code, _, stderr := runCLI(t, "evidence", "-steps", "100", "-data", "desi-dr2"); code != 2 || !strings.Contains(stderr, "not defined: -steps") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("evidence -steps: exit %d, %q", code, stderr)
+	}
+	if _, stdout, stderr := runCLI(t, "evidence", "-h"); strings.Contains(stdout+stderr, "-walkers") || !strings.Contains(stdout+stderr, "-live") {
+		t.Errorf("evidence -h offers the MCMC flags or lacks -live:\n%s%s", stdout, stderr)
 	}
 }
