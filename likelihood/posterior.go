@@ -329,18 +329,7 @@ func (p *Posterior) chi2(theta []float64) (float64, error) {
 // without the likelihoods' normalisation LogNorm; −Inf outside the prior
 // and where the model or the backend fails. It panics if len(θ) is not the
 // dimension of the space.
-func (p *Posterior) LogProb(theta []float64) float64 {
-	lp := p.space.LogPrior(theta)
-	if math.IsInf(lp, -1) {
-		return lp
-	}
-	c, err := p.chi2(theta)
-	if err != nil {
-		p.fail(theta, err)
-		return math.Inf(-1)
-	}
-	return lp - 0.5*c
-}
+func (p *Posterior) LogProb(theta []float64) float64 { return p.logProb(nil, theta) }
 
 // LogProbBatch stores LogProb of each row of thetas in dst (the
 // mcmc.BatchLogProb form): one evaluator for all the rows, so that a
@@ -353,28 +342,35 @@ func (p *Posterior) LogProbBatch(dst []float64, thetas *mat.Dense) {
 		panic("likelihood: LogProbBatch: dst or thetas of the wrong size")
 	}
 	e, err := p.get()
-	if err != nil {
-		for i := range r {
-			dst[i] = p.LogProb(thetas.RawRowView(i))
-		}
-		return
+	if err == nil {
+		defer p.pool.Put(e)
+	} else {
+		e = nil // each row borrows, fails and counts the failure
 	}
-	defer p.pool.Put(e)
 	for i := range r {
-		theta := thetas.RawRowView(i)
-		lp := p.space.LogPrior(theta)
-		if math.IsInf(lp, -1) {
-			dst[i] = lp
-			continue
-		}
-		chi2, err := p.compute(e, theta, nil)
-		if err != nil {
-			p.fail(theta, err)
-			dst[i] = math.Inf(-1)
-			continue
-		}
-		dst[i] = lp - 0.5*chi2
+		dst[i] = p.logProb(e, thetas.RawRowView(i))
 	}
+}
+
+// logProb is LogProb with the evaluator e, or one borrowed from the pool
+// if e is nil (and only for a point inside the prior).
+func (p *Posterior) logProb(e *evaluator, theta []float64) float64 {
+	lp := p.space.LogPrior(theta)
+	if math.IsInf(lp, -1) {
+		return lp
+	}
+	var c float64
+	var err error
+	if e == nil {
+		c, err = p.chi2(theta)
+	} else {
+		c, err = p.compute(e, theta, nil)
+	}
+	if err != nil {
+		p.fail(theta, err)
+		return math.Inf(-1)
+	}
+	return lp - 0.5*c
 }
 
 // LogPrior returns the normalised ln π(θ).
