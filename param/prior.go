@@ -73,7 +73,7 @@ func (p Prior) logNorm() float64 {
 }
 
 // logPDF is LogPDF inside the box, given logNorm.
-func (p *Prior) logPDF(x, logNorm float64) float64 {
+func (p Prior) logPDF(x, logNorm float64) float64 {
 	if p.Sigma == 0 {
 		return -logNorm
 	}

@@ -140,8 +140,7 @@ func (s *Space) LogPrior(theta []float64) float64 {
 		panic("param: len(theta) != dimension of the space")
 	}
 	lp := 0.0
-	for i := range s.priors {
-		p := &s.priors[i]
+	for i, p := range s.priors {
 		x := theta[i]
 		if !p.Contains(x) {
 			return math.Inf(-1)
