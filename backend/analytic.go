@@ -52,10 +52,12 @@ func (an Analytic) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluato
 	n := len(r.Z)
 	ev.opz = make([]float64, n)
 	ev.x = make([]float64, n)
+	ev.c = make([]float64, n)
 	xmax := 0.0
 	for i, z := range r.Z {
 		ev.opz[i] = 1 + z
 		ev.x[i] = math.Log1p(z)
+		ev.c[i] = z / (1 + z)
 		xmax = math.Max(xmax, ev.x[i])
 	}
 	if r.Distances || r.Age || r.CMB {
@@ -92,6 +94,7 @@ type analytic struct {
 	req   cosmo.Request
 	opz   []float64 // 1 + z_i
 	x     []float64 // ln(1 + z_i)
+	c     []float64 // z_i/(1 + z_i)
 
 	late    *cumulative
 	lateOpz []float64 // e^x at the late nodes
@@ -115,7 +118,7 @@ func (ev *analytic) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	}
 	e := m.Expansion(p)
 	dst.H0 = p.H0
-	if i := e.EValues(dst.E, ev.opz, ev.x); i >= 0 {
+	if i := e.EValues(dst.E, ev.opz, ev.x, ev.c); i >= 0 {
 		return e2Error(m, p, ev.opz[i]-1, e.E2(ev.opz[i], ev.x[i]))
 	}
 	if r.W {

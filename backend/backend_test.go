@@ -116,7 +116,7 @@ func TestQuintessenceIndependent(t *testing.T) {
 				t.Errorf("%v: w(z=%g) = %g outside [−1, 1]", v, fullReq().Z[i], w)
 			}
 		}
-		if p.Lambda == 0 {
+		if p.DE[0] == 0 {
 			l, _ := cosmo.LCDM.NewParams(map[string]float64{"Om": p.Om, "H0": p.H0, "ombh2": p.Ombh2})
 			if d := maxDiff(got, evalAt(t, Analytic{}, cosmo.LCDM, l, fullReq())); d > 1e-7 {
 				t.Errorf("λ = 0 differs from flat ΛCDM by %.2e", d)
@@ -162,11 +162,11 @@ func TestBadPoints(t *testing.T) {
 		{cosmo.LCDM, cosmo.Params{Om: 0.3, H0: 0, Ombh2: 0.02, HasOmbh2: true}, "H0 = 0"},
 		{cosmo.LCDM, cosmo.Params{Om: math.NaN(), H0: 70, Ombh2: 0.02, HasOmbh2: true}, "Om = NaN"},
 		{cosmo.LCDM, cosmo.Params{Om: 0.3, H0: 70}, "need ombh2"},
-		{cosmo.WCDM, cosmo.Params{Om: 0.3, H0: 70, W: 0.1, Ombh2: 0.02, HasOmbh2: true}, "w < 0"},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.3, H0: 70, W0: -0.5, Wa: 0.6, Ombh2: 0.02, HasOmbh2: true}, "w0 + wa < 0"},
+		{cosmo.WCDM, cosmo.Params{Om: 0.3, H0: 70, DE: cosmo.Values{0.1}, Ombh2: 0.02, HasOmbh2: true}, "w < 0"},
+		{cosmo.W0WaCDM, cosmo.Params{Om: 0.3, H0: 70, DE: cosmo.Values{-0.5, 0.6}, Ombh2: 0.02, HasOmbh2: true}, "w0 + wa < 0"},
 		{cosmo.OLCDM, cosmo.Params{Om: 0.02, Ok: -0.6, H0: 70, Ombh2: 0.001, HasOmbh2: true}, "E²(z)"},
 		{cosmo.OLCDM, cosmo.Params{Om: 0.02, Ok: 0.3, H0: 70, Ombh2: 0.001, HasOmbh2: true}, ""},
-		{cosmo.Quintessence, cosmo.Params{Om: 0.1, H0: 70, Lambda: 3, Ombh2: 0.02, HasOmbh2: true}, "reaches at most"},
+		{cosmo.Quintessence, cosmo.Params{Om: 0.1, H0: 70, DE: cosmo.Values{3}, Ombh2: 0.02, HasOmbh2: true}, "reaches at most"},
 		{cosmo.LCDM, cosmo.Params{Om: 0.3, H0: 70, Ombh2: 0.3, HasOmbh2: true}, "baryons exceed"},
 	}
 	for _, c := range cases {

@@ -87,13 +87,8 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 		return nil, err
 	}
 	n := len(z)
-	bg := &Background{Model: m.Name(), Backend: b.Name(), Params: map[string]float64{},
+	bg := &Background{Model: m.Name(), Backend: b.Name(), Params: m.Values(&p),
 		Z: z, ZHel: zhel, E: res.E, DC: res.DC, DM: res.DM, W: res.W, Lookback: res.Lookback, AgeGyr: res.Age}
-	for _, name := range append(m.Params(), cosmo.NameOmbh2) {
-		if v, ok := p.Get(name); ok {
-			bg.Params[name] = v
-		}
-	}
 	bg.H, bg.DA, bg.DL, bg.Mu, bg.DH, bg.DV = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, zi := range z {
 		bg.H[i] = res.HubbleRate(i)

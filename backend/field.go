@@ -98,10 +98,11 @@ func (ev *solverEval) shootField(p *cosmo.Params, or float64) error {
 	target := 1 - om - or
 	fs := ev.shooter
 	fs.shots = 0
-	fs.core.Lambda = p.Lambda
+	field := m.Field()
+	field.Setup(&fs.core, p.DE)
 	fail := func(why string) error {
-		return &cosmo.PointError{Model: m.Name(), Param: cosmo.NameLambda, Value: p.Lambda,
-			Reason: fmt.Sprintf("unphysical scalar field with Ωm = %g: %s", om, why)}
+		return &cosmo.PointError{Model: m.Name(),
+			Reason: fmt.Sprintf("unphysical scalar field at %s: %s", m.Format(p, 6), why)}
 	}
 	f := func(s float64) (float64, error) { return fs.solveCore(s, or, om, target) }
 	// |ln(Ω_φ/Ω_φ0)| ≤ tol gives |Ω_φ − Ω_φ0| ≤ FieldTol.
@@ -111,13 +112,8 @@ func (ev *solverEval) shootField(p *cosmo.Params, or float64) error {
 	n := FieldStartN
 	e2 := or*math.Exp(-4*n) + om*math.Exp(-3*n) + target
 	s0 := 0.5 * math.Log(target/e2)
-	// A rolling field needs more potential energy: an empirical shift of
-	// the guess, fitted to converged roots for Ωm ∈ [0.05, 0.7] and
-	// λ ≤ 2 (within 30% of them). It only saves search steps.
-	if l2 := p.Lambda * p.Lambda; l2 > 0 {
-		u := -math.Log(om)
-		s0 += l2 * u * (0.073 + 0.014*u) * (1 + 0.1*l2)
-	}
+	// A rolling field needs more potential energy.
+	s0 += field.GuessShift(p.DE, om)
 	f0, err := f(s0)
 	if err != nil {
 		return fail(err.Error())
@@ -233,7 +229,7 @@ func (ev *solverEval) evalField(dst *cosmo.Result, p *cosmo.Params) error {
 	or := p.OmegaR()
 	om := p.Om
 	sys := ev.fieldX
-	sys.Lambda = p.Lambda
+	m.Field().Setup(sys, p.DE)
 	sys.R = 0
 	var zStar, nStar float64
 	if r.CMB {

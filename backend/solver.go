@@ -81,7 +81,7 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	for k, i := range ev.order {
 		ev.nz[k] = -math.Log1p(r.Z[i])
 	}
-	if m.DarkEnergy() == cosmo.Field {
+	if m.Field() != nil {
 		if n > 0 && ev.nz[n-1] < FieldStartN {
 			return nil, fmt.Errorf("backend solver: model %s starts at N = %g (z = %.4g); redshift %g is earlier", m.Name(), FieldStartN, math.Expm1(-FieldStartN), r.Z[ev.order[n-1]])
 		}
@@ -119,10 +119,8 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	case !r.Distances:
 		extra = friedmann.OffU + 1
 	}
-	ev.fluids = &friedmann.FluidSystem{Gamma: gam, CPL: -1, Extra: extra}
-	if m.DarkEnergy() == cosmo.CPL {
-		ev.fluids.CPL = len(gam) - 1
-	}
+	ev.fluids = &friedmann.FluidSystem{Gamma: gam, Varying: -1, Extra: extra}
+	ev.deIndex = &fluidIndex{de: m.Fluid()}
 	d := ev.fluids.Dim()
 	var err error
 	if ev.sv, err = solver.New(d, &set); err != nil {
@@ -141,12 +139,13 @@ type solverEval struct {
 	order []int     // order[k]: index in Z of the k-th smallest redshift
 	nz    []float64 // N of the sorted redshifts, decreasing
 
-	sv     *solver.Solver
-	y0     []float64
-	ts     []float64
-	sol    []float64
-	fluids *friedmann.FluidSystem
-	omega0 []float64
+	sv      *solver.Solver
+	y0      []float64
+	ts      []float64
+	sol     []float64
+	fluids  *friedmann.FluidSystem
+	deIndex *fluidIndex
+	omega0  []float64
 
 	fieldX  *friedmann.FieldSystem
 	shooter *fieldShooter
@@ -206,15 +205,8 @@ func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 		ev.omega0[k], k = ok, k+1
 	}
 	ev.omega0[k] = 1 - om - or - ok
-	de := len(sys.Gamma) - 1
-	switch m.DarkEnergy() {
-	case cosmo.Lambda:
-		sys.Gamma[de] = 0
-	case cosmo.ConstantW:
-		sys.Gamma[de] = 1 + p.W
-	case cosmo.CPL:
-		sys.W0, sys.Wa = p.W0, p.Wa
-	}
+	ev.deIndex.v = p.DE
+	ev.deIndex.set(sys, len(sys.Gamma)-1)
 	sys.R = 0
 	var zStar, nStar float64
 	if r.CMB {
@@ -268,7 +260,7 @@ func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 			dst.Lookback[i] = cosmo.GyrPerInvH0 / p.H0 * at(j, friedmann.OffTime)
 		}
 		if r.W {
-			dst.W[i] = fluidW(m, p, r.Z[i])
+			dst.W[i] = m.W(p, r.Z[i])
 		}
 	}
 	last := len(ev.ts) - 1
@@ -317,30 +309,67 @@ func earlyEnd(m *cosmo.Model, p *cosmo.Params, or, ok, om, last float64) float64
 		// |Ωk| a² ≤ tol·Ω_r
 		lnA = math.Min(lnA, 0.5*math.Log(tailTol*or/math.Abs(ok)))
 	}
-	ode := math.Abs(1 - om - or - ok)
-	if ode > 0 {
-		// |Ω_DE| a^k e^{−3wa(1−a)} ≤ tol·Ω_r, with a^k the early scaling of
-		// ρ_DE/ρ_r and the exponential at most e^{−3wa} (wa < 0) or 1.
-		k, c := 4.0, 0.0
-		switch m.DarkEnergy() {
-		case cosmo.ConstantW:
-			k = 1 - 3*p.W
-		case cosmo.CPL:
-			k = 1 - 3*(p.W0+p.Wa)
-			c = math.Max(0, -3*p.Wa)
-		}
-		lnA = math.Min(lnA, (math.Log(tailTol*or/ode)-c)/k)
+	if ode := math.Abs(1 - om - or - ok); ode > 0 {
+		lnA = math.Min(lnA, deNegligible(m.Fluid(), p.DE, ode, tailTol*or))
 	}
 	return math.Max(lnA, earlyN)
 }
 
-// fluidW is the equation of state the fluid models are defined with.
-func fluidW(m *cosmo.Model, p *cosmo.Params, z float64) float64 {
-	switch m.DarkEnergy() {
-	case cosmo.ConstantW:
-		return p.W
-	case cosmo.CPL:
-		return p.W0 + p.Wa*z/(1+z)
+// deNegligible returns an ln a at or before which the dark energy's share
+// Ω_DE0·a⁴ρ_DE(a)/ρ_DE0 is below tol (relative to today's critical
+// density, tol a lower bound on what the radiation then holds): from the
+// early-time scaling a^{1−3w(0)}, corrected by the density's actual value
+// until it is below tol (or earlyN is reached).
+func deNegligible(de cosmo.Fluid, v cosmo.Values, ode, tol float64) float64 {
+	k := 1 - 3*de.W(0, v)
+	if !(k > 0) {
+		return earlyN
 	}
-	return -1
+	lnA := math.Log(tol/ode) / k
+	for range 20 {
+		if lnA <= earlyN {
+			break
+		}
+		g := math.Log(ode/tol) + 4*lnA + lnDensity(de, v, lnA)
+		if g <= 0 {
+			return lnA
+		}
+		lnA -= math.Max(g/k, 0.05)
+	}
+	return earlyN
+}
+
+// lnDensity returns ln(ρ_DE/ρ_DE0) at ln a: the closed form when the dark
+// energy has one, else 3∫(1+w)d ln a by the midpoint rule on 200 steps
+// (enough to decide where the integration may stop).
+func lnDensity(de cosmo.Fluid, v cosmo.Values, lnA float64) float64 {
+	if c, ok := de.(cosmo.ClosedFluid); ok {
+		return c.LnDensity(-lnA, -math.Expm1(lnA), v)
+	}
+	const n = 200
+	h := -lnA / n
+	s := 0.0
+	for i := range n {
+		s += 1 + de.W(math.Exp(lnA+(float64(i)+0.5)*h), v)
+	}
+	return 3 * s * h
+}
+
+// fluidIndex is the barotropic index γ = 1 + w(a) of a fluid dark energy
+// at the values v, for friedmann.FluidSystem.
+type fluidIndex struct {
+	de cosmo.Fluid
+	v  cosmo.Values
+}
+
+func (f *fluidIndex) Gamma(a float64) float64 { return 1 + f.de.W(a, f.v) }
+
+// set makes fluid i of sys the dark energy: of constant index when the
+// density is constant, varying otherwise.
+func (f *fluidIndex) set(sys *friedmann.FluidSystem, i int) {
+	if c, ok := f.de.(cosmo.ClosedFluid); ok && c.Constant(f.v) {
+		sys.Gamma[i], sys.Varying, sys.Index = 0, -1, nil
+		return
+	}
+	sys.Varying, sys.Index = i, f
 }

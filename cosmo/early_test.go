@@ -23,11 +23,11 @@ func TestClosedFormEarly(t *testing.T) {
 		{cosmo.LCDM, cosmo.Params{Om: 0.05, H0: 50}},
 		{cosmo.OLCDM, cosmo.Params{Om: 0.07, Ok: -0.3, H0: 90}},
 		{cosmo.OLCDM, cosmo.Params{Om: 0.05, Ok: 0.3, H0: 60}},
-		{cosmo.WCDM, cosmo.Params{Om: 0.05, W: -0.01, H0: 70}},
-		{cosmo.WCDM, cosmo.Params{Om: 0.7, W: -2, H0: 70}},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.05, W0: -0.1, Wa: 0.09, H0: 80}},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.05, W0: -2, Wa: 1.99, H0: 50}},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.3, W0: 0, Wa: -3, H0: 70}},
+		{cosmo.WCDM, cosmo.Params{Om: 0.05, DE: cosmo.Values{-0.01}, H0: 70}},
+		{cosmo.WCDM, cosmo.Params{Om: 0.7, DE: cosmo.Values{-2}, H0: 70}},
+		{cosmo.W0WaCDM, cosmo.Params{Om: 0.05, DE: cosmo.Values{-0.1, 0.09}, H0: 80}},
+		{cosmo.W0WaCDM, cosmo.Params{Om: 0.05, DE: cosmo.Values{-2, 1.99}, H0: 50}},
+		{cosmo.W0WaCDM, cosmo.Params{Om: 0.3, DE: cosmo.Values{0, -3}, H0: 70}},
 	}
 	for _, c := range cases {
 		p := c.p

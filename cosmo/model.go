@@ -1,78 +1,135 @@
 package cosmo
 
 import (
+	"errors"
 	"fmt"
-	"math"
+	"slices"
+	"sort"
 	"strings"
-
-	"github.com/cosmoemu/cosmoemu/internal/fastmath"
 
 	"github.com/cosmoemu/cosmoemu/param"
 )
 
-// DarkEnergy is the kind of dark energy of a model.
-type DarkEnergy int
-
-// Kinds of dark energy.
-const (
-	Lambda    DarkEnergy = iota // cosmological constant, w = −1
-	ConstantW                   // constant w
-	CPL                         // w(a) = w0 + wa(1 − a)
-	Field                       // scalar field with an exponential potential
-)
-
-// A Model is a cosmological model: its name, the parameters it needs and
-// its dark energy. Models are values defined by this package; compare them
-// by pointer or by name.
+// A Model is a cosmological model: a name, whether it has spatial
+// curvature, and its dark energy. Everything else — its parameters and
+// their priors, which backends can compute it, the emulator's inputs, the
+// command line's -p/-prior/-fix names, the JSON keys — is read from that
+// declaration. Make one with NewModel; the built-in models are LCDM, OLCDM,
+// WCDM, W0WaCDM and Quintessence. A Model is immutable; compare models by
+// pointer or by name.
 type Model struct {
-	name   string
-	doc    string
-	params []string
-	de     DarkEnergy
-	curved bool
-	descr  []param.Param // the registered descriptions of params, for Check
-	get    []func(*Params) float64
+	name, doc string
+	curved    bool
+	de        DarkEnergy
+
+	// The dark energy's capabilities, asked once.
+	fluid  Fluid
+	closed ClosedFluid
+	vector DensityVector
+	field  Field
+
+	params []param.Param // canonical order: Om, [Ok,] the dark energy's, H0
+	slots  []Slot        // of params
 }
 
-// The models.
-var (
-	LCDM         = &Model{name: "lcdm", doc: "flat ΛCDM", params: []string{NameOm, NameH0}, de: Lambda}
-	OLCDM        = &Model{name: "olcdm", doc: "ΛCDM with curvature Ωk", params: []string{NameOm, NameOk, NameH0}, de: Lambda, curved: true}
-	WCDM         = &Model{name: "wcdm", doc: "flat, constant dark-energy equation of state w", params: []string{NameOm, NameW, NameH0}, de: ConstantW}
-	W0WaCDM      = &Model{name: "w0wacdm", doc: "flat, CPL dark energy w(a) = w0 + wa(1 − a)", params: []string{NameOm, NameW0, NameWa, NameH0}, de: CPL}
-	Quintessence = &Model{name: "quintessence", doc: "flat, thawing scalar field with V ∝ exp(−λκφ), at rest at N = −12", params: []string{NameOm, NameLambda, NameH0}, de: Field}
-)
+// ModelSpec declares a model.
+type ModelSpec struct {
+	Name       string // identifier in files, flags and JSON, e.g. "w0wacdm"
+	Doc        string // one line: what the model is
+	Curved     bool   // Ωk is a parameter (otherwise the model is flat)
+	DarkEnergy DarkEnergy
+}
 
-var models = []*Model{LCDM, OLCDM, WCDM, W0WaCDM, Quintessence}
-
-var ombh2Param param.Param
-
-func init() {
-	for _, m := range models {
-		for _, name := range m.params {
-			p, ok := Registry.Lookup(name)
-			if !ok {
-				panic("cosmo: unregistered parameter " + name)
-			}
-			m.descr = append(m.descr, p)
-			m.get = append(m.get, getter(name))
-		}
+// NewModel returns the model declared by s. It refuses an invalid name, a
+// dark energy that is neither a Fluid nor a Field, and parameters that are
+// invalid, too many or named like another parameter of the model.
+func NewModel(s ModelSpec) (*Model, error) {
+	if s.Name == "" || strings.ContainsAny(s.Name, " \t\n,=:/") {
+		return nil, fmt.Errorf("cosmo: invalid model name %q", s.Name)
 	}
-	ombh2Param, _ = Registry.Lookup(NameOmbh2)
+	m := &Model{name: s.Name, doc: s.Doc, curved: s.Curved, de: s.DarkEnergy}
+	if m.de == nil {
+		return nil, fmt.Errorf("cosmo: model %s has no dark energy (Lambda{} for a cosmological constant)", s.Name)
+	}
+	m.fluid, _ = m.de.(Fluid)
+	m.closed, _ = m.de.(ClosedFluid)
+	m.vector, _ = m.de.(DensityVector)
+	m.field, _ = m.de.(Field)
+	if (m.fluid == nil) == (m.field == nil) {
+		return nil, fmt.Errorf("cosmo: the dark energy of model %s must be either a Fluid or a Field", s.Name)
+	}
+	if m.field != nil && m.curved {
+		return nil, fmt.Errorf("cosmo: model %s: the scalar field's system is flat", s.Name)
+	}
+	m.params = append(m.params, sharedOm.Param)
+	m.slots = append(m.slots, slotOm)
+	if m.curved {
+		m.params = append(m.params, sharedOk.Param)
+		m.slots = append(m.slots, slotOk)
+	}
+	dep := m.de.Params()
+	if len(dep) > MaxDEParams {
+		return nil, fmt.Errorf("cosmo: model %s: %d dark-energy parameters, at most %d", s.Name, len(dep), MaxDEParams)
+	}
+	for i, p := range dep {
+		if err := checkDecl(p); err != nil {
+			return nil, fmt.Errorf("cosmo: model %s: %v", s.Name, err)
+		}
+		m.params = append(m.params, p)
+		m.slots = append(m.slots, slotDE+Slot(i))
+	}
+	m.params = append(m.params, sharedH0.Param)
+	m.slots = append(m.slots, slotH0)
+	seen := map[string]bool{NameOmbh2: true}
+	for _, p := range m.params {
+		if seen[p.Name] {
+			return nil, fmt.Errorf("cosmo: model %s declares parameter %s twice (or a shared one)", s.Name, p.Name)
+		}
+		seen[p.Name] = true
+	}
+	return m, nil
 }
 
-// Models returns every model, in the order of the package documentation.
-func Models() []*Model { return append([]*Model(nil), models...) }
+// checkDecl validates a parameter declaration.
+func checkDecl(p param.Param) error {
+	if p.Name == "" || strings.ContainsAny(p.Name, " \t\n,=:") {
+		return fmt.Errorf("invalid parameter name %q", p.Name)
+	}
+	if !(p.Min < p.Max) || !p.Allowed(p.Min) || !p.Allowed(p.Max) {
+		return fmt.Errorf("default box [%g, %g] of %s is not inside %s", p.Min, p.Max, p.Name, p.Range())
+	}
+	if b := p.EmuBox; b != [2]float64{} && (!(b[0] < b[1]) || !p.Allowed(b[0]) || !p.Allowed(b[1])) {
+		return fmt.Errorf("emulator box [%g, %g] of %s is not inside %s", b[0], b[1], p.Name, p.Range())
+	}
+	return nil
+}
 
-// Lookup returns the model called name.
+// mustModel is NewModel for the built-in declarations.
+func mustModel(s ModelSpec) *Model {
+	m, err := NewModel(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// builtin lists the models of this package, in the order of the package
+// documentation.
+var builtin = []*Model{LCDM, OLCDM, WCDM, W0WaCDM, Quintessence}
+
+// Models returns the built-in models, in the order of the package
+// documentation.
+func Models() []*Model { return slices.Clone(builtin) }
+
+// Lookup returns the built-in model called name.
 func Lookup(name string) (*Model, error) {
-	for _, m := range models {
+	for _, m := range builtin {
 		if m.name == name {
 			return m, nil
 		}
 	}
-	names := make([]string, len(models))
-	for i, m := range models {
+	names := make([]string, len(builtin))
+	for i, m := range builtin {
 		names[i] = m.name
 	}
 	return nil, fmt.Errorf("unknown model %q (known: %s)", name, strings.Join(names, ", "))
@@ -87,34 +144,177 @@ func (m *Model) Doc() string { return m.doc }
 // String returns the name.
 func (m *Model) String() string { return m.name }
 
-// Params returns the names of the parameters the model needs, in canonical
-// order. ombh2 is not among them: any model takes it when an observable
-// needs it.
-func (m *Model) Params() []string { return append([]string(nil), m.params...) }
-
-// Has reports whether the model takes the parameter called name (ombh2
-// included).
-func (m *Model) Has(name string) bool {
-	if name == NameOmbh2 {
-		return true
-	}
-	for _, n := range m.params {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
-
-// DarkEnergy returns the kind of dark energy.
+// DarkEnergy returns the model's dark energy.
 func (m *Model) DarkEnergy() DarkEnergy { return m.de }
+
+// Fluid returns the dark energy as a Fluid, or nil if it is a Field.
+func (m *Model) Fluid() Fluid { return m.fluid }
+
+// Field returns the dark energy as a Field, or nil if it is a fluid.
+func (m *Model) Field() Field { return m.field }
 
 // Curved reports whether the model has a curvature parameter.
 func (m *Model) Curved() bool { return m.curved }
 
-// ClosedForm reports whether E(z) has a closed form (all models but the
-// scalar field).
-func (m *Model) ClosedForm() bool { return m.de != Field }
+// ClosedForm reports whether E(z) has a closed form: the dark energy is a
+// ClosedFluid.
+func (m *Model) ClosedForm() bool { return m.closed != nil }
+
+// Params returns the names of the parameters the model needs, in canonical
+// order: Om, Ok (curved models), the dark energy's, H0. ombh2 is not among
+// them: any model takes it when an observable needs it.
+func (m *Model) Params() []string {
+	s := make([]string, len(m.params))
+	for i, p := range m.params {
+		s[i] = p.Name
+	}
+	return s
+}
+
+// Declarations returns the declarations of the model's parameters (those
+// of Params) followed by ombh2's.
+func (m *Model) Declarations() []param.Param {
+	return append(slices.Clone(m.params), sharedOmbh2.Param)
+}
+
+// DEParams returns the names of the dark energy's own parameters, in the
+// order of their values in Params.DE.
+func (m *Model) DEParams() []string {
+	var s []string
+	for i, sl := range m.slots {
+		if sl >= slotDE {
+			s = append(s, m.params[i].Name)
+		}
+	}
+	return s
+}
+
+// Has reports whether the model takes the parameter called name (ombh2
+// included).
+func (m *Model) Has(name string) bool {
+	_, err := m.Slot(name)
+	return err == nil
+}
+
+// Param returns the declaration of the parameter of the model called name
+// (ombh2 included).
+func (m *Model) Param(name string) (param.Param, error) {
+	if name == NameOmbh2 {
+		return sharedOmbh2.Param, nil
+	}
+	for _, p := range m.params {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return param.Param{}, m.unknown(name)
+}
+
+func (m *Model) unknown(name string) error {
+	return &UnknownParamError{Model: m.name, Name: name, Known: append(m.Params(), NameOmbh2)}
+}
+
+// UnknownParamError reports a parameter name that a model does not take.
+type UnknownParamError struct {
+	Model string
+	Name  string
+	Known []string // the parameters the model takes
+}
+
+func (e *UnknownParamError) Error() string {
+	return fmt.Sprintf("model %s does not take parameter %q (it takes %s)", e.Model, e.Name, strings.Join(e.Known, ", "))
+}
+
+// A Slot is the position of a parameter in Params, resolved once by name
+// (Model.Slot) so that hot loops set parameters without looking names up.
+type Slot int
+
+// The slots of the shared parameters; the dark energy's parameter i is
+// slotDE + i.
+const (
+	slotOm Slot = iota
+	slotOk
+	slotH0
+	slotOmbh2
+	slotDE
+)
+
+// Slot returns the slot of the parameter called name (ombh2 included).
+func (m *Model) Slot(name string) (Slot, error) {
+	if name == NameOmbh2 {
+		return slotOmbh2, nil
+	}
+	for i, p := range m.params {
+		if p.Name == name {
+			return m.slots[i], nil
+		}
+	}
+	return 0, m.unknown(name)
+}
+
+// Set sets the parameter in slot s to v (ombh2 also sets HasOmbh2).
+func (p *Params) Set(s Slot, v float64) {
+	switch {
+	case s >= slotDE:
+		p.DE[s-slotDE] = v
+	case s == slotOm:
+		p.Om = v
+	case s == slotOk:
+		p.Ok = v
+	case s == slotH0:
+		p.H0 = v
+	default:
+		p.Ombh2, p.HasOmbh2 = v, true
+	}
+}
+
+// Get returns the parameter in slot s (ombh2: false if not given).
+func (p *Params) Get(s Slot) (float64, bool) {
+	switch {
+	case s >= slotDE:
+		return p.DE[s-slotDE], true
+	case s == slotOm:
+		return p.Om, true
+	case s == slotOk:
+		return p.Ok, true
+	case s == slotH0:
+		return p.H0, true
+	}
+	return p.Ombh2, p.HasOmbh2
+}
+
+// Set sets the parameter called name in p; the value is checked by Check.
+func (m *Model) Set(p *Params, name string, v float64) error {
+	s, err := m.Slot(name)
+	if err != nil {
+		return err
+	}
+	p.Set(s, v)
+	return nil
+}
+
+// Get returns the parameter called name of p, false if the model does not
+// take it or (ombh2) it was not given.
+func (m *Model) Get(p *Params, name string) (float64, bool) {
+	s, err := m.Slot(name)
+	if err != nil {
+		return 0, false
+	}
+	return p.Get(s)
+}
+
+// Values returns the named values of p: every parameter of the model, and
+// ombh2 if given.
+func (m *Model) Values(p *Params) map[string]float64 {
+	out := make(map[string]float64, len(m.params)+1)
+	for i, d := range m.params {
+		out[d.Name], _ = p.Get(m.slots[i])
+	}
+	if p.HasOmbh2 {
+		out[NameOmbh2] = p.Ombh2
+	}
+	return out
+}
 
 // PointError reports a parameter point that the model cannot describe.
 type PointError struct {
@@ -136,42 +336,40 @@ func (e *PointError) Error() string {
 // is refused, as is a value outside its range (see Check).
 func (m *Model) NewParams(vals map[string]float64) (Params, error) {
 	var p Params
-	for _, name := range sortedKeys(vals) {
-		if _, err := Registry.Get(name); err != nil {
-			return p, fmt.Errorf("model %s: %v", m.name, err)
-		}
-		if !m.Has(name) {
-			return p, fmt.Errorf("model %s does not take parameter %s (it takes %s, and ombh2)", m.name, name, strings.Join(m.params, ", "))
-		}
-		if err := p.Set(name, vals[name]); err != nil {
+	names := make([]string, 0, len(vals))
+	for n := range vals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := m.Set(&p, name, vals[name]); err != nil {
 			return p, err
 		}
 	}
-	for _, name := range m.params {
+	for _, name := range m.Params() {
 		if _, ok := vals[name]; !ok {
-			return p, fmt.Errorf("model %s needs parameter %s (it takes %s, and ombh2)", m.name, name, strings.Join(m.params, ", "))
+			return p, fmt.Errorf("model %s needs parameter %s (it takes %s, and ombh2)", m.name, name, strings.Join(m.Params(), ", "))
 		}
 	}
 	return p, m.Check(&p)
 }
 
 // Check returns a *PointError if p is not a physical point of the model:
-// a parameter outside its range, dark energy that is not subdominant at
-// early times (w ≥ 0, w0 + wa ≥ 0), baryons exceeding the matter, or no room
-// for the scalar field's energy. It does not test E² > 0, which depends on
-// the redshifts (see Expansion.CheckPositive), nor whether the scalar
-// field's initial condition exists (the backends find it). It does not
-// allocate for a valid point.
+// a parameter outside its range, baryons exceeding the matter, or what the
+// dark energy refuses (DarkEnergy.Check). It does not test E² > 0, which
+// depends on the redshifts (see Expansion.CheckPositive), nor whether the
+// scalar field's initial condition exists (the backends find it). It does
+// not allocate for a valid point.
 func (m *Model) Check(p *Params) error {
-	for i := range m.descr {
-		d := &m.descr[i]
-		if v := m.get[i](p); !d.Allowed(v) {
+	for i := range m.params {
+		d := &m.params[i]
+		if v, _ := p.Get(m.slots[i]); !d.Allowed(v) {
 			return &PointError{Model: m.name, Param: d.Name, Value: v, Reason: "outside the allowed range " + d.Range()}
 		}
 	}
 	if p.HasOmbh2 {
-		if !ombh2Param.Allowed(p.Ombh2) {
-			return &PointError{Model: m.name, Param: NameOmbh2, Value: p.Ombh2, Reason: "outside the allowed range " + ombh2Param.Range()}
+		if !sharedOmbh2.Allowed(p.Ombh2) {
+			return &PointError{Model: m.name, Param: NameOmbh2, Value: p.Ombh2, Reason: "outside the allowed range " + sharedOmbh2.Range()}
 		}
 		h := p.H()
 		if p.Ombh2 >= p.Om*h*h {
@@ -179,208 +377,36 @@ func (m *Model) Check(p *Params) error {
 				Reason: fmt.Sprintf("baryons exceed the matter: ω_b must be < Ωm h² = %.6g", p.Om*h*h)}
 		}
 	}
-	switch m.de {
-	case ConstantW:
-		if !(p.W < 0) {
-			return &PointError{Model: m.name, Param: NameW, Value: p.W, Reason: "dark energy must be subdominant at early times: w < 0"}
+	if err := m.de.Check(p); err != nil {
+		var pe *PointError
+		if errors.As(err, &pe) {
+			pe.Model = m.name
+			return pe
 		}
-	case CPL:
-		if !(p.W0+p.Wa < 0) {
-			return &PointError{Model: m.name, Param: "w0+wa", Value: p.W0 + p.Wa, Reason: "dark energy must be subdominant at early times: w0 + wa < 0"}
-		}
-	case Field:
-		if or := p.OmegaR(); !(p.Om+or < 1) {
-			return &PointError{Model: m.name, Param: NameOm, Value: p.Om,
-				Reason: fmt.Sprintf("no room for the scalar field: Ωm + Ω_r = %.6g must be < 1", p.Om+or)}
-		}
+		return fmt.Errorf("model %s: %w", m.name, err)
 	}
 	return nil
 }
 
-// Param returns the registered description of a parameter of the model.
-func (m *Model) Param(name string) (param.Param, error) {
-	if !m.Has(name) {
-		return param.Param{}, fmt.Errorf("model %s does not take parameter %s", m.name, name)
-	}
-	return Registry.Get(name)
+// W returns the dark-energy equation of state of a fluid model at redshift
+// z; it panics for a field model (whose w is a result of the solver).
+func (m *Model) W(p *Params, z float64) float64 {
+	return m.fluid.W(1/(1+z), p.DE)
 }
 
-// Expansion returns the closed form of E(z) at p. It panics for the scalar
-// field, which has none (check ClosedForm), and does not check p.
-func (m *Model) Expansion(p *Params) Expansion {
-	if m.de == Field {
-		panic("cosmo: " + m.name + " has no closed form")
-	}
-	e := Expansion{Or: p.OmegaR(), Om: p.Om, de: m.de}
-	if m.curved {
-		e.Ok = p.Ok
-	}
-	e.Ode = 1 - e.Om - e.Or - e.Ok
-	switch m.de {
-	case ConstantW:
-		e.p3 = 3 * (1 + p.W)
-	case CPL:
-		e.p3 = 3 * (1 + p.W0 + p.Wa)
-		e.wa3 = 3 * p.Wa
-	}
-	return e
-}
-
-// Expansion is the closed form of E² for a point of lcdm, olcdm, wcdm or
-// w0wacdm:
-//
-//	E²(z) = Ω_r(1+z)⁴ + Ωm(1+z)³ + Ωk(1+z)² + Ω_DE f(z),
-//
-// f = 1 (Λ), (1+z)^{3(1+w)} or (1+z)^{3(1+w0+wa)} e^{−3wa z/(1+z)} (CPL).
-type Expansion struct {
-	Or, Om, Ok, Ode float64
-	de              DarkEnergy
-	p3              float64 // 3(1+w) or 3(1+w0+wa)
-	wa3             float64 // 3wa
-}
-
-// E2 returns E²(z) given opz = 1 + z and x = ln(1+z), both of which callers
-// on a fixed grid of redshifts precompute: the Λ terms are then a
-// polynomial and the other dark energies one exponential.
-func (e *Expansion) E2(opz, x float64) float64 {
-	o2 := opz * opz
-	s := ((e.Or*opz+e.Om)*opz + e.Ok) * o2
-	switch e.de {
-	case Lambda:
-		return s + e.Ode
-	case ConstantW:
-		return s + e.Ode*math.Exp(e.p3*x)
-	default: // CPL
-		return s + e.Ode*math.Exp(e.p3*x-e.wa3*(1-1/opz))
-	}
-}
-
-// A4E2 returns a⁴E²(a) = Ω_r + Ωm a + Ωk a² + Ω_DE a⁴ f(a), finite as
-// a → 0, given a and ln a: the integrand of the sound horizon and of early
-// distances in the scale factor is 1/√(a⁴E²).
-func (e *Expansion) A4E2(a, lna float64) float64 {
-	s := e.Or + a*(e.Om+a*e.Ok)
-	a4 := a * a * a * a
-	switch e.de {
-	case Lambda:
-		return s + e.Ode*a4
-	case ConstantW:
-		return s + e.Ode*math.Exp((4-e.p3)*lna)
-	default:
-		return s + e.Ode*math.Exp((4-e.p3)*lna-e.wa3*(1-a))
-	}
-}
-
-// E2Values writes E²(z_i) to dst for redshifts given by s_i = 1 + z_i,
-// x_i = ln(1+z_i) and c_i = 1 − 1/s_i = z_i/(1+z_i), all computed once per
-// set of redshifts: the loop of E2 with the kind of dark energy decided once
-// (within 2 ulp of E2).
-func (e *Expansion) E2Values(dst, s, x, c []float64) {
-	s = s[:len(dst)]
-	if e.de == Lambda {
-		for j, v := range s {
-			dst[j] = ((e.Or*v+e.Om)*v+e.Ok)*v*v + e.Ode
+// Format writes the parameters of p, e.g. "Om=0.3 w0=-0.9 wa=-0.2 H0=70
+// ombh2=0.0224", each with precision significant digits.
+func (m *Model) Format(p *Params, precision int) string {
+	var b strings.Builder
+	for i, d := range m.params {
+		v, _ := p.Get(m.slots[i])
+		if i > 0 {
+			b.WriteByte(' ')
 		}
-		return
+		fmt.Fprintf(&b, "%s=%.*g", d.Name, precision, v)
 	}
-	// The exponentials in one vector pass (fastmath.ScaleExp, the project's
-	// exponential kernel, 1 ulp): dst holds the exponents, then Ω_DE f.
-	x, c = x[:len(s)], c[:len(s)]
-	for j := range s {
-		dst[j] = e.p3*x[j] - e.wa3*c[j]
+	if p.HasOmbh2 {
+		fmt.Fprintf(&b, " %s=%.*g", NameOmbh2, precision, p.Ombh2)
 	}
-	fastmath.ScaleExp(dst, e.Ode)
-	for j, v := range s {
-		dst[j] += ((e.Or*v+e.Om)*v + e.Ok) * v * v
-	}
-}
-
-// EValues writes E(z_i) = √E² to dst for redshifts given by opz_i = 1 + z_i
-// and x_i = ln(1+z_i), the loop of E2 with the kind of dark energy decided
-// once. It returns the index of the first z_i with E² ≤ 0 (dst[i] is then
-// undefined), or −1.
-func (e *Expansion) EValues(dst, opz, x []float64) int {
-	dst = dst[:len(opz)]
-	x = x[:len(opz)]
-	switch e.de {
-	case Lambda:
-		for i, o := range opz {
-			e2 := ((e.Or*o+e.Om)*o+e.Ok)*o*o + e.Ode
-			if !(e2 > 0) {
-				return i
-			}
-			dst[i] = math.Sqrt(e2)
-		}
-	default:
-		for i, o := range opz {
-			e2 := e.E2(o, x[i])
-			if !(e2 > 0) {
-				return i
-			}
-			dst[i] = math.Sqrt(e2)
-		}
-	}
-	return -1
-}
-
-// E2Z returns E²(z).
-func (e *Expansion) E2Z(z float64) float64 { return e.E2(1+z, math.Log1p(z)) }
-
-// DEFraction returns Ω_DE(z) = Ω_DE f(z)/E²(z).
-func (e *Expansion) DEFraction(z float64) float64 {
-	opz := 1 + z
-	x := math.Log1p(z)
-	e2 := e.E2(opz, x)
-	return (e2 - ((e.Or*opz+e.Om)*opz+e.Ok)*opz*opz) / e2
-}
-
-// W returns the dark-energy equation of state at redshift z.
-func (e *Expansion) W(z float64) float64 {
-	switch e.de {
-	case Lambda:
-		return -1
-	case ConstantW:
-		return e.p3/3 - 1
-	default:
-		// w0 + wa(1 − a) = (p3 − wa3)/3 − 1 + (wa3/3)(z/(1+z))
-		return (e.p3-e.wa3)/3 - 1 + e.wa3/3*z/(1+z)
-	}
-}
-
-// CheckPositive returns a *PointError if E²(z) ≤ 0 for some z in
-// [0, zmax], which only curvature or a negative Ω_DE can cause. It
-// brackets the minimum of E² on a grid of 512 steps in ln(1+z) and refines
-// it by golden-section search.
-func (e *Expansion) CheckPositive(model string, zmax float64) error {
-	if e.Ok >= 0 && e.Ode >= 0 {
-		return nil
-	}
-	xmax := math.Log1p(zmax)
-	const n = 512
-	f := func(x float64) float64 { return e.E2(math.Exp(x), x) }
-	best, bx := math.Inf(1), 0.0
-	for i := 0; i <= n; i++ {
-		x := xmax * float64(i) / n
-		if v := f(x); v < best {
-			best, bx = v, x
-		}
-	}
-	// Golden-section refinement around the grid minimum.
-	a, b := math.Max(0, bx-xmax/n), math.Min(xmax, bx+xmax/n)
-	const g = 0.6180339887498949
-	for range 60 {
-		c, d := b-g*(b-a), a+g*(b-a)
-		if f(c) < f(d) {
-			b = d
-		} else {
-			a = c
-		}
-	}
-	if v := f((a + b) / 2); v < best {
-		best, bx = v, (a+b)/2
-	}
-	if !(best > 0) {
-		return &PointError{Model: model, Reason: fmt.Sprintf("E²(z) = %.3g ≤ 0 at z = %.4g: no expanding universe reaches that redshift (Ωk = %g, Ω_DE = %.6g)", best, math.Expm1(bx), e.Ok, e.Ode)}
-	}
-	return nil
+	return b.String()
 }

@@ -3,7 +3,6 @@ package cosmo
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -51,99 +50,37 @@ var OmegaRH2 = OmegaGammaH2 * (1 + NeutrinoFactor*NEff)
 // HubbleDistance returns c/H0 in Mpc.
 func HubbleDistance(h0 float64) float64 { return C / h0 }
 
-// Parameter names.
+// Names of the parameters every model shares (the dark energies declare
+// their own: NameW, NameW0, NameWa, NameLambda).
 const (
-	NameOm     = "Om"
-	NameOk     = "Ok"
-	NameW      = "w"
-	NameW0     = "w0"
-	NameWa     = "wa"
-	NameLambda = "lambda"
-	NameH0     = "H0"
-	NameOmbh2  = "ombh2"
+	NameOm    = "Om"
+	NameOk    = "Ok"
+	NameH0    = "H0"
+	NameOmbh2 = "ombh2"
 )
 
-// Registry holds the cosmological parameters with their labels, units,
-// default prior boxes (those of cosmoemu fit) and physical ranges.
-var Registry = param.NewRegistry(
-	param.Param{Name: NameOm, Label: `\Omega_{\rm m}`, Doc: "matter density today (baryons and cold dark matter)",
-		Min: 0.01, Max: 0.99, Lo: 0, Hi: 1, LoOpen: true, HiOpen: true},
-	param.Param{Name: NameOk, Label: `\Omega_k`, Doc: "curvature density today",
-		Min: -0.3, Max: 0.3, Lo: -1, Hi: 1},
-	param.Param{Name: NameW, Label: `w`, Doc: "constant dark-energy equation of state",
-		Min: -3, Max: 1, Lo: -10, Hi: 10},
-	param.Param{Name: NameW0, Label: `w_0`, Doc: "CPL equation of state today",
-		Min: -3, Max: 1, Lo: -10, Hi: 10},
-	param.Param{Name: NameWa, Label: `w_a`, Doc: "CPL slope, w(a) = w0 + wa(1 − a)",
-		Min: -3, Max: 2, Lo: -10, Hi: 10},
-	param.Param{Name: NameLambda, Label: `\lambda`, Doc: "slope of the potential V ∝ exp(−λκφ)",
-		Min: 0, Max: 3, Lo: 0, Hi: 10},
-	param.Param{Name: NameH0, Label: `H_0`, Unit: "km/s/Mpc", Doc: "Hubble constant",
-		Min: 20, Max: 100, Lo: 0, Hi: 1000, LoOpen: true},
-	param.Param{Name: NameOmbh2, Label: `\omega_{\rm b}`, Doc: "physical baryon density Ω_b h²",
-		Min: 0.005, Max: 0.1, Lo: 0, Hi: 1, LoOpen: true},
-)
+// MaxDEParams is the largest number of parameters a dark energy may
+// declare.
+const MaxDEParams = 6
 
-// Params is a point in the parameter space of the models. A model reads the
-// fields it needs (Model.Params) and ignores the others; HasOmbh2 says
-// whether Ombh2 was given.
+// Values are the values of a dark energy's own parameters, in the order of
+// its Params (unused entries zero).
+type Values [MaxDEParams]float64
+
+// Params is a point in the parameter space of a model: the parameters
+// every model shares as fields, and the dark energy's own parameters in DE
+// (in the order the model's dark energy declares them). A model reads the
+// fields it has (Model.Params) and ignores the others; HasOmbh2 says
+// whether Ombh2 was given. Set and read parameters by name through the
+// model (Model.Set, Model.Get, Model.Slot).
 type Params struct {
-	Om     float64 // Ωm, matter density today
-	Ok     float64 // Ωk, curvature density today (olcdm)
-	W      float64 // constant w (wcdm)
-	W0, Wa float64 // CPL w0, wa (w0wacdm)
-	Lambda float64 // λ of the scalar field (quintessence)
-	H0     float64 // km/s/Mpc
-	Ombh2  float64 // ω_b = Ω_b h²; valid if HasOmbh2
+	Om    float64 // Ωm, matter density today
+	Ok    float64 // Ωk, curvature density today (curved models)
+	H0    float64 // km/s/Mpc
+	Ombh2 float64 // ω_b = Ω_b h²; valid if HasOmbh2
+	DE    Values  // the dark energy's parameters
 
 	HasOmbh2 bool
-}
-
-// field returns a pointer to the field of the parameter called name.
-func (p *Params) field(name string) *float64 {
-	switch name {
-	case NameOm:
-		return &p.Om
-	case NameOk:
-		return &p.Ok
-	case NameW:
-		return &p.W
-	case NameW0:
-		return &p.W0
-	case NameWa:
-		return &p.Wa
-	case NameLambda:
-		return &p.Lambda
-	case NameH0:
-		return &p.H0
-	case NameOmbh2:
-		return &p.Ombh2
-	}
-	return nil
-}
-
-// Set sets the parameter called name. It returns an error for a name that
-// is not a cosmological parameter; the value is checked by Model.Check.
-func (p *Params) Set(name string, v float64) error {
-	f := p.field(name)
-	if f == nil {
-		_, err := Registry.Get(name)
-		return err
-	}
-	*f = v
-	if name == NameOmbh2 {
-		p.HasOmbh2 = true
-	}
-	return nil
-}
-
-// Get returns the value of the parameter called name.
-func (p *Params) Get(name string) (float64, bool) {
-	f := p.field(name)
-	if f == nil || (name == NameOmbh2 && !p.HasOmbh2) {
-		return 0, false
-	}
-	return *f, true
 }
 
 // H returns h = H0/100.
@@ -154,6 +91,33 @@ func (p *Params) OmegaR() float64 {
 	h := p.H()
 	return OmegaRH2 / (h * h)
 }
+
+// sharedParam is a parameter every model (or every curved model) has: its
+// declaration and its field in Params.
+type sharedParam struct {
+	param.Param
+	field func(*Params) *float64
+}
+
+// The shared parameters, declared once: their labels, units, default prior
+// boxes (those of cosmoemu fit), physical ranges, fiducial values and
+// emulator boxes. The order is the canonical order of every model's
+// parameters: Om, [Ok,] the dark energy's, H0, and ombh2 (which any model
+// takes when an observable needs it).
+var (
+	sharedOm = sharedParam{param.Param{Name: NameOm, Label: `\Omega_{\rm m}`, Doc: "matter density today (baryons and cold dark matter)",
+		Min: 0.01, Max: 0.99, Lo: 0, Hi: 1, LoOpen: true, HiOpen: true, Fiducial: 0.3, EmuBox: [2]float64{0.05, 0.7}},
+		func(p *Params) *float64 { return &p.Om }}
+	sharedOk = sharedParam{param.Param{Name: NameOk, Label: `\Omega_k`, Doc: "curvature density today",
+		Min: -0.3, Max: 0.3, Lo: -1, Hi: 1, EmuBox: [2]float64{-0.3, 0.3}},
+		func(p *Params) *float64 { return &p.Ok }}
+	sharedH0 = sharedParam{param.Param{Name: NameH0, Label: `H_0`, Unit: "km/s/Mpc", Doc: "Hubble constant",
+		Min: 20, Max: 100, Lo: 0, Hi: 1000, LoOpen: true, Fiducial: 68, EmuBox: [2]float64{50, 90}},
+		func(p *Params) *float64 { return &p.H0 }}
+	sharedOmbh2 = sharedParam{param.Param{Name: NameOmbh2, Label: `\omega_{\rm b}`, Doc: "physical baryon density Ω_b h²",
+		Min: 0.005, Max: 0.1, Lo: 0, Hi: 1, LoOpen: true, Fiducial: 0.0224, EmuBox: [2]float64{0.018, 0.026}},
+		func(p *Params) *float64 { return &p.Ombh2 }}
+)
 
 // ParseAssignments reads "NAME=VALUE,NAME=VALUE,…" into a map, refusing
 // malformed items, non-finite values and repeated names. It does not check
@@ -179,63 +143,4 @@ func ParseAssignments(s string) (map[string]float64, error) {
 		out[name] = v
 	}
 	return out, nil
-}
-
-// sortedKeys returns the keys of m in order, for stable messages.
-func sortedKeys(m map[string]float64) []string {
-	k := make([]string, 0, len(m))
-	for n := range m {
-		k = append(k, n)
-	}
-	sort.Strings(k)
-	return k
-}
-
-// Setter returns a function that sets the parameter called name in a
-// Params, for hot loops that map a vector θ to a point once the names are
-// resolved; nil if name is not a cosmological parameter.
-func Setter(name string) func(p *Params, v float64) {
-	switch name {
-	case NameOm:
-		return func(p *Params, v float64) { p.Om = v }
-	case NameOk:
-		return func(p *Params, v float64) { p.Ok = v }
-	case NameW:
-		return func(p *Params, v float64) { p.W = v }
-	case NameW0:
-		return func(p *Params, v float64) { p.W0 = v }
-	case NameWa:
-		return func(p *Params, v float64) { p.Wa = v }
-	case NameLambda:
-		return func(p *Params, v float64) { p.Lambda = v }
-	case NameH0:
-		return func(p *Params, v float64) { p.H0 = v }
-	case NameOmbh2:
-		return func(p *Params, v float64) { p.Ombh2, p.HasOmbh2 = v, true }
-	}
-	return nil
-}
-
-// getter returns a function reading the parameter called name; it panics
-// for an unknown name (models are built from constants).
-func getter(name string) func(*Params) float64 {
-	switch name {
-	case NameOm:
-		return func(p *Params) float64 { return p.Om }
-	case NameOk:
-		return func(p *Params) float64 { return p.Ok }
-	case NameW:
-		return func(p *Params) float64 { return p.W }
-	case NameW0:
-		return func(p *Params) float64 { return p.W0 }
-	case NameWa:
-		return func(p *Params) float64 { return p.Wa }
-	case NameLambda:
-		return func(p *Params) float64 { return p.Lambda }
-	case NameH0:
-		return func(p *Params) float64 { return p.H0 }
-	case NameOmbh2:
-		return func(p *Params) float64 { return p.Ombh2 }
-	}
-	panic("cosmo: no parameter " + name)
 }

@@ -38,6 +38,14 @@ func cc31Request() cosmo.Request {
 		1.363, 1.43, 1.53, 1.75, 1.965}}
 }
 
+// benchRanges are the ranges of the dark-energy parameters of benchPoints.
+var benchRanges = map[string][2]float64{
+	cosmo.NameW:      {-1.2, -0.8},
+	cosmo.NameW0:     {-0.6, -1.1},
+	cosmo.NameWa:     {-1.5, -0.3},
+	cosmo.NameLambda: {0, 1.5},
+}
+
 // benchPoints are 16 points of the domain near the Planck best fit, cycled
 // so that nothing can be reused between evaluations.
 func benchPoints(m *cosmo.Model) []cosmo.Params {
@@ -45,13 +53,9 @@ func benchPoints(m *cosmo.Model) []cosmo.Params {
 	for i := range 16 {
 		f := float64(i) / 15
 		p := cosmo.Params{Om: 0.25 + 0.1*f, H0: 62 + 10*f, Ombh2: 0.0222 + 0.0004*f, HasOmbh2: true}
-		switch m.DarkEnergy() {
-		case cosmo.ConstantW:
-			p.W = -1.2 + 0.4*f
-		case cosmo.CPL:
-			p.W0, p.Wa = -0.6-0.5*f, -1.5+1.2*f
-		case cosmo.Field:
-			p.Lambda = 1.5 * f
+		for j, name := range m.DEParams() {
+			r := benchRanges[name]
+			p.DE[j] = r[0] + (r[1]-r[0])*f
 		}
 		if m.Curved() {
 			p.Ok = -0.1 + 0.2*f

@@ -3,6 +3,7 @@ package emu
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,24 +14,33 @@ import (
 // the model's parameters, H0 and ombh2 (the latter needed only for the CMB
 // observables), cut by the model's own limits:
 //
-//   - olcdm: E²(z) ≥ MinE2 at every z ≥ 0, which keeps away from universes
-//     that nearly stop expanding (loitering, then no big bang);
-//   - quintessence: λ ≤ λ_max(Ωm) − LambdaMargin, with λ_max(Ωm) the
-//     largest λ for which a thawing field at rest reaches the Ω_φ0 asked for
-//     (tabulated in ln Ωm, linear interpolation): near it the observables
-//     depend on λ like a square root of the distance to it.
+//   - curved models: E²(z) ≥ MinE2 at every z ≥ 0, which keeps away from
+//     universes that nearly stop expanding (loitering, then no big bang);
+//   - Limit, if set: an upper limit on one parameter that depends on Ωm,
+//     e.g. λ ≤ λ_max(Ωm) − margin for the thawing field, with λ_max(Ωm)
+//     the largest λ for which a field at rest reaches the Ω_φ0 asked for:
+//     near it the observables depend on λ like a square root of the
+//     distance to it.
 type Domain struct {
 	Model    string
 	Params   []string  // Om, the model's other parameters, H0, ombh2
 	Min, Max []float64 // per parameter
 
-	MinE2 float64 // olcdm; 0 otherwise
+	MinE2 float64 // curved models; 0 otherwise
+	Limit *Limit  // nil: none
 
-	LambdaLnOm   []float64 // quintessence: ln Ωm of the λ_max table, increasing
-	LambdaMax    []float64 // quintessence: λ_max at LambdaLnOm
-	LambdaMargin float64
+	slots []cosmo.Slot // of Params, set by check
+	limit int          // index of Limit.Param in Params
+}
 
-	get []func(*cosmo.Params) float64 // of Params, set by check
+// Limit is an upper limit on the parameter Param as a function of ln Ωm,
+// tabulated (linear interpolation, constant beyond the table), minus
+// Margin: Param ≤ Max(ln Ωm) − Margin.
+type Limit struct {
+	Param  string
+	LnOm   []float64 // increasing
+	Max    []float64
+	Margin float64
 }
 
 // DomainError reports a point outside an emulator's domain. The emulator
@@ -70,8 +80,8 @@ func (d *Domain) String() string {
 	switch {
 	case d.MinE2 > 0:
 		parts = append(parts, fmt.Sprintf("E²(z) ≥ %g", d.MinE2))
-	case d.LambdaMax != nil:
-		parts = append(parts, fmt.Sprintf("λ ≤ λ_max(Ωm) − %g", d.LambdaMargin))
+	case d.Limit != nil:
+		parts = append(parts, fmt.Sprintf("%s ≤ %s_max(Ωm) − %g", d.Limit.Param, d.Limit.Param, d.Limit.Margin))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -84,15 +94,9 @@ func (d *Domain) Contains(p *cosmo.Params, cmb bool) error {
 		n-- // ombh2 is last
 	}
 	for i := range n {
-		var v float64
-		if d.get != nil {
-			v = d.get[i](p)
-		} else {
-			v, _ = p.Get(d.Params[i])
-		}
-		name := d.Params[i]
+		v, _ := p.Get(d.slots[i])
 		if !(v >= d.Min[i] && v <= d.Max[i]) {
-			return &DomainError{Model: d.Model, Param: name, Value: v, Min: d.Min[i], Max: d.Max[i]}
+			return &DomainError{Model: d.Model, Param: d.Params[i], Value: v, Min: d.Min[i], Max: d.Max[i]}
 		}
 	}
 	if d.MinE2 > 0 {
@@ -100,20 +104,24 @@ func (d *Domain) Contains(p *cosmo.Params, cmb bool) error {
 			return &DomainError{Model: d.Model, Reason: fmt.Sprintf("min E²(z) = %.4g < %g (Om = %g, Ok = %g): too close to a universe that stops expanding", e2, d.MinE2, p.Om, p.Ok)}
 		}
 	}
-	if d.LambdaMax != nil {
-		if lim := d.lambdaLimit(p.Om); p.Lambda > lim {
-			return &DomainError{Model: d.Model, Param: cosmo.NameLambda, Value: p.Lambda, Min: d.Min[1], Max: lim,
-				Reason: "λ too close to the largest λ of a thawing field"}
+	if l := d.Limit; l != nil {
+		v, _ := p.Get(d.slots[d.limit])
+		if lim := d.LimitAt(p.Om); v > lim {
+			return &DomainError{Model: d.Model, Param: l.Param, Value: v, Min: d.Min[d.limit], Max: lim,
+				Reason: l.Param + " too close to its largest value at this Ωm"}
 		}
 	}
 	return nil
 }
 
-// lambdaLimit returns the largest λ of the domain at Ωm.
-func (d *Domain) lambdaLimit(om float64) float64 {
-	l := math.Log(om)
-	xs, ys := d.LambdaLnOm, d.LambdaMax
-	i := sort.SearchFloat64s(xs, l)
+// LimitAt returns the largest value of the limited parameter (Limit.Param)
+// at Ωm: the table's value less the margin, and at most the box's upper
+// end. It panics if the domain has no Limit.
+func (d *Domain) LimitAt(om float64) float64 {
+	l := d.Limit
+	x := math.Log(om)
+	xs, ys := l.LnOm, l.Max
+	i := sort.SearchFloat64s(xs, x)
 	var v float64
 	switch {
 	case i <= 0:
@@ -121,67 +129,58 @@ func (d *Domain) lambdaLimit(om float64) float64 {
 	case i >= len(xs):
 		v = ys[len(ys)-1]
 	default:
-		t := (l - xs[i-1]) / (xs[i] - xs[i-1])
+		t := (x - xs[i-1]) / (xs[i] - xs[i-1])
 		v = ys[i-1] + t*(ys[i]-ys[i-1])
 	}
-	_, hi, _ := d.Range(cosmo.NameLambda)
-	return math.Min(hi, v-d.LambdaMargin)
-}
-
-// LambdaLimit returns the largest λ of the domain at Ωm (quintessence), or
-// the box's upper limit for other models.
-func (d *Domain) LambdaLimit(om float64) float64 {
-	if d.LambdaMax == nil {
-		_, hi, _ := d.Range(cosmo.NameLambda)
-		return hi
-	}
-	return d.lambdaLimit(om)
+	return math.Min(d.Max[d.limit], v-l.Margin)
 }
 
 // check reports a malformed domain (from a file).
 func (d *Domain) check(m *cosmo.Model) error {
-	// Canonical order: Om, the other parameters, H0 (that of m.Params),
-	// then ombh2.
+	// Canonical order: that of m.Params, then ombh2.
 	want := append(m.Params(), cosmo.NameOmbh2)
-	if len(d.Params) != len(want) {
+	if !slices.Equal(d.Params, want) {
 		return fmt.Errorf("domain has parameters %v, want %v", d.Params, want)
-	}
-	for i, n := range want {
-		if d.Params[i] != n {
-			return fmt.Errorf("domain has parameters %v, want %v", d.Params, want)
-		}
 	}
 	if len(d.Min) != len(want) || len(d.Max) != len(want) {
 		return fmt.Errorf("domain: %d minima and %d maxima for %d parameters", len(d.Min), len(d.Max), len(want))
 	}
+	d.slots = make([]cosmo.Slot, len(want))
 	for i, n := range want {
 		par, _ := m.Param(n)
 		lo, hi := d.Min[i], d.Max[i]
 		if !(lo < hi) || !par.Allowed(lo) || !par.Allowed(hi) {
 			return fmt.Errorf("domain: %s ∈ [%v, %v] is not an interval of allowed values (%s)", n, lo, hi, par.Range())
 		}
-	}
-	d.get = make([]func(*cosmo.Params) float64, len(want))
-	for i, n := range want {
-		d.get[i] = getter(n)
+		d.slots[i], _ = m.Slot(n)
 	}
 	if math.IsNaN(d.MinE2) || d.MinE2 < 0 || d.MinE2 >= 1 {
 		return fmt.Errorf("domain: min E² = %v, want in [0, 1)", d.MinE2)
 	}
-	if m.DarkEnergy() == cosmo.Field {
-		if len(d.LambdaLnOm) < 2 || len(d.LambdaLnOm) != len(d.LambdaMax) {
-			return fmt.Errorf("domain: λ_max table of %d and %d values", len(d.LambdaLnOm), len(d.LambdaMax))
+	if d.MinE2 > 0 && !m.Curved() {
+		return fmt.Errorf("domain: min E² = %v for the flat model %s", d.MinE2, m.Name())
+	}
+	if l := d.Limit; l != nil {
+		d.limit = slices.Index(want, l.Param)
+		if d.limit < 0 || d.limit == len(want)-1 {
+			return fmt.Errorf("domain: limit on %q, not a parameter of model %s", l.Param, m.Name())
 		}
-		for i := 1; i < len(d.LambdaLnOm); i++ {
-			if !(d.LambdaLnOm[i] > d.LambdaLnOm[i-1]) {
-				return fmt.Errorf("domain: λ_max table is not increasing in ln Ωm")
+		if len(l.LnOm) < 2 || len(l.LnOm) != len(l.Max) {
+			return fmt.Errorf("domain: limit table of %d and %d values", len(l.LnOm), len(l.Max))
+		}
+		for i := 1; i < len(l.LnOm); i++ {
+			if !(l.LnOm[i] > l.LnOm[i-1]) {
+				return fmt.Errorf("domain: limit table is not increasing in ln Ωm")
 			}
 		}
-		if !(d.LambdaMargin >= 0) || math.IsInf(d.LambdaMargin, 0) {
-			return fmt.Errorf("domain: λ margin %v", d.LambdaMargin)
+		for _, v := range l.Max {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("domain: limit table has %v", v)
+			}
 		}
-	} else if d.LambdaMax != nil || d.LambdaLnOm != nil {
-		return fmt.Errorf("domain: λ_max table for model %s", m.Name())
+		if !(l.Margin >= 0) || math.IsInf(l.Margin, 0) {
+			return fmt.Errorf("domain: limit margin %v", l.Margin)
+		}
 	}
 	return nil
 }
@@ -202,25 +201,4 @@ func minE2(or, om, ok float64) float64 {
 	ol := 1 - or - om - ok
 	s2 := s * s
 	return math.Min(1, ((or*s+om)*s+ok)*s2+ol)
-}
-
-// getter returns a function reading the parameter called name.
-func getter(name string) func(*cosmo.Params) float64 {
-	switch name {
-	case cosmo.NameOm:
-		return func(p *cosmo.Params) float64 { return p.Om }
-	case cosmo.NameOk:
-		return func(p *cosmo.Params) float64 { return p.Ok }
-	case cosmo.NameW:
-		return func(p *cosmo.Params) float64 { return p.W }
-	case cosmo.NameW0:
-		return func(p *cosmo.Params) float64 { return p.W0 }
-	case cosmo.NameWa:
-		return func(p *cosmo.Params) float64 { return p.Wa }
-	case cosmo.NameLambda:
-		return func(p *cosmo.Params) float64 { return p.Lambda }
-	case cosmo.NameH0:
-		return func(p *cosmo.Params) float64 { return p.H0 }
-	}
-	return func(p *cosmo.Params) float64 { return p.Ombh2 }
 }

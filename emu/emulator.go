@@ -107,7 +107,7 @@ func New(s Spec) (*Emulator, error) {
 		if err := e.cmb.check("cmb"); err != nil {
 			return nil, fmt.Errorf("emu: %s: %v", m.Name(), err)
 		}
-		if want := CMBInputs(m); !slices.Equal(e.cmb.Inputs, want) || e.cmb.UDegree != 0 || len(e.cmb.Outputs) != 2 {
+		if want := cmbInputs(m); !slices.Equal(e.cmb.Inputs, want) || e.cmb.UDegree != 0 || len(e.cmb.Outputs) != 2 {
 			return nil, fmt.Errorf("emu: %s: network cmb has inputs %v, degree %d and %d outputs, want %v, 0 and 2", m.Name(), e.cmb.Inputs, e.cmb.UDegree, len(e.cmb.Outputs), want)
 		}
 	}
@@ -123,15 +123,15 @@ func New(s Spec) (*Emulator, error) {
 		if err := l.Net.check("late"); err != nil {
 			return nil, fmt.Errorf("emu: %s: %v", m.Name(), err)
 		}
-		if !slices.Equal(l.Net.Inputs, LateInputs) || len(l.Net.Outputs) != k+1 || l.Net.UDegree != 2 {
-			return nil, fmt.Errorf("emu: %s: network late has inputs %v and %d outputs of degree %d, want %v, %d and 2", m.Name(), l.Net.Inputs, len(l.Net.Outputs), l.Net.UDegree, LateInputs, k+1)
+		if want := lateInputs(m); !slices.Equal(l.Net.Inputs, want) || len(l.Net.Outputs) != k+1 || l.Net.UDegree != 2 {
+			return nil, fmt.Errorf("emu: %s: network late has inputs %v and %d outputs of degree %d, want %v, %d and 2", m.Name(), l.Net.Inputs, len(l.Net.Outputs), l.Net.UDegree, want, k+1)
 		}
 		if l.Extra != nil {
 			if err := l.Extra.check("extra"); err != nil {
 				return nil, fmt.Errorf("emu: %s: %v", m.Name(), err)
 			}
-			if !slices.Equal(l.Extra.Inputs, LateInputs) || len(l.Extra.Outputs) != k+1 || l.Extra.UDegree != 2 {
-				return nil, fmt.Errorf("emu: %s: network extra has inputs %v and %d outputs of degree %d, want %v, %d and 2", m.Name(), l.Extra.Inputs, len(l.Extra.Outputs), l.Extra.UDegree, LateInputs, k+1)
+			if want := lateInputs(m); !slices.Equal(l.Extra.Inputs, want) || len(l.Extra.Outputs) != k+1 || l.Extra.UDegree != 2 {
+				return nil, fmt.Errorf("emu: %s: network extra has inputs %v and %d outputs of degree %d, want %v, %d and 2", m.Name(), l.Extra.Inputs, len(l.Extra.Outputs), l.Extra.UDegree, want, k+1)
 			}
 		}
 	} else if e.late != nil {
@@ -144,13 +144,16 @@ func New(s Spec) (*Emulator, error) {
 	return e, nil
 }
 
-// LateInputs are the inputs of the scalar field's late-time networks.
-var LateInputs = []string{"ln Om", cosmo.NameLambda}
+// lateInputs returns the inputs of the late-time networks of a model
+// without a closed form: ln Ωm and the dark energy's parameters.
+func lateInputs(m *cosmo.Model) []string {
+	return append([]string{"ln Om"}, m.DEParams()...)
+}
 
-// CMBInputs returns the inputs of model m's early-universe network: ln Ωm,
-// the model's parameters but Ωm and H0, the radiation coordinate u and
-// ln(1+z*).
-func CMBInputs(m *cosmo.Model) []string {
+// cmbInputs returns the inputs of model m's early-universe network: ln Ωm,
+// the model's parameters but Ωm and H0 (in the order of m.Params: Ωk,
+// then the dark energy's), the radiation coordinate u and ln(1+z*).
+func cmbInputs(m *cosmo.Model) []string {
 	in := []string{"ln Om"}
 	for _, n := range m.Params() {
 		if n != cosmo.NameOm && n != cosmo.NameH0 {
@@ -169,11 +172,9 @@ func (e *Emulator) Domain() Domain {
 	d.Params = append([]string(nil), d.Params...)
 	d.Min = append([]float64(nil), d.Min...)
 	d.Max = append([]float64(nil), d.Max...)
-	d.get = nil
-	d.LambdaLnOm = append([]float64(nil), d.LambdaLnOm...)
-	d.LambdaMax = append([]float64(nil), d.LambdaMax...)
-	if e.domain.LambdaMax == nil {
-		d.LambdaLnOm, d.LambdaMax = nil, nil
+	d.slots = slices.Clone(d.slots)
+	if l := e.domain.Limit; l != nil {
+		d.Limit = &Limit{Param: l.Param, LnOm: slices.Clone(l.LnOm), Max: slices.Clone(l.Max), Margin: l.Margin}
 	}
 	return d
 }
@@ -225,23 +226,33 @@ func omegaR(h0 float64) float64 {
 // inRegion reports whether the early-universe network answers the
 // closed-form point p (with its expansion ex).
 func (e *Emulator) inRegion(p *cosmo.Params, ex *cosmo.Expansion) bool {
-	r := &e.region
+	return e.region.contains(e.model, p, ex)
+}
+
+// Contains reports whether the closed-form point p of model m lies in the
+// region.
+func (r Region) Contains(m *cosmo.Model, p *cosmo.Params) bool {
+	ex := m.Expansion(p)
+	return r.contains(m, p, &ex)
+}
+
+func (r Region) contains(m *cosmo.Model, p *cosmo.Params, ex *cosmo.Expansion) bool {
 	if r.MinE2 > 0 && minE2(ex.Or, ex.Om, ex.Ok) < r.MinE2 {
 		return false
 	}
-	if r.MaxWInf < 0 && earlyW(e.model, p) > r.MaxWInf {
+	if r.MaxWInf < 0 && m.Fluid().W(0, p.DE) > r.MaxWInf {
 		return false
 	}
-	if r.MaxRatio3 > 0 && Ratio3(ex) > r.MaxRatio3 {
+	if r.MaxRatio3 > 0 && ratio3(ex) > r.MaxRatio3 {
 		return false
 	}
 	return true
 }
 
-// Ratio3 returns (|ρ_k| + |ρ_DE|)/ρ_m at z = ZSplit for a closed-form
+// ratio3 returns (|ρ_k| + |ρ_DE|)/ρ_m at z = ZSplit for a closed-form
 // expansion: how far curvature and dark energy are from being
 // perturbations to matter at the start of the early-universe integrals.
-func Ratio3(ex *cosmo.Expansion) float64 {
+func ratio3(ex *cosmo.Expansion) float64 {
 	const s = 1 + ZSplit
 	x := lnSplit
 	m3 := ex.Om * s * s * s
@@ -251,14 +262,3 @@ func Ratio3(ex *cosmo.Expansion) float64 {
 }
 
 var lnSplit = math.Log1p(ZSplit)
-
-// earlyW returns the equation of state of dark energy at early times.
-func earlyW(m *cosmo.Model, p *cosmo.Params) float64 {
-	switch m.DarkEnergy() {
-	case cosmo.ConstantW:
-		return p.W
-	case cosmo.CPL:
-		return p.W0 + p.Wa
-	}
-	return -1
-}

@@ -106,8 +106,9 @@ type Evaluator struct {
 	wNet       *netEval
 	wLayer     *nn.Workspace // → w at the redshifts [, ln(T/T_rm)]
 	wVals      []float64
-	lateInput  [2]float64
+	lateInput  []float64 // ln Ωm, the dark energy's parameters
 	earlyInput []float64
+	inSlots    []cosmo.Slot // of the early network's inputs between ln Ωm and u
 
 	// Early universe.
 	cmb      *netEval
@@ -201,6 +202,13 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 		ly := e.cmb.folded([][]weighted{{{0, 1}}, {{1, 1}}})
 		ev.cmbLayer = layerWorkspace(ly)
 		ev.earlyInput = make([]float64, len(e.cmb.Inputs))
+		for _, name := range e.cmb.Inputs[1 : len(e.cmb.Inputs)-2] {
+			sl, err := m.Slot(name)
+			if err != nil {
+				return nil, fmt.Errorf("emu: network cmb: %w", err)
+			}
+			ev.inSlots = append(ev.inSlots, sl)
+		}
 		if m.ClosedForm() {
 			ev.jNd = cosmo.NewNodes(nodesJ)
 			ev.rsNd = cosmo.NewNodes(nodesRs)
@@ -296,6 +304,7 @@ func (ev *Evaluator) setupLate() {
 	}
 	if field {
 		ev.late = newNetEval(e.late.Net)
+		ev.lateInput = make([]float64, len(e.late.Net.Inputs))
 		sel := make([][]weighted, k, k+1)
 		for j := range sel {
 			sel[j] = []weighted{{j, 1}}
@@ -445,8 +454,9 @@ func (ev *Evaluator) distances(dst *cosmo.Result, ok float64) (dc3, look3 float6
 // it (units of c/H0 and 1/H0).
 func (ev *Evaluator) evalField(dst *cosmo.Result, p *cosmo.Params, u, or float64) (dc3, look3, tail float64) {
 	r := &ev.req
-	ev.lateInput[0], ev.lateInput[1] = math.Log(p.Om), p.Lambda
-	z := ev.late.features(ev.lateInput[:], u)
+	ev.lateInput[0] = math.Log(p.Om)
+	copy(ev.lateInput[1:], p.DE[:])
+	z := ev.late.features(ev.lateInput, u)
 	ev.lateLayer.Forward(ev.lateVals, z)
 	for j := range ev.g {
 		ev.g[j] = math.Exp(ev.lateVals[j])
@@ -457,7 +467,7 @@ func (ev *Evaluator) evalField(dst *cosmo.Result, p *cosmo.Params, u, or float64
 	}
 	dc3, look3 = ev.distances(dst, 0)
 	if ev.wNet != nil {
-		zw := ev.wNet.features(ev.lateInput[:], u)
+		zw := ev.wNet.features(ev.lateInput, u)
 		ev.wLayer.Forward(ev.wVals, zw)
 		if r.W {
 			copy(dst.W, ev.wVals)
@@ -478,16 +488,9 @@ func (ev *Evaluator) early(dst *cosmo.Result, p *cosmo.Params, u, or, dc3, ok fl
 	x := ev.earlyInput
 	x[0] = math.Log(p.Om)
 	i := 1
-	switch ev.m.DarkEnergy() {
-	case cosmo.ConstantW:
-		x[i], i = p.W, i+1
-	case cosmo.CPL:
-		x[i], x[i+1], i = p.W0, p.Wa, i+2
-	case cosmo.Field:
-		x[i], i = p.Lambda, i+1
-	}
-	if ev.m.Curved() {
-		x[i], i = p.Ok, i+1
+	for _, sl := range ev.inSlots {
+		x[i], _ = p.Get(sl)
+		i++
 	}
 	x[i], x[i+1] = u, math.Log1p(zs)
 	z := ev.cmb.features(x, 0)

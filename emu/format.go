@@ -40,11 +40,21 @@ type fileHeader struct {
 }
 
 type domainJSON struct {
-	Params    []string       `json:"params"`
-	Min       []float64      `json:"min"`
-	Max       []float64      `json:"max"`
-	MinE2     float64        `json:"min_E2,omitempty"`
+	Params []string   `json:"params"`
+	Min    []float64  `json:"min"`
+	Max    []float64  `json:"max"`
+	MinE2  float64    `json:"min_E2,omitempty"`
+	Limit  *limitJSON `json:"limit,omitempty"`
+	// LambdaMax is the limit of files written before the limit was
+	// generic: on the parameter "lambda", its table under that name.
 	LambdaMax *lambdaMaxJSON `json:"lambda_max,omitempty"`
+}
+
+type limitJSON struct {
+	Param  string           `json:"param"`
+	LnOm   modelfile.Tensor `json:"ln_Om"`
+	Max    modelfile.Tensor `json:"max"`
+	Margin float64          `json:"margin"`
 }
 
 type lambdaMaxJSON struct {
@@ -111,8 +121,8 @@ func (e *Emulator) MarshalBinary() ([]byte, error) {
 		c := encodeNet(&enc, e.cmb)
 		h.CMB = &c
 	}
-	if d.LambdaMax != nil {
-		h.Domain.LambdaMax = &lambdaMaxJSON{LnOm: enc.Put(d.LambdaLnOm, len(d.LambdaLnOm)), Lambda: enc.Put(d.LambdaMax, len(d.LambdaMax)), Margin: d.LambdaMargin}
+	if l := d.Limit; l != nil {
+		h.Domain.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
 	}
 	if l := e.late; l != nil {
 		h.Late = &lateJSON{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel, Net: encodeNet(&enc, l.Net)}
@@ -192,14 +202,22 @@ func Decode(b []byte, name string) (*Emulator, error) {
 	}
 	s := Spec{Model: m.Name(), Region: h.Region, Training: h.Training, Validation: h.Validation}
 	s.Domain = Domain{Params: h.Domain.Params, Min: h.Domain.Min, Max: h.Domain.Max, MinE2: h.Domain.MinE2}
+	lj := h.Domain.Limit
 	if lm := h.Domain.LambdaMax; lm != nil {
-		if s.Domain.LambdaLnOm, err = f.Tensor(&lm.LnOm, "domain λ_max ln Om", -1); err != nil {
+		if lj != nil {
+			return nil, bad(fmt.Errorf("domain has both limit and lambda_max"))
+		}
+		lj = &limitJSON{Param: "lambda", LnOm: lm.LnOm, Max: lm.Lambda, Margin: lm.Margin}
+	}
+	if lj != nil {
+		l := &Limit{Param: lj.Param, Margin: lj.Margin}
+		if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
 			return nil, bad(err)
 		}
-		if s.Domain.LambdaMax, err = f.Tensor(&lm.Lambda, "domain λ_max", len(s.Domain.LambdaLnOm)); err != nil {
+		if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
 			return nil, bad(err)
 		}
-		s.Domain.LambdaMargin = lm.Margin
+		s.Domain.Limit = l
 	}
 	if h.CMB != nil {
 		if s.CMB, err = decodeNet(f, h.CMB, "cmb"); err != nil {

@@ -100,8 +100,8 @@ func (e *Emulator) RandomPoint(rnd *rand.Rand) cosmo.Params {
 	d := &e.domain
 	for {
 		p := cosmo.Params{}
-		for i, name := range d.Params {
-			cosmo.Setter(name)(&p, d.Min[i]+(d.Max[i]-d.Min[i])*rnd.Float64())
+		for i, sl := range d.slots {
+			p.Set(sl, d.Min[i]+(d.Max[i]-d.Min[i])*rnd.Float64())
 		}
 		if e.model.Check(&p) == nil && d.Contains(&p, true) == nil {
 			return p

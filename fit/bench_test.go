@@ -3,6 +3,8 @@ package fit
 import (
 	"context"
 	"testing"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
 )
 
 // BenchmarkFlagshipLogProb times one posterior evaluation of the flagship
@@ -12,7 +14,7 @@ import (
 func BenchmarkFlagshipLogProb(b *testing.B) {
 	for _, be := range []string{"analytic", "solver", "emulator"} {
 		b.Run(be, func(b *testing.B) {
-			p, err := Build(&Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}, Backend: be})
+			p, err := Build(&Config{Model: cosmo.W0WaCDM, Data: []string{"desi-dr2", "union3", "planck18-distance"}, Backend: be})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -31,7 +33,7 @@ func BenchmarkFlagshipFit(b *testing.B) {
 	for _, be := range []string{"analytic", "solver", "emulator"} {
 		b.Run(be, func(b *testing.B) {
 			for b.Loop() {
-				p, err := Build(&Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}, Backend: be})
+				p, err := Build(&Config{Model: cosmo.W0WaCDM, Data: []string{"desi-dr2", "union3", "planck18-distance"}, Backend: be})
 				if err != nil {
 					b.Fatal(err)
 				}

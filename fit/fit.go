@@ -2,7 +2,7 @@
 // a backend, the posterior with the priors a user chooses, the best fit, a
 // sampler and a summary — what `cosmoemu fit`, `sample` and `compare` run.
 //
-//	p, err := fit.Build(&fit.Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}})
+//	p, err := fit.Build(&fit.Config{Model: cosmo.W0WaCDM, Data: []string{"desi-dr2", "union3", "planck18-distance"}})
 //	res, err := p.Run(ctx, nil)
 //	fmt.Println(res.Mean, res.Chi2Min)
 //
@@ -41,8 +41,8 @@ import (
 
 // Config describes a fit. Zero fields take the documented defaults.
 type Config struct {
-	Model string   // cosmo model name; default "lcdm"
-	Data  []string // data specs (see data.Load); at least one
+	Model *cosmo.Model // the model: a built-in one (cosmo.Lookup) or one of your own; nil means flat ΛCDM
+	Data  []string     // data specs (see data.Load); at least one
 	// Backend is "analytic", "solver" or "emulator"; default the closed
 	// form where the model has one, else the solver.
 	Backend string
@@ -106,24 +106,14 @@ type Problem struct {
 	emuStats        *emu.Stats // the emulator backend's counts, or nil
 }
 
-// Fiducial starting values for the best-fit search, near where the data
-// put the posterior (clamped into the prior box).
-var fiducial = map[string]float64{
-	cosmo.NameOm: 0.3, cosmo.NameOk: 0, cosmo.NameW: -1, cosmo.NameW0: -0.9, cosmo.NameWa: -0.1,
-	cosmo.NameLambda: 0.5, cosmo.NameH0: 68, cosmo.NameOmbh2: 0.0224, likelihood.HRd.Name: 100,
-}
-
 // Build loads the data, chooses the parameter space and makes the
 // posterior. Every mistake a user can make in cfg is an error naming it.
 func Build(cfg *Config) (*Problem, error) {
 	c := *cfg
-	if c.Model == "" {
-		c.Model = "lcdm"
+	if c.Model == nil {
+		c.Model = cosmo.LCDM
 	}
-	m, err := cosmo.Lookup(c.Model)
-	if err != nil {
-		return nil, err
-	}
+	m := c.Model
 	if len(c.Data) == 0 {
 		return nil, errors.New("fit: no data sets (try -data desi-dr2)")
 	}
@@ -257,9 +247,11 @@ func Build(cfg *Config) (*Problem, error) {
 		}
 		prs = append(prs, pr)
 	}
-	if p.Space, err = param.NewSpace(params, prs); err != nil {
-		return nil, fmt.Errorf("fit: %v", err)
+	space, err := param.NewSpace(params, prs)
+	if err != nil {
+		return nil, fmt.Errorf("fit: %w", err)
 	}
+	p.Space = space
 
 	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback})
 	if err != nil {
@@ -372,19 +364,22 @@ func lookupParam(m *cosmo.Model, name string) (param.Param, error) {
 	case likelihood.AbsMag.Name:
 		return likelihood.AbsMag, nil
 	}
-	if _, ok := cosmo.Registry.Lookup(name); !ok {
-		return param.Param{}, fmt.Errorf("unknown parameter %q (known: %s, hrd, M)", name, strings.Join(cosmo.Registry.Names(), ", "))
+	p, err := m.Param(name)
+	if err != nil {
+		return p, fmt.Errorf("%w, or the nuisance parameters hrd and M", err)
 	}
-	return m.Param(name)
+	return p, nil
 }
 
-// Start returns the starting point of the best-fit search: the fiducial
-// values, or the centre of the prior, clamped into the prior box.
+// Start returns the starting point of the best-fit search: each
+// parameter's fiducial value (param.Param.Fiducial), near where the data
+// put the posterior, clamped into the prior box; the centre of a Gaussian
+// prior.
 func (p *Problem) Start() []float64 {
 	x := p.Space.Center(nil)
 	for i := range x {
 		pr := p.Space.Prior(i)
-		if v, ok := fiducial[p.Space.Param(i).Name]; ok && pr.Sigma == 0 {
+		if v := p.Space.Param(i).Fiducial; pr.Sigma == 0 {
 			w := pr.Hi - pr.Lo
 			x[i] = math.Min(math.Max(v, pr.Lo+0.01*w), pr.Hi-0.01*w)
 		}

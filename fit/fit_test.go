@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
 )
 
 // published is a marginal posterior from a paper: mean ± σ.
@@ -51,7 +53,7 @@ func checkPublished(t *testing.T, r *Result, paper string, want []published) {
 // TestDESIDR1 reproduces DESI 2024 VI (arXiv:2404.03002), BAO alone, flat
 // ΛCDM: Ωm = 0.295 ± 0.015, h·r_d = 101.8 ± 1.3 Mpc.
 func TestDESIDR1(t *testing.T) {
-	r := runFit(t, &Config{Model: "lcdm", Data: []string{"desi-dr1"}})
+	r := runFit(t, &Config{Model: cosmo.LCDM, Data: []string{"desi-dr1"}})
 	checkPublished(t, r, "DESI DR1 (arXiv:2404.03002)", []published{{"Om", 0.295, 0.015}, {"hrd", 101.8, 1.3}})
 }
 
@@ -59,9 +61,9 @@ func TestDESIDR1(t *testing.T) {
 // ΛCDM Ωm = 0.2975 ± 0.0086, h·r_d = 101.54 ± 0.73 Mpc; flat wCDM
 // Ωm = 0.2969 ± 0.0089, w = −0.916 ± 0.078.
 func TestDESIDR2(t *testing.T) {
-	r := runFit(t, &Config{Model: "lcdm", Data: []string{"desi-dr2"}})
+	r := runFit(t, &Config{Model: cosmo.LCDM, Data: []string{"desi-dr2"}})
 	checkPublished(t, r, "DESI DR2 (arXiv:2503.14738)", []published{{"Om", 0.2975, 0.0086}, {"hrd", 101.54, 0.73}})
-	r = runFit(t, &Config{Model: "wcdm", Data: []string{"desi-dr2"}})
+	r = runFit(t, &Config{Model: cosmo.WCDM, Data: []string{"desi-dr2"}})
 	checkPublished(t, r, "DESI DR2 (arXiv:2503.14738)", []published{{"Om", 0.2969, 0.0089}, {"w", -0.916, 0.078}})
 }
 
@@ -71,19 +73,18 @@ func TestBuildErrors(t *testing.T) {
 		want string
 	}{
 		{Config{Data: []string{"desi-dr3"}}, "desi-dr3"},
-		{Config{Model: "lambdacdm", Data: []string{"desi-dr2"}}, "unknown model"},
 		{Config{}, "no data sets"},
 		{Config{Data: []string{"desi-dr1", "desi-dr2"}}, "never combine"},
 		{Config{Data: []string{"desi-dr2", "desi-dr2"}}, "given twice"},
-		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"w": "-2:0"}}, "does not take parameter w"},
-		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"Omega": "0:1"}}, `unknown parameter "Omega"`},
+		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"w": "-2:0"}}, `does not take parameter "w"`},
+		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"Omega": "0:1"}}, `does not take parameter "Omega"`},
 		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"Om": "-0.1:0.5"}}, "physical range"},
 		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"Om": "0.1:0.5"}, Fixed: map[string]float64{"Om": 0.3}}, "both a prior and a fixed value"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"H0": -70}}, "H0 = -70"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"hrd": 100}}, "cannot be fixed"},
 		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"M": "-20:-19"}}, "no supernova sample"},
 		{Config{Data: []string{"desi-dr2"}, Backend: "warp"}, "unknown backend"},
-		{Config{Model: "quintessence", Data: []string{"desi-dr2"}, Backend: "analytic"}, "no closed form"},
+		{Config{Model: cosmo.Quintessence, Data: []string{"desi-dr2"}, Backend: "analytic"}, "no closed form"},
 		{Config{Data: []string{"planck18-distance"}, Fixed: map[string]float64{"Om": 0.3, "H0": 67, "ombh2": 0.0224}}, "nothing to sample"},
 		{Config{Data: []string{"pantheonplus"}, CacheDir: "/nonexistent"}, "data get pantheonplus-cov"},
 	} {
@@ -102,7 +103,7 @@ func TestSpaceChoices(t *testing.T) {
 	}{
 		{Config{Data: []string{"desi-dr2"}}, "Om hrd"},
 		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"ombh2": "gauss:0.02218:0.00055"}}, "Om H0 ombh2"},
-		{Config{Model: "w0wacdm", Data: []string{"desi-dr2", "union3", "planck18-distance"}}, "Om w0 wa H0 ombh2"},
+		{Config{Model: cosmo.W0WaCDM, Data: []string{"desi-dr2", "union3", "planck18-distance"}}, "Om w0 wa H0 ombh2"},
 		{Config{Data: []string{"union3"}}, "Om"},
 		{Config{Data: []string{"union3"}, Priors: map[string]string{"M": "-1:1"}}, "Om M"},
 		{Config{Data: []string{"cc31"}}, "Om H0"},
@@ -124,8 +125,8 @@ func TestSpaceChoices(t *testing.T) {
 // points the nested means scattered by 0.1σ between seeds).
 func TestNestedAgreesWithMCMC(t *testing.T) {
 	for _, cfg := range []Config{
-		{Model: "lcdm", Data: []string{"desi-dr2"}},
-		{Model: "wcdm", Data: []string{"desi-dr2", "union3"}},
+		{Model: cosmo.LCDM, Data: []string{"desi-dr2"}},
+		{Model: cosmo.WCDM, Data: []string{"desi-dr2", "union3"}},
 	} {
 		mc := runFit(t, &cfg)
 		cfg.Sampler = Sampler{Kind: "nested", Live: 1000, Seed: 3}
@@ -151,7 +152,7 @@ func TestNestedAgreesWithMCMC(t *testing.T) {
 func TestEmulatorBackend(t *testing.T) {
 	data := []string{"desi-dr2", "union3", "planck18-distance"}
 	steps := Sampler{Steps: 400, Seed: 3}
-	r := runFitQuiet(t, &Config{Model: "wcdm", Data: data, Backend: "emulator", Sampler: steps})
+	r := runFitQuiet(t, &Config{Model: cosmo.WCDM, Data: data, Backend: "emulator", Sampler: steps})
 	if r.Backend != "emulator" || r.Evaluations == 0 {
 		t.Fatalf("backend %s, %d evaluations", r.Backend, r.Evaluations)
 	}
@@ -161,17 +162,17 @@ func TestEmulatorBackend(t *testing.T) {
 		t.Errorf("fallback fraction %v, want about %d/%d", r.FallbackFraction, r.Fallbacks, r.Evaluations)
 	}
 
-	_, err := Build(&Config{Model: "wcdm", Data: data, Backend: "emulator", NoFallback: true})
+	_, err := Build(&Config{Model: cosmo.WCDM, Data: data, Backend: "emulator", NoFallback: true})
 	if err == nil || !strings.Contains(err.Error(), "prior of Om, [0.01, 0.99], leaves the emulator's domain [0.05, 0.7]") {
 		t.Errorf("a prior beyond the domain without a fallback: %v", err)
 	}
 	inside := map[string]string{"Om": "0.1:0.6", "w": "-2:0", "H0": "55:85", "ombh2": "0.02:0.025"}
-	r = runFitQuiet(t, &Config{Model: "wcdm", Data: data, Backend: "emulator", NoFallback: true, Priors: inside, Sampler: steps})
+	r = runFitQuiet(t, &Config{Model: cosmo.WCDM, Data: data, Backend: "emulator", NoFallback: true, Priors: inside, Sampler: steps})
 	if r.Fallbacks != 0 {
 		t.Errorf("%d fallbacks without a fallback", r.Fallbacks)
 	}
 	// ω_b is free of the domain when no CMB is asked for (r_d is exact).
-	if _, err := Build(&Config{Model: "lcdm", Data: []string{"desi-dr2"}, Backend: "emulator", NoFallback: true,
+	if _, err := Build(&Config{Model: cosmo.LCDM, Data: []string{"desi-dr2"}, Backend: "emulator", NoFallback: true,
 		Priors: map[string]string{"Om": "0.1:0.6", "H0": "55:85", "ombh2": "gauss:0.02218:0.00055"}}); err != nil {
 		t.Errorf("BAO with ω_b and no CMB: %v", err)
 	}

@@ -41,16 +41,19 @@ const (
 // first Extra of the extra quantities above (a and u at least; χ for
 // distances, s for the sound horizon, t for the time). Its state is
 // y = (Ω_1, …, Ω_n, a, u, χ, s, t) truncated to n + Extra components.
-// Curvature is the fluid with γ = 2/3. The CPL dark energy has
-// γ(a) = 1 + w0 + wa(1 − a); at most one fluid may be of that kind (index
-// CPL).
+// Curvature is the fluid with γ = 2/3. At most one fluid (index Varying)
+// may have an index that varies with a, given by Index.
 type FluidSystem struct {
-	Gamma []float64 // constant γ_i; the CPL fluid's entry is ignored
-	CPL   int       // index of the CPL fluid, or −1
-	W0    float64   // CPL w0
-	Wa    float64   // CPL wa
-	R     float64   // 3ω_b/(4ω_γ) for the sound speed; 0 gives c/√3
-	Extra int       // how many extra quantities to carry, 2 … NumExtra
+	Gamma   []float64 // constant γ_i; the varying fluid's entry is ignored
+	Varying int       // index of the fluid whose γ varies, or −1
+	Index   Index     // its γ(a), when Varying ≥ 0
+	R       float64   // 3ω_b/(4ω_γ) for the sound speed; 0 gives c/√3
+	Extra   int       // how many extra quantities to carry, 2 … NumExtra
+}
+
+// An Index gives the barotropic index γ(a) = 1 + w(a) of a fluid.
+type Index interface {
+	Gamma(a float64) float64
 }
 
 // Dim returns the length of the state.
@@ -83,9 +86,9 @@ func (s *FluidSystem) Derivs(dst []float64, _ float64, y []float64) {
 	for i, gi := range g {
 		pi += gi * y[i]
 	}
-	if c := s.CPL; c >= 0 {
-		// The stored γ of the CPL fluid is ignored: replace its term.
-		gc := 1 + s.W0 + s.Wa*(1-a)
+	if c := s.Varying; c >= 0 {
+		// The stored γ of the varying fluid is ignored: replace its term.
+		gc := s.Index.Gamma(a)
 		pi += (gc - g[c]) * y[c]
 		for i, gi := range g {
 			if i == c {

@@ -80,7 +80,7 @@ type Theory struct {
 // Nuisance parameters a likelihood may sample.
 var (
 	// HRd is h·r_d in Mpc: BAO without ω_b measure it and Ωm only.
-	HRd = param.Param{Name: "hrd", Label: `h\,r_{\rm d}`, Unit: "Mpc", Doc: "h times the drag-epoch sound horizon",
+	HRd = param.Param{Name: "hrd", Label: `h\,r_{\rm d}`, Unit: "Mpc", Doc: "h times the drag-epoch sound horizon", Fiducial: 100,
 		Min: 50, Max: 150, Lo: 0, Hi: math.Inf(1), LoOpen: true}
 	// AbsMag is the supernova absolute magnitude M when sampled.
 	// Its scale depends on the data set (about −19.25 for Pantheon+'s

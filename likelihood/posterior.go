@@ -30,7 +30,7 @@ type Posterior struct {
 	terms   []Term
 	space   *param.Space
 	base    cosmo.Params
-	setters []func(*cosmo.Params, float64) // per θ index; nil for nuisance
+	slots   []cosmo.Slot // per θ index; −1 for nuisance parameters
 	rdFrom  rdSource
 	hrd     int // position of hrd in θ when rdFrom == rdFromHRd
 	req     cosmo.Request
@@ -77,22 +77,22 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 	}
 	p := &Posterior{model: m, backend: b, likes: likes, space: space, hrd: -1}
 	have := make(map[string]bool)
-	p.setters = make([]func(*cosmo.Params, float64), space.Dim())
+	p.slots = make([]cosmo.Slot, space.Dim())
 	for i := range space.Dim() {
 		name := space.Param(i).Name
 		have[name] = true
+		p.slots[i] = -1
 		switch {
 		case name == HRd.Name || name == AbsMag.Name:
 			if name == HRd.Name {
 				p.hrd = i
 			}
-		case m.Has(name):
-			p.setters[i] = cosmo.Setter(name)
 		default:
-			if _, ok := cosmo.Registry.Lookup(name); ok {
-				return nil, fmt.Errorf("likelihood: model %s does not take parameter %s (it takes %s, and ombh2)", m.Name(), name, strings.Join(m.Params(), ", "))
+			sl, err := m.Slot(name)
+			if err != nil {
+				return nil, fmt.Errorf("likelihood: %w", err)
 			}
-			return nil, fmt.Errorf("likelihood: unknown parameter %q", name)
+			p.slots[i] = sl
 		}
 	}
 	for _, name := range sortedNames(fixed) {
@@ -106,12 +106,12 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 		}
 		par, err := m.Param(name)
 		if err != nil {
-			return nil, fmt.Errorf("likelihood: %v", err)
+			return nil, fmt.Errorf("likelihood: %w", err)
 		}
 		if err := par.Check(v); err != nil {
-			return nil, fmt.Errorf("likelihood: fixed %v", err)
+			return nil, fmt.Errorf("likelihood: fixed %w", err)
 		}
-		cosmo.Setter(name)(&p.base, v)
+		_ = m.Set(&p.base, name, v)
 	}
 	for _, name := range m.Params() {
 		if !have[name] {
@@ -244,12 +244,17 @@ func (p *Posterior) FirstFailure() error {
 // Params returns the cosmological point of θ.
 func (p *Posterior) Params(theta []float64) cosmo.Params {
 	c := p.base
-	for i, set := range p.setters {
-		if set != nil {
-			set(&c, theta[i])
+	p.set(&c, theta)
+	return c
+}
+
+// set writes the sampled cosmological parameters of θ to c.
+func (p *Posterior) set(c *cosmo.Params, theta []float64) {
+	for i, sl := range p.slots {
+		if sl >= 0 {
+			c.Set(sl, theta[i])
 		}
 	}
-	return c
 }
 
 // compute evaluates the observables and returns Σ χ², filling byData if not
@@ -257,11 +262,7 @@ func (p *Posterior) Params(theta []float64) cosmo.Params {
 func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (float64, error) {
 	p.evals.Add(1)
 	e.p = p.base
-	for i, set := range p.setters {
-		if set != nil {
-			set(&e.p, theta[i])
-		}
-	}
+	p.set(&e.p, theta)
 	if err := e.ev.Eval(e.res, &e.p); err != nil {
 		return 0, err
 	}

@@ -21,7 +21,7 @@ func TestLogProbBatch(t *testing.T) {
 	}
 	var params []param.Param
 	for _, n := range []string{"Om", "w0", "wa", "H0"} {
-		p, _ := cosmo.Registry.Lookup(n)
+		p, _ := cosmo.W0WaCDM.Param(n)
 		params = append(params, p)
 	}
 	space, err := param.NewSpace(params, []param.Prior{param.Uniform(0.1, 0.5), param.Uniform(-3, 1), param.Uniform(-3, 2), param.Uniform(50, 90)})

@@ -66,7 +66,7 @@ func TestReferenceChi2(t *testing.T) {
 				fixed[k] = v
 			}
 		}
-		om, _ := cosmo.Registry.Lookup("Om")
+		om, _ := m.Param("Om")
 		space, err := param.NewSpace([]param.Param{om}, []param.Prior{param.Uniform(0.01, 0.99)})
 		if err != nil {
 			t.Fatal(err)

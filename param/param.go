@@ -26,6 +26,14 @@ type Param struct {
 
 	// Min and Max are the default prior box.
 	Min, Max float64
+	// Fiducial is where best-fit searches start when it lies inside the
+	// prior box (the box's centre otherwise; the zero value is a valid
+	// fiducial).
+	Fiducial float64
+	// EmuBox is the range an emulator of a model with this parameter is
+	// trained on; the zero box means the parameter is not an emulator
+	// input.
+	EmuBox [2]float64
 	// Lo and Hi bound the physically allowed values; LoOpen and HiOpen
 	// make the bounds strict. Infinite bounds mean no limit.
 	Lo, Hi         float64

@@ -24,8 +24,8 @@ type LCDM struct {
 // FitSpace is the flat box in which FitLCDM looks for the best fit: wider
 // than the paper's prior, because its simulated points want Ωm ≈ 0.6.
 func FitSpace() *param.Space {
-	om, _ := cosmo.Registry.Lookup(cosmo.NameOm)
-	h0, _ := cosmo.Registry.Lookup(cosmo.NameH0)
+	om, _ := cosmo.LCDM.Param(cosmo.NameOm)
+	h0, _ := cosmo.LCDM.Param(cosmo.NameH0)
 	s, err := param.NewSpace([]param.Param{om, h0}, []param.Prior{param.Uniform(0.01, 0.99), param.Uniform(30, 120)})
 	if err != nil {
 		panic(err)

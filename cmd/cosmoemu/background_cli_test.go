@@ -54,8 +54,8 @@ func TestBackgroundErrors(t *testing.T) {
 	}{
 		{[]string{"-model", "lambdacdm", "-p", "Om=0.3,H0=70"}, `unknown model "lambdacdm"`},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3"}, "needs parameter H0"},
-		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,w=-1"}, "does not take parameter w"},
-		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,Omega=1"}, `unknown parameter "Omega"`},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,w=-1"}, `does not take parameter "w"`},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,Omega=1"}, `does not take parameter "Omega"`},
 		{[]string{"-model", "lcdm", "-p", "Om=-0.3,H0=70"}, "Om = -0.3"},
 		{[]string{"-model", "lcdm", "-p", "Om=NaN,H0=70"}, "finite number"},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=Inf"}, "finite number"},

@@ -153,7 +153,7 @@ func runValidateModel(e *env, args []string) error {
 	for _, o := range v.Observables {
 		worst := ""
 		if o.Max > 0 {
-			worst = formatParams(m, o.Worst)
+			worst = m.Format(&o.Worst, 4)
 			if o.WorstZ > 0 {
 				worst += fmt.Sprintf(" at z = %.3g", o.WorstZ)
 			}
@@ -164,20 +164,6 @@ func runValidateModel(e *env, args []string) error {
 		fmt.Fprintf(w, "wrote %s\n", *plot)
 	}
 	return nil
-}
-
-// formatParams writes the parameters of a point of m.
-func formatParams(m *cosmo.Model, p cosmo.Params) string {
-	var b strings.Builder
-	for i, name := range append(m.Params(), cosmo.NameOmbh2) {
-		if v, ok := p.Get(name); ok {
-			if i > 0 {
-				b.WriteString(" ")
-			}
-			fmt.Fprintf(&b, "%s=%.4g", name, v)
-		}
-	}
-	return b.String()
 }
 
 // plotValidation draws the relative errors of the distances and H against z.

@@ -117,8 +117,12 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	if f.resume && f.force {
 		return nil, usagef("%s: -resume continues a run, -force replaces it: choose one", cmd)
 	}
+	m, err := cosmo.Lookup(f.model)
+	if err != nil {
+		return nil, usagef("%s: -model: %v", cmd, err)
+	}
 	cfg := &fit.Config{
-		Model: f.model, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
+		Model: m, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
 		EmulatorFile: f.emuFile, NoFallback: f.noFallback,
 		Priors: map[string]string{}, Fixed: map[string]float64{},
 		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains, Live: f.live, DLogZ: f.dlogz,

@@ -21,45 +21,18 @@ func (t *trainer) generator() cosmo.Backend {
 }
 
 // earlyPoint maps a point u of the unit cube to a training point of the
-// early-universe network (Ωm, the model's parameters, H0, ombh2 over the
-// padded box), or reports it outside the padded region.
+// early-universe network (Ωm, the model's other parameters, H0, ombh2 over
+// the padded box), or reports it outside the padded region.
 func (t *trainer) earlyPoint(u []float64) (cosmo.Params, bool) {
 	m := t.m
-	p := cosmo.Params{HasOmbh2: true}
-	lo, hi := lnOmRange()
+	var p cosmo.Params
+	lo, hi := t.lnOmRange()
 	p.Om = math.Exp(lo + (hi-lo)*u[0])
-	k := 1
-	at := func(b [2]float64, plo, phi bool) float64 {
-		a, c := padded(b, plo, phi)
-		v := a + (c-a)*u[k]
-		k++
-		return v
+	for k, name := range append(m.Params()[1:], cosmo.NameOmbh2) {
+		a, b := t.padded(name)
+		_ = m.Set(&p, name, a+(b-a)*u[k+1])
 	}
-	for _, n := range m.Params()[1:] {
-		switch n {
-		case cosmo.NameOk:
-			p.Ok = at(boxOk, true, true)
-		case cosmo.NameW:
-			p.W = at(boxW, true, false)
-		case cosmo.NameW0:
-			p.W0 = at(boxW0, true, true)
-		case cosmo.NameWa:
-			p.Wa = at(boxWa, true, true)
-		case cosmo.NameLambda:
-			p.Lambda = at(boxL, true, true)
-		case cosmo.NameH0:
-			p.H0 = at(boxH0, true, true)
-		}
-	}
-	p.Ombh2 = at(boxOmbh2, true, true)
-	if !t.inPaddedRegion(&p) || !(p.Ombh2 < p.Om*p.H()*p.H()) {
-		return p, false
-	}
-	// λ < 0 mirrors λ > 0 (the observables depend on λ²): the point keeps
-	// its sign as the network's input, and the targets are those of |λ|.
-	q := p
-	q.Lambda = math.Abs(p.Lambda)
-	if m.Check(&q) != nil {
+	if m.Check(&p) != nil || !t.inPaddedRegion(&p) {
 		return p, false
 	}
 	return p, true
@@ -69,29 +42,19 @@ func (t *trainer) earlyPoint(u []float64) (cosmo.Params, bool) {
 // widened like the box.
 func (t *trainer) inPaddedRegion(p *cosmo.Params) bool {
 	m, r := t.m, t.reg
-	switch {
-	case !m.ClosedForm():
-		lim := t.dom.LambdaLimit(p.Om)
-		return math.Abs(p.Lambda) <= lim+padding*(boxL[1]-boxL[0])
-	case m.Curved() && minE2(p) < 0.9*math.Max(r.MinE2, t.dom.MinE2):
+	if l := t.dom.Limit; l != nil {
+		v, _ := m.Get(p, l.Param)
+		b := t.box(l.Param)
+		return v <= t.dom.LimitAt(p.Om)+padding*(b[1]-b[0])
+	}
+	if m.Curved() && minE2(p) < 0.9*math.Max(r.MinE2, t.dom.MinE2) {
 		return false
 	}
+	wide := emu.Region{MaxRatio3: 1.2 * r.MaxRatio3, MinE2: 0}
 	if r.MaxWInf < 0 {
-		w := p.W
-		if m.DarkEnergy() == cosmo.CPL {
-			w = p.W0 + p.Wa
-		}
-		if w > r.MaxWInf+0.05 {
-			return false
-		}
+		wide.MaxWInf = r.MaxWInf + 0.05
 	}
-	if r.MaxRatio3 > 0 {
-		ex := m.Expansion(p)
-		if emu.Ratio3(&ex) > 1.2*r.MaxRatio3 {
-			return false
-		}
-	}
-	return true
+	return !m.ClosedForm() || wide.Contains(m, p)
 }
 
 // minE2 is the minimum of E² over z ≥ 0 of a Λ model with curvature.
@@ -108,10 +71,7 @@ func minE2(p *cosmo.Params) float64 {
 }
 
 // earlyTargets returns ln(r_s/r_s,rm) and ln(J/J_rm) at p, and ln(1+z*).
-func earlyTargets(b cosmo.Backend, m *cosmo.Model, signed *cosmo.Params) (y [2]float64, lnZs float64, err error) {
-	q := *signed
-	q.Lambda = math.Abs(q.Lambda)
-	p := &q
+func earlyTargets(b cosmo.Backend, m *cosmo.Model, p *cosmo.Params) (y [2]float64, lnZs float64, err error) {
 	h := p.H()
 	zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
 	req := cosmo.Request{Z: []float64{emu.ZSplit, zs}, Distances: true, CMB: true}
@@ -151,7 +111,7 @@ func (t *trainer) trainCMB(ctx context.Context) (*emu.Net, error) {
 	if len(pts) < n {
 		return nil, fmt.Errorf("train: %s: only %d of %d early-universe design points fall in the domain", m.Name(), len(pts), n)
 	}
-	inputs := emu.CMBInputs(m)
+	inputs := cmbInputs(m)
 	x := make([][]float64, n)
 	y := make([][]float64, n)
 	gen := t.generator()
@@ -165,7 +125,7 @@ func (t *trainer) trainCMB(ctx context.Context) (*emu.Net, error) {
 		}
 		row := []float64{math.Log(p.Om)}
 		for _, name := range inputs[1 : len(inputs)-2] {
-			val, _ := p.Get(name)
+			val, _ := m.Get(p, name)
 			row = append(row, val)
 		}
 		u := (2*p.OmegaR() - orLo - orHi) / (orHi - orLo)
@@ -182,6 +142,19 @@ func (t *trainer) trainCMB(ctx context.Context) (*emu.Net, error) {
 	}
 	t.record("cmb", n, net, res)
 	return net, nil
+}
+
+// cmbInputs returns the inputs of model m's early-universe network: ln Ωm,
+// the model's parameters but Ωm and H0, the radiation coordinate u and
+// ln(1+z*) (what emu.New checks).
+func cmbInputs(m *cosmo.Model) []string {
+	in := []string{"ln Om"}
+	for _, n := range m.Params() {
+		if n != cosmo.NameOm && n != cosmo.NameH0 {
+			in = append(in, n)
+		}
+	}
+	return append(in, "u", "ln(1+z*)")
 }
 
 func omegaR(h0 float64) float64 {

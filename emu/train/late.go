@@ -20,17 +20,20 @@ const (
 	latePer    = 16
 )
 
-// lambdaTable tabulates λ_max(Ωm), the largest λ for which a field at rest
-// at N = −12 reaches Ω_φ0 = 1 − Ωm − Ω_r, by bisection with the solver, at
-// 41 values of ln Ωm over the padded range, taking the least over H0 at the
-// ends and the middle of its padded range.
-func (t *trainer) lambdaTable(ctx context.Context) error {
+// limitTable tabulates the largest value of the field's parameter (the
+// first it declares: λ of the thawing field) for which a field at rest at
+// the start reaches Ω_φ0 = 1 − Ωm − Ω_r, by bisection with the solver, at
+// 41 values of ln Ωm over the padded range, taking the least over H0 at
+// the ends and the middle of its padded range.
+func (t *trainer) limitTable(ctx context.Context) error {
 	const n = 41
-	lo, hi := lnOmRange()
-	h0lo, h0hi := padded(boxH0, true, true)
+	name := t.m.DEParams()[0]
+	lo, hi := t.lnOmRange()
+	h0lo, h0hi := t.padded(cosmo.NameH0)
 	h0s := []float64{h0lo, (h0lo + h0hi) / 2, h0hi}
-	// Beyond top the domain's cap at boxL[1] applies anyway.
-	top := boxL[1] + lambdaMargin + 0.5
+	// Beyond top the domain's cap at the box's end applies anyway.
+	b := t.box(name)
+	top := b[1] + limitMargin + 0.5
 	lnOm := make([]float64, n)
 	lmax := make([]float64, n)
 	req := cosmo.Request{Z: []float64{emu.ZSplit}}
@@ -44,10 +47,11 @@ func (t *trainer) lambdaTable(ctx context.Context) error {
 		best := top
 		for _, h0 := range h0s {
 			ok := func(l float64) bool {
-				p := cosmo.Params{Om: math.Exp(lnOm[i]), Lambda: l, H0: h0}
+				p := cosmo.Params{Om: math.Exp(lnOm[i]), H0: h0}
+				_ = t.m.Set(&p, name, l)
 				return ev.Eval(res, &p) == nil
 			}
-			a, b := 0.0, top
+			a, b := b[0], top
 			if ok(b) {
 				continue
 			}
@@ -63,11 +67,11 @@ func (t *trainer) lambdaTable(ctx context.Context) error {
 		}
 		lmax[i] = best
 		return nil
-	}, func(done int) { t.progress("lambda_max", done, n, math.NaN()) })
+	}, func(done int) { t.progress(name+"_max", done, n, math.NaN()) })
 	if err != nil {
 		return err
 	}
-	t.dom.LambdaLnOm, t.dom.LambdaMax, t.dom.LambdaMargin = lnOm, lmax, lambdaMargin
+	t.dom.Limit = &emu.Limit{Param: name, LnOm: lnOm, Max: lmax, Margin: limitMargin}
 	return nil
 }
 
@@ -84,15 +88,18 @@ func (t *trainer) trainLate(ctx context.Context) (*emu.Late, error) {
 	zs[k], zs[k+1] = emu.ZSplit, emu.ZField
 	req := cosmo.Request{Z: zs, Distances: true, Age: true, W: true}
 	n := t.s.LatePoints
-	cand := halton(16*n, 2, t.s.Seed+1)
-	lo, hi := lnOmRange()
-	llo, lhi := padded(boxL, true, true)
-	type point struct{ om, lambda float64 }
-	var pts []point
+	de := m.DEParams()
+	cand := halton(16*n, 1+len(de), t.s.Seed+1)
+	lo, hi := t.lnOmRange()
+	var pts []cosmo.Params // Ωm and the field's parameters
 	for i := 0; i < 16*n && len(pts) < n; i++ {
 		u := cand.RawRowView(i)
-		p := point{math.Exp(lo + (hi-lo)*u[0]), llo + (lhi-llo)*u[1]}
-		if math.Abs(p.lambda) <= t.dom.LambdaLimit(p.om)+padding*(boxL[1]-boxL[0]) {
+		p := cosmo.Params{Om: math.Exp(lo + (hi-lo)*u[0])}
+		for j, name := range de {
+			a, b := t.padded(name)
+			p.DE[j] = a + (b-a)*u[1+j]
+		}
+		if t.inPaddedRegion(&p) {
 			pts = append(pts, p)
 		}
 	}
@@ -118,16 +125,17 @@ func (t *trainer) trainLate(ctx context.Context) (*emu.Late, error) {
 	}
 	err = parallel(ctx, n, nw, func(w, i int) error {
 		pt := pts[i]
-		x[i] = []float64{math.Log(pt.om), pt.lambda}
+		x[i] = append([]float64{math.Log(pt.Om)}, pt.DE[:len(de)]...)
 		yL[i] = make([]float64, 3*(k+1))
 		yW[i] = make([]float64, 3*cols)
 		var vals [3][]float64
 		var wv [3][]float64
 		for j, u := range radiationU {
-			p := cosmo.Params{Om: pt.om, Lambda: math.Abs(pt.lambda), H0: h0OfU(u, orLo, orHi)}
+			p := pt
+			p.H0 = h0OfU(u, orLo, orHi)
 			r := wRes[w]
 			if err := wEvs[w].Eval(r, &p); err != nil {
-				return fmt.Errorf("train: %s: late-time point %d (Om = %g, lambda = %g, H0 = %g): %w", m.Name(), i, p.Om, p.Lambda, p.H0, err)
+				return fmt.Errorf("train: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
 			}
 			v := make([]float64, k+1)
 			for q := range k {
@@ -173,7 +181,7 @@ func (t *trainer) trainLate(ctx context.Context) (*emu.Late, error) {
 }
 
 func (t *trainer) fitLate(ctx context.Context, name string, x, y *mat.Dense, outs []string, n int) (*emu.Net, error) {
-	net, res, err := fitNet(ctx, x, y, emu.LateInputs, outs, 2, t.fitSettings(name))
+	net, res, err := fitNet(ctx, x, y, append([]string{"ln Om"}, t.m.DEParams()...), outs, 2, t.fitSettings(name))
 	if err != nil {
 		return nil, err
 	}

@@ -127,76 +127,58 @@ type NetRecord struct {
 	Params     int     `json:"parameters"`
 }
 
-// The domain of every model (the issue's): Ωm, H0 and ombh2, and the
-// model's own parameters.
-var (
-	boxOm    = [2]float64{0.05, 0.7}
-	boxH0    = [2]float64{50, 90}
-	boxOmbh2 = [2]float64{0.018, 0.026}
-	boxOk    = [2]float64{-0.3, 0.3}
-	boxW     = [2]float64{-2, 0}
-	boxW0    = [2]float64{-2, 0}
-	boxWa    = [2]float64{-3, 2}
-	boxL     = [2]float64{0, 2}
-)
-
 // Model-specific limits (measured: docs/emulators.md).
 const (
 	// padding widens the training box beyond the domain on every side
 	// where the model stays defined, as a fraction of each width, so that
 	// no point of the domain lies at the edge of the data.
 	padding = 0.04
-	// olcdmMinE2 keeps the domain away from universes that nearly stop
-	// expanding.
-	olcdmMinE2 = 0.25
-	// lambdaMargin is the distance in λ kept from λ_max(Ωm).
-	lambdaMargin = 0.3
+	// curvedMinE2 keeps the domain of a curved model away from universes
+	// that nearly stop expanding.
+	curvedMinE2 = 0.25
+	// limitMargin is the distance kept from the largest value of a field's
+	// parameter for which the field exists (λ_max(Ωm) of the thawing
+	// field).
+	limitMargin = 0.3
 )
 
-// regions returns where a closed-form model's early-universe network
-// answers.
+// region returns where a closed-form model's early-universe network
+// answers: with a varying dark energy, where it is subdominant and
+// negative enough early on; with curvature, where E² stays well above 0.
 func region(m *cosmo.Model) emu.Region {
-	switch m.DarkEnergy() {
-	case cosmo.ConstantW, cosmo.CPL:
+	switch {
+	case !m.ClosedForm():
+		return emu.Region{}
+	case len(m.DEParams()) > 0:
 		return emu.Region{MaxWInf: -0.5, MaxRatio3: 1}
-	}
-	if m.Curved() {
+	case m.Curved():
 		return emu.Region{MinE2: 0.5, MaxRatio3: 0.5}
 	}
 	return emu.Region{}
 }
 
-// domain returns the box of model m.
-func domain(m *cosmo.Model) emu.Domain {
+// domain returns the domain of model m: the emulator boxes its parameters
+// declare (param.Param.EmuBox).
+func domain(m *cosmo.Model) (emu.Domain, error) {
 	d := emu.Domain{Model: m.Name()}
-	add := func(name string, b [2]float64) {
-		d.Params = append(d.Params, name)
-		d.Min = append(d.Min, b[0])
-		d.Max = append(d.Max, b[1])
-	}
-	for _, n := range m.Params() {
-		switch n {
-		case cosmo.NameOm:
-			add(n, boxOm)
-		case cosmo.NameOk:
-			add(n, boxOk)
-		case cosmo.NameW:
-			add(n, boxW)
-		case cosmo.NameW0:
-			add(n, boxW0)
-		case cosmo.NameWa:
-			add(n, boxWa)
-		case cosmo.NameLambda:
-			add(n, boxL)
-		case cosmo.NameH0:
-			add(n, boxH0)
+	for _, p := range m.Declarations() {
+		if p.EmuBox == [2]float64{} {
+			return d, fmt.Errorf("train: model %s: parameter %s declares no emulator box", m.Name(), p.Name)
 		}
+		d.Params = append(d.Params, p.Name)
+		d.Min = append(d.Min, p.EmuBox[0])
+		d.Max = append(d.Max, p.EmuBox[1])
 	}
-	add(cosmo.NameOmbh2, boxOmbh2)
 	if m.Curved() {
-		d.MinE2 = olcdmMinE2
+		d.MinE2 = curvedMinE2
 	}
-	return d
+	return d, nil
+}
+
+// box returns the emulator box of the parameter called name of t's model.
+func (t *trainer) box(name string) [2]float64 {
+	p, _ := t.m.Param(name)
+	return p.EmuBox
 }
 
 // Train trains the emulator of the model called model.
@@ -209,7 +191,11 @@ func Train(ctx context.Context, model string, s *Settings) (*emu.Emulator, error
 	if err != nil {
 		return nil, err
 	}
-	t := &trainer{m: m, s: set, dom: domain(m), reg: region(m)}
+	dom, err := domain(m)
+	if err != nil {
+		return nil, err
+	}
+	t := &trainer{m: m, s: set, dom: dom, reg: region(m)}
 	t.rec = &Record{Seed: set.Seed, Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding,
 		Width: set.Width, Epochs: set.Epochs, Networks: map[string]*NetRecord{}}
 	if !m.ClosedForm() {
@@ -218,7 +204,7 @@ func Train(ctx context.Context, model string, s *Settings) (*emu.Emulator, error
 	t.rec.Generator = "analytic"
 	if !m.ClosedForm() {
 		t.rec.Generator = "solver"
-		if err := t.lambdaTable(ctx); err != nil {
+		if err := t.limitTable(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -282,22 +268,30 @@ func (t *trainer) record(name string, points int, n *emu.Net, r *fitResult) {
 	t.rec.Networks[name] = &NetRecord{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Params: n.Net.NumParams()}
 }
 
-// padded returns the training interval of a box side: widened by padding
-// on each side where the model stays defined.
-func padded(b [2]float64, lo, hi bool) (float64, float64) {
-	w := b[1] - b[0]
-	if lo {
-		b[0] -= padding * w
+// padded returns the training interval of the parameter called name: its
+// box widened by padding on each side where the parameter's range allows
+// (points the model refuses are dropped later).
+func (t *trainer) padded(name string) (float64, float64) {
+	p, _ := t.m.Param(name)
+	b := p.EmuBox
+	w := padding * (b[1] - b[0])
+	lo, hi := b[0], b[1]
+	if p.Allowed(lo - w) {
+		lo -= w
 	}
-	if hi {
-		b[1] += padding * w
+	if p.Allowed(hi + w) {
+		hi += w
 	}
-	return b[0], b[1]
+	return lo, hi
 }
 
-// lnOmRange returns the training interval of ln Ωm.
-func lnOmRange() (float64, float64) {
-	return padded([2]float64{math.Log(boxOm[0]), math.Log(boxOm[1])}, true, true)
+// lnOmRange returns the training interval of ln Ωm: the padded box in
+// ln Ωm.
+func (t *trainer) lnOmRange() (float64, float64) {
+	b := t.box(cosmo.NameOm)
+	lo, hi := math.Log(b[0]), math.Log(b[1])
+	w := padding * (hi - lo)
+	return lo - w, hi + w
 }
 
 // lateNodes returns the nodes of the scalar field's late-time grid.

@@ -1,0 +1,168 @@
+package cosmo
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/cosmoemu/cosmoemu/internal/fastmath"
+)
+
+// Expansion returns the closed form of E(z) at p. It panics for a model
+// without one (check ClosedForm), and does not check p.
+func (m *Model) Expansion(p *Params) Expansion {
+	if m.closed == nil {
+		panic("cosmo: " + m.name + " has no closed form")
+	}
+	e := Expansion{Or: p.OmegaR(), Om: p.Om, de: m.closed, vector: m.vector, v: p.DE}
+	if m.curved {
+		e.Ok = p.Ok
+	}
+	e.Ode = 1 - e.Om - e.Or - e.Ok
+	e.constant = m.closed.Constant(p.DE)
+	return e
+}
+
+// Expansion is the closed form of E² for a point of a model whose dark
+// energy is a ClosedFluid:
+//
+//	E²(z) = Ω_r(1+z)⁴ + Ωm(1+z)³ + Ωk(1+z)² + Ω_DE f(z),
+//
+// with f = ρ_DE(z)/ρ_DE0 from the dark energy (1 for Λ, (1+z)^{3(1+w)},
+// (1+z)^{3(1+w0+wa)} e^{−3wa z/(1+z)} for CPL, …).
+type Expansion struct {
+	Or, Om, Ok, Ode float64
+	de              ClosedFluid
+	vector          DensityVector // nil: one LnDensity call per redshift
+	v               Values
+	constant        bool // f = 1
+}
+
+// lnF returns ln f at x = ln(1+z), c = z/(1+z).
+func (e *Expansion) lnF(x, c float64) float64 {
+	if e.constant {
+		return 0
+	}
+	return e.de.LnDensity(x, c, e.v)
+}
+
+// E2 returns E²(z) given opz = 1 + z and x = ln(1+z).
+func (e *Expansion) E2(opz, x float64) float64 {
+	o2 := opz * opz
+	s := ((e.Or*opz+e.Om)*opz + e.Ok) * o2
+	if e.constant {
+		return s + e.Ode
+	}
+	return s + e.Ode*math.Exp(e.lnF(x, 1-1/opz))
+}
+
+// A4E2 returns a⁴E²(a) = Ω_r + Ωm a + Ωk a² + Ω_DE a⁴ f(a), finite as
+// a → 0, given a and ln a: the integrand of the sound horizon and of early
+// distances in the scale factor is 1/√(a⁴E²).
+func (e *Expansion) A4E2(a, lna float64) float64 {
+	s := e.Or + a*(e.Om+a*e.Ok)
+	if e.constant {
+		return s + e.Ode*a*a*a*a
+	}
+	return s + e.Ode*math.Exp(4*lna+e.lnF(-lna, 1-a))
+}
+
+// lnFValues writes ln f(x_i, c_i) to dst, through the dark energy's vector
+// form when it has one.
+func (e *Expansion) lnFValues(dst, x, c []float64) {
+	if e.vector != nil {
+		e.vector.LnDensities(dst, x, c, e.v)
+		return
+	}
+	x, c = x[:len(dst)], c[:len(dst)]
+	for j := range dst {
+		dst[j] = e.de.LnDensity(x[j], c[j], e.v)
+	}
+}
+
+// E2Values writes E²(z_i) to dst for redshifts given by s_i = 1 + z_i,
+// x_i = ln(1+z_i) and c_i = 1 − 1/s_i = z_i/(1+z_i), all computed once per
+// set of redshifts: the exponentials in one vector pass (within 2 ulp of
+// E2).
+func (e *Expansion) E2Values(dst, s, x, c []float64) {
+	s = s[:len(dst)]
+	if e.constant {
+		for j, v := range s {
+			dst[j] = ((e.Or*v+e.Om)*v+e.Ok)*v*v + e.Ode
+		}
+		return
+	}
+	// The exponentials in one vector pass (fastmath.ScaleExp, the project's
+	// exponential kernel, 1 ulp): dst holds ln f, then Ω_DE f.
+	e.lnFValues(dst, x[:len(s)], c[:len(s)])
+	fastmath.ScaleExp(dst, e.Ode)
+	for j, v := range s {
+		dst[j] += ((e.Or*v+e.Om)*v + e.Ok) * v * v
+	}
+}
+
+// EValues writes E(z_i) = √E² to dst for redshifts given by opz_i = 1 + z_i,
+// x_i = ln(1+z_i) and c_i = z_i/(1+z_i). It returns the index of the first
+// z_i with E² ≤ 0 (dst[i] is then undefined), or −1.
+func (e *Expansion) EValues(dst, opz, x, c []float64) int {
+	dst = dst[:len(opz)]
+	e.E2Values(dst, opz, x, c)
+	for i, e2 := range dst {
+		if !(e2 > 0) {
+			return i
+		}
+		dst[i] = math.Sqrt(e2)
+	}
+	return -1
+}
+
+// E2Z returns E²(z).
+func (e *Expansion) E2Z(z float64) float64 { return e.E2(1+z, math.Log1p(z)) }
+
+// DEFraction returns Ω_DE(z) = Ω_DE f(z)/E²(z).
+func (e *Expansion) DEFraction(z float64) float64 {
+	opz := 1 + z
+	x := math.Log1p(z)
+	e2 := e.E2(opz, x)
+	return (e2 - ((e.Or*opz+e.Om)*opz+e.Ok)*opz*opz) / e2
+}
+
+// W returns the dark-energy equation of state at redshift z.
+func (e *Expansion) W(z float64) float64 { return e.de.W(1/(1+z), e.v) }
+
+// CheckPositive returns a *PointError if E²(z) ≤ 0 for some z in
+// [0, zmax], which only curvature or a negative Ω_DE can cause. It
+// brackets the minimum of E² on a grid of 512 steps in ln(1+z) and refines
+// it by golden-section search.
+func (e *Expansion) CheckPositive(model string, zmax float64) error {
+	if e.Ok >= 0 && e.Ode >= 0 {
+		return nil
+	}
+	xmax := math.Log1p(zmax)
+	const n = 512
+	f := func(x float64) float64 { return e.E2(math.Exp(x), x) }
+	best, bx := math.Inf(1), 0.0
+	for i := 0; i <= n; i++ {
+		x := xmax * float64(i) / n
+		if v := f(x); v < best {
+			best, bx = v, x
+		}
+	}
+	// Golden-section refinement around the grid minimum.
+	a, b := math.Max(0, bx-xmax/n), math.Min(xmax, bx+xmax/n)
+	const g = 0.6180339887498949
+	for range 60 {
+		c, d := b-g*(b-a), a+g*(b-a)
+		if f(c) < f(d) {
+			b = d
+		} else {
+			a = c
+		}
+	}
+	if v := f((a + b) / 2); v < best {
+		best, bx = v, (a+b)/2
+	}
+	if !(best > 0) {
+		return &PointError{Model: model, Reason: fmt.Sprintf("E²(z) = %.3g ≤ 0 at z = %.4g: no expanding universe reaches that redshift (Ωk = %g, Ω_DE = %.6g)", best, math.Expm1(bx), e.Ok, e.Ode)}
+	}
+	return nil
+}
