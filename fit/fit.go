@@ -33,7 +33,7 @@ import (
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/data"
-	"github.com/cosmoemu/cosmoemu/emu"
+	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/param"
 	"github.com/cosmoemu/cosmoemu/solver"
@@ -103,7 +103,7 @@ type Problem struct {
 	// covariances, shadowed file names).
 	Notes, Warnings []string
 	likes           []likelihood.Likelihood
-	emuStats        *emu.Stats // the emulator backend's counts, or nil
+	emuStats        *emulator.Stats // the emulator backend's counts, or nil
 }
 
 // Build loads the data, chooses the parameter space and makes the
@@ -257,14 +257,14 @@ func Build(cfg *Config) (*Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	if eb, ok := b.(emu.Backend); ok {
+	if eb, ok := b.(emulator.Backend); ok {
 		p.emuStats = eb.Stats
 	}
 	p.Config.Backend = b.Name()
 	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
 		return nil, fmt.Errorf("fit: %v", err)
 	}
-	if eb, ok := b.(emu.Backend); ok && eb.Fallback == nil {
+	if eb, ok := b.(emulator.Backend); ok && eb.Fallback == nil {
 		if err := p.insideDomain(eb.Emulator.Domain()); err != nil {
 			return nil, err
 		}
@@ -277,7 +277,7 @@ func Build(cfg *Config) (*Problem, error) {
 // run would fail at its first point outside, after the work before it.
 // ombh2 counts only when the CMB is asked for (r_d alone is exact for any
 // ω_b). Limits on combinations (λ_max, E² > 0) are left to the run.
-func (p *Problem) insideDomain(d emu.Domain) error {
+func (p *Problem) insideDomain(d emulator.Domain) error {
 	cmb := p.Posterior.Request().CMB
 	for _, name := range d.Params {
 		if name == cosmo.NameOmbh2 && !cmb {
@@ -334,20 +334,11 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 	case "solver":
 		return sv, nil
 	case "emulator":
-		var e *emu.Emulator
-		var err error
-		if set.EmulatorFile != "" {
-			e, err = emu.Load(set.EmulatorFile)
-		} else {
-			e, err = emu.Default(m.Name())
-		}
+		e, err := emulator.LoadModel(set.EmulatorFile, m)
 		if err != nil {
 			return nil, fmt.Errorf("fit: %w", err)
 		}
-		if e.Model() != m {
-			return nil, fmt.Errorf("fit: the emulator %s was trained for model %s, not %s", set.EmulatorFile, e.Model().Name(), m.Name())
-		}
-		b := emu.Backend{Emulator: e, Stats: &emu.Stats{}}
+		b := emulator.Backend{Emulator: e, Stats: &emulator.Stats{}}
 		if !set.NoFallback {
 			b.Fallback = sv
 		}
@@ -404,3 +395,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(k)
 	return k
 }
+

@@ -10,7 +10,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
-	"github.com/cosmoemu/cosmoemu/emu"
+	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/fit"
 )
 
@@ -78,13 +78,13 @@ func runBackground(e *env, args []string) error {
 	bg, err := backend.Observe(b, m, p, z, zh)
 	if err != nil {
 		var pe *cosmo.PointError
-		var de *emu.DomainError
+		var de *emulator.DomainError
 		if errors.As(err, &pe) || errors.As(err, &de) {
 			return usagef("background: %v", err)
 		}
 		return fmt.Errorf("background: %w", err)
 	}
-	if eb, ok := b.(emu.Backend); ok && eb.Stats.Fallbacks() > 0 {
+	if eb, ok := b.(emulator.Backend); ok && eb.Stats.Fallbacks() > 0 {
 		d := eb.Emulator.Domain()
 		fmt.Fprintf(e.stderr, "background: note: the point is outside the emulator's domain (%s): the solver answered\n", d.String())
 	}

@@ -5,7 +5,7 @@ import (
 	"runtime"
 
 	dataset "github.com/cosmoemu/cosmoemu/data"
-	"github.com/cosmoemu/cosmoemu/emulator/speed"
+	"github.com/cosmoemu/cosmoemu/paper/speed"
 )
 
 func init() {

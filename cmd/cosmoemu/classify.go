@@ -14,7 +14,7 @@ import (
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"github.com/cosmoemu/cosmoemu/nn"
 	"github.com/cosmoemu/cosmoemu/plots"
-	"github.com/cosmoemu/cosmoemu/sdss"
+	"github.com/cosmoemu/cosmoemu/paper/sdss"
 )
 
 func init() {

@@ -10,9 +10,8 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
-	"github.com/cosmoemu/cosmoemu/emu"
-	emutrain "github.com/cosmoemu/cosmoemu/emu/train"
-	"github.com/cosmoemu/cosmoemu/plots"
+	"github.com/cosmoemu/cosmoemu/emulator"
+		"github.com/cosmoemu/cosmoemu/plots"
 )
 
 // The emulators of the models (package emu) share the train and validate
@@ -67,7 +66,7 @@ func runTrainModel(e *env, args []string) error {
 	}
 	bar := newProgress(e, -1, "train "+m.Name())
 	start := time.Now()
-	em, err := emutrain.Train(e.ctx, m.Name(), &emutrain.Settings{
+	em, err := emulator.Train(e.ctx, m.Name(), &emulator.TrainSettings{
 		Seed: *seed, Points: *n, LatePoints: *late, Validate: validate, Workers: workers,
 		Progress: func(stage string, step, steps int, loss float64) {
 			bar.Describe(fmt.Sprintf("%s %d/%d", stage, step, steps))
@@ -117,22 +116,16 @@ func runValidateModel(e *env, args []string) error {
 	if err := checkFiles(inFile("emulator", *file), outFile("plot", *plot)); err != nil {
 		return err
 	}
-	var em *emu.Emulator
-	name := "embedded"
-	if *file != "" {
-		em, err = emu.Load(*file)
-		name = *file
-	} else {
-		em, err = emu.Default(m.Name())
-	}
+	em, err := emulator.LoadModel(*file, m)
 	if err != nil {
 		return err
 	}
-	if em.Model() != m {
-		return usagef("validate: %s is an emulator of %s, not %s", name, em.Model().Name(), m.Name())
+	name := "embedded"
+	if *file != "" {
+		name = *file
 	}
 	bar := newProgress(e, -1, "validate "+m.Name())
-	v, err := emu.Validate(e.ctx, em, backend.Solver{}, &emu.ValidateSettings{Points: *n, Seed: *seed, Workers: workers})
+	v, err := emulator.Validate(e.ctx, em, backend.Solver{}, &emulator.ValidateSettings{Points: *n, Seed: *seed, Workers: workers})
 	bar.Finish()
 	if err != nil {
 		return fmt.Errorf("validate: %w", err)
@@ -167,7 +160,7 @@ func runValidateModel(e *env, args []string) error {
 }
 
 // plotValidation draws the relative errors of the distances and H against z.
-func plotValidation(path string, v *emu.Validation) error {
+func plotValidation(path string, v *emulator.Validation) error {
 	var maxSeries, medSeries []plots.Series
 	for _, name := range []string{"H", "DM", "DH", "DV", "DL"} {
 		o := v.Observable(name)
@@ -191,7 +184,7 @@ func plotValidation(path string, v *emu.Validation) error {
 	return plots.Lines(path, panels, 2, 6*vg.Inch, 4*vg.Inch)
 }
 
-func domainString(em *emu.Emulator) string {
+func domainString(em *emulator.Model) string {
 	d := em.Domain()
 	return d.String()
 }

@@ -50,7 +50,7 @@ func TestTrainPredictValidate(t *testing.T) {
 	if second, _ := os.ReadFile(model); !bytes.Equal(first, second) {
 		t.Error("the same seed trained twice gives different model files")
 	}
-	m, err := emulator.Load(model)
+	m, err := emulator.LoadFriedmann(model)
 	if err != nil || m.Validation() == nil || m.Validation().N != 50 {
 		t.Fatalf("model: %v, %+v", err, m)
 	}

@@ -25,11 +25,11 @@ func init() {
 
 // loadModel returns the embedded default model for "default" and the model
 // file at path otherwise.
-func loadModel(spec string) (*emulator.Model, error) {
+func loadModel(spec string) (*emulator.Friedmann, error) {
 	if spec == "" || spec == "default" {
-		return emulator.Default()
+		return emulator.DefaultFriedmann()
 	}
-	return emulator.Load(spec)
+	return emulator.LoadFriedmann(spec)
 }
 
 func runPredict(e *env, args []string) error {
@@ -78,7 +78,7 @@ func runPredict(e *env, args []string) error {
 	}
 	pts := make([]emulator.Point, len(ns))
 	if err := m.PredictPoints(pts, ns, oms, h0s); err != nil {
-		var pe *emulator.PointError
+		var pe *emulator.FriedmannPointError
 		if errors.As(err, &pe) {
 			return fmt.Errorf("%s:%d: %v", name, lines[pe.Index], pe.Err)
 		}

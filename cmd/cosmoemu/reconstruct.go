@@ -13,7 +13,7 @@ import (
 
 	dataset "github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/plots"
-	"github.com/cosmoemu/cosmoemu/reconstruct"
+	"github.com/cosmoemu/cosmoemu/paper/reconstruct"
 )
 
 func init() {

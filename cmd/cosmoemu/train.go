@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/cosmoemu/cosmoemu/emulator"
-	"github.com/cosmoemu/cosmoemu/emulator/train"
+	"github.com/cosmoemu/cosmoemu/paper/friedmann"
 	"github.com/cosmoemu/cosmoemu/grid"
 	"github.com/cosmoemu/cosmoemu/plots"
 )
@@ -48,8 +48,8 @@ func runTrain(e *env, args []string) error {
 	if *out == "" {
 		return usagef("train: -out is required")
 	}
-	if !slices.Contains(train.Recipes(), *recipe) {
-		return usagef("train: -recipe %q: want %s", *recipe, strings.Join(train.Recipes(), " or "))
+	if !slices.Contains(friedmann.Recipes(), *recipe) {
+		return usagef("train: -recipe %q: want %s", *recipe, strings.Join(friedmann.Recipes(), " or "))
 	}
 	if *plot == "" {
 		*plot = strings.TrimSuffix(*out, filepath.Ext(*out)) + ".loss.png"
@@ -58,27 +58,27 @@ func runTrain(e *env, args []string) error {
 		return err
 	}
 
-	var set *train.Set
+	var set *friedmann.Set
 	if *gridPath != "" {
 		g, err := grid.Read(*gridPath)
 		if err != nil {
 			return err
 		}
-		if set, err = train.FromGrid(g); err != nil {
+		if set, err = friedmann.FromGrid(g); err != nil {
 			return fmt.Errorf("%s: %w", *gridPath, err)
 		}
 	} else {
-		spec, err := train.Grid(*recipe)
+		spec, err := friedmann.Grid(*recipe)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "building the %s recipe's grid: Om0 %v, H0 %v, N %v (%d rows)\n", *recipe, spec.Om0, spec.H0, spec.N, spec.Rows())
-		if set, err = train.Build(e.ctx, spec, &grid.Settings{Workers: workers}); err != nil {
+		if set, err = friedmann.Build(e.ctx, spec, &grid.Settings{Workers: workers}); err != nil {
 			return err
 		}
 	}
 
-	s := &train.Settings{
+	s := &friedmann.Settings{
 		Seed: *seed, Epochs: *epochs, BatchSize: *batch, Hidden: *hidden,
 		LBFGSIters: lbfgs, Check: check, Workers: workers,
 	}
@@ -104,7 +104,7 @@ func runTrain(e *env, args []string) error {
 		}
 	}
 	start := time.Now()
-	m, hist, err := train.Train(e.ctx, *recipe, set, s)
+	m, hist, err := friedmann.Train(e.ctx, *recipe, set, s)
 	if bar != nil {
 		bar.Finish()
 	}
@@ -112,7 +112,7 @@ func runTrain(e *env, args []string) error {
 		return err
 	}
 	elapsed := time.Since(start)
-	if err := m.Save(*out); err != nil {
+	if err := m.WriteFile(*out); err != nil {
 		return err
 	}
 	if err := plotLosses(*plot, hist); err != nil {
@@ -144,7 +144,7 @@ func runTrain(e *env, args []string) error {
 
 // plotLosses draws the training and validation loss of each network per
 // epoch (the inset of the paper's Fig. 6).
-func plotLosses(path string, h *train.History) error {
+func plotLosses(path string, h *friedmann.History) error {
 	var panels []plots.Panel
 	for i, name := range h.Network {
 		loss, val := h.Loss[i], h.ValLoss[i]

@@ -26,8 +26,8 @@ type validateJSON struct {
 	Model  string          `json:"model"`
 	Recipe string          `json:"recipe"`
 	Seed   uint64          `json:"seed"`
-	Domain emulator.Domain `json:"domain"`
-	*emulator.Report
+	Domain emulator.FriedmannDomain `json:"domain"`
+	*emulator.FriedmannReport
 	Fig6 string `json:"fig6,omitempty"`
 	Fig7 string `json:"fig7,omitempty"`
 }
@@ -58,7 +58,7 @@ func runValidate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := emulator.Validate(m, *n, rand.New(rand.NewPCG(*seed, 0x76616c6964)))
+	r, err := emulator.ValidateFriedmann(m, *n, rand.New(rand.NewPCG(*seed, 0x76616c6964)))
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func runValidate(e *env, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(validateJSON{Model: *model, Recipe: m.Recipe(), Seed: *seed, Domain: m.Domain(), Report: r, Fig6: *fig6, Fig7: *fig7})
+		return enc.Encode(validateJSON{Model: *model, Recipe: m.Recipe(), Seed: *seed, Domain: m.Domain(), FriedmannReport: r, Fig6: *fig6, Fig7: *fig7})
 	}
 	d := m.Domain()
 	w := e.stdout
@@ -96,7 +96,7 @@ func runValidate(e *env, args []string) error {
 
 // reference returns the solver's curve at the times ns, the one the model
 // emulates.
-func reference(m *emulator.Model, ns []float64, om0, h0 float64) ([]emulator.Point, error) {
+func reference(m *emulator.Friedmann, ns []float64, om0, h0 float64) ([]emulator.Point, error) {
 	p := make([]emulator.Point, len(ns))
 	return p, m.Solve(p, ns, om0, h0)
 }
@@ -110,7 +110,7 @@ func linspace(a, b float64, n int) []float64 {
 }
 
 // centre returns (0.3, 70) if the domain holds it, else the domain's centre.
-func centre(d emulator.Domain) (om0, h0 float64) {
+func centre(d emulator.FriedmannDomain) (om0, h0 float64) {
 	om0, h0 = 0.3, 70
 	if om0 < d.Om0[0] || om0 > d.Om0[1] {
 		om0 = (d.Om0[0] + d.Om0[1]) / 2
@@ -124,7 +124,7 @@ func centre(d emulator.Domain) (om0, h0 float64) {
 // drawFig6 draws the paper's Fig. 6: the emulator against the solver for
 // Ω_i and H over the domain's N range at one parameter point, with their
 // differences.
-func drawFig6(path string, m *emulator.Model) error {
+func drawFig6(path string, m *emulator.Friedmann) error {
 	d := m.Domain()
 	om0, h0 := centre(d)
 	ns := linspace(d.N[0], d.N[1], 400)
@@ -177,7 +177,7 @@ func drawFig6(path string, m *emulator.Model) error {
 
 // drawFig7 draws curves for several parameter points: H(z) over z ∈ [0, 3]
 // and Ω_m(N), emulator against solver.
-func drawFig7(path string, m *emulator.Model) error {
+func drawFig7(path string, m *emulator.Friedmann) error {
 	d := m.Domain()
 	zMax := math.Min(3, friedmann.ZOfN(d.N[0]))
 	zs := linspace(math.Max(0, friedmann.ZOfN(d.N[1])), zMax, 200)

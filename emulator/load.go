@@ -1,0 +1,183 @@
+package emulator
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/internal/modelfile"
+)
+
+// An Emulator is a trained emulator in a model file: the emulator of a
+// cosmological model's observables (*Model) or the paper's Friedmann
+// emulator of Ω_i(N) and H (*Friedmann). Both are stored in the same
+// container (docs/model-format.md), told apart by their header's format.
+type Emulator interface {
+	// Kind returns the header's format: "cosmoemu-emulator" for a *Model,
+	// "cosmoemu-friedmann" for a *Friedmann.
+	Kind() string
+	// MarshalBinary returns the model file's bytes.
+	MarshalBinary() ([]byte, error)
+	// WriteFile writes the model file atomically.
+	WriteFile(path string) error
+}
+
+// Kind returns "cosmoemu-emulator".
+func (e *Model) Kind() string { return modelFormat }
+
+// Kind returns "cosmoemu-friedmann".
+func (m *Friedmann) Kind() string { return friedmannFormat }
+
+// Load reads a model file of either kind: a missing, truncated, corrupted,
+// foreign or newer-version file gives an error naming the file.
+//
+//	e, err := emulator.Load("friedmann.bin")
+//	f, ok := e.(*emulator.Friedmann)
+func Load(path string) (Emulator, error) {
+	b, err := modelfile.Read(path)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	return Decode(b, path)
+}
+
+// LoadModel returns the emulator of model m in the file at path, or the
+// embedded one if path is "": Load and ForModel.
+func LoadModel(path string, m *cosmo.Model) (*Model, error) {
+	if path == "" {
+		return DefaultModel(m)
+	}
+	e, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	me, err := ForModel(e, m)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return me, nil
+}
+
+// LoadFriedmann returns the Friedmann emulator in the file at path.
+func LoadFriedmann(path string) (*Friedmann, error) {
+	e, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := e.(*Friedmann)
+	if !ok {
+		return nil, fmt.Errorf("emulator: %s is the emulator of model %s, not the paper's Friedmann emulator", path, e.(*Model).model.Name())
+	}
+	return f, nil
+}
+
+// Decode is Load from the bytes of a model file; name is used in errors.
+func Decode(b []byte, name string) (Emulator, error) {
+	f, err := modelfile.Decode(b, name)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	var probe struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(f.Header, &probe); err != nil {
+		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	}
+	switch probe.Format {
+	case modelFormat:
+		if m, err := decodeModel(b, name); err == nil {
+			return m, nil
+		} else {
+			return nil, err
+		}
+	case friedmannFormat:
+		if m, err := decodeFriedmann(b, name); err == nil {
+			return m, nil
+		} else {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q or %q)", probe.Format, modelFormat, friedmannFormat))
+}
+
+// embedded holds the trained default emulators, one file per model and the
+// Friedmann emulator (models/README.md says how each is made).
+//
+//go:embed models
+var embedded embed.FS
+
+var defaults sync.Map // file name → *defaultEntry
+
+type defaultEntry struct {
+	once sync.Once
+	e    Emulator
+	err  error
+}
+
+// Default returns the embedded emulator called name: a built-in model's
+// name ("w0wacdm", …) or "friedmann". It is shared: emulators are
+// immutable and safe for concurrent use.
+func Default(name string) (Emulator, error) {
+	v, _ := defaults.LoadOrStore(name, &defaultEntry{})
+	d := v.(*defaultEntry)
+	d.once.Do(func() {
+		b, err := DefaultBytes(name)
+		if err != nil {
+			d.err = err
+			return
+		}
+		d.e, d.err = Decode(b, "embedded "+name+".bin")
+	})
+	return d.e, d.err
+}
+
+// DefaultModel returns the embedded emulator of the model m.
+func DefaultModel(m *cosmo.Model) (*Model, error) {
+	e, err := Default(m.Name())
+	if err != nil {
+		return nil, err
+	}
+	return ForModel(e, m)
+}
+
+// ForModel returns e as the emulator of model m, or an error saying what
+// e is instead: the Friedmann emulator, or another model's emulator.
+func ForModel(e Emulator, m *cosmo.Model) (*Model, error) {
+	me, ok := e.(*Model)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("emulator: %s is the paper's Friedmann emulator, not the emulator of model %s (train one with cosmoemu train -model %s)", e.Kind(), m.Name(), m.Name())
+	case me.model != m:
+		return nil, fmt.Errorf("emulator: this emulator was trained for model %s, not %s", me.model.Name(), m.Name())
+	}
+	return me, nil
+}
+
+// DefaultFriedmann returns the embedded Friedmann emulator of the paper.
+func DefaultFriedmann() (*Friedmann, error) {
+	e, err := Default(friedmannModel)
+	if err != nil {
+		return nil, err
+	}
+	return e.(*Friedmann), nil
+}
+
+// DefaultBytes returns a copy of the embedded file called name.
+func DefaultBytes(name string) ([]byte, error) {
+	b, err := fs.ReadFile(embedded, "models/"+name+".bin")
+	if err != nil {
+		var names []string
+		ents, _ := fs.ReadDir(embedded, "models")
+		for _, e := range ents {
+			if n, ok := strings.CutSuffix(e.Name(), ".bin"); ok {
+				names = append(names, n)
+			}
+		}
+		return nil, fmt.Errorf("emulator: no embedded emulator %q (embedded: %s)", name, strings.Join(names, ", "))
+	}
+	return b, nil
+}

@@ -1,0 +1,283 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
+)
+
+// ValidateSettings configure Validate. A nil *ValidateSettings, and every
+// zero field, means the default.
+type ValidateSettings struct {
+	Points int    // random points of the domain; default 1000
+	Seed   uint64 // default 1
+	// Z are the redshifts of the distances and H; default 60 redshifts
+	// evenly spaced in ln z on [0.01, 3].
+	Z       []float64
+	Workers int // goroutines; 0 means GOMAXPROCS. Results do not depend on it.
+}
+
+// Validation compares an emulator with a reference backend at random points
+// of its domain.
+type Validation struct {
+	Model     string
+	Reference string
+	Points    int
+	Seed      uint64
+	Z         []float64
+	// Observables, in order: H, DM, DH, DV, DL (relative errors at Z), mu
+	// (absolute, mag), rs_star, DM_star, rd, z_star (relative), lA and R
+	// (absolute).
+	Observables []ObservableError
+}
+
+// ObservableError holds the errors of one observable over the points.
+type ObservableError struct {
+	Name   string
+	Kind   string // "relative" or "absolute"
+	Max    float64
+	Median float64 // of every error (each point, and each redshift for those at Z)
+	// MaxAtZ and MedianAtZ are the maximum and median over the points at
+	// each redshift Z[i]; nil for scalars.
+	MaxAtZ, MedianAtZ []float64
+	Worst             cosmo.Params // the point of the largest error
+	WorstZ            float64      // and its redshift (0 for scalars)
+}
+
+// Observable returns the errors of the observable called name, or nil.
+func (v *Validation) Observable(name string) *ObservableError {
+	for i := range v.Observables {
+		if v.Observables[i].Name == name {
+			return &v.Observables[i]
+		}
+	}
+	return nil
+}
+
+// ValidationSummary is what a model file stores of a Validation.
+type ValidationSummary struct {
+	Reference string             `json:"reference"`
+	Points    int                `json:"points"`
+	Seed      uint64             `json:"seed"`
+	ZRange    [2]float64         `json:"z_range"`
+	Max       map[string]float64 `json:"max"`
+	Median    map[string]float64 `json:"median"`
+}
+
+// Summary returns the maxima and medians.
+func (v *Validation) Summary() *ValidationSummary {
+	s := &ValidationSummary{Reference: v.Reference, Points: v.Points, Seed: v.Seed, Max: map[string]float64{}, Median: map[string]float64{}}
+	if len(v.Z) > 0 {
+		s.ZRange = [2]float64{v.Z[0], v.Z[len(v.Z)-1]}
+	}
+	for _, o := range v.Observables {
+		s.Max[o.Name], s.Median[o.Name] = o.Max, o.Median
+	}
+	return s
+}
+
+// Observable names of a Validation, and whether each is a function of z.
+var validationObs = []struct {
+	name, kind string
+	atZ        bool
+}{
+	{"H", "relative", true}, {"DM", "relative", true}, {"DH", "relative", true}, {"DV", "relative", true},
+	{"DL", "relative", true}, {"mu", "absolute", true},
+	{"rs_star", "relative", false}, {"DM_star", "relative", false}, {"rd", "relative", false},
+	{"z_star", "relative", false}, {"lA", "absolute", false}, {"R", "absolute", false},
+}
+
+// RandomPoint draws a point uniformly from the domain (rejecting points the
+// model or the domain refuses), with ombh2.
+func (e *Model) RandomPoint(rnd *rand.Rand) cosmo.Params {
+	d := &e.domain
+	for {
+		p := cosmo.Params{}
+		for i, sl := range d.slots {
+			p.Set(sl, d.Min[i]+(d.Max[i]-d.Min[i])*rnd.Float64())
+		}
+		if e.model.Check(&p) == nil && d.Contains(&p, true) == nil {
+			return p
+		}
+	}
+}
+
+// Validate compares e with the reference backend ref (the solver, say) at
+// random points of e's domain: the distances and H at the redshifts, μ,
+// r_s(z*), D_M(z*), r_d, z*, l_A and R.
+func Validate(ctx context.Context, e *Model, ref cosmo.Backend, s *ValidateSettings) (*Validation, error) {
+	var set ValidateSettings
+	if s != nil {
+		set = *s
+	}
+	if set.Points == 0 {
+		set.Points = 1000
+	}
+	if set.Seed == 0 {
+		set.Seed = 1
+	}
+	if set.Points < 1 {
+		return nil, fmt.Errorf("emu: Validate: %d points", set.Points)
+	}
+	if set.Z == nil {
+		const nz = 60
+		for i := range nz {
+			set.Z = append(set.Z, math.Exp(math.Log(0.01)+(math.Log(3)-math.Log(0.01))*float64(i)/(nz-1)))
+		}
+		set.Z[0], set.Z[nz-1] = 0.01, 3
+	}
+	for i, z := range set.Z {
+		if !(z > 0) || z > e.ZMax() || (i > 0 && !(z > set.Z[i-1])) {
+			return nil, fmt.Errorf("emu: Validate: redshifts must increase within (0, %g]; z[%d] = %v", e.ZMax(), i, z)
+		}
+	}
+	rnd := rand.New(rand.NewPCG(set.Seed, 0x76616c))
+	pts := make([]cosmo.Params, set.Points)
+	for i := range pts {
+		pts[i] = e.RandomPoint(rnd)
+	}
+	req := cosmo.Request{Z: set.Z, Distances: true, CMB: true}
+	nz := len(set.Z)
+	nobs := len(validationObs)
+	// errs[o][i*nz + k] (or errs[o][i] for scalars).
+	errs := make([][]float64, nobs)
+	for o, ob := range validationObs {
+		if ob.atZ {
+			errs[o] = make([]float64, set.Points*nz)
+		} else {
+			errs[o] = make([]float64, set.Points)
+		}
+	}
+	workers := set.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, set.Points))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	perr := make([]error, set.Points)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			emuEv, err := Backend{Emulator: e}.NewEvaluator(e.model, req)
+			var refEv cosmo.Evaluator
+			if err == nil {
+				refEv, err = ref.NewEvaluator(e.model, req)
+			}
+			if err != nil {
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= set.Points {
+						return
+					}
+					perr[i] = err
+				}
+			}
+			a, b := cosmo.NewResult(req), cosmo.NewResult(req)
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= set.Points {
+					return
+				}
+				p := &pts[i]
+				if err := emuEv.Eval(a, p); err != nil {
+					perr[i] = fmt.Errorf("emulator at %+v: %w", *p, err)
+					continue
+				}
+				if err := refEv.Eval(b, p); err != nil {
+					perr[i] = fmt.Errorf("%s at %+v: %w", ref.Name(), *p, err)
+					continue
+				}
+				pointErrors(errs, i, nz, set.Z, p, a, b)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range perr {
+		if err != nil {
+			return nil, fmt.Errorf("emu: Validate: %w", err)
+		}
+	}
+	v := &Validation{Model: e.model.Name(), Reference: ref.Name(), Points: set.Points, Seed: set.Seed, Z: append([]float64(nil), set.Z...)}
+	for o, ob := range validationObs {
+		oe := ObservableError{Name: ob.name, Kind: ob.kind}
+		all := errs[o]
+		worst := 0
+		for i, x := range all {
+			if x > all[worst] {
+				worst = i
+			}
+		}
+		oe.Max, oe.Median = all[worst], median(all)
+		if ob.atZ {
+			oe.Worst, oe.WorstZ = pts[worst/nz], set.Z[worst%nz]
+			oe.MaxAtZ = make([]float64, nz)
+			oe.MedianAtZ = make([]float64, nz)
+			col := make([]float64, set.Points)
+			for k := range nz {
+				for i := range set.Points {
+					col[i] = all[i*nz+k]
+				}
+				oe.MedianAtZ[k] = median(col)
+				oe.MaxAtZ[k] = col[argmax(col)]
+			}
+		} else {
+			oe.Worst = pts[worst]
+		}
+		v.Observables = append(v.Observables, oe)
+	}
+	return v, nil
+}
+
+// pointErrors stores the errors of point i.
+func pointErrors(errs [][]float64, i, nz int, zs []float64, p *cosmo.Params, a, b *cosmo.Result) {
+	rel := func(x, y float64) float64 { return math.Abs(x/y - 1) }
+	for k, z := range zs {
+		j := i*nz + k
+		errs[0][j] = rel(a.HubbleRate(k), b.HubbleRate(k))
+		errs[1][j] = rel(a.DM[k], b.DM[k])
+		errs[2][j] = rel(a.DH(k), b.DH(k))
+		errs[3][j] = rel(a.DV(k, z), b.DV(k, z))
+		errs[4][j] = rel(a.DL(k, z), b.DL(k, z))
+		errs[5][j] = math.Abs(a.Mu(k, z) - b.Mu(k, z))
+	}
+	h := p.H()
+	rd := cosmo.DragHorizon(p.Om*h*h, p.Ombh2)
+	errs[6][i] = rel(a.RsStar, b.RsStar)
+	errs[7][i] = rel(a.DMStar, b.DMStar)
+	errs[8][i] = rel(rd, rd) // both backends take r_d from the same formula
+	errs[9][i] = rel(a.ZStar, b.ZStar)
+	errs[10][i] = math.Abs(a.AcousticScale() - b.AcousticScale())
+	errs[11][i] = math.Abs(a.ShiftR(p.Om) - b.ShiftR(p.Om))
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func argmax(v []float64) int {
+	k := 0
+	for i, x := range v {
+		if x > v[k] {
+			k = i
+		}
+	}
+	return k
+}

@@ -1,0 +1,328 @@
+// Package train trains the emulators of package emu: it draws a
+// space-filling design over a model's domain, computes the training
+// targets with the closed form (backend.Analytic) or the solver
+// (backend.Solver) on all cores, fits the networks and returns the
+// emulator, ready to be written with (*Emulator).WriteFile.
+//
+// The same model, settings and seed give the same bytes, whatever the
+// number of workers: the design is a seeded sequence, every target is
+// computed and stored by index, and package nn and the fits here sum in a
+// fixed order.
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"github.com/cosmoemu/cosmoemu/internal/cheb"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+)
+
+// TrainSettings configure Train. A nil *TrainSettings, and every zero field, means
+// the default.
+type TrainSettings struct {
+	Seed uint64 // seeds the design and the networks' initialization; default 1
+	// Points is the number of design points of the early-universe
+	// network; default 8000.
+	Points int
+	// LatePoints is the number of design points (Ωm, λ) of the scalar
+	// field's late-time networks, each solved at three radiation
+	// densities; default 9000.
+	LatePoints int
+	// Width is the number of units of each of the two hidden layers of
+	// the early-universe network (default 32), LateWidth that of the
+	// scalar field's late-time networks (default 32). Multiples of 32 suit
+	// the nn package's kernels best.
+	Width, LateWidth int
+	Epochs           int // Adam epochs before the variable projection; default 200
+	// Iterations bounds the L-BFGS iterations of the variable projection
+	// of each network; default 3000.
+	Iterations int
+	// Validate is the number of random points at which the trained
+	// emulator is compared with the solver, the summary being stored in
+	// the file; default 300, negative for none.
+	Validate int
+	// Workers is the number of goroutines; 0 means GOMAXPROCS. Results do
+	// not depend on it.
+	Workers int
+	// Progress, if not nil, is called with the stage ("cmb data",
+	// "late varpro", …), the step, the number of steps and, for fits, the
+	// loss (NaN otherwise). It is called from one goroutine at a time.
+	Progress func(stage string, step, steps int, loss float64)
+}
+
+// Limits of the settings.
+const (
+	maxPoints = 200000
+	maxWidth  = 256
+	maxIter   = 100000
+	maxEpochs = 100000
+)
+
+func (s *TrainSettings) withDefaults() (TrainSettings, error) {
+	var d TrainSettings
+	if s != nil {
+		d = *s
+	}
+	def := func(v *int, x int) {
+		if *v == 0 {
+			*v = x
+		}
+	}
+	if d.Seed == 0 {
+		d.Seed = 1
+	}
+	def(&d.Points, 8000)
+	def(&d.LatePoints, 9000)
+	def(&d.Width, 32)
+	def(&d.LateWidth, 32)
+	def(&d.Epochs, 200)
+	def(&d.Iterations, 3000)
+	def(&d.Validate, 300)
+	switch {
+	case d.Points < 200 || d.Points > maxPoints:
+		return d, fmt.Errorf("train: Points = %d, want 200 … %d", d.Points, maxPoints)
+	case d.LatePoints < 200 || d.LatePoints > maxPoints:
+		return d, fmt.Errorf("train: LatePoints = %d, want 200 … %d", d.LatePoints, maxPoints)
+	case d.Width < 4 || d.Width > maxWidth:
+		return d, fmt.Errorf("train: Width = %d, want 4 … %d", d.Width, maxWidth)
+	case d.LateWidth < 4 || d.LateWidth > maxWidth:
+		return d, fmt.Errorf("train: LateWidth = %d, want 4 … %d", d.LateWidth, maxWidth)
+	case d.Epochs < 0 || d.Epochs > maxEpochs:
+		return d, fmt.Errorf("train: Epochs = %d, want 0 … %d", d.Epochs, maxEpochs)
+	case d.Iterations < 1 || d.Iterations > maxIter:
+		return d, fmt.Errorf("train: Iterations = %d, want 1 … %d", d.Iterations, maxIter)
+	case d.Validate > maxPoints:
+		return d, fmt.Errorf("train: Validate = %d, want ≤ %d", d.Validate, maxPoints)
+	case d.Workers < 0:
+		return d, fmt.Errorf("train: Workers = %d, want ≥ 0", d.Workers)
+	}
+	return d, nil
+}
+
+// TrainingRecord is what the file stores about the training.
+type TrainingRecord struct {
+	Seed      uint64                `json:"seed"`
+	Generator string                `json:"generator"` // "analytic" or "solver"
+	Design    string                `json:"design"`
+	Padding   float64               `json:"padding"`
+	Width     int                   `json:"width"`
+	LateWidth int                   `json:"late_width,omitempty"`
+	Epochs    int                   `json:"adam_epochs"`
+	Networks  map[string]*NetTraining `json:"networks"`
+}
+
+// NetTraining describes one network's training.
+type NetTraining struct {
+	Points     int     `json:"points"`
+	Loss       float64 `json:"loss"`
+	Iterations int     `json:"iterations"`
+	Status     string  `json:"status"`
+	Params     int     `json:"parameters"`
+}
+
+// Model-specific limits (measured: docs/emulators.md).
+const (
+	// padding widens the training box beyond the domain on every side
+	// where the model stays defined, as a fraction of each width, so that
+	// no point of the domain lies at the edge of the data.
+	padding = 0.04
+	// curvedMinE2 keeps the domain of a curved model away from universes
+	// that nearly stop expanding.
+	curvedMinE2 = 0.25
+	// limitMargin is the distance kept from the largest value of a field's
+	// parameter for which the field exists (λ_max(Ωm) of the thawing
+	// field).
+	limitMargin = 0.3
+)
+
+// region returns where a closed-form model's early-universe network
+// answers: with a varying dark energy, where it is subdominant and
+// negative enough early on; with curvature, where E² stays well above 0.
+func region(m *cosmo.Model) Region {
+	switch {
+	case !m.ClosedForm():
+		return Region{}
+	case len(m.DEParams()) > 0:
+		return Region{MaxWInf: -0.5, MaxRatio3: 1}
+	case m.Curved():
+		return Region{MinE2: 0.5, MaxRatio3: 0.5}
+	}
+	return Region{}
+}
+
+// domain returns the domain of model m: the emulator boxes its parameters
+// declare (param.Param.EmuBox).
+func domain(m *cosmo.Model) (Domain, error) {
+	d := Domain{Model: m.Name()}
+	for _, p := range m.Declarations() {
+		if p.EmuBox == [2]float64{} {
+			return d, fmt.Errorf("train: model %s: parameter %s declares no emulator box", m.Name(), p.Name)
+		}
+		d.Params = append(d.Params, p.Name)
+		d.Min = append(d.Min, p.EmuBox[0])
+		d.Max = append(d.Max, p.EmuBox[1])
+	}
+	if m.Curved() {
+		d.MinE2 = curvedMinE2
+	}
+	return d, d.check(m)
+}
+
+// box returns the emulator box of the parameter called name of t's model.
+func (t *trainer) box(name string) [2]float64 {
+	p, _ := t.m.Param(name)
+	return p.EmuBox
+}
+
+// Train trains the emulator of the model called model.
+func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) {
+	m, err := cosmo.Lookup(model)
+	if err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	set, err := s.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	dom, err := domain(m)
+	if err != nil {
+		return nil, err
+	}
+	t := &trainer{m: m, s: set, dom: dom, reg: region(m)}
+	t.rec = &TrainingRecord{Seed: set.Seed, Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding,
+		Width: set.Width, Epochs: set.Epochs, Networks: map[string]*NetTraining{}}
+	if !m.ClosedForm() {
+		t.rec.LateWidth = set.LateWidth
+	}
+	t.rec.Generator = "analytic"
+	if !m.ClosedForm() {
+		t.rec.Generator = "solver"
+		if err := t.limitTable(ctx); err != nil {
+			return nil, err
+		}
+	}
+	spec := ModelSpec{Model: m.Name(), Domain: t.dom, Region: t.reg}
+	if !m.ClosedForm() {
+		if spec.Late, err = t.trainLate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if m.ClosedForm() {
+		if spec.CMB, err = t.trainCMB(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Training, err = json.Marshal(t.rec); err != nil {
+		return nil, err
+	}
+	e, err := NewModel(spec)
+	if err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	if set.Validate > 0 {
+		v, err := Validate(ctx, e, backend.Solver{}, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
+		if err != nil {
+			return nil, err
+		}
+		if spec.Validation, err = json.Marshal(v.Summary()); err != nil {
+			return nil, err
+		}
+		if e, err = NewModel(spec); err != nil {
+			return nil, fmt.Errorf("train: %v", err)
+		}
+	}
+	return e, nil
+}
+
+type trainer struct {
+	m   *cosmo.Model
+	s   TrainSettings
+	dom Domain
+	reg Region
+	rec *TrainingRecord
+}
+
+func (t *trainer) progress(stage string, step, steps int, loss float64) {
+	if t.s.Progress != nil {
+		t.s.Progress(stage, step, steps, loss)
+	}
+}
+
+func (t *trainer) fitSettings(name string) fitSettings {
+	w := t.s.Width
+	if name != "cmb" {
+		w = t.s.LateWidth
+	}
+	return fitSettings{name: name, width: w, epochs: t.s.Epochs, iterations: t.s.Iterations,
+		seed: t.s.Seed, workers: t.s.Workers, progress: t.s.Progress}
+}
+
+func (t *trainer) record(name string, points int, n *Net, r *fitResult) {
+	t.rec.Networks[name] = &NetTraining{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Params: n.Net.NumParams()}
+}
+
+// padded returns the training interval of the parameter called name: its
+// box widened by padding on each side where the parameter's range allows
+// (points the model refuses are dropped later).
+func (t *trainer) padded(name string) (float64, float64) {
+	p, _ := t.m.Param(name)
+	b := p.EmuBox
+	w := padding * (b[1] - b[0])
+	lo, hi := b[0], b[1]
+	if p.Allowed(lo - w) {
+		lo -= w
+	}
+	if p.Allowed(hi + w) {
+		hi += w
+	}
+	return lo, hi
+}
+
+// lnOmRange returns the training interval of ln Ωm: the padded box in
+// ln Ωm.
+func (t *trainer) lnOmRange() (float64, float64) {
+	b := t.box(cosmo.NameOm)
+	lo, hi := math.Log(b[0]), math.Log(b[1])
+	w := padding * (hi - lo)
+	return lo - w, hi + w
+}
+
+// lateNodes returns the nodes of the scalar field's late-time grid.
+func lateNodes(l *Late) []float64 {
+	return append([]float64(nil), cheb.New(math.Log1p(l.ZMax), l.Panels, l.PerPanel).Nodes()...)
+}
+
+// radiationU are the values of u at which the late-time targets are
+// computed (the Chebyshev points of degree 2), and the quadratic through
+// them is what the networks learn.
+var radiationU = [3]float64{-math.Sqrt(3) / 2, 0, math.Sqrt(3) / 2}
+
+// h0OfU returns the H0 of radiation coordinate u for emulator radiation
+// range [lo, hi].
+func h0OfU(u, lo, hi float64) float64 {
+	or := (lo+hi)/2 + u*(hi-lo)/2
+	return 100 * math.Sqrt(cosmo.OmegaRH2/or)
+}
+
+// quadraticInU turns values at radiationU into coefficients of 1, u, u².
+func quadraticInU(dst []float64, vm, v0, vp float64, k, cols int) {
+	c := radiationU[2]
+	dst[k] = v0
+	dst[cols+k] = (vp - vm) / (2 * c)
+	dst[2*cols+k] = (vp + vm - 2*v0) / (2 * c * c)
+}
+
+// matrix builds a Dense from rows.
+func matrix(rows [][]float64) *mat.Dense {
+	m := mat.NewDense(len(rows), len(rows[0]), nil)
+	for i, r := range rows {
+		m.SetRow(i, r)
+	}
+	return m
+}

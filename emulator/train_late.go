@@ -1,0 +1,189 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+)
+
+// The scalar field's late-time grid: one panel of 16 Chebyshev points on
+// [0, ln 4] interpolates its 1/E to 3e-9 and integrates it to the solver's
+// accuracy, 2e-9 (docs/emulators.md); two of 12 do no better.
+const (
+	latePanels = 1
+	latePer    = 16
+)
+
+// limitTable tabulates the largest value of the field's parameter (the
+// first it declares: λ of the thawing field) for which a field at rest at
+// the start reaches Ω_φ0 = 1 − Ωm − Ω_r, by bisection with the solver, at
+// 41 values of ln Ωm over the padded range, taking the least over H0 at
+// the ends and the middle of its padded range.
+func (t *trainer) limitTable(ctx context.Context) error {
+	const n = 41
+	name := t.m.DEParams()[0]
+	lo, hi := t.lnOmRange()
+	h0lo, h0hi := t.padded(cosmo.NameH0)
+	h0s := []float64{h0lo, (h0lo + h0hi) / 2, h0hi}
+	// Beyond top the domain's cap at the box's end applies anyway.
+	b := t.box(name)
+	top := b[1] + limitMargin + 0.5
+	lnOm := make([]float64, n)
+	lmax := make([]float64, n)
+	req := cosmo.Request{Z: []float64{ZSplit}}
+	err := parallel(ctx, n, t.s.Workers, func(_, i int) error {
+		ev, err := backend.Solver{}.NewEvaluator(t.m, req)
+		if err != nil {
+			return err
+		}
+		res := cosmo.NewResult(req)
+		lnOm[i] = lo + (hi-lo)*float64(i)/(n-1)
+		best := top
+		for _, h0 := range h0s {
+			ok := func(l float64) bool {
+				p := cosmo.Params{Om: math.Exp(lnOm[i]), H0: h0}
+				_ = t.m.Set(&p, name, l)
+				return ev.Eval(res, &p) == nil
+			}
+			a, b := b[0], top
+			if ok(b) {
+				continue
+			}
+			for b-a > 1e-4 {
+				mid := (a + b) / 2
+				if ok(mid) {
+					a = mid
+				} else {
+					b = mid
+				}
+			}
+			best = math.Min(best, a)
+		}
+		lmax[i] = best
+		return nil
+	}, func(done int) { t.progress(name+"_max", done, n, math.NaN()) })
+	if err != nil {
+		return err
+	}
+	t.dom.Limit = &Limit{Param: name, LnOm: lnOm, Max: lmax, Margin: limitMargin}
+	return t.dom.check(t.m)
+}
+
+// trainLate trains the scalar field's late-time networks.
+func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
+	m := t.m
+	l := &Late{ZMax: ZSplit, Panels: latePanels, PerPanel: latePer}
+	nodes := lateNodes(l)
+	k := len(nodes)
+	zs := make([]float64, k+2)
+	for j, x := range nodes {
+		zs[j] = math.Expm1(x)
+	}
+	zs[k], zs[k+1] = ZSplit, ZField
+	req := cosmo.Request{Z: zs, Distances: true, Age: true, W: true}
+	n := t.s.LatePoints
+	de := m.DEParams()
+	cand := halton(16*n, 1+len(de), t.s.Seed+1)
+	lo, hi := t.lnOmRange()
+	var pts []cosmo.Params // Ωm and the field's parameters
+	for i := 0; i < 16*n && len(pts) < n; i++ {
+		u := cand.RawRowView(i)
+		p := cosmo.Params{Om: math.Exp(lo + (hi-lo)*u[0])}
+		for j, name := range de {
+			a, b := t.padded(name)
+			p.DE[j] = a + (b-a)*u[1+j]
+		}
+		if t.inPaddedRegion(&p) {
+			pts = append(pts, p)
+		}
+	}
+	if len(pts) < n {
+		return nil, fmt.Errorf("train: %s: only %d of %d late-time design points fall in the domain", m.Name(), len(pts), n)
+	}
+	h0lo, h0hi, _ := t.dom.Range(cosmo.NameH0)
+	orLo, orHi := omegaRAt(h0hi), omegaRAt(h0lo)
+	cols := k + 1 // of the extra network: w at the nodes, then the age beyond ZSplit
+	x := make([][]float64, n)
+	yL := make([][]float64, n)
+	yW := make([][]float64, n)
+	var err error
+	// Each worker has its own solver.
+	nw := workersOf(t.s.Workers, n)
+	wEvs := make([]cosmo.Evaluator, nw)
+	wRes := make([]*cosmo.Result, nw)
+	for w := range nw {
+		if wEvs[w], err = (backend.Solver{}).NewEvaluator(m, req); err != nil {
+			return nil, err
+		}
+		wRes[w] = cosmo.NewResult(req)
+	}
+	err = parallel(ctx, n, nw, func(w, i int) error {
+		pt := pts[i]
+		x[i] = append([]float64{math.Log(pt.Om)}, pt.DE[:len(de)]...)
+		yL[i] = make([]float64, 3*(k+1))
+		yW[i] = make([]float64, 3*cols)
+		var vals [3][]float64
+		var wv [3][]float64
+		for j, u := range radiationU {
+			p := pt
+			p.H0 = h0OfU(u, orLo, orHi)
+			r := wRes[w]
+			if err := wEvs[w].Eval(r, &p); err != nil {
+				return fmt.Errorf("train: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
+			}
+			v := make([]float64, k+1)
+			for q := range k {
+				v[q] = -math.Log(r.E[q])
+			}
+			// The distance from ZSplit to ZField over that of radiation and matter.
+			or := p.OmegaR()
+			dH := cosmo.HubbleDistance(p.H0)
+			jrm := cosmo.ComovingTail(1/(1+ZSplit), or, p.Om) - cosmo.ComovingTail(1/(1+ZField), or, p.Om)
+			v[k] = math.Log((r.DC[k+1] - r.DC[k]) / dH / jrm)
+			vals[j] = v
+			// The age beyond ZSplit in 1/H0, over that of radiation and matter.
+			tail := (r.Age - r.Lookback[k]) * p.H0 / cosmo.GyrPerInvH0
+			wv[j] = append(append([]float64(nil), r.W[:k]...), math.Log(tail/cosmo.AgeTail(1/(1+ZSplit), p.OmegaR(), p.Om)))
+		}
+		for q := range k + 1 {
+			quadraticInU(yL[i], vals[0][q], vals[1][q], vals[2][q], q, k+1)
+		}
+		for q := range cols {
+			quadraticInU(yW[i], wv[0][q], wv[1][q], wv[2][q], q, cols)
+		}
+		return nil
+	}, func(done int) { t.progress("late data", done, n, math.NaN()) })
+	if err != nil {
+		return nil, err
+	}
+	outs := make([]string, k+1)
+	wouts := make([]string, cols)
+	for q := range k {
+		outs[q] = fmt.Sprintf("ln(1/E)(x_%d)", q)
+		wouts[q] = fmt.Sprintf("w(x_%d)", q)
+	}
+	wouts[k] = "ln(T/T_rm)"
+	outs[k] = "ln(J/J_rm)"
+	xm := matrix(x)
+	if l.Net, err = t.fitLate(ctx, "late", xm, matrix(yL), outs, n); err != nil {
+		return nil, err
+	}
+	if l.Extra, err = t.fitLate(ctx, "extra", xm, matrix(yW), wouts, n); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func (t *trainer) fitLate(ctx context.Context, name string, x, y *mat.Dense, outs []string, n int) (*Net, error) {
+	net, res, err := fitNet(ctx, x, y, append([]string{"ln Om"}, t.m.DEParams()...), outs, 2, t.fitSettings(name))
+	if err != nil {
+		return nil, err
+	}
+	t.record(name, n, net, res)
+	return net, nil
+}
