@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
 // priorPart is a stand-in for the ln-prior part of gaussLogProb.
@@ -41,8 +44,8 @@ func readNpy(t *testing.T, path string) ([]int, []float64) {
 func TestOutputFiles(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "run")
-	// Stale files of an earlier run with more groups must go.
-	for _, name := range []string{"run_5.txt", "run_6.txt", "run.checkpoint"} {
+	// Stale files of an earlier run with more chains must go.
+	for _, name := range []string{"run_40.txt", "run_41.txt", "run.checkpoint"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("stale"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -70,20 +73,19 @@ func TestOutputFiles(t *testing.T) {
 		t.Errorf(".ranges = %q, %v", rg, err)
 	}
 
-	// Text chains: 4 groups of 8 walkers, one row per walker per step.
-	for g := range 4 {
-		f, err := os.Open(chainFileName(root, g))
+	// Text chains: one per walker, one row per step.
+	for w := range 32 {
+		f, err := os.Open(chains.ChainFile(root, w+1))
 		if err != nil {
 			t.Fatal(err)
 		}
 		sc := bufio.NewScanner(f)
-		row := 0
+		step := 0
 		for sc.Scan() {
 			fields := strings.Fields(sc.Text())
 			if len(fields) != 4 || fields[0] != "1" {
-				t.Fatalf("group %d row %d: %q, want 4 columns with weight 1", g, row, sc.Text())
+				t.Fatalf("walker %d row %d: %q, want 4 columns with weight 1", w, step, sc.Text())
 			}
-			step, w := row/8, g*8+row%8
 			x := c.At(step, w)
 			v := make([]float64, 3)
 			for i := range v {
@@ -94,21 +96,26 @@ func TestOutputFiles(t *testing.T) {
 			}
 			wantLike := priorPart(x) - c.LnP[step*c.Walkers+w]
 			if v[0] != wantLike || v[1] != x[0] || v[2] != x[1] {
-				t.Fatalf("group %d row %d: %v, want −ln L %v and position %v exactly", g, row, v, wantLike, x)
+				t.Fatalf("walker %d row %d: %v, want −ln L %v and position %v exactly", w, step, v, wantLike, x)
 			}
-			row++
+			step++
 		}
 		f.Close()
-		if row != 120*8 {
-			t.Errorf("group %d has %d rows, want %d", g, row, 120*8)
+		if step != 120 {
+			t.Errorf("walker %d has %d rows, want 120", w, step)
 		}
 	}
-	for _, name := range []string{"run_5.txt", "run_6.txt"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
-			t.Errorf("stale %s kept: %v", name, err)
+	for _, name := range []string{"run_33.txt", "run_5.txt", "run_6.txt"} {
+		if name == "run_33.txt" {
+			if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+				t.Errorf("%s written for 32 walkers", name)
+			}
 		}
 	}
-
+	props, err := os.ReadFile(root + ".properties.ini")
+	if want := fmt.Sprintf("sampler = mcmc\nignore_rows = %d\n", res.Summary.Burn); err != nil || string(props) != want {
+		t.Errorf(".properties.ini = %q (%v), want %q", props, err, want)
+	}
 	shape, x := readNpy(t, root+".chain.npy")
 	if len(shape) != 3 || shape[0] != 120 || shape[1] != 32 || shape[2] != 2 || !slices.Equal(x, c.X) {
 		t.Errorf("chain.npy shape %v, equal to the chain: %v", shape, slices.Equal(x, c.X))
@@ -133,8 +140,8 @@ func TestOutputFiles(t *testing.T) {
 	if p := params[1].(map[string]any); p["name"] != "H0" || p["mean"] != res.Summary.Params[1].Mean {
 		t.Errorf("summary.json H0 entry %v", p)
 	}
-	if res.Summary.IgnoreRows != res.Summary.Burn*8 {
-		t.Errorf("ignore_rows %d for burn-in %d and 8 walkers per file", res.Summary.IgnoreRows, res.Summary.Burn)
+	if res.Summary.IgnoreRows != res.Summary.Burn {
+		t.Errorf("ignore_rows %d for burn-in %d and one walker per file", res.Summary.IgnoreRows, res.Summary.Burn)
 	}
 	txt, err := os.ReadFile(root + ".summary.txt")
 	if err != nil || !bytes.Contains(txt, []byte("Om0")) || !bytes.Contains(txt, []byte("ignore_rows")) {
