@@ -48,6 +48,36 @@ var ErrRunExists = errors.New("a run is already there")
 // at A_1 and a run at A share the file A_1.txt.
 var ErrCollision = errors.New("the files of another run")
 
+// ExistsError is the error of Open for a fresh run on a root that holds a
+// run; it matches ErrRunExists.
+type ExistsError struct {
+	Root  string
+	Holds string // what the root holds, in words ("a finished run of 30 steps (ensemble sampler)")
+}
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("%s holds %s: %v", e.Root, e.Holds, ErrRunExists)
+}
+
+func (e *ExistsError) Unwrap() error { return ErrRunExists }
+
+// CollisionError is the error of Open for a root whose GetDist chains
+// would mix with those of another run; it matches ErrCollision.
+type CollisionError struct {
+	Root   string
+	Detail string // which file is shared with which run
+	Resume bool
+}
+
+func (e *CollisionError) Error() string {
+	if e.Resume {
+		return fmt.Sprintf("cannot resume %s: %s: %v", e.Root, e.Detail, ErrCollision)
+	}
+	return fmt.Sprintf("%s: %v", e.Detail, ErrCollision)
+}
+
+func (e *CollisionError) Unwrap() error { return ErrCollision }
+
 // Options configure Open.
 type Options struct {
 	// Kind is the sampler ("ensemble", "metropolis-hastings", "nested"),
@@ -126,7 +156,7 @@ func Open(root string, o Options) (r *Run, err error) {
 	}
 	if old != "" {
 		if !o.Overwrite {
-			return nil, fmt.Errorf("%s holds %s: %w", root, old, ErrRunExists)
+			return nil, &ExistsError{Root: root, Holds: old}
 		}
 		r.staged = true
 		return r, nil
@@ -167,7 +197,7 @@ func (r *Run) openResume() error {
 		return fmt.Errorf("cannot resume: %s: %w", r.root+CheckpointSuffix, err)
 	}
 	if h.Kind != r.opt.Kind {
-		return fmt.Errorf("cannot resume %s: it holds %s, not a %s run", r.root, h.Status, r.opt.Kind)
+		return fmt.Errorf("cannot resume %s: it holds %s, not a run of the %s sampler", r.root, h.Status, r.opt.Kind)
 	}
 	r.Header, r.State = h, st
 	return nil
@@ -246,11 +276,7 @@ func (r *Run) checkCollisions() error {
 		return nil
 	}
 	refuse := func(format string, args ...any) error {
-		msg := fmt.Sprintf(format, args...)
-		if r.opt.Resume {
-			return fmt.Errorf("cannot resume %s: %s: %w", r.root, msg, ErrCollision)
-		}
-		return fmt.Errorf("%s: %w; choose another root, or Overwrite", msg, ErrCollision)
+		return &CollisionError{Root: r.root, Detail: fmt.Sprintf(format, args...), Resume: r.opt.Resume}
 	}
 	if m := suffixDigits.FindStringSubmatch(r.root); m != nil {
 		p, n := m[1], m[2]
@@ -296,9 +322,13 @@ func (r *Run) checkCollisions() error {
 func describe(root string) (string, error) {
 	var found []string
 	for _, s := range runSuffixes {
-		if _, err := os.Lstat(root + s); err == nil {
+		fi, err := os.Lstat(root + s)
+		switch {
+		case err == nil && !fi.Mode().IsRegular():
+			return "", fmt.Errorf("%s is %s, not a regular file; refusing to replace it", root+s, kindOf(fi.Mode()))
+		case err == nil:
 			found = append(found, root+s)
-		} else if !errors.Is(err, fs.ErrNotExist) {
+		case !errors.Is(err, fs.ErrNotExist):
 			return "", err
 		}
 	}
@@ -349,6 +379,19 @@ func removeOwned(root string) error {
 		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("removing a file of an earlier run: %w", err)
 		}
+	}
+	return nil
+}
+
+// WriteColumnFiles writes ROOT.paramnames and, if c has ranges,
+// ROOT.ranges, atomically, for a root that is not held by a Run (c must be
+// normalized).
+func WriteColumnFiles(root string, c Columns) error {
+	if err := writeParamNames(root+ParamNamesSuffix, c); err != nil {
+		return err
+	}
+	if c.Ranges != nil {
+		return writeRanges(root+RangesSuffix, c)
 	}
 	return nil
 }
@@ -478,4 +521,21 @@ func (r *Run) Close() error {
 	}
 	errs = append(errs, r.unlock())
 	return errors.Join(errs...)
+}
+
+// kindOf names the type of a file that is not regular.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }

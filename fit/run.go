@@ -180,10 +180,7 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 		res, err = mcmc.RunMH(ctx, target, &mcmc.MHSettings{Settings: common, Chains: s.Chains}, rnd)
 	}
 	if err != nil {
-		if errors.Is(err, mcmc.ErrRunExists) {
-			return nil, fmt.Errorf("fit: %s holds a finished run: continue it with -resume, or replace it with -force", s.Out)
-		}
-		return nil, fmt.Errorf("fit: %w", err)
+		return nil, runError(err)
 	}
 	if n := post.Failures(); n > 0 {
 		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %v", n, post.FirstFailure())
@@ -228,6 +225,22 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	r.Chi2MinSample = 2 * sum.MinMinusLogLike
 	r.Samples = res.Chain.Flat(sum.Burn)
 	return r, nil
+}
+
+// runError words the errors of a sampler about the output root in the
+// terms of the command line (-resume, -force).
+func runError(err error) error {
+	var ee *chains.ExistsError
+	var ce *chains.CollisionError
+	switch {
+	case errors.As(err, &ee):
+		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
+	case errors.As(err, &ce) && ce.Resume:
+		return fmt.Errorf("fit: %w", ce)
+	case errors.As(err, &ce):
+		return fmt.Errorf("fit: -out %s: %s: choose another -out, or -force to write over them: %w", ce.Root, ce.Detail, chains.ErrCollision)
+	}
+	return fmt.Errorf("fit: %w", err)
 }
 
 // refine returns the best fit (see Result.BestFit): the better of the

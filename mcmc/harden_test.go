@@ -363,7 +363,7 @@ func TestResumeCorruptFiles(t *testing.T) {
 		}, "corrupt checkpoint: file record"},
 		{"other kind", func(t *testing.T, root string) {
 			editHeader(t, root, func(h *chains.Header) { h.Kind, h.Status = "nested", "a nested run" })
-		}, "it holds a nested run, not a metropolis-hastings run"},
+		}, "it holds a nested run, not a run of the metropolis-hastings sampler"},
 		{"accepted", func(t *testing.T, root string) {
 			editCheckpoint(t, root, func(m map[string]any) { m["accepted"] = 1e9 })
 		}, "accepted moves"},

@@ -293,7 +293,7 @@ func TestResumeRefused(t *testing.T) {
 	_, err = runKind(ctx, false, tg, s, nil)
 	check("names", err, "parameters [a b], the settings [a c]")
 	_, err = runKind(ctx, true, tg, resume(), nil)
-	check("sampler", err, "it holds a finished run of 30 steps (ensemble sampler), not a metropolis-hastings run")
+	check("sampler", err, "it holds a finished run of 30 steps (ensemble sampler), not a run of the metropolis-hastings sampler")
 	s = resume()
 	s.Steps = 20
 	_, err = runKind(ctx, false, tg, s, nil)
