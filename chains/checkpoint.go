@@ -94,11 +94,11 @@ func DecodeCheckpoint(b []byte) (*Header, json.RawMessage, error) {
 	if len(tail) == 0 || tail[len(tail)-1] != '\n' {
 		return nil, nil, errors.New("malformed checksum line (truncated?)")
 	}
-	want, err := hex.DecodeString(string(tail[:len(tail)-1]))
-	if err != nil || len(want) != sha256.Size {
+	want := string(tail[:len(tail)-1])
+	if len(want) != 2*sha256.Size {
 		return nil, nil, errors.New("malformed checksum line")
 	}
-	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], want) {
+	if sum := sha256.Sum256(payload); hex.EncodeToString(sum[:]) != want {
 		return nil, nil, errors.New("checksum mismatch: the file is corrupted or was edited")
 	}
 	var env envelope

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -163,5 +164,83 @@ func TestSummaryJSONNonFinite(t *testing.T) {
 	}
 	if !bytes.Contains(js, []byte(`"r_minus_1":null`)) || !bytes.Contains(js, []byte(`"tau":null`)) {
 		t.Errorf("non-finite values not null: %s", js)
+	}
+}
+
+// derivedTarget is the Gaussian with two derived parameters, x1+x2 and
+// x1·x2, handed out by the evaluation as Target.Derived does.
+var derivedTarget = Target{LogPrior: priorPart, LogProb: gaussLogProb, Derived: func(x, d []float64) float64 {
+	d[0], d[1] = x[0]+x[1], x[0]*x[1]
+	return gaussLogProb(x)
+}}
+
+// TestDerivedColumns: the derived parameters of every sample are those
+// of its position, in the text chains after the parameters, in
+// .paramnames with GetDist's *, in ROOT.derived.npy and Chain.Derived, and
+// a run stopped and resumed gives the same bytes as one that was not.
+func TestDerivedColumns(t *testing.T) {
+	for _, mh := range []bool{false, true} {
+		dir := t.TempDir()
+		s := resumeSettings(filepath.Join(dir, "r"), 60)
+		s.Derived, s.DerivedLabels = []string{"sum", "prod"}, []string{`x_1+x_2`, `x_1 x_2`}
+		res, err := runKind(context.Background(), mh, derivedTarget, s, rand.New(rand.NewPCG(5, 5)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := res.Chain
+		if c.DerivedDim != 2 || len(c.Derived) != 60*c.Walkers*2 {
+			t.Fatalf("Chain.Derived: %d values of dimension %d", len(c.Derived), c.DerivedDim)
+		}
+		for i := range 60 * c.Walkers {
+			x, d := c.X[2*i:2*i+2], c.Derived[2*i:2*i+2]
+			if d[0] != x[0]+x[1] || d[1] != x[0]*x[1] {
+				t.Fatalf("sample %d: derived %v at %v", i, d, x)
+			}
+		}
+		pn, _ := os.ReadFile(s.Root + ".paramnames")
+		if string(pn) != "a\ta\nb\tb\nsum*\tx_1+x_2\nprod*\tx_1 x_2\n" {
+			t.Errorf(".paramnames %q", pn)
+		}
+		rows, _ := os.ReadFile(chains.ChainFile(s.Root, 2))
+		line := strings.Fields(strings.SplitN(string(rows), "\n", 2)[0])
+		x := c.At(0, 1)
+		if len(line) != 6 || line[4] != strconv.FormatFloat(x[0]+x[1], 'g', -1, 64) || line[5] != strconv.FormatFloat(x[0]*x[1], 'g', -1, 64) {
+			t.Errorf("first row of walker 2: %q, position %v", line, x)
+		}
+		shape, d := readNpy(t, s.Root+".derived.npy")
+		if !slices.Equal(shape, []int{60, c.Walkers, 2}) || !slices.Equal(d, c.Derived) {
+			t.Errorf("derived.npy shape %v, equal %v", shape, slices.Equal(d, c.Derived))
+		}
+		ref := readDir(t, dir)
+		// Stopped at step 25 and resumed: the same files.
+		dir2 := t.TempDir()
+		s2 := s
+		s2.Root = filepath.Join(dir2, "r")
+		ctx, cancel := context.WithCancel(context.Background())
+		s2.Progress = func(p Progress) {
+			if p.Step == 25 {
+				cancel()
+			}
+		}
+		if _, err := runKind(ctx, mh, derivedTarget, s2, rand.New(rand.NewPCG(5, 5))); !errors.Is(err, context.Canceled) {
+			t.Fatal(err)
+		}
+		s2.Progress, s2.Resume = nil, true
+		if _, err := runKind(context.Background(), mh, derivedTarget, s2, nil); err != nil {
+			t.Fatal(err)
+		}
+		sameFiles(t, ref, readDir(t, dir2))
+		// The same θ rows as a run without derived parameters.
+		s3 := resumeSettings("", 60)
+		plain, err := runKind(context.Background(), mh, Target{LogProb: gaussLogProb}, s3, rand.New(rand.NewPCG(5, 5)))
+		if err != nil || !slices.Equal(plain.Chain.X, c.X) {
+			t.Errorf("mh=%v: derived parameters changed the samples (%v)", mh, err)
+		}
+	}
+	// Derived names without Target.Derived (or the reverse) are refused.
+	s := resumeSettings("", 10)
+	s.Derived = []string{"sum"}
+	if _, err := runKind(context.Background(), false, Target{LogProb: gaussLogProb}, s, rand.New(rand.NewPCG(5, 5))); err == nil || !strings.Contains(err.Error(), "Target.Derived") {
+		t.Errorf("derived names without Target.Derived: %v", err)
 	}
 }
