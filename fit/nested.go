@@ -7,12 +7,9 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
-	"os"
 	"time"
 
-	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"github.com/cosmoemu/cosmoemu/likelihood"
-	"github.com/cosmoemu/cosmoemu/mcmc"
 	"github.com/cosmoemu/cosmoemu/nested"
 )
 
@@ -23,28 +20,20 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	s := p.Config.Sampler
 	post, space := p.Posterior, p.Space
 	start := time.Now()
+	lo, hi := space.Bounds()
+	ranges := make([][2]float64, len(lo))
+	for i := range lo {
+		ranges[i] = [2]float64{lo[i], hi[i]}
+	}
 	set := &nested.Settings{
 		Live: s.Live, DLogZ: s.DLogZ, Workers: s.Workers,
-		Root: s.Out, Resume: s.Resume, Fingerprint: p.Fingerprint(),
+		Root: s.Out, Resume: s.Resume, Overwrite: s.Force, Fingerprint: p.Fingerprint(),
+		Names: space.Names(), Labels: space.Labels(), Ranges: ranges, LogLikeNorm: post.LogNorm(),
 		Progress: func(pr nested.Progress) {
 			if progress != nil {
 				progress(Progress{Stage: "nested", Step: pr.Iteration, DLogZ: pr.DLogZ, Calls: pr.Calls})
 			}
 		},
-	}
-	if s.Out != "" && !s.Resume && !s.Force {
-		if _, err := os.Stat(s.Out + nestedCheckpointSuffix); err == nil {
-			return nil, fmt.Errorf("fit: %s holds a nested run: continue it with -resume, or replace it with -force", s.Out)
-		}
-	}
-	if s.Out != "" {
-		// One run per root: nested sampling checkpoints atomically, but two
-		// runs would overwrite each other's chains.
-		unlock, err := atomicfile.Lock(s.Out)
-		if err != nil {
-			return nil, fmt.Errorf("fit: %w", err)
-		}
-		defer unlock()
 	}
 	evalsBefore := post.Evaluations()
 	rnd := rand.New(rand.NewPCG(s.Seed, 0x6e6573746564))
@@ -52,9 +41,9 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	res, err := nested.Run(ctx, prob, set, rnd)
 	if err != nil {
 		if s.Resume && errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("fit: cannot resume %s: there is no nested run there: %w", s.Out, err)
+			return nil, fmt.Errorf("fit: cannot resume %s: there is no run there: %w", s.Out, err)
 		}
-		return nil, fmt.Errorf("fit: %w", err)
+		return nil, runError(err)
 	}
 	if n := post.Failures(); n > 0 {
 		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %v", n, post.FirstFailure())
@@ -88,25 +77,24 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		r.Q84 = append(r.Q84, res.Quantile(j, 0.84))
 		r.Q975 = append(r.Q975, res.Quantile(j, 0.975))
 	}
-	// The best fit: refine the sample of highest ln L.
-	bestRow := 0
-	for i, l := range res.LogL {
-		if l > res.LogL[bestRow] {
-			bestRow = i
+	// The best fit (Result.BestFit): the highest-posterior sample, refined.
+	bestRow, bestLP, minChi2 := 0, math.Inf(-1), math.Inf(1)
+	for i := range res.LogL {
+		lp := post.LogPrior(res.Samples.RawRowView(i)) + res.LogL[i]
+		if lp > bestLP {
+			bestRow, bestLP = i, lp
 		}
+		minChi2 = math.Min(minChi2, 2*(post.LogNorm()-res.LogL[i]))
 	}
 	best := append([]float64(nil), res.Samples.RawRowView(bestRow)...)
-	lo, hi := space.Bounds()
 	scale := make([]float64, len(lo))
 	for i := range scale {
 		scale[i] = math.Min(hi[i]-lo[i], 10*r.Std[i])
 	}
-	if opt, err := mcmc.BestFit(post.LogProb, best, &mcmc.BestFitSettings{Scale: scale}); (err == nil || errors.Is(err, mcmc.ErrNoCovariance)) && opt.LogProb > post.LogProb(best) {
-		best = opt.X
-	}
-	if err := p.fillBest(r, best); err != nil {
+	if err := p.fillBest(r, p.refine(best, math.Inf(-1), best, post.LogProb(best), scale)); err != nil {
 		return nil, err
 	}
+	r.Chi2MinSample = minChi2
 	for _, l := range post.Likelihoods() {
 		if sn, ok := l.(*likelihood.SN); ok && !sn.SampleM() {
 			r.Notes = append(r.Notes, noteSNEvidence)
@@ -115,17 +103,9 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	}
 	r.Samples, r.Weights = res.Samples, res.Weights()
 	r.WallSeconds = time.Since(start).Seconds()
-	if s.Out != "" {
-		if err := res.WriteGetDist(s.Out, space.Names(), space.Labels()); err != nil {
-			return nil, err
-		}
-	}
 	return r, nil
 }
 
 // noteSNEvidence says why ln Z with marginalised supernova magnitudes is
 // defined only up to a model-independent constant.
 const noteSNEvidence = "ln Z includes supernovae with M marginalised under a flat prior of unit density per magnitude: its absolute value is a convention, compare models on these data by Δ ln Z only"
-
-// nestedCheckpointSuffix is the nested sampler's checkpoint file.
-const nestedCheckpointSuffix = ".nested.json"

@@ -2,15 +2,19 @@ package fit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/mcmc"
 )
 
@@ -42,11 +46,20 @@ type Result struct {
 	Tau    Floats   `json:"tau,omitempty"` // MCMC only
 	ESS    Floats   `json:"ess,omitempty"` // MCMC only
 
-	BestFit    map[string]float64 `json:"best_fit"`
-	Fixed      map[string]float64 `json:"fixed"`
-	Chi2Min    float64            `json:"chi2_min"`
-	Chi2ByData map[string]float64 `json:"chi2_by_data"`
-	NData      int                `json:"n_data"`
+	// BestFit is the best fit: the maximum of the posterior density ln P
+	// (MAP) found by the optimizer (mcmc.BestFit) started from the
+	// highest-posterior sample of the run and from the fiducial start;
+	// Chi2Min and Chi2ByData are χ² there. With the default uniform priors
+	// the MAP is the maximum of the likelihood inside the prior box, and
+	// Chi2Min the minimum χ². Chi2MinSample is the smallest χ² of any
+	// sample (after the burn-in): what GetDist reports for its best-fit
+	// sample (twice its −log(Like)); it is ≥ Chi2Min.
+	BestFit       map[string]float64 `json:"best_fit"`
+	Fixed         map[string]float64 `json:"fixed"`
+	Chi2Min       float64            `json:"chi2_min"`
+	Chi2ByData    map[string]float64 `json:"chi2_by_data"`
+	Chi2MinSample float64            `json:"chi2_min_sample"`
+	NData         int                `json:"n_data"`
 
 	Converged  bool     `json:"converged"`
 	Warning    string   `json:"warning,omitempty"`
@@ -157,7 +170,18 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	if s.Converge {
 		common.Converge = &mcmc.Convergence{RMinus1: 0.01}
 	}
-	target := mcmc.Target{LogProb: post.LogProb, Batch: post.LogProbBatch, LogPrior: post.LogPrior}
+	// The derived column chi2 (CosmoMC's name) is χ² = 2(ln π − ln P) of
+	// each sample, from what the evaluation computes anyway. The χ² of
+	// each data set would need the posterior to hand out the terms it sums
+	// (likelihood.Posterior.Chi2 evaluates the model again).
+	target := mcmc.Target{LogProb: post.LogProb, LogPrior: post.LogPrior, Derived: func(x, der []float64) float64 {
+		lp := post.LogProb(x)
+		if !math.IsInf(lp, -1) {
+			der[0] = 2 * (post.LogPrior(x) - lp)
+		}
+		return lp
+	}}
+	common.Derived, common.DerivedLabels = []string{"chi2"}, []string{`\chi^2`}
 	rnd := rand.New(rand.NewPCG(s.Seed, 0x636f736d6f656d75))
 	var res *mcmc.Result
 	samplingStart = time.Now()
@@ -167,10 +191,7 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 		res, err = mcmc.RunMH(ctx, target, &mcmc.MHSettings{Settings: common, Chains: s.Chains}, rnd)
 	}
 	if err != nil {
-		if errors.Is(err, mcmc.ErrRunExists) {
-			return nil, fmt.Errorf("fit: %s holds a finished run: continue it with -resume, or replace it with -force", s.Out)
-		}
-		return nil, fmt.Errorf("fit: %w", err)
+		return nil, runError(err)
 	}
 	if n := post.Failures(); n > 0 {
 		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %v", n, post.FirstFailure())
@@ -205,18 +226,46 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 		r.Tau = append(r.Tau, ps.Tau)
 		r.ESS = append(r.ESS, ps.ESS)
 	}
-	best := opt.X
-	if sum.BestLogProb > opt.LogProb {
-		best = make([]float64, len(sum.Params))
-		for i, ps := range sum.Params {
-			best[i] = ps.Best
-		}
+	maxPost := make([]float64, len(sum.Params))
+	for i, ps := range sum.Params {
+		maxPost[i] = ps.MaxPost
 	}
-	if err := p.fillBest(r, best); err != nil {
+	if err := p.fillBest(r, p.refine(opt.X, opt.LogProb, maxPost, sum.MaxLogProb, scale)); err != nil {
 		return nil, err
 	}
+	r.Chi2MinSample = 2 * sum.MinMinusLogLike
 	r.Samples = res.Chain.Flat(sum.Burn)
 	return r, nil
+}
+
+// runError words the errors of a sampler about the output root in the
+// terms of the command line (-resume, -force).
+func runError(err error) error {
+	var ee *chains.ExistsError
+	var ce *chains.CollisionError
+	switch {
+	case errors.As(err, &ee):
+		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
+	case errors.As(err, &ce) && ce.Resume:
+		return fmt.Errorf("fit: %w", ce)
+	case errors.As(err, &ce):
+		return fmt.Errorf("fit: -out %s: %s: choose another -out, or -force to write over them: %w", ce.Root, ce.Detail, chains.ErrCollision)
+	}
+	return fmt.Errorf("fit: %w", err)
+}
+
+// refine returns the best fit (see Result.BestFit): the better of the
+// optimum x (ln P = lp) and the highest-posterior sample s (ln P = ls),
+// refined by the optimizer when the sample is better.
+func (p *Problem) refine(x []float64, lp float64, s []float64, ls float64, scale []float64) []float64 {
+	if !(ls > lp) {
+		return x
+	}
+	opt, err := mcmc.BestFit(p.Posterior.LogProb, s, &mcmc.BestFitSettings{Scale: scale})
+	if (err == nil || errors.Is(err, mcmc.ErrNoCovariance)) && opt.LogProb > ls {
+		return opt.X
+	}
+	return s
 }
 
 // fillBest records the best fit and its χ², in total and by data set.
@@ -261,4 +310,64 @@ func (f Floats) MarshalJSON() ([]byte, error) {
 		b = strconv.AppendFloat(b, v, 'g', -1, 64)
 	}
 	return append(b, ']'), nil
+}
+
+// MarshalJSON encodes the result with the field names of its tags and every
+// non-finite number (an acceptance or R−1 undefined for a one-step run, τ of
+// a chain that never moved) as null, so that `fit -json` is always valid
+// JSON, as ROOT.summary.json is.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	v := reflect.ValueOf(r).Elem()
+	t := v.Type()
+	b := []byte{'{'}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fv := v.Field(i)
+		if opts == "omitempty" && fv.IsZero() {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, name)
+		b = append(b, ':')
+		val, err := json.Marshal(finite(fv))
+		if err != nil {
+			return nil, fmt.Errorf("fit: JSON of %s: %w", name, err)
+		}
+		b = append(b, val...)
+	}
+	return append(b, '}'), nil
+}
+
+// finite returns v with its non-finite floats (plain, through a pointer or
+// as map values) replaced by chains.Float, which encodes them as null.
+func finite(v reflect.Value) any {
+	switch x := v.Interface().(type) {
+	case float64:
+		return chains.Float(x)
+	case *float64:
+		if x == nil {
+			return nil
+		}
+		return chains.Float(*x)
+	case map[string]float64:
+		if x == nil {
+			return nil
+		}
+		m := make(map[string]chains.Float, len(x))
+		for k, f := range x {
+			m[k] = chains.Float(f)
+		}
+		return m
+	}
+	return v.Interface()
 }

@@ -1,10 +1,8 @@
 package mcmc
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +10,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
 // BenchmarkGaussLogProb is the cost of the target alone, to subtract from
@@ -85,21 +85,33 @@ func BenchmarkMHStep(b *testing.B) {
 	}
 }
 
-// BenchmarkWriteStep measures formatting one step of 32 walkers into the
-// text chains (to a discarding writer).
+// BenchmarkWriteStep measures formatting one step of 32 walkers into their
+// text chains (files in a temporary directory, truncated every 4096 steps).
 func BenchmarkWriteStep(b *testing.B) {
 	const k, d = 32, 2
 	st := startState(k, d)
 	r := &runner{t: Target{LogProb: gaussLogProb, LogPrior: priorPart}, spec: runSpec{walkers: k, groups: 4}, d: d, st: *st}
-	r.sizes = make([]int64, 4)
-	for range 4 {
-		r.bufs = append(r.bufs, bufio.NewWriterSize(io.Discard, 64<<10))
+	out, err := chains.Open(filepath.Join(b.TempDir(), "w"), chains.Options{Kind: samplerEnsemble, Chains: k})
+	if err != nil {
+		b.Fatal(err)
 	}
-	w := &chainWriter{r: r}
+	defer out.Close()
 	b.ReportAllocs()
+	n := 0
 	for b.Loop() {
-		if err := w.write(st.pos, st.lnp); err != nil {
+		if n%4096 == 0 {
+			if r.text, err = out.CreateText(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n++
+		if err := r.writeRows(st.pos, st.lnp, nil); err != nil {
 			b.Fatal(err)
+		}
+		if n%10 == 0 {
+			if err := r.text.Flush(); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

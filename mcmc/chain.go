@@ -6,12 +6,16 @@ import (
 
 // Chain is the history of a run: the position and ln p of every walker
 // (or MH chain) after every step, laid out like emcee's get_chain():
-// X[(step·Walkers + walker)·Dim + i] and LnP[step·Walkers + walker].
+// X[(step·Walkers + walker)·Dim + i] and LnP[step·Walkers + walker]. With
+// derived parameters (Target.Derived), Derived[(step·Walkers + walker)·
+// DerivedDim + j] holds derived parameter j of the same sample.
 type Chain struct {
-	Walkers int
-	Dim     int
-	X       []float64
-	LnP     []float64
+	Walkers    int
+	Dim        int
+	X          []float64
+	LnP        []float64
+	DerivedDim int
+	Derived    []float64
 }
 
 // NewChain returns an empty chain with room for steps steps.

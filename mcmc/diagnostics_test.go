@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/internal/numpytest"
 )
 
@@ -234,7 +235,7 @@ func TestGelmanRubinEigenNumpy(t *testing.T) {
 		c.Append(x, make([]float64, walkers))
 	}
 	path := filepath.Join(t.TempDir(), "chain.npy")
-	if err := writeNpyFile(path, []int{steps, walkers, d}, c.X); err != nil {
+	if _, err := chains.WriteNpy(path, []int{steps, walkers, d}, c.X); err != nil {
 		t.Fatal(err)
 	}
 	out := numpytest.Run(t, `

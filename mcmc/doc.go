@@ -57,67 +57,81 @@
 //
 // # Files
 //
-// With Settings.Root = ROOT the samplers write, growing as they run:
+// With Settings.Root = ROOT the samplers write through package chains
+// (which documents the layout, the checkpoint and the policy for roots),
+// growing as they run:
 //
-//	ROOT_1.txt … ROOT_G.txt   GetDist/CosmoMC plain-text chains, one per MH
-//	                          chain or per group of walkers (Groups, default
-//	                          4; walkers w·G/K… in group order, one row per
-//	                          walker per step). Columns: weight (always 1),
-//	                          −ln L, then the parameters. −ln L is
+//	ROOT_1.txt … ROOT_K.txt   GetDist/CosmoMC plain-text chains, one per
+//	                          walker (or MH chain), one row per step, so that
+//	                          GetDist measures each walker's autocorrelation.
+//	                          Columns: weight (always 1), −ln L, the
+//	                          parameters, the derived parameters. −ln L is
 //	                          −(ln p − ln π) when Target.LogPrior is set,
 //	                          otherwise −ln p. Every sample is written,
-//	                          burn-in included: use GetDist's ignore_rows =
-//	                          Summary.IgnoreRows.
-//	ROOT.paramnames           one line per parameter: name, tab, LaTeX label
+//	                          burn-in included.
+//	ROOT.paramnames           name, tab, LaTeX label; derived names end in *
 //	ROOT.ranges               with Settings.Ranges: name, lower, upper bound
 //	                          (N for an unbounded side), as GetDist reads it
+//	ROOT.properties.ini       at the end: sampler = mcmc, ignore_rows =
+//	                          Summary.IgnoreRows (the burn-in in steps), which
+//	                          GetDist's loadMCSamples applies
 //	ROOT.chain.npy            float64 array (steps, walkers, dim), like emcee's
 //	                          get_chain(); MH: (steps, chains, dim)
 //	ROOT.lnprob.npy           float64 array (steps, walkers): ln p
-//	ROOT.checkpoint           JSON: step, byte length of each text chain,
-//	                          positions, ln p, generator states, proposals,
-//	                          Settings.Fingerprint
+//	ROOT.derived.npy          with derived parameters: (steps, walkers, nd)
+//	ROOT.checkpoint           the sampler's state in the checksummed envelope
+//	                          of package chains, with the length and CRC-32C
+//	                          of every text chain and .npy file it describes
 //	ROOT.summary.json         Summary as JSON (non-finite numbers as null)
 //	ROOT.summary.txt          Summary as a text table
-//	ROOT.lock                 while a run is going (see below)
+//	ROOT.lock                 while a run is going
+//
+// # Derived parameters
+//
+// Target.Derived is LogProb that also stores the derived parameters of the
+// point (Settings.Derived names them) in a small vector, as emcee's blobs:
+// quantities the target computes anyway, such as r_d or the χ² of each
+// data set. The sampler keeps the vector of each walker's current point,
+// copies the proposal's when it accepts it, and writes it beside the
+// parameters; nothing is recomputed at write time. The samples themselves
+// are those of LogProb: the same seed gives the same θ with or without.
+//
+// # Checkpoints and resuming
 //
 // The text chains are flushed every FlushEvery steps. Every CheckpointEvery
 // steps (or CheckpointInterval of wall time) and when the context is
 // cancelled, the sampler flushes the text chains, rewrites the .npy files
 // atomically and then the checkpoint atomically. With Settings.Resume a run
-// restarts from the checkpoint: the text chains are truncated to the
-// recorded lengths (dropping anything written after the checkpoint, even a
-// half-written line from a process killed with SIGKILL), the history is
-// reloaded from the .npy files and the generators restored, so the files
-// of an interrupted and resumed run are byte-identical to those of an
-// uninterrupted one. The .npy files and the checkpoint are fsynced before
-// they are renamed; the text chains are only flushed, so after a power
-// failure (not a process crash) a chain file may be shorter than its
-// checkpoint says, and Resume then refuses with an error naming the file.
+// restarts from the checkpoint: every file is checked against its record,
+// the text chains are truncated to the recorded lengths (dropping anything
+// written after the checkpoint, even a half-written line from a process
+// killed with SIGKILL), the history is reloaded from the .npy files and the
+// generators restored, so the files of an interrupted and resumed run are
+// byte-identical to those of an uninterrupted one. The .npy files and the
+// checkpoint are fsynced before they are renamed; the text chains are only
+// flushed, so after a power failure (not a process crash) a chain file may
+// be shorter than its checkpoint says, and Resume then refuses with an
+// error naming the file.
 //
 // A resume is refused, with one error naming every difference, when a
 // setting that shapes the chains (sampler, walkers, groups, parameters,
-// stretch scale, adaptation) or Settings.Fingerprint differs from the
-// checkpoint's, when the checkpoint or a .npy file is corrupt or
-// inconsistent with the other files, or when the chains have no
-// checkpoint. A cancelled run returns an *InterruptedError that says at
-// which step it stopped and whether it can be resumed.
+// derived parameters, stretch scale, adaptation) or Settings.Fingerprint
+// (by field) differs from the checkpoint's, when the checkpoint or a file
+// it records is corrupt, changed or not a regular file, when the root holds
+// a run of another kind, or when the chains have no checkpoint. A cancelled
+// run returns an *InterruptedError that says at which step it stopped and
+// whether it can be resumed.
 //
 // # Protecting earlier runs
 //
-// A run (fresh or resumed) holds an exclusive lock on ROOT.lock
-// (atomicfile.Lock) for its whole duration, so a second run on the same
-// root fails at once instead of interleaving its chains; the lock dies
-// with the process. A fresh run refuses a root that already holds a run
-// (ErrRunExists) unless Settings.Overwrite is set. Even then the old run
-// stays in place until the new one has something to replace it with: the
-// new text chains, .paramnames and .ranges are written under the hidden
-// staging root .ROOT.new in the same directory, and at the new run's first
-// checkpoint after at least one step the old checkpoint is removed first,
-// then the old summaries, .npy files and surplus chains, and the staged
-// files are renamed into place before the new .npy files and checkpoint are
-// written. A replacement that fails or is stopped before that point
-// removes its staging files and leaves the old run byte for byte as it
-// was; staging files left by a killed process are removed by the next run
-// on the root.
+// A run (fresh or resumed) holds an exclusive lock on ROOT.lock for its
+// whole duration. A fresh run refuses a root that holds a run of any kind
+// (ErrRunExists) unless Settings.Overwrite is set, and a root whose GetDist
+// chains would mix with another root's (chains.ErrCollision). With
+// Overwrite the old run stays in place until the new one has something to
+// replace it with: the new text chains, .paramnames and .ranges are staged
+// under .ROOT.new, and at the new run's first checkpoint after at least one
+// step the old run's files are removed (checkpoint first) and the staged
+// files renamed into place. A replacement that fails or is stopped before
+// that point leaves the old run byte for byte as it was.
 package mcmc

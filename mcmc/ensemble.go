@@ -61,6 +61,7 @@ func RunEnsemble(ctx context.Context, t Target, s *EnsembleSettings, rng *rand.R
 		logU: make([]float64, half),
 		ev:   newEvaluator(t, half, d, common.Workers, s.Workers <= 0),
 	}
+	e.ev.setDerived(t, len(common.Derived))
 	defer e.ev.close()
 	spec := runSpec{
 		sampler: samplerEnsemble,
@@ -78,13 +79,14 @@ type ensemble struct {
 	pcg        *rand.PCG
 	rng        *rand.Rand
 	pos, lnp   []float64
+	der        []float64 // walkers × derived
 	z, logU    []float64
 	ev         *evaluator
 	accepted   int64
 }
 
 func (e *ensemble) init(st *state, master *rand.PCG) error {
-	e.pos, e.lnp = st.pos, st.lnp
+	e.pos, e.lnp, e.der = st.pos, st.lnp, st.der
 	e.pcg = master
 	e.rng = rand.New(master)
 	return nil
@@ -122,6 +124,9 @@ func (e *ensemble) step(int) {
 			if e.logU[i] < lnq {
 				copy(e.pos[w*d:(w+1)*d], e.ev.row(i))
 				e.lnp[w] = e.ev.out[i]
+				if nd := e.ev.nd; nd > 0 {
+					copy(e.der[w*nd:(w+1)*nd], e.ev.derivedRow(i))
+				}
 				e.accepted++
 			}
 		}
@@ -146,7 +151,7 @@ func (e *ensemble) load(cp *checkpoint, st *state) error {
 	if len(cp.RNG) != 1 {
 		return fmt.Errorf("checkpoint has %d generator states, want 1", len(cp.RNG))
 	}
-	e.pos, e.lnp = st.pos, st.lnp
+	e.pos, e.lnp, e.der = st.pos, st.lnp, st.der
 	e.pcg = new(rand.PCG)
 	if err := e.pcg.UnmarshalBinary(cp.RNG[0]); err != nil {
 		return fmt.Errorf("generator state: %w", err)

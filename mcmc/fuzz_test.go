@@ -6,12 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
-// FuzzDecodeCheckpoint feeds arbitrary bytes to the checkpoint reader and,
-// when it accepts them, to the checks and kernel restores of a resume: no
-// input may panic. The seeds are the checkpoints of a 4-walker ensemble
-// and of 2 MH chains in one dimension, a few hundred bytes each.
+// FuzzDecodeCheckpoint feeds arbitrary bytes to the checkpoint's envelope
+// (chains.DecodeCheckpoint) and to the decoder of the sampler state inside
+// it and, when that accepts them, to the checks and kernel restores of a
+// resume: no input may panic. The seeds are the checkpoints of a 4-walker
+// ensemble and of 2 MH chains in one dimension, and their states, a few
+// hundred bytes each (the checksum of the envelope stops almost every
+// mutation of a whole checkpoint, so the states are fuzzed on their own).
 func FuzzDecodeCheckpoint(f *testing.F) {
 	lp := func(x []float64) float64 { return -0.5 * x[0] * x[0] }
 	dir := f.TempDir()
@@ -27,13 +32,19 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		b, err := os.ReadFile(root + checkpointSuffix)
+		b, err := os.ReadFile(root + chains.CheckpointSuffix)
+		if err != nil {
+			f.Fatal(err)
+		}
+		_, st, err := chains.DecodeCheckpoint(b)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b)
+		f.Add([]byte(st))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		chains.DecodeCheckpoint(b)
 		cp, err := decodeCheckpoint(b)
 		if err != nil {
 			return
@@ -43,7 +54,7 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 			{sampler: samplerMH, walkers: 2, groups: 2},
 		} {
 			r := &runner{s: Settings{Steps: 10, Names: []string{"x1"}}, spec: spec, d: 1}
-			if r.compatible(cp) != nil {
+			if r.compatible(cp, "") != nil {
 				continue
 			}
 			st := &state{pos: make([]float64, spec.walkers), lnp: make([]float64, spec.walkers)}

@@ -12,7 +12,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"github.com/cosmoemu/cosmoemu/internal/npyfile"
 )
@@ -249,18 +253,50 @@ func TestResumeCorruptFiles(t *testing.T) {
 		_, err := runKind(context.Background(), true, tg, s, nil)
 		return err
 	}
-	editCheckpoint := func(t *testing.T, root string, edit func(m map[string]any)) {
-		b, err := os.ReadFile(root + checkpointSuffix)
+	// editCheckpoint edits the state of the checkpoint (or, with
+	// editHeader, its header) and writes it back with a valid checksum,
+	// so that the checks behind the checksum are tested.
+	editBoth := func(t *testing.T, root string, edit func(m map[string]any), editH func(h *chains.Header)) {
+		b, err := os.ReadFile(root + chains.CheckpointSuffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, st, err := chains.DecodeCheckpoint(b)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
+		if err := json.Unmarshal(st, &m); err != nil {
 			t.Fatal(err)
 		}
 		edit(m)
-		b, _ = json.Marshal(m)
-		if err := os.WriteFile(root+checkpointSuffix, b, 0o644); err != nil {
+		editH(h)
+		if b, err = chains.EncodeCheckpoint(h, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(root+chains.CheckpointSuffix, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	editCheckpoint := func(t *testing.T, root string, edit func(m map[string]any)) {
+		editBoth(t, root, edit, func(*chains.Header) {})
+	}
+	editHeader := func(t *testing.T, root string, edit func(h *chains.Header)) {
+		editBoth(t, root, func(map[string]any) {}, edit)
+	}
+	flip := func(t *testing.T, path string, at func(size int) int) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[at(len(b))] ^= 1
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fifo := func(t *testing.T, path string) {
+		os.Remove(path)
+		if err := unix.Mkfifo(path, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -286,17 +322,48 @@ func TestResumeCorruptFiles(t *testing.T) {
 			editCheckpoint(t, root, func(m map[string]any) { m["step"] = -5 })
 		}, "corrupt checkpoint: step = -5"},
 		{"garbage checkpoint", func(t *testing.T, root string) {
-			os.WriteFile(root+checkpointSuffix, []byte("{\"format\": 12"), 0o644)
-		}, "not a checkpoint"},
+			os.WriteFile(root+chains.CheckpointSuffix, []byte("{\"format\": 12"), 0o644)
+		}, "not a complete checkpoint"},
 		{"old format", func(t *testing.T, root string) {
 			editCheckpoint(t, root, func(m map[string]any) { m["format"] = "cosmoemu-mcmc-checkpoint/1" })
 		}, "another version"},
+		// Integrity: one flipped bit anywhere a resume reads is refused.
+		{"bit flip in checkpoint", func(t *testing.T, root string) {
+			flip(t, root+chains.CheckpointSuffix, func(n int) int { return n / 3 })
+		}, "checksum mismatch"},
+		{"bit flip in chain.npy", func(t *testing.T, root string) {
+			flip(t, root+chainNpySuffix, func(n int) int { return n - 20 })
+		}, "r.chain.npy does not match its checkpoint"},
+		{"bit flip in lnprob.npy", func(t *testing.T, root string) {
+			flip(t, root+lnprobNpySuffix, func(n int) int { return n - 3 })
+		}, "r.lnprob.npy does not match its checkpoint"},
+		{"bit flip in a text chain", func(t *testing.T, root string) {
+			flip(t, chains.ChainFile(root, 3), func(n int) int { return n / 2 })
+		}, "r_3.txt does not match its checkpoint"},
+		{"text chain of another run", func(t *testing.T, root string) {
+			// Rows of another chain over this one, the file as long as before.
+			b1, _ := os.ReadFile(chains.ChainFile(root, 1))
+			b2, _ := os.ReadFile(chains.ChainFile(root, 2))
+			copy(b2, b1)
+			os.WriteFile(chains.ChainFile(root, 2), b2, 0o644)
+		}, "r_2.txt does not match its checkpoint"},
+		// Files that are not regular are refused at once, never read.
+		{"FIFO checkpoint", func(t *testing.T, root string) { fifo(t, root+chains.CheckpointSuffix) }, "named pipe"},
+		{"FIFO npy", func(t *testing.T, root string) { fifo(t, root+chainNpySuffix) }, "named pipe"},
+		{"FIFO chain", func(t *testing.T, root string) { fifo(t, chains.ChainFile(root, 2)) }, "named pipe"},
+		{"checkpoint linked to /dev/zero", func(t *testing.T, root string) {
+			os.Remove(root + chains.CheckpointSuffix)
+			os.Symlink("/dev/zero", root+chains.CheckpointSuffix)
+		}, "character device"},
 		{"short positions", func(t *testing.T, root string) {
 			editCheckpoint(t, root, func(m map[string]any) { m["pos"] = []float64{1} })
 		}, "1 coordinates"},
 		{"negative file size", func(t *testing.T, root string) {
-			editCheckpoint(t, root, func(m map[string]any) { m["file_sizes"] = []int{1, 2, -3, 4} })
-		}, "negative file size"},
+			editHeader(t, root, func(h *chains.Header) { h.Files[2].Size = -3 })
+		}, "corrupt checkpoint: file record"},
+		{"other kind", func(t *testing.T, root string) {
+			editHeader(t, root, func(h *chains.Header) { h.Kind, h.Status = "nested", "a nested run" })
+		}, "it holds a nested run, not a run of the metropolis-hastings sampler"},
 		{"accepted", func(t *testing.T, root string) {
 			editCheckpoint(t, root, func(m map[string]any) { m["accepted"] = 1e9 })
 		}, "accepted moves"},
@@ -304,7 +371,7 @@ func TestResumeCorruptFiles(t *testing.T) {
 			editCheckpoint(t, root, func(m map[string]any) { m["proposal"] = [][]float64{{1}} })
 		}, "a proposal of 1 entries"},
 		{"no checkpoint", func(t *testing.T, root string) {
-			os.Remove(root + checkpointSuffix)
+			os.Remove(root + chains.CheckpointSuffix)
 		}, "no checkpoint"},
 		{"truncated npy", func(t *testing.T, root string) {
 			os.Truncate(root+chainNpySuffix, 200)
@@ -315,15 +382,22 @@ func TestResumeCorruptFiles(t *testing.T) {
 			os.WriteFile(root+chainNpySuffix, b, 0o644)
 		}, "needs 6400000000000 bytes of data, the file has 0"},
 		{"short npy", func(t *testing.T, root string) { npy(t, root+chainNpySuffix, []int{10, 4, 2}, 0) }, "shape [10 4 2]"},
-		{"NaN in npy", func(t *testing.T, root string) { npy(t, root+lnprobNpySuffix, []int{50, 4}, math.NaN()) }, "non-finite ln p (NaN) at step 1"},
+		{"NaN in npy", func(t *testing.T, root string) { npy(t, root+lnprobNpySuffix, []int{50, 4}, math.NaN()) }, "r.lnprob.npy does not match its checkpoint"},
 		{"missing npy", func(t *testing.T, root string) { os.Remove(root + lnprobNpySuffix) }, "no such file"},
-		{"missing chain", func(t *testing.T, root string) { os.Remove(chainFileName(root, 1)) }, "r_2.txt: no such file"},
-		{"extra chain", func(t *testing.T, root string) { os.WriteFile(chainFileName(root, 4), nil, 0o644) }, "r_5.txt is not a chain of this run"},
+		{"missing chain", func(t *testing.T, root string) { os.Remove(chains.ChainFile(root, 2)) }, "r_2.txt: no such file"},
+		{"extra chain", func(t *testing.T, root string) { os.WriteFile(chains.ChainFile(root, 5), nil, 0o644) }, "r_5.txt is not a chain of this run"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := setup(t)
 			tc.damage(t, root)
-			err := resume(root)
+			done := make(chan error, 1)
+			go func() { done <- resume(root) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatal("the resume hangs")
+			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an error containing %q", err, tc.want)
 			}

@@ -80,6 +80,7 @@ func RunMH(ctx context.Context, t Target, s *MHSettings, rng *rand.Rand) (*Resul
 		cov:       mat.NewSymDense(d, nil),
 		ev:        newEvaluator(t, k, d, common.Workers, s.Workers <= 0),
 	}
+	m.ev.setDerived(t, len(common.Derived))
 	defer m.ev.close()
 	spec := runSpec{
 		sampler:    samplerMH,
@@ -102,6 +103,7 @@ type metropolis struct {
 	rngs       []*rand.Rand
 	lower      [][]float64 // per chain: row-major d×d Cholesky factor of the proposal covariance
 	pos, lnp   []float64
+	der        []float64 // chains × derived
 	chain      *Chain
 	logU       []float64
 	noise      []float64
@@ -112,7 +114,7 @@ type metropolis struct {
 }
 
 func (m *metropolis) init(st *state, master *rand.PCG) error {
-	m.pos, m.lnp, m.chain = st.pos, st.lnp, st.chain
+	m.pos, m.lnp, m.der, m.chain = st.pos, st.lnp, st.der, st.chain
 	r := rand.New(master)
 	m.pcgs = make([]*rand.PCG, m.k)
 	m.rngs = make([]*rand.Rand, m.k)
@@ -154,6 +156,9 @@ func (m *metropolis) step(t int) {
 		if m.logU[c] < m.ev.out[c]-m.lnp[c] {
 			copy(m.pos[c*d:(c+1)*d], m.ev.row(c))
 			m.lnp[c] = m.ev.out[c]
+			if nd := m.ev.nd; nd > 0 {
+				copy(m.der[c*nd:(c+1)*nd], m.ev.derivedRow(c))
+			}
 			m.accepted++
 		}
 	}
@@ -253,7 +258,7 @@ func (m *metropolis) load(cp *checkpoint, st *state) error {
 	if len(cp.RNG) != m.k || len(cp.Proposal) != m.k {
 		return fmt.Errorf("checkpoint has %d generator states and %d proposals, want %d of each", len(cp.RNG), len(cp.Proposal), m.k)
 	}
-	m.pos, m.lnp, m.chain = st.pos, st.lnp, st.chain
+	m.pos, m.lnp, m.der, m.chain = st.pos, st.lnp, st.der, st.chain
 	m.pcgs = make([]*rand.PCG, m.k)
 	m.rngs = make([]*rand.Rand, m.k)
 	m.lower = make([][]float64, m.k)

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -15,6 +17,8 @@ import (
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
 // priorPart is a stand-in for the ln-prior part of gaussLogProb.
@@ -41,8 +45,8 @@ func readNpy(t *testing.T, path string) ([]int, []float64) {
 func TestOutputFiles(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "run")
-	// Stale files of an earlier run with more groups must go.
-	for _, name := range []string{"run_5.txt", "run_6.txt", "run.checkpoint"} {
+	// Stale files of an earlier run with more chains must go.
+	for _, name := range []string{"run_40.txt", "run_41.txt", "run.checkpoint"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("stale"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -70,20 +74,19 @@ func TestOutputFiles(t *testing.T) {
 		t.Errorf(".ranges = %q, %v", rg, err)
 	}
 
-	// Text chains: 4 groups of 8 walkers, one row per walker per step.
-	for g := range 4 {
-		f, err := os.Open(chainFileName(root, g))
+	// Text chains: one per walker, one row per step.
+	for w := range 32 {
+		f, err := os.Open(chains.ChainFile(root, w+1))
 		if err != nil {
 			t.Fatal(err)
 		}
 		sc := bufio.NewScanner(f)
-		row := 0
+		step := 0
 		for sc.Scan() {
 			fields := strings.Fields(sc.Text())
 			if len(fields) != 4 || fields[0] != "1" {
-				t.Fatalf("group %d row %d: %q, want 4 columns with weight 1", g, row, sc.Text())
+				t.Fatalf("walker %d row %d: %q, want 4 columns with weight 1", w, step, sc.Text())
 			}
-			step, w := row/8, g*8+row%8
 			x := c.At(step, w)
 			v := make([]float64, 3)
 			for i := range v {
@@ -94,21 +97,26 @@ func TestOutputFiles(t *testing.T) {
 			}
 			wantLike := priorPart(x) - c.LnP[step*c.Walkers+w]
 			if v[0] != wantLike || v[1] != x[0] || v[2] != x[1] {
-				t.Fatalf("group %d row %d: %v, want −ln L %v and position %v exactly", g, row, v, wantLike, x)
+				t.Fatalf("walker %d row %d: %v, want −ln L %v and position %v exactly", w, step, v, wantLike, x)
 			}
-			row++
+			step++
 		}
 		f.Close()
-		if row != 120*8 {
-			t.Errorf("group %d has %d rows, want %d", g, row, 120*8)
+		if step != 120 {
+			t.Errorf("walker %d has %d rows, want 120", w, step)
 		}
 	}
-	for _, name := range []string{"run_5.txt", "run_6.txt"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
-			t.Errorf("stale %s kept: %v", name, err)
+	for _, name := range []string{"run_33.txt", "run_5.txt", "run_6.txt"} {
+		if name == "run_33.txt" {
+			if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+				t.Errorf("%s written for 32 walkers", name)
+			}
 		}
 	}
-
+	props, err := os.ReadFile(root + ".properties.ini")
+	if want := fmt.Sprintf("sampler = mcmc\nignore_rows = %d\n", res.Summary.Burn); err != nil || string(props) != want {
+		t.Errorf(".properties.ini = %q (%v), want %q", props, err, want)
+	}
 	shape, x := readNpy(t, root+".chain.npy")
 	if len(shape) != 3 || shape[0] != 120 || shape[1] != 32 || shape[2] != 2 || !slices.Equal(x, c.X) {
 		t.Errorf("chain.npy shape %v, equal to the chain: %v", shape, slices.Equal(x, c.X))
@@ -133,8 +141,8 @@ func TestOutputFiles(t *testing.T) {
 	if p := params[1].(map[string]any); p["name"] != "H0" || p["mean"] != res.Summary.Params[1].Mean {
 		t.Errorf("summary.json H0 entry %v", p)
 	}
-	if res.Summary.IgnoreRows != res.Summary.Burn*8 {
-		t.Errorf("ignore_rows %d for burn-in %d and 8 walkers per file", res.Summary.IgnoreRows, res.Summary.Burn)
+	if res.Summary.IgnoreRows != res.Summary.Burn {
+		t.Errorf("ignore_rows %d for burn-in %d and one walker per file", res.Summary.IgnoreRows, res.Summary.Burn)
 	}
 	txt, err := os.ReadFile(root + ".summary.txt")
 	if err != nil || !bytes.Contains(txt, []byte("Om0")) || !bytes.Contains(txt, []byte("ignore_rows")) {
@@ -156,5 +164,83 @@ func TestSummaryJSONNonFinite(t *testing.T) {
 	}
 	if !bytes.Contains(js, []byte(`"r_minus_1":null`)) || !bytes.Contains(js, []byte(`"tau":null`)) {
 		t.Errorf("non-finite values not null: %s", js)
+	}
+}
+
+// derivedTarget is the Gaussian with two derived parameters, x1+x2 and
+// x1·x2, handed out by the evaluation as Target.Derived does.
+var derivedTarget = Target{LogPrior: priorPart, LogProb: gaussLogProb, Derived: func(x, d []float64) float64 {
+	d[0], d[1] = x[0]+x[1], x[0]*x[1]
+	return gaussLogProb(x)
+}}
+
+// TestDerivedColumns: the derived parameters of every sample are those
+// of its position, in the text chains after the parameters, in
+// .paramnames with GetDist's *, in ROOT.derived.npy and Chain.Derived, and
+// a run stopped and resumed gives the same bytes as one that was not.
+func TestDerivedColumns(t *testing.T) {
+	for _, mh := range []bool{false, true} {
+		dir := t.TempDir()
+		s := resumeSettings(filepath.Join(dir, "r"), 60)
+		s.Derived, s.DerivedLabels = []string{"sum", "prod"}, []string{`x_1+x_2`, `x_1 x_2`}
+		res, err := runKind(context.Background(), mh, derivedTarget, s, rand.New(rand.NewPCG(5, 5)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := res.Chain
+		if c.DerivedDim != 2 || len(c.Derived) != 60*c.Walkers*2 {
+			t.Fatalf("Chain.Derived: %d values of dimension %d", len(c.Derived), c.DerivedDim)
+		}
+		for i := range 60 * c.Walkers {
+			x, d := c.X[2*i:2*i+2], c.Derived[2*i:2*i+2]
+			if d[0] != x[0]+x[1] || d[1] != x[0]*x[1] {
+				t.Fatalf("sample %d: derived %v at %v", i, d, x)
+			}
+		}
+		pn, _ := os.ReadFile(s.Root + ".paramnames")
+		if string(pn) != "a\ta\nb\tb\nsum*\tx_1+x_2\nprod*\tx_1 x_2\n" {
+			t.Errorf(".paramnames %q", pn)
+		}
+		rows, _ := os.ReadFile(chains.ChainFile(s.Root, 2))
+		line := strings.Fields(strings.SplitN(string(rows), "\n", 2)[0])
+		x := c.At(0, 1)
+		if len(line) != 6 || line[4] != strconv.FormatFloat(x[0]+x[1], 'g', -1, 64) || line[5] != strconv.FormatFloat(x[0]*x[1], 'g', -1, 64) {
+			t.Errorf("first row of walker 2: %q, position %v", line, x)
+		}
+		shape, d := readNpy(t, s.Root+".derived.npy")
+		if !slices.Equal(shape, []int{60, c.Walkers, 2}) || !slices.Equal(d, c.Derived) {
+			t.Errorf("derived.npy shape %v, equal %v", shape, slices.Equal(d, c.Derived))
+		}
+		ref := readDir(t, dir)
+		// Stopped at step 25 and resumed: the same files.
+		dir2 := t.TempDir()
+		s2 := s
+		s2.Root = filepath.Join(dir2, "r")
+		ctx, cancel := context.WithCancel(context.Background())
+		s2.Progress = func(p Progress) {
+			if p.Step == 25 {
+				cancel()
+			}
+		}
+		if _, err := runKind(ctx, mh, derivedTarget, s2, rand.New(rand.NewPCG(5, 5))); !errors.Is(err, context.Canceled) {
+			t.Fatal(err)
+		}
+		s2.Progress, s2.Resume = nil, true
+		if _, err := runKind(context.Background(), mh, derivedTarget, s2, nil); err != nil {
+			t.Fatal(err)
+		}
+		sameFiles(t, ref, readDir(t, dir2))
+		// The same θ rows as a run without derived parameters.
+		s3 := resumeSettings("", 60)
+		plain, err := runKind(context.Background(), mh, Target{LogProb: gaussLogProb}, s3, rand.New(rand.NewPCG(5, 5)))
+		if err != nil || !slices.Equal(plain.Chain.X, c.X) {
+			t.Errorf("mh=%v: derived parameters changed the samples (%v)", mh, err)
+		}
+	}
+	// Derived names without Target.Derived (or the reverse) are refused.
+	s := resumeSettings("", 10)
+	s.Derived = []string{"sum"}
+	if _, err := runKind(context.Background(), false, Target{LogProb: gaussLogProb}, s, rand.New(rand.NewPCG(5, 5))); err == nil || !strings.Contains(err.Error(), "Target.Derived") {
+		t.Errorf("derived names without Target.Derived: %v", err)
 	}
 }

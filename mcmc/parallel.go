@@ -26,6 +26,10 @@ type evaluator struct {
 	dim   int
 	x     []float64 // rows×dim proposals, filled by the caller
 	out   []float64 // ln p of each row
+	// With Target.Derived: nd derived parameters of each row.
+	der  func(x, derived []float64) float64
+	nd   int
+	dout []float64 // rows×nd
 	// batch path: one block of rows per goroutine
 	blocks []evalBlock
 
@@ -72,6 +76,21 @@ func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 	e.workers = workers - 1
 	e.pool = pool.New(workers, e.work)
 	return e
+}
+
+// setDerived makes the evaluator call t.Derived, which stores nd derived
+// parameters per row (derivedRow), instead of LogProb or Batch.
+func (e *evaluator) setDerived(t Target, nd int) {
+	if t.Derived == nil {
+		return
+	}
+	e.der, e.nd, e.dout = t.Derived, nd, make([]float64, e.rows*nd)
+	e.batch, e.blocks, e.items = nil, nil, e.rows
+}
+
+// derivedRow returns the derived parameters of row i.
+func (e *evaluator) derivedRow(i int) []float64 {
+	return e.dout[i*e.nd : (i+1)*e.nd : (i+1)*e.nd]
 }
 
 // row returns proposal row i for the caller to fill.
@@ -136,6 +155,10 @@ func (e *evaluator) work(w int) {
 // workRange evaluates items lo to hi−1.
 func (e *evaluator) workRange(lo, hi int) {
 	for i := lo; i < hi; i++ {
+		if e.der != nil {
+			e.out[i] = e.sanitize(e.der(e.row(i), e.derivedRow(i)))
+			continue
+		}
 		if e.batch == nil {
 			e.out[i] = e.sanitize(e.lp(e.row(i)))
 			continue

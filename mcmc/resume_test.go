@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/cosmoemu/cosmoemu/internal/pool"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -16,6 +15,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cosmoemu/cosmoemu/chains"
+	"github.com/cosmoemu/cosmoemu/internal/pool"
 )
 
 // runKind runs the ensemble or the MH sampler.
@@ -196,8 +198,12 @@ func TestResumeAfterCancel(t *testing.T) {
 				if !errors.Is(err, context.Canceled) || res == nil || res.Stop != StopCancelled || res.Chain.Steps() != stopAt {
 					t.Fatalf("mh=%v stop at %d: err %v, result %+v", mh, stopAt, err, res)
 				}
-				for g := range 4 {
-					name := chainFileName(root, g)
+				files := 16
+				if mh {
+					files = 4
+				}
+				for g := 1; g <= files; g++ {
+					name := chains.ChainFile(root, g)
 					f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
 					if err != nil {
 						t.Fatal(err)
@@ -287,14 +293,14 @@ func TestResumeRefused(t *testing.T) {
 	_, err = runKind(ctx, false, tg, s, nil)
 	check("names", err, "parameters [a b], the settings [a c]")
 	_, err = runKind(ctx, true, tg, resume(), nil)
-	check("sampler", err, "the checkpoint is of the ensemble sampler, not metropolis-hastings")
+	check("sampler", err, "it holds a finished run of 30 steps (ensemble sampler), not a run of the metropolis-hastings sampler")
 	s = resume()
 	s.Steps = 20
 	_, err = runKind(ctx, false, tg, s, nil)
 	check("fewer steps", err, "already has 30 steps, more than Steps = 20")
 
 	// A chain file shorter than the checkpoint says cannot be resumed.
-	if err := os.Truncate(chainFileName(root, 2), 10); err != nil {
+	if err := os.Truncate(chains.ChainFile(root, 3), 10); err != nil {
 		t.Fatal(err)
 	}
 	_, err = runKind(ctx, false, tg, resume(), nil)
@@ -361,12 +367,7 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for step < 300 && time.Now().Before(deadline) {
 		time.Sleep(2 * time.Millisecond)
-		b, err := os.ReadFile(root + checkpointSuffix)
-		if err != nil {
-			continue
-		}
-		var cp checkpoint
-		if json.Unmarshal(b, &cp) == nil {
+		if cp, _, err := readKillCheckpoint(root); err == nil {
 			step = cp.Step
 		}
 	}
@@ -375,24 +376,22 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	b, err := os.ReadFile(root + checkpointSuffix)
+	cp, h, err := readKillCheckpoint(root)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var cp checkpoint
-	if err := json.Unmarshal(b, &cp); err != nil {
 		t.Fatal(err)
 	}
 	if cp.Step >= killSteps {
 		t.Fatalf("the helper finished (%d steps) before it was killed", cp.Step)
 	}
 	var extra int64
-	for g, size := range cp.FileSizes {
-		fi, err := os.Stat(chainFileName(root, g))
+	for _, f := range h.Files {
+		fi, err := os.Stat(filepath.Join(dir, f.Name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		extra += fi.Size() - size
+		if filepath.Ext(f.Name) == ".txt" {
+			extra += fi.Size() - f.Size
+		}
 	}
 	t.Logf("killed after the checkpoint at step %d, with %d bytes written after it", cp.Step, extra)
 
@@ -412,4 +411,18 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 		}
 	}
 	sameFiles(t, readDir(t, refDir), got)
+}
+
+// readKillCheckpoint reads the checkpoint of a run being killed.
+func readKillCheckpoint(root string) (*checkpoint, *chains.Header, error) {
+	b, err := os.ReadFile(root + chains.CheckpointSuffix)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, st, err := chains.DecodeCheckpoint(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cp checkpoint
+	return &cp, h, json.Unmarshal(st, &cp)
 }

@@ -1,17 +1,14 @@
 package mcmc
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"time"
 
-	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
 const (
@@ -48,6 +45,7 @@ type runSpec struct {
 // between the driver and the kernel.
 type state struct {
 	pos, lnp []float64
+	der      []float64 // walkers × derived parameters
 	chain    *Chain
 }
 
@@ -73,11 +71,11 @@ type runner struct {
 	kern kernel
 	st   state
 	d    int
+	nd   int // derived parameters
 
 	// output
-	files     []*os.File
-	bufs      []*bufio.Writer
-	sizes     []int64 // bytes written to each file; owned by the writer goroutine
+	out       *chains.Run  // the root, with Root
+	text      *chains.Text // the text chains; owned by the writer goroutine while it runs
 	writer    *chainWriter
 	lastCkpt  int
 	lastTime  time.Time
@@ -86,11 +84,6 @@ type runner struct {
 	rMinus1 float64
 	checked bool
 	stop    string // why the run ended, once it has
-
-	// staged is set while a fresh run that replaces an old one writes
-	// its files under the staging root; the first checkpoint after a
-	// step moves them into place (commit).
-	staged bool
 }
 
 // maxChainValues bounds Steps·Walkers·(dim+1), the float64 values of the
@@ -99,67 +92,67 @@ type runner struct {
 const maxChainValues = 1 << 30
 
 func run(ctx context.Context, t Target, s Settings, spec runSpec, kern kernel, rng *rand.Rand) (res *Result, err error) {
-	r := &runner{t: t, s: s, spec: spec, kern: kern, d: len(s.Start)}
+	r := &runner{t: t, s: s, spec: spec, kern: kern, d: len(s.Start), nd: len(s.Derived)}
 	k := spec.walkers
-	if s.Steps > maxChainValues/k/(r.d+1) {
-		return nil, fmt.Errorf("mcmc: Steps = %d with %d walkers of %d parameters is %.3g values, more than the %d the chain may hold in memory", s.Steps, k, r.d, float64(s.Steps)*float64(k)*float64(r.d+1), maxChainValues)
+	if (t.Derived == nil) != (r.nd == 0) {
+		return nil, fmt.Errorf("mcmc: %d derived parameters named in Settings.Derived, and Target.Derived is set: %v; set both or neither", r.nd, t.Derived != nil)
+	}
+	if s.Steps > maxChainValues/k/(r.d+1+r.nd) {
+		return nil, fmt.Errorf("mcmc: Steps = %d with %d walkers of %d parameters is %.3g values, more than the %d the chain may hold in memory", s.Steps, k, r.d, float64(s.Steps)*float64(k)*float64(r.d+1+r.nd), maxChainValues)
 	}
 	r.st.pos = make([]float64, k*r.d)
 	r.st.lnp = make([]float64, k)
+	r.st.der = make([]float64, k*r.nd)
 	if !s.Resume && rng == nil {
 		return nil, errors.New("mcmc: nil random source")
 	}
 	if s.Root != "" {
-		unlock, err := atomicfile.Lock(s.Root)
+		out, err := chains.Open(s.Root, chains.Options{Kind: spec.sampler, Chains: k, Resume: s.Resume, Overwrite: s.Overwrite})
+		if errors.Is(err, chains.ErrRunExists) {
+			return nil, fmt.Errorf("mcmc: %w; set Resume to continue it or Overwrite to replace it", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("mcmc: %w", err)
 		}
+		r.out = out
+		// Closing removes the staged files of a replacement that failed or
+		// stopped before its first checkpoint: the old run stays as it was.
 		defer func() {
-			if uerr := unlock(); uerr != nil && err == nil {
-				res, err = nil, fmt.Errorf("mcmc: %w", uerr)
+			r.stopWriter()
+			if cerr := out.Close(); cerr != nil && err == nil {
+				res, err = nil, fmt.Errorf("mcmc: %w", cerr)
 			}
 		}()
-		// The staging files of a replacement that never reached its first
-		// checkpoint are litter: nobody else can be writing them while we
-		// hold the lock.
-		removeStaged(s.Root)
 	}
-	defer func() {
-		if cerr := r.closeFiles(); cerr != nil && err == nil {
-			res, err = nil, cerr
-		}
-		// A replacement that failed or stopped before its first
-		// checkpoint leaves the old run as it was.
-		if r.staged {
-			removeStaged(s.Root)
-		}
-	}()
 	if s.Resume {
 		if err := r.resume(); err != nil {
 			return nil, err
 		}
-	} else {
-		if s.Root != "" {
-			old, err := describeRun(s.Root)
-			if err != nil {
-				return nil, err
-			}
-			if old != "" && !s.Overwrite {
-				return nil, fmt.Errorf("mcmc: %s holds %s: %w; set Resume to continue it or Overwrite to replace it", s.Root, old, ErrRunExists)
-			}
-			r.staged = old != ""
-		}
-		if err := r.fresh(rng); err != nil {
-			return nil, err
-		}
+	} else if err := r.fresh(rng); err != nil {
+		return nil, err
 	}
 	return r.loop(ctx)
+}
+
+// staged reports whether the run's files are still staged.
+func (r *runner) staged() bool { return r.out != nil && r.out.Staged() }
+
+// logProb evaluates a start point, with its derived parameters.
+func (r *runner) logProb(x, der []float64) float64 {
+	if r.t.Derived != nil {
+		return r.t.Derived(x, der)
+	}
+	return r.t.LogProb(x)
 }
 
 // fresh draws the start ball and creates the output files.
 func (r *runner) fresh(rng *rand.Rand) error {
 	k, d := r.spec.walkers, r.d
 	r.st.chain = NewChain(k, d, r.s.Steps)
+	if r.nd > 0 {
+		r.st.chain.DerivedDim = r.nd
+		r.st.chain.Derived = make([]float64, 0, r.s.Steps*k*r.nd)
+	}
 	master := rand.NewPCG(rng.Uint64(), rng.Uint64())
 	mr := rand.New(master)
 	lower, ok := scaledCholesky(r.s.StartCov, 1)
@@ -181,7 +174,7 @@ func (r *runner) fresh(rng *rand.Rand) error {
 				}
 				x[i] = v
 			}
-			lp := r.t.LogProb(x)
+			lp := r.logProb(x, r.st.der[w*r.nd:(w+1)*r.nd])
 			if math.IsNaN(lp) || math.IsInf(lp, 1) {
 				r.nonFinite++
 				continue
@@ -199,7 +192,7 @@ func (r *runner) fresh(rng *rand.Rand) error {
 	if err := r.kern.init(&r.st, master); err != nil {
 		return err
 	}
-	if r.s.Root == "" {
+	if r.out == nil {
 		return nil
 	}
 	if err := r.createFiles(); err != nil {
@@ -229,13 +222,14 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			if cerr := r.checkpoint(); cerr != nil {
 				return nil, errors.Join(err, cerr)
 			}
-			ie := &InterruptedError{Root: r.s.Root, Step: step, Steps: r.s.Steps, Saved: r.s.Root != "" && !r.staged, Err: err}
+			ie := &InterruptedError{Root: r.s.Root, Step: step, Steps: r.s.Steps, Saved: r.out != nil && !r.staged(), Err: err}
 			return &Result{Chain: c, Stop: StopCancelled}, ie
 		}
 		r.kern.step(step)
 		c.Append(r.st.pos, r.st.lnp)
+		c.Derived = append(c.Derived, r.st.der...)
 		step++
-		if r.files != nil {
+		if r.text != nil {
 			if err := r.writeStep(); err != nil {
 				return nil, err
 			}
@@ -259,9 +253,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.s.Root != "" {
+	if r.out != nil {
 		if err := sum.writeFiles(r.s.Root); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("mcmc: %w", err)
 		}
 	}
 	return &Result{Chain: c, Summary: sum, Stop: stop}, nil
@@ -302,6 +296,7 @@ func (r *runner) summaryConfig(stop string) summaryConfig {
 		nonFinite: r.nonFinite + r.kern.nonFinite(),
 		stop:      stop,
 		rMinus1:   rMinus1,
+		logPrior:  r.t.LogPrior,
 	}
 }
 
@@ -316,29 +311,38 @@ func (r *runner) maybeCheckpoint(step int) error {
 	return nil
 }
 
-// writeStep hands the last step to the writer goroutine, which appends it
-// to the text chains: one row per walker, walkers of group g in file g.
-// Formatting the rows (shortest exact decimal for every number) costs as
-// much as a fast likelihood, so it runs beside the sampler; the chain is
-// append-only, so the step's values do not change while it is written.
+// writeStep hands the last step to the writer goroutine, which appends
+// one row per walker to its text chain. Formatting the rows (the shortest
+// exact decimal of every number) costs as much as a fast likelihood, so it
+// runs beside the sampler; the chain is append-only, so the step's values
+// do not change while they are written.
 func (r *runner) writeStep() error {
 	if r.writer == nil {
 		r.writer = newChainWriter(r)
 	}
 	c := r.st.chain
 	n := c.Steps()
-	k, d := c.Walkers, c.Dim
-	r.writer.add(c.X[(n-1)*k*d:n*k*d], c.LnP[(n-1)*k:n*k], n)
+	k, d, nd := c.Walkers, c.Dim, r.nd
+	r.writer.add(writeMsg{x: c.X[(n-1)*k*d : n*k*d], lnp: c.LnP[(n-1)*k : n*k], der: c.Derived[(n-1)*k*nd : n*k*nd], step: n})
 	return nil
 }
 
 // flush waits until the writer has written every step handed to it and
-// flushed the files; r.sizes is then up to date.
+// flushed the files; the text chains' records are then up to date.
 func (r *runner) flush() error {
 	if r.writer == nil {
-		return nil
+		return r.text.Flush()
 	}
 	return r.writer.sync()
+}
+
+// stopWriter ends the writer goroutine after the queued steps.
+func (r *runner) stopWriter() {
+	if r.writer != nil {
+		close(r.writer.ch)
+		<-r.writer.done
+		r.writer = nil
+	}
 }
 
 // chainWriter formats and writes the text chains in its own goroutine.
@@ -346,14 +350,13 @@ type chainWriter struct {
 	r    *runner
 	ch   chan writeMsg
 	done chan struct{}
-	line []byte
 	err  error // the first write error, reported at the next sync
 }
 
 type writeMsg struct {
-	x, lnp []float64  // one step: walkers×dim positions and walkers ln p
-	step   int        // steps done after this one
-	reply  chan error // non-nil: flush and reply, after all earlier steps
+	x, lnp, der []float64  // one step: walkers×dim positions, walkers ln p, walkers×nd derived
+	step        int        // steps done after this one
+	reply       chan error // non-nil: flush and reply, after all earlier steps
 }
 
 func newChainWriter(r *runner) *chainWriter {
@@ -364,9 +367,7 @@ func newChainWriter(r *runner) *chainWriter {
 
 // add queues a step; it blocks while the writer is 64 steps behind. Write
 // errors are reported by the next sync.
-func (w *chainWriter) add(x, lnp []float64, step int) {
-	w.ch <- writeMsg{x: x, lnp: lnp, step: step}
-}
+func (w *chainWriter) add(m writeMsg) { w.ch <- m }
 
 // sync waits for the queued steps and a flush, and returns any write error.
 func (w *chainWriter) sync() error {
@@ -375,19 +376,13 @@ func (w *chainWriter) sync() error {
 	return <-reply
 }
 
-// stop ends the goroutine after the queued steps.
-func (w *chainWriter) stop() {
-	close(w.ch)
-	<-w.done
-}
-
 func (w *chainWriter) run() {
 	defer close(w.done)
 	r := w.r
 	for msg := range w.ch {
 		if msg.reply != nil {
 			if w.err == nil {
-				w.err = w.flush()
+				w.err = r.text.Flush()
 			}
 			msg.reply <- w.err
 			continue
@@ -395,56 +390,34 @@ func (w *chainWriter) run() {
 		if w.err != nil {
 			continue
 		}
-		w.err = w.write(msg.x, msg.lnp)
+		w.err = r.writeRows(msg.x, msg.lnp, msg.der)
 		if w.err == nil && msg.step%r.s.FlushEvery == 0 {
-			w.err = w.flush()
+			w.err = r.text.Flush()
 		}
 	}
 }
 
-func (w *chainWriter) write(pos, lnp []float64) error {
-	r := w.r
-	k, d := r.spec.walkers, r.d
-	per := k / r.spec.groups
-	for g, b := range r.bufs {
-		for i := g * per; i < (g+1)*per; i++ {
-			x := pos[i*d : (i+1)*d]
-			like := -lnp[i]
-			if r.t.LogPrior != nil {
-				like = r.t.LogPrior(x) - lnp[i]
-			}
-			line := append(w.line[:0], '1', ' ')
-			line = strconv.AppendFloat(line, like, 'g', -1, 64)
-			for _, v := range x {
-				line = append(line, ' ')
-				line = strconv.AppendFloat(line, v, 'g', -1, 64)
-			}
-			line = append(line, '\n')
-			w.line = line
-			n, err := b.Write(line)
-			r.sizes[g] += int64(n)
-			if err != nil {
-				return fmt.Errorf("mcmc: writing %s: %w", r.files[g].Name(), err)
-			}
+// writeRows appends one step: walker (or MH chain) i to text chain i, with
+// weight 1 and −ln L = −(ln p − ln π) (−ln p without Target.LogPrior).
+func (r *runner) writeRows(pos, lnp, der []float64) error {
+	d, nd := r.d, r.nd
+	for i := range r.spec.walkers {
+		x := pos[i*d : (i+1)*d]
+		like := -lnp[i]
+		if r.t.LogPrior != nil {
+			like = r.t.LogPrior(x) - lnp[i]
 		}
-	}
-	return nil
-}
-
-func (w *chainWriter) flush() error {
-	r := w.r
-	for g, b := range r.bufs {
-		if err := b.Flush(); err != nil {
-			return fmt.Errorf("mcmc: writing %s: %w", r.files[g].Name(), err)
+		if err := r.text.Append(i, 1, like, x, der[i*nd:(i+1)*nd]); err != nil {
+			return fmt.Errorf("mcmc: %w", err)
 		}
 	}
 	return nil
 }
 
 // checkpoint flushes the text chains, then atomically rewrites the .npy
-// files and, last, the checkpoint that refers to both.
+// files and, last, the checkpoint that records them.
 func (r *runner) checkpoint() error {
-	if r.s.Root == "" {
+	if r.out == nil {
 		return nil
 	}
 	if err := r.flush(); err != nil {
@@ -452,61 +425,62 @@ func (r *runner) checkpoint() error {
 	}
 	c := r.st.chain
 	steps := c.Steps()
-	if r.staged {
+	if r.staged() {
 		if steps == 0 {
-			return nil
+			return nil // nothing to replace the old run with yet
 		}
-		if err := r.commit(); err != nil {
-			return err
+		if err := r.out.Commit(); err != nil {
+			return fmt.Errorf("mcmc: %w", err)
 		}
 	}
-	if err := writeNpyFile(r.s.Root+chainNpySuffix, []int{steps, c.Walkers, c.Dim}, c.X); err != nil {
-		return err
+	h := &chains.Header{Fingerprint: r.s.Fingerprint, Files: r.text.Sums()}
+	root := r.s.Root
+	arrays := []struct {
+		suffix string
+		shape  []int
+		data   []float64
+	}{
+		{chainNpySuffix, []int{steps, c.Walkers, c.Dim}, c.X},
+		{lnprobNpySuffix, []int{steps, c.Walkers}, c.LnP},
+		{derivedNpySuffix, []int{steps, c.Walkers, r.nd}, c.Derived},
 	}
-	if err := writeNpyFile(r.s.Root+lnprobNpySuffix, []int{steps, c.Walkers}, c.LnP); err != nil {
-		return err
+	if r.nd == 0 {
+		arrays = arrays[:2]
+	}
+	for _, a := range arrays {
+		sum, err := chains.WriteNpy(root+a.suffix, a.shape, a.data)
+		if err != nil {
+			return fmt.Errorf("mcmc: %w", err)
+		}
+		h.Files = append(h.Files, sum)
 	}
 	cp := &checkpoint{
-		Format:     checkpointFormat,
+		Format:     stateFormat,
 		Sampler:    r.spec.sampler,
 		Dim:        r.d,
 		Walkers:    r.spec.walkers,
 		Groups:     r.spec.groups,
 		Names:      r.s.Names,
+		Derived:    r.s.Derived,
 		Scale:      r.spec.scale,
 		Adapt:      r.spec.adapt,
 		AdaptEvery: r.spec.adaptEvery,
 		Step:       steps,
 		Steps:      r.s.Steps,
 		Stop:       r.stop,
-		Fprint:     r.s.Fingerprint,
-		FileSizes:  append([]int64(nil), r.sizes...),
 		Pos:        r.st.pos,
 		LnP:        r.st.lnp,
+		Der:        r.st.der,
 		NonFinite:  r.nonFinite + r.kern.nonFinite(),
 	}
 	if err := r.kern.save(cp); err != nil {
 		return fmt.Errorf("mcmc: checkpoint: %w", err)
 	}
-	if err := writeCheckpoint(r.s.Root+checkpointSuffix, cp); err != nil {
-		return err
+	h.Status = cp.status()
+	if err := r.out.WriteCheckpoint(h, cp); err != nil {
+		return fmt.Errorf("mcmc: %w", err)
 	}
 	r.lastCkpt = steps
 	r.lastTime = time.Now()
 	return nil
-}
-
-func (r *runner) closeFiles() error {
-	var errs []error
-	if r.writer != nil {
-		r.writer.stop()
-		r.writer = nil
-	}
-	for _, f := range r.files {
-		if err := f.Close(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	r.files, r.bufs = nil, nil
-	return errors.Join(errs...)
 }

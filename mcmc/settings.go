@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
 // LogProb is ln p(x) of a target density up to an additive constant, −Inf
@@ -30,8 +32,18 @@ type Target struct {
 	Batch BatchLogProb
 	// LogPrior, if set, is the ln-prior part of LogProb, so that the text
 	// chains can record −ln L = −(ln p − ln π) as GetDist expects. It is
-	// called once per written sample.
+	// called once per written sample, so it must be cheap (a prior box).
 	LogPrior LogProb
+	// Derived, if set, replaces LogProb and Batch for the walkers: it
+	// returns ln p(x), like LogProb, and stores the derived parameters
+	// of x (Settings.Derived) in derived, whose length is their number.
+	// It is how a target hands the sampler quantities it computes anyway
+	// (the χ² of each data set, r_d), like emcee's blobs: the sampler
+	// keeps the values of the accepted points and writes them as derived
+	// columns, never calling the target again. It must be safe for
+	// concurrent use, and keep neither slice. derived is left as it was
+	// when ln p is −Inf.
+	Derived func(x, derived []float64) float64
 }
 
 // Settings are the options shared by both samplers. The zero value of a
@@ -61,6 +73,11 @@ type Settings struct {
 	// Names and Labels name the parameters in the output (Labels in
 	// LaTeX without dollars). Defaults x1, x2, … and the names.
 	Names, Labels []string
+	// Derived and DerivedLabels name the derived parameters that
+	// Target.Derived computes (labels default to the names). They are
+	// written after the parameters in the text chains, as NAME* in
+	// .paramnames, and to ROOT.derived.npy; Chain.Derived holds them.
+	Derived, DerivedLabels []string
 	// FlushEvery is the number of steps between flushes of the text
 	// chains; default 10.
 	FlushEvery int
@@ -188,26 +205,11 @@ func (s Settings) normalize() (Settings, error) {
 	if s.Workers <= 0 {
 		s.Workers = runtime.GOMAXPROCS(0)
 	}
-	if s.Names == nil {
-		s.Names = make([]string, d)
-		for i := range s.Names {
-			s.Names[i] = fmt.Sprintf("x%d", i+1)
-		}
+	cols, err := s.columns().Normalize(d)
+	if err != nil {
+		return s, fmt.Errorf("mcmc: %w", err)
 	}
-	if len(s.Names) != d {
-		return s, fmt.Errorf("mcmc: %d names for %d parameters", len(s.Names), d)
-	}
-	if s.Labels == nil {
-		s.Labels = s.Names
-	}
-	if len(s.Labels) != d {
-		return s, fmt.Errorf("mcmc: %d labels for %d parameters", len(s.Labels), d)
-	}
-	for i, n := range s.Names {
-		if n == "" || containsSpace(n) {
-			return s, fmt.Errorf("mcmc: parameter name %d %q must be non-empty without blanks (GetDist .paramnames)", i+1, n)
-		}
-	}
+	s.Names, s.Labels, s.DerivedLabels = cols.Names, cols.Labels, cols.DerivedLabels
 	if s.FlushEvery <= 0 {
 		s.FlushEvery = defaultFlushEvery
 	}
@@ -216,16 +218,6 @@ func (s Settings) normalize() (Settings, error) {
 	}
 	if s.CheckpointInterval == 0 {
 		s.CheckpointInterval = defaultCheckpointInterval
-	}
-	if s.Ranges != nil {
-		if len(s.Ranges) != d {
-			return s, fmt.Errorf("mcmc: %d ranges for %d parameters", len(s.Ranges), d)
-		}
-		for i, r := range s.Ranges {
-			if math.IsNaN(r[0]) || math.IsNaN(r[1]) || r[0] > r[1] || math.IsInf(r[0], 1) || math.IsInf(r[1], -1) {
-				return s, fmt.Errorf("mcmc: range %d of %s is [%g, %g]: want lo ≤ hi, ±Inf for an unbounded side", i+1, s.Names[i], r[0], r[1])
-			}
-		}
 	}
 	if s.Resume && s.Root == "" {
 		return s, errors.New("mcmc: Resume needs Root, the path prefix of the run's files")
@@ -246,11 +238,7 @@ func (s Settings) normalize() (Settings, error) {
 	return s, nil
 }
 
-func containsSpace(s string) bool {
-	for _, r := range s {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
-			return true
-		}
-	}
-	return false
+// columns returns the output columns of the settings.
+func (s Settings) columns() chains.Columns {
+	return chains.Columns{Names: s.Names, Labels: s.Labels, Ranges: s.Ranges, Derived: s.Derived, DerivedLabels: s.DerivedLabels}
 }

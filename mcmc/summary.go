@@ -6,9 +6,10 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 
 	"github.com/cosmoemu/cosmoemu/internal/stats"
 	"gonum.org/v1/gonum/stat"
@@ -25,7 +26,7 @@ type Summary struct {
 	Burn       int    // steps discarded
 	BurnRule   string // how Burn was chosen
 	Samples    int    // (Steps − Burn)·Walkers
-	IgnoreRows int    // GetDist ignore_rows for each ROOT_i.txt: Burn·Walkers/Groups
+	IgnoreRows int    // GetDist ignore_rows for each ROOT_i.txt (one per walker): Burn
 	// Acceptance is the fraction of moves accepted after the burn-in;
 	// AcceptanceAll over the whole run.
 	Acceptance, AcceptanceAll float64
@@ -44,12 +45,19 @@ type Summary struct {
 	// parameter (no TauWarning), RMinus1 is below ConvergedRMinus1 (or
 	// Converge.RMinus1 if set), and every walker or chain moved after
 	// the burn-in. Warning says why when it is false.
-	Converged   bool
-	Warning     string
-	BestLogProb float64 // highest ln p of any sample, burn-in included
-	Stop        string  // StopSteps or StopConverged
-	NonFinite   int64   // NaN or +Inf values of ln p, treated as −Inf
-	Params      []ParamSummary
+	Converged bool
+	Warning   string
+	// MaxLogProb is the highest ln p of any sample, burn-in included: the
+	// highest-posterior sample, whose parameters are ParamSummary.MaxPost.
+	// It is a sample, not an optimum (see BestFit).
+	MaxLogProb float64
+	// MinMinusLogLike is the smallest −ln L (the text chains' second
+	// column) of the samples after burn-in: what GetDist reports as the
+	// −log(Like) of its best-fit sample.
+	MinMinusLogLike float64
+	Stop            string // StopSteps or StopConverged
+	NonFinite       int64  // NaN or +Inf values of ln p, treated as −Inf
+	Params          []ParamSummary
 }
 
 // ParamSummary describes the marginal posterior of one parameter.
@@ -60,7 +68,7 @@ type ParamSummary struct {
 	Median      float64
 	Lo68, Hi68  float64
 	Lo95, Hi95  float64
-	Best        float64 // the parameter at the highest-ln p sample
+	MaxPost     float64 // the parameter at the highest-posterior sample (Summary.MaxLogProb)
 	Tau         float64 // integrated autocorrelation time in steps
 	ESS         float64 // (Steps − Burn)·Walkers/Tau
 	RMinus1     float64
@@ -79,6 +87,7 @@ type summaryConfig struct {
 	nonFinite     int64
 	stop          string
 	rMinus1       float64 // threshold for Converged
+	logPrior      LogProb // for −ln L; nil: −ln L = −ln p
 }
 
 func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
@@ -118,7 +127,7 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 	}
 	post := n - s.Burn
 	s.Samples = post * k
-	s.IgnoreRows = s.Burn * k / cfg.groups
+	s.IgnoreRows = s.Burn
 
 	tau := IntegratedTime(c, s.Burn)
 	s.TauWarning = TauTooShort(tau, post)
@@ -149,8 +158,16 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 			best = i
 		}
 	}
-	s.BestLogProb = c.LnP[best]
+	s.MaxLogProb = c.LnP[best]
 	bestX := c.X[best*c.Dim : (best+1)*c.Dim]
+	s.MinMinusLogLike = math.Inf(1)
+	for i := s.Burn * k; i < n*k; i++ {
+		like := -c.LnP[i]
+		if cfg.logPrior != nil {
+			like += cfg.logPrior(c.X[i*c.Dim : (i+1)*c.Dim])
+		}
+		s.MinMinusLogLike = math.Min(s.MinMinusLogLike, like)
+	}
 
 	vals := make([]float64, post*k)
 	q := make([]float64, len(summaryProbs))
@@ -168,7 +185,7 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 			Median: q[0],
 			Lo68:   q[1], Hi68: q[2],
 			Lo95: q[3], Hi95: q[4],
-			Best:    bestX[i],
+			MaxPost: bestX[i],
 			Tau:     tau[i],
 			ESS:     ess,
 			RMinus1: rm[i],
@@ -276,66 +293,57 @@ func hasNaN(v []float64) bool {
 	return slices.ContainsFunc(v, math.IsNaN)
 }
 
-// jsonFloat encodes non-finite values as null, which JSON can represent.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
-}
-
 // MarshalJSON encodes the summary with snake_case keys and non-finite
 // numbers as null.
 func (s *Summary) MarshalJSON() ([]byte, error) {
+	type F = chains.Float
 	type param struct {
-		Name    string    `json:"name"`
-		Label   string    `json:"label"`
-		Mean    jsonFloat `json:"mean"`
-		Std     jsonFloat `json:"std"`
-		MCError jsonFloat `json:"mc_error"`
-		Median  jsonFloat `json:"median"`
-		Lo68    jsonFloat `json:"lo68"`
-		Hi68    jsonFloat `json:"hi68"`
-		Lo95    jsonFloat `json:"lo95"`
-		Hi95    jsonFloat `json:"hi95"`
-		Best    jsonFloat `json:"best_fit"`
-		Tau     jsonFloat `json:"tau"`
-		ESS     jsonFloat `json:"ess"`
-		RMinus1 jsonFloat `json:"r_minus_1"`
+		Name    string `json:"name"`
+		Label   string `json:"label"`
+		Mean    F      `json:"mean"`
+		Std     F      `json:"std"`
+		MCError F      `json:"mc_error"`
+		Median  F      `json:"median"`
+		Lo68    F      `json:"lo68"`
+		Hi68    F      `json:"hi68"`
+		Lo95    F      `json:"lo95"`
+		Hi95    F      `json:"hi95"`
+		MaxPost F      `json:"max_posterior_sample"`
+		Tau     F      `json:"tau"`
+		ESS     F      `json:"ess"`
+		RMinus1 F      `json:"r_minus_1"`
 	}
 	out := struct {
-		Sampler       string    `json:"sampler"`
-		Steps         int       `json:"steps"`
-		Walkers       int       `json:"walkers"`
-		Groups        int       `json:"groups"`
-		Burn          int       `json:"burn_in_steps"`
-		BurnRule      string    `json:"burn_in_rule"`
-		Samples       int       `json:"samples"`
-		IgnoreRows    int       `json:"getdist_ignore_rows"`
-		Acceptance    jsonFloat `json:"acceptance"`
-		AcceptanceAll jsonFloat `json:"acceptance_all_steps"`
-		RMinus1       jsonFloat `json:"r_minus_1"`
-		RMinus1Eigen  jsonFloat `json:"r_minus_1_eigen"`
-		TauWarning    bool      `json:"tau_warning"`
-		Converged     bool      `json:"converged"`
-		Warning       string    `json:"warning,omitempty"`
-		BestLogProb   jsonFloat `json:"best_log_prob"`
-		Stop          string    `json:"stop"`
-		NonFinite     int64     `json:"non_finite_log_prob"`
-		Params        []param   `json:"params"`
+		Sampler         string  `json:"sampler"`
+		Steps           int     `json:"steps"`
+		Walkers         int     `json:"walkers"`
+		Groups          int     `json:"groups"`
+		Burn            int     `json:"burn_in_steps"`
+		BurnRule        string  `json:"burn_in_rule"`
+		Samples         int     `json:"samples"`
+		IgnoreRows      int     `json:"getdist_ignore_rows"`
+		Acceptance      F       `json:"acceptance"`
+		AcceptanceAll   F       `json:"acceptance_all_steps"`
+		RMinus1         F       `json:"r_minus_1"`
+		RMinus1Eigen    F       `json:"r_minus_1_eigen"`
+		TauWarning      bool    `json:"tau_warning"`
+		Converged       bool    `json:"converged"`
+		Warning         string  `json:"warning,omitempty"`
+		MaxLogProb      F       `json:"max_log_posterior"`
+		MinMinusLogLike F       `json:"min_minus_log_like"`
+		Stop            string  `json:"stop"`
+		NonFinite       int64   `json:"non_finite_log_prob"`
+		Params          []param `json:"params"`
 	}{
 		s.Sampler, s.Steps, s.Walkers, s.Groups, s.Burn, s.BurnRule, s.Samples, s.IgnoreRows,
-		jsonFloat(s.Acceptance), jsonFloat(s.AcceptanceAll), jsonFloat(s.RMinus1), jsonFloat(s.RMinus1Eigen), s.TauWarning, s.Converged, s.Warning,
-		jsonFloat(s.BestLogProb), s.Stop, s.NonFinite, nil,
+		F(s.Acceptance), F(s.AcceptanceAll), F(s.RMinus1), F(s.RMinus1Eigen), s.TauWarning, s.Converged, s.Warning,
+		F(s.MaxLogProb), F(s.MinMinusLogLike), s.Stop, s.NonFinite, nil,
 	}
 	for _, p := range s.Params {
 		out.Params = append(out.Params, param{
-			p.Name, p.Label, jsonFloat(p.Mean), jsonFloat(p.Std), jsonFloat(p.MCError), jsonFloat(p.Median),
-			jsonFloat(p.Lo68), jsonFloat(p.Hi68), jsonFloat(p.Lo95), jsonFloat(p.Hi95), jsonFloat(p.Best),
-			jsonFloat(p.Tau), jsonFloat(p.ESS), jsonFloat(p.RMinus1),
+			p.Name, p.Label, F(p.Mean), F(p.Std), F(p.MCError), F(p.Median),
+			F(p.Lo68), F(p.Hi68), F(p.Lo95), F(p.Hi95), F(p.MaxPost),
+			F(p.Tau), F(p.ESS), F(p.RMinus1),
 		})
 	}
 	return json.MarshalIndent(out, "", "  ")
@@ -350,13 +358,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s sampler: %d %s, %d steps (stopped: %s), %d text chains\n", s.Sampler, s.Walkers, what, s.Steps, s.Stop, s.Groups)
 	fmt.Fprintf(&b, "burn-in: %d steps, %s; GetDist ignore_rows = %d\n", s.Burn, s.BurnRule, s.IgnoreRows)
-	fmt.Fprintf(&b, "samples after burn-in: %d; acceptance %.3f (whole run %.3f); R-1 = %.4g (GetDist eigenvalue %.4g); converged: %s; best ln p = %.6g\n",
-		s.Samples, s.Acceptance, s.AcceptanceAll, s.RMinus1, s.RMinus1Eigen, yesNo(s.Converged), s.BestLogProb)
+	fmt.Fprintf(&b, "samples after burn-in: %d; acceptance %.3f (whole run %.3f); R-1 = %.4g (GetDist eigenvalue %.4g); converged: %s\n",
+		s.Samples, s.Acceptance, s.AcceptanceAll, s.RMinus1, s.RMinus1Eigen, yesNo(s.Converged))
+	fmt.Fprintf(&b, "highest-posterior sample: ln p = %.6g; smallest -ln L after burn-in = %.6g\n", s.MaxLogProb, s.MinMinusLogLike)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "param\tmean\tsigma\tMC error\t68% lo\t68% hi\t95% lo\t95% hi\tbest fit\ttau\tESS\tR-1\t")
+	fmt.Fprintln(tw, "param\tmean\tsigma\tMC error\t68% lo\t68% hi\t95% lo\t95% hi\tmax-post sample\ttau\tESS\tR-1\t")
 	for _, p := range s.Params {
 		fmt.Fprintf(tw, "%s\t%.6g\t%.4g\t%.2g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.0f\t%.2g\t\n",
-			p.Name, p.Mean, p.Std, p.MCError, p.Lo68, p.Hi68, p.Lo95, p.Hi95, p.Best, p.Tau, p.ESS, p.RMinus1)
+			p.Name, p.Mean, p.Std, p.MCError, p.Lo68, p.Hi68, p.Lo95, p.Hi95, p.MaxPost, p.Tau, p.ESS, p.RMinus1)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -376,19 +385,13 @@ func yesNo(b bool) string {
 	return "no (see the warnings)"
 }
 
+// writeFiles writes ROOT.summary.json, ROOT.summary.txt and
+// ROOT.properties.ini (the burn-in, for GetDist).
 func (s *Summary) writeFiles(root string) error {
-	js, err := s.MarshalJSON()
-	if err != nil {
+	if err := chains.WriteSummary(root, s, s.WriteText); err != nil {
 		return err
 	}
-	js = append(js, '\n')
-	if err := writeFileAtomic(root+summaryJSONSuffix, func(w io.Writer) error {
-		_, err := w.Write(js)
-		return err
-	}); err != nil {
-		return err
-	}
-	return writeFileAtomic(root+summaryTextSuffix, s.WriteText)
+	return chains.WriteProperties(root, chains.Properties{Sampler: "mcmc", IgnoreRows: s.IgnoreRows})
 }
 
 // summaryProbs are the quantiles of a summary: the median, the 68% and

@@ -1,33 +1,29 @@
 package nested
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
+	"strings"
 	"time"
 
-	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
-// checkpointFormat names the checkpoint layout; a change of layout must
-// change it.
-const checkpointFormat = "cosmoemu-nested-checkpoint/1"
+// checkpointFormat names the layout of the sampler state inside the
+// checkpoint (chains.EncodeCheckpoint, whose SHA-256 line refuses a
+// truncated or corrupted file); a change of layout must change it. Format
+// 2 moved the fingerprint and the checksum to package chains.
+const checkpointFormat = "cosmoemu-nested-state/2"
+
+// kind is the kind of run in a checkpoint's header (chains.Header.Kind).
+const kind = "nested"
 
 // checkpointPath returns the checkpoint file of the run under root.
-func checkpointPath(root string) string { return root + ".nested.json" }
-
-// checksumPrefix starts the last line of a checkpoint: the SHA-256 of
-// everything before that line, so that a truncated or corrupted file is
-// refused rather than resumed with wrong numbers.
-const checksumPrefix = "\nsha256 "
+func checkpointPath(root string) string { return root + chains.CheckpointSuffix }
 
 // f64s is a float64 array stored in JSON as base64 of its little-endian
 // IEEE bits: exact, and about a third of the size of decimal text.
@@ -69,8 +65,7 @@ type ckEllipsoid struct {
 
 // checkpoint is the whole state of a run between batches.
 type checkpoint struct {
-	Format      string `json:"format"`
-	Fingerprint string `json:"fingerprint"`
+	Format string `json:"format"`
 	// Settings that shape the run; they must match on resume.
 	Dim         int     `json:"dim"`
 	Live        int     `json:"live"`
@@ -113,8 +108,8 @@ func (s *sampler) checkpoint() error {
 		return fmt.Errorf("nested: checkpoint: %w", err)
 	}
 	cp := &checkpoint{
-		Format: checkpointFormat, Fingerprint: s.s.Fingerprint,
-		Dim: s.d, Live: s.n, Sampler: s.s.Sampler, Enlarge: s.s.Enlarge,
+		Format: checkpointFormat,
+		Dim:    s.d, Live: s.n, Sampler: s.s.Sampler, Enlarge: s.s.Enlarge,
 		UpdateEvery: s.s.UpdateEvery, Batch: s.s.Batch, Repeats: s.s.Repeats,
 		DLogZ: s.s.DLogZ, MaxCalls: s.s.MaxCalls,
 		Iterations: len(s.deadL), Calls: s.calls, InitDraws: s.initDraws, Master: rng,
@@ -127,63 +122,33 @@ func (s *sampler) checkpoint() error {
 			cp.Ellipsoids = append(cp.Ellipsoids, ckEllipsoid{C: e.c, T: e.t, LogV: e.logV})
 		}
 	}
-	payload, err := json.Marshal(cp)
-	if err != nil {
-		return fmt.Errorf("nested: checkpoint: %w", err)
+	if err := s.out.Commit(); err != nil { // a replacement's first checkpoint
+		return fmt.Errorf("nested: %w", err)
 	}
-	sum := sha256.Sum256(payload)
-	err = writeAtomic(checkpointPath(s.s.Root), func(w io.Writer) error {
-		if _, err := w.Write(payload); err != nil {
-			return err
-		}
-		_, err := io.WriteString(w, checksumPrefix+hex.EncodeToString(sum[:])+"\n")
-		return err
-	})
-	if err != nil {
-		return err
+	status := fmt.Sprintf("a nested-sampling run interrupted after %d iterations", len(s.deadL))
+	if s.stop != "" && s.stop != StopCancelled {
+		status = fmt.Sprintf("a finished nested-sampling run of %d iterations (stopped: %s)", len(s.deadL), s.stop)
+	}
+	if err := s.out.WriteCheckpoint(&chains.Header{Status: status, Fingerprint: s.s.Fingerprint}, cp); err != nil {
+		return fmt.Errorf("nested: %w", err)
 	}
 	s.lastCkpt = len(s.deadL)
 	s.lastTime = time.Now()
 	return nil
 }
 
-// writeAtomic writes path atomically (atomicfile.Write, which replaces
-// only a regular file), with the package's prefix on errors.
-func writeAtomic(path string, fn func(w io.Writer) error) error {
-	if err := atomicfile.Write(path, fn); err != nil {
-		return fmt.Errorf("nested: %w", err)
-	}
-	return nil
-}
-
-// readCheckpoint reads and checks the checkpoint at path.
-func readCheckpoint(path string) (*checkpoint, error) {
-	b, err := os.ReadFile(path)
+// parseCheckpoint verifies the envelope of a checkpoint (its checksum) and
+// decodes the state inside.
+func parseCheckpoint(b []byte) (*checkpoint, *chains.Header, error) {
+	h, st, err := chains.DecodeCheckpoint(b)
 	if err != nil {
-		return nil, fmt.Errorf("nested: cannot resume: %w", err)
+		return nil, nil, err
 	}
-	cp, err := parseCheckpoint(b)
-	if err != nil {
-		return nil, fmt.Errorf("nested: cannot resume: %s: %w", path, err)
+	if h.Kind != kind {
+		return nil, nil, fmt.Errorf("the checkpoint is of a %s run, not nested sampling", h.Kind)
 	}
-	return cp, nil
-}
-
-// parseCheckpoint verifies the checksum line and decodes the rest.
-func parseCheckpoint(b []byte) (*checkpoint, error) {
-	i := bytes.LastIndex(b, []byte(checksumPrefix))
-	if i < 0 {
-		return nil, errors.New("not a complete nested-sampling checkpoint (no checksum line: truncated?)")
-	}
-	payload, tail := b[:i], bytes.TrimSuffix(b[i+len(checksumPrefix):], []byte("\n"))
-	want, err := hex.DecodeString(string(tail))
-	if err != nil || len(want) != sha256.Size {
-		return nil, errors.New("malformed checksum line")
-	}
-	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], want) {
-		return nil, errors.New("checksum mismatch: the file is corrupted or was edited")
-	}
-	return decodeCheckpoint(payload)
+	cp, err := decodeCheckpoint(st)
+	return cp, h, err
 }
 
 // decodeCheckpoint decodes the JSON payload and checks that it is a
@@ -247,25 +212,37 @@ func decodeCheckpoint(payload []byte) (*checkpoint, error) {
 	return cp, nil
 }
 
-// compatible reports why the checkpoint cannot continue under settings c.
-func compatible(cp *checkpoint, d int, c *Settings) error {
-	switch {
-	case cp.Fingerprint != c.Fingerprint:
-		return fmt.Errorf("the checkpoint's fingerprint %q differs from the settings' %q: it belongs to another problem", cp.Fingerprint, c.Fingerprint)
-	case cp.Dim != d:
-		return fmt.Errorf("the checkpoint has %d parameters, the problem %d", cp.Dim, d)
-	case cp.Live != c.Live:
-		return fmt.Errorf("the checkpoint has Live = %d, the settings %d", cp.Live, c.Live)
-	case cp.Sampler != c.Sampler:
-		return fmt.Errorf("the checkpoint has Sampler %q, the settings %q", cp.Sampler, c.Sampler)
-	case cp.Enlarge != c.Enlarge:
-		return fmt.Errorf("the checkpoint has Enlarge = %g, the settings %g", cp.Enlarge, c.Enlarge)
-	case cp.UpdateEvery != c.UpdateEvery:
-		return fmt.Errorf("the checkpoint has UpdateEvery = %d, the settings %d", cp.UpdateEvery, c.UpdateEvery)
-	case cp.Batch != c.Batch:
-		return fmt.Errorf("the checkpoint has Batch = %d, the settings %d", cp.Batch, c.Batch)
-	case cp.Repeats != c.Repeats:
-		return fmt.Errorf("the checkpoint has Repeats = %d, the settings %d", cp.Repeats, c.Repeats)
+// compatible reports why the checkpoint cannot continue under settings c,
+// naming every difference (the fingerprint's by field).
+func compatible(cp *checkpoint, fingerprint string, d int, c *Settings) error {
+	var diffs []string
+	add := func(format string, args ...any) { diffs = append(diffs, fmt.Sprintf(format, args...)) }
+	if cp.Dim != d {
+		add("the checkpoint has %d parameters, the problem %d", cp.Dim, d)
+	}
+	if cp.Live != c.Live {
+		add("the checkpoint has Live = %d, the settings %d", cp.Live, c.Live)
+	}
+	if cp.Sampler != c.Sampler {
+		add("the checkpoint has Sampler %q, the settings %q", cp.Sampler, c.Sampler)
+	}
+	if cp.Enlarge != c.Enlarge {
+		add("the checkpoint has Enlarge = %g, the settings %g", cp.Enlarge, c.Enlarge)
+	}
+	if cp.UpdateEvery != c.UpdateEvery {
+		add("the checkpoint has UpdateEvery = %d, the settings %d", cp.UpdateEvery, c.UpdateEvery)
+	}
+	if cp.Batch != c.Batch {
+		add("the checkpoint has Batch = %d, the settings %d", cp.Batch, c.Batch)
+	}
+	if cp.Repeats != c.Repeats {
+		add("the checkpoint has Repeats = %d, the settings %d", cp.Repeats, c.Repeats)
+	}
+	if diff := chains.FingerprintDiff(fingerprint, c.Fingerprint); diff != "" {
+		add("%s", diff)
+	}
+	if len(diffs) > 0 {
+		return errors.New(strings.Join(diffs, "; "))
 	}
 	return nil
 }
@@ -273,11 +250,11 @@ func compatible(cp *checkpoint, d int, c *Settings) error {
 // resume restores the state from the checkpoint under Root.
 func (s *sampler) resume() error {
 	root := s.s.Root
-	cp, err := readCheckpoint(checkpointPath(root))
+	cp, err := decodeCheckpoint(s.out.State)
 	if err != nil {
-		return err
+		return fmt.Errorf("nested: cannot resume: %s: %w", checkpointPath(root), err)
 	}
-	if err := compatible(cp, s.d, &s.s); err != nil {
+	if err := compatible(cp, s.out.Header.Fingerprint, s.d, &s.s); err != nil {
 		return fmt.Errorf("nested: cannot resume %s: %w", checkpointPath(root), err)
 	}
 	if err := s.master.UnmarshalBinary(cp.Master); err != nil {

@@ -96,23 +96,25 @@
 // contribution the final live points then give exactly), after MaxCalls
 // likelihood calls, or when the context is cancelled.
 //
-// # Checkpoints
+// # Checkpoints and files
 //
-// With Settings.Root the whole state of the run — live points, dead
-// points, the master generator, the bounding ellipsoids and the counters
-// that decide the next rebuild and sampler — is written atomically to
-// ROOT.nested.json between batches: after the first live points, every
-// CheckpointEvery iterations or CheckpointInterval, on cancellation and at
-// the end. Floats are stored as base64 of their IEEE bits and the file ends
-// with the SHA-256 of its content, so a truncated or edited file is
-// refused. With Settings.Resume a run continues from it and gives the same
-// bytes as an uninterrupted run; a batch interrupted by cancellation or a
-// kill is redone from the checkpoint.
+// With Settings.Root the run holds its root through package chains (lock,
+// a fresh run refused on a root that holds a run unless Overwrite, roots
+// whose GetDist chains would mix refused), and the whole state of the run
+// — live points, dead points, the master generator, the bounding
+// ellipsoids and the counters that decide the next rebuild and sampler — is
+// written atomically to ROOT.checkpoint between batches: after the first
+// live points, every CheckpointEvery iterations or CheckpointInterval, on
+// cancellation and at the end. It is the checkpoint envelope of package
+// chains, with floats stored as base64 of their IEEE bits, and ends with
+// the SHA-256 of its content, so a truncated or edited file is refused.
+// With Settings.Resume a run continues from it and gives the same bytes as
+// an uninterrupted run; a batch interrupted by cancellation or a kill is
+// redone from the checkpoint.
 //
-// # Output
-//
-// Result.WriteGetDist writes a weighted GetDist chain (ROOT.txt: weight,
-// −ln L, parameters), ROOT.paramnames, the samples, weights and ln L as
-// .npy arrays and ROOT.evidence.json (docs/nested.md shows how to load
-// them).
+// A run that stops writes the weighted GetDist chain ROOT.txt (weight,
+// −(ln L − LogLikeNorm), parameters), ROOT.paramnames, ROOT.ranges,
+// ROOT.properties.ini, the samples, weights and ln L as .npy arrays and
+// ROOT.evidence.json (Result.WriteGetDist writes the same anywhere;
+// docs/nested.md shows how to load them).
 package nested

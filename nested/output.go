@@ -4,20 +4,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/cosmoemu/cosmoemu/internal/npyfile"
 	"io"
-	"strconv"
-	"strings"
+
+	"github.com/cosmoemu/cosmoemu/chains"
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
-// File name suffixes after ROOT written by WriteGetDist.
+// File name suffixes after ROOT of the arrays (package chains owns the
+// rest of the layout).
 const (
-	textSuffix       = ".txt"
-	paramNamesSuffix = ".paramnames"
-	samplesSuffix    = ".samples.npy"
-	weightsSuffix    = ".weights.npy"
-	logLSuffix       = ".logl.npy"
-	evidenceSuffix   = ".evidence.json"
+	samplesSuffix  = ".samples.npy"
+	weightsSuffix  = ".weights.npy"
+	logLSuffix     = ".logl.npy"
+	evidenceSuffix = ".evidence.json"
 )
 
 // Evidence is the summary WriteGetDist stores in ROOT.evidence.json.
@@ -31,15 +30,21 @@ type Evidence struct {
 	Calls            int64   `json:"calls"`
 	Stop             string  `json:"stop"`
 	LogPriorFraction float64 `json:"log_prior_fraction"`
-	Samples          int     `json:"samples"`
+	// LogLikeNorm is Settings.LogLikeNorm: ln L − LogLikeNorm is minus
+	// the second column of ROOT.txt.
+	LogLikeNorm float64 `json:"log_like_norm"`
+	Samples     int     `json:"samples"`
 }
 
 // WriteGetDist writes the weighted samples under the path prefix root,
-// each file atomically:
+// each file atomically (without the lock and the checks of a run's root:
+// Run with Settings.Root writes the same files there):
 //
 //	ROOT.txt            GetDist/CosmoMC chain: weight (normalized, Σ = 1),
-//	                    −ln L, then the parameters; one row per sample
+//	                    −(ln L − LogLikeNorm), then the parameters; one row
+//	                    per sample
 //	ROOT.paramnames     one line per parameter: name, tab, LaTeX label
+//	ROOT.properties.ini sampler = nested, ignore_rows = 0, for GetDist
 //	ROOT.samples.npy    float64 array (samples, Dim) of θ
 //	ROOT.weights.npy    float64 array (samples,) of the weights
 //	ROOT.logl.npy       float64 array (samples,) of ln L
@@ -48,40 +53,29 @@ type Evidence struct {
 // names must be non-empty without blanks; labels (LaTeX without dollars)
 // default to the names.
 func (r *Result) WriteGetDist(root string, names, labels []string) error {
-	rows, d := r.Samples.Dims()
-	if len(names) != d {
-		return fmt.Errorf("nested: %d parameter names for %d parameters", len(names), d)
+	_, d := r.Samples.Dims()
+	cols, err := chains.Columns{Names: names, Labels: labels}.Normalize(d)
+	if err != nil {
+		return fmt.Errorf("nested: %w", err)
 	}
-	if labels == nil {
-		labels = names
-	}
-	if len(labels) != d {
-		return fmt.Errorf("nested: %d labels for %d parameters", len(labels), d)
-	}
-	for i, n := range names {
-		if n == "" || strings.ContainsAny(n, " \t\r\n") {
-			return fmt.Errorf("nested: parameter name %d %q must be non-empty without blanks (GetDist .paramnames)", i+1, n)
-		}
-		if strings.ContainsAny(labels[i], "\r\n") {
-			return fmt.Errorf("nested: label %d %q must be one line", i+1, labels[i])
-		}
+	if names == nil {
+		return errors.New("nested: no parameter names")
 	}
 	if root == "" {
 		return errors.New("nested: empty output path prefix")
 	}
+	return r.write(root, cols)
+}
+
+// write writes the files of WriteGetDist, with .ranges if cols has ranges.
+func (r *Result) write(root string, cols chains.Columns) error {
+	rows, d := r.Samples.Dims()
 	w := r.Weights()
 	raw := r.Samples.RawMatrix()
-	err := writeAtomic(root+textSuffix, func(out io.Writer) error {
+	err := atomicfile.Write(root+chains.TextSuffix, func(out io.Writer) error {
 		var line []byte
 		for i := range rows {
-			line = strconv.AppendFloat(line[:0], w[i], 'g', -1, 64)
-			line = append(line, ' ')
-			line = strconv.AppendFloat(line, -r.LogL[i], 'g', -1, 64)
-			for _, v := range raw.Data[i*raw.Stride : i*raw.Stride+d] {
-				line = append(line, ' ')
-				line = strconv.AppendFloat(line, v, 'g', -1, 64)
-			}
-			line = append(line, '\n')
+			line = chains.AppendRow(line[:0], w[i], r.LogLikeNorm-r.LogL[i], raw.Data[i*raw.Stride:i*raw.Stride+d], nil)
 			if _, err := out.Write(line); err != nil {
 				return err
 			}
@@ -89,18 +83,13 @@ func (r *Result) WriteGetDist(root string, names, labels []string) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("nested: %w", err)
 	}
-	err = writeAtomic(root+paramNamesSuffix, func(out io.Writer) error {
-		for i, n := range names {
-			if _, err := fmt.Fprintf(out, "%s\t%s\n", n, labels[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
+	if err := chains.WriteColumnFiles(root, cols); err != nil {
+		return fmt.Errorf("nested: %w", err)
+	}
+	if err := chains.WriteProperties(root, chains.Properties{Sampler: "nested"}); err != nil {
+		return fmt.Errorf("nested: %w", err)
 	}
 	theta := raw.Data
 	if raw.Stride != d {
@@ -109,31 +98,26 @@ func (r *Result) WriteGetDist(root string, names, labels []string) error {
 			theta = append(theta, raw.Data[i*raw.Stride:i*raw.Stride+d]...)
 		}
 	}
-	if err := writeNpyFile(root+samplesSuffix, []int{rows, d}, theta); err != nil {
-		return err
-	}
-	if err := writeNpyFile(root+weightsSuffix, []int{rows}, w); err != nil {
-		return err
-	}
-	if err := writeNpyFile(root+logLSuffix, []int{rows}, r.LogL); err != nil {
-		return err
+	for _, a := range []struct {
+		suffix string
+		shape  []int
+		data   []float64
+	}{{samplesSuffix, []int{rows, d}, theta}, {weightsSuffix, []int{rows}, w}, {logLSuffix, []int{rows}, r.LogL}} {
+		if _, err := chains.WriteNpy(root+a.suffix, a.shape, a.data); err != nil {
+			return fmt.Errorf("nested: %w", err)
+		}
 	}
 	ev := Evidence{
 		LogZ: r.LogZ, LogZErr: r.LogZErr, Information: r.Information, ESS: r.ESS,
 		Live: r.Live, Iterations: r.Iterations, Calls: r.Calls, Stop: r.Stop,
-		LogPriorFraction: r.LogPriorFraction, Samples: rows,
+		LogPriorFraction: r.LogPriorFraction, LogLikeNorm: r.LogLikeNorm, Samples: rows,
 	}
-	return writeAtomic(root+evidenceSuffix, func(out io.Writer) error {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ev)
-	})
-}
-
-// writeNpyFile writes data as a little-endian float64 NumPy array (.npy
-// format 1.0, C order) of the given shape. It is the writer of mcmc's
-// output.go (unexported there): npyio encodes N-dimensional data element by
-// element through reflection, about 100 times slower.
-func writeNpyFile(path string, shape []int, data []float64) error {
-	return writeAtomic(path, func(w io.Writer) error { return npyfile.Write(w, shape, data) })
+	b, err := json.MarshalIndent(ev, "", "  ")
+	if err != nil {
+		return fmt.Errorf("nested: %w", err)
+	}
+	if err := atomicfile.WriteBytes(root+evidenceSuffix, append(b, '\n')); err != nil {
+		return fmt.Errorf("nested: %w", err)
+	}
+	return nil
 }

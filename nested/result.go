@@ -39,6 +39,8 @@ type Result struct {
 	// estimated as Live/M from the M prior draws it took to find the first
 	// Live points with a finite ln L.
 	LogPriorFraction float64
+	// LogLikeNorm is Settings.LogLikeNorm, for the files.
+	LogLikeNorm float64
 }
 
 // result assembles the weighted samples: the dead points, then the live
@@ -60,6 +62,7 @@ func (s *sampler) result(stop string) *Result {
 		Iterations:       nd,
 		Stop:             stop,
 		LogPriorFraction: s.logX0,
+		LogLikeNorm:      s.s.LogLikeNorm,
 	}
 	raw := res.Samples.RawMatrix().Data
 	copy(raw, s.deadT)

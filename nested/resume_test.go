@@ -3,8 +3,7 @@ package nested
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -12,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
 // sameResult fails unless a and b are equal bit for bit.
@@ -308,22 +309,36 @@ func smallCheckpoint(t testing.TB) []byte {
 	return b
 }
 
-// withChecksum appends a valid checksum line to payload.
+// withChecksum wraps a state payload in a checkpoint envelope with a valid
+// checksum, so that the checks behind the checksum are tested.
 func withChecksum(payload []byte) []byte {
-	sum := sha256.Sum256(payload)
-	return append(append([]byte{}, payload...), []byte(checksumPrefix+hex.EncodeToString(sum[:])+"\n")...)
+	b, err := chains.EncodeCheckpoint(&chains.Header{Kind: kind, Status: "a test run"}, json.RawMessage(payload))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// statePayload returns the state inside a checkpoint.
+func statePayload(t testing.TB, b []byte) []byte {
+	t.Helper()
+	_, st, err := chains.DecodeCheckpoint(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // TestCheckpointCorrupt: truncated, edited and inconsistent checkpoints
 // are refused with a clear error.
 func TestCheckpointCorrupt(t *testing.T) {
 	good := smallCheckpoint(t)
-	if _, err := parseCheckpoint(good); err != nil {
+	if _, _, err := parseCheckpoint(good); err != nil {
 		t.Fatalf("good checkpoint refused: %v", err)
 	}
-	payload := good[:bytes.LastIndex(good, []byte(checksumPrefix))]
+	payload := statePayload(t, good)
 	flipped := bytes.Clone(good)
-	flipped[len(payload)/2] ^= 1
+	flipped[len(good)/2] ^= 1
 	for _, c := range []struct {
 		name string
 		b    []byte
@@ -334,14 +349,14 @@ func TestCheckpointCorrupt(t *testing.T) {
 		{"no checksum", payload, "truncated"},
 		{"short checksum", good[:len(good)-5], "checksum"},
 		{"edited", flipped, "checksum mismatch"},
-		{"not json", withChecksum([]byte("hello")), "not a nested-sampling checkpoint"},
+		{"not json", withChecksum([]byte(`"hello"`)), "not a nested-sampling checkpoint"},
 		{"format", withChecksum(bytes.Replace(payload, []byte(checkpointFormat), []byte("other/1"), 1)), "format"},
 		{"live", withChecksum(bytes.Replace(payload, []byte(`"live":8`), []byte(`"live":9`), 1)), "live points"},
 		{"dim", withChecksum(bytes.Replace(payload, []byte(`"dim":2`), []byte(`"dim":0`), 1)), "dimension"},
 		{"iterations", withChecksum(bytes.Replace(payload, []byte(`"iterations":`), []byte(`"iterations":1`), 1)), "iterations"},
 		{"scale", withChecksum(bytes.Replace(payload, []byte(`"slice_scale":1`), []byte(`"slice_scale":-1`), 1)), "slice scale"},
 	} {
-		_, err := parseCheckpoint(c.b)
+		_, _, err := parseCheckpoint(c.b)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
 		}
@@ -357,18 +372,19 @@ func TestCheckpointCorrupt(t *testing.T) {
 	}
 }
 
-// FuzzCheckpoint feeds corrupted checkpoints to the parser and, when one
-// decodes, resumes a run from it: neither may panic.
+// FuzzCheckpoint feeds corrupted checkpoints to the parser and corrupted
+// states to the state decoder and, when one decodes, resumes a run from
+// it: none may panic.
 func FuzzCheckpoint(f *testing.F) {
 	good := smallCheckpoint(f)
-	payload := good[:bytes.LastIndex(good, []byte(checksumPrefix))]
+	payload := statePayload(f, good)
 	f.Add(good)
 	f.Add(payload)
 	f.Add(good[:len(good)/2])
 	f.Add([]byte(`{"format":"` + checkpointFormat + `","dim":1,"live":2}`))
 	f.Add(bytes.Replace(payload, []byte(`"ellipsoids":`), []byte(`"ellipsoids":[{"c":"","t":"","logv":1}],"x":`), 1))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if _, err := parseCheckpoint(b); err == nil && !bytes.Equal(b, good) {
+		if _, _, err := parseCheckpoint(b); err == nil && !bytes.Equal(b, good) {
 			// Only the seed itself can carry a valid checksum.
 			t.Logf("accepted a modified checkpoint")
 		}
@@ -388,7 +404,26 @@ func fuzzResume(t *testing.T, b []byte, cp *checkpoint) {
 		t.Fatal(err)
 	}
 	s := Settings{Live: cp.Live, Sampler: cp.Sampler, Enlarge: cp.Enlarge, UpdateEvery: cp.UpdateEvery,
-		Batch: cp.Batch, Repeats: cp.Repeats, Fingerprint: cp.Fingerprint, Root: root, Resume: true,
+		Batch: cp.Batch, Repeats: cp.Repeats, Root: root, Resume: true,
 		MaxCalls: cp.Calls + 200, Workers: 1}
 	Run(context.Background(), correlatedGaussian(cp.Dim, cp.Live).prob, &s, nil)
+}
+
+// TestResumeNamesChangedField: a fingerprint of KEY=VALUE lines (as fit
+// writes it) that changed is refused naming the field, with every other
+// difference in the same error.
+func TestResumeNamesChangedField(t *testing.T) {
+	tg := correlatedGaussian(2, 50)
+	root := filepath.Join(t.TempDir(), "run")
+	base := Settings{Live: 50, Root: root, Fingerprint: "model=lcdm\ndata desi-dr2=ab12\nseed=1\n", MaxCalls: 300}
+	if _, err := Run(context.Background(), tg.prob, &base, rand.New(rand.NewPCG(1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	s := base
+	s.Resume, s.Live = true, 60
+	s.Fingerprint = "model=lcdm\ndata desi-dr2=ffff\nseed=1\n"
+	_, err := Run(context.Background(), tg.prob, &s, nil)
+	if err == nil || !strings.Contains(err.Error(), `data desi-dr2 was "ab12", now "ffff"`) || !strings.Contains(err.Error(), "Live = 50, the settings 60") || strings.Contains(err.Error(), "model") {
+		t.Errorf("error %v, want one naming the changed data set and Live only", err)
+	}
 }

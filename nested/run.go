@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"time"
+
+	"github.com/cosmoemu/cosmoemu/chains"
 )
 
 // Why a run stopped (Result.Stop).
@@ -99,6 +100,8 @@ type sampler struct {
 
 	builder  *builder
 	pool     *jobs
+	out      *chains.Run // the output root, with Settings.Root
+	stop     string      // why the run stopped, once it has
 	z, y     []float64
 	lastCkpt int
 	lastTime time.Time
@@ -117,7 +120,7 @@ type jobScratch struct {
 // context is cancelled Run checkpoints (if Root is set) and returns the
 // result so far, with Stop = StopCancelled, together with the context's
 // error.
-func Run(ctx context.Context, p Problem, settings *Settings, rng *rand.Rand) (*Result, error) {
+func Run(ctx context.Context, p Problem, settings *Settings, rng *rand.Rand) (res *Result, err error) {
 	switch {
 	case p.Dim < 1 || p.Dim > maxDim:
 		return nil, fmt.Errorf("nested: Problem.Dim = %d, want 1 to %d", p.Dim, maxDim)
@@ -134,24 +137,29 @@ func Run(ctx context.Context, p Problem, settings *Settings, rng *rand.Rand) (*R
 	defer s.pool.close()
 	defer context.AfterFunc(ctx, func() { s.stopped.Store(true) })()
 
+	if !cfg.Resume && rng == nil {
+		return nil, errors.New("nested: nil random source")
+	}
+	if cfg.Root != "" {
+		out, err := chains.Open(cfg.Root, chains.Options{Kind: kind, Resume: cfg.Resume, Overwrite: cfg.Overwrite})
+		if errors.Is(err, chains.ErrRunExists) {
+			return nil, fmt.Errorf("nested: %w; set Resume to continue it or Overwrite to replace it", err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("nested: %w", err)
+		}
+		s.out = out
+		defer func() {
+			if cerr := out.Close(); cerr != nil && err == nil {
+				res, err = nil, fmt.Errorf("nested: %w", cerr)
+			}
+		}()
+	}
 	if cfg.Resume {
 		if err := s.resume(); err != nil {
 			return nil, err
 		}
 	} else {
-		if rng == nil {
-			return nil, errors.New("nested: nil random source")
-		}
-		if cfg.Root != "" {
-			// A stale checkpoint must never be paired with this run.
-			path := checkpointPath(cfg.Root)
-			if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-				return nil, fmt.Errorf("nested: %s exists and is not a regular file; not replacing it", path)
-			}
-			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("nested: removing the checkpoint of an earlier run: %w", err)
-			}
-		}
 		s.master = *rand.NewPCG(rng.Uint64(), rng.Uint64())
 		if err := s.initLive(ctx); err != nil {
 			if errors.Is(err, errCancelled) {
@@ -167,9 +175,15 @@ func Run(ctx context.Context, p Problem, settings *Settings, rng *rand.Rand) (*R
 	if stop == "" {
 		return nil, err
 	}
-	res := s.result(stop)
+	s.stop = stop
+	res = s.result(stop)
 	if cerr := s.checkpoint(); cerr != nil {
 		return nil, errors.Join(err, cerr)
+	}
+	if s.out != nil && stop != StopCancelled {
+		if werr := res.write(cfg.Root, cfg.columns()); werr != nil {
+			return nil, werr
+		}
 	}
 	return res, err
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/internal/pool"
 )
 
@@ -100,11 +101,27 @@ type Settings struct {
 	// depend on Workers.
 	Workers int
 
-	// Root, if set, is the path prefix of the checkpoint ROOT.nested.json,
-	// written atomically when the run starts, every CheckpointEvery
-	// iterations, every CheckpointInterval of wall time, when it stops and
-	// when the context is cancelled.
+	// Root, if set, is the path prefix of the run's files (package
+	// chains): the checkpoint ROOT.checkpoint, written atomically after
+	// the first live points, every CheckpointEvery iterations, every
+	// CheckpointInterval of wall time, when the run stops and when the
+	// context is cancelled; and, once the run has stopped (not when it is
+	// cancelled), the weighted GetDist chain and the arrays of
+	// Result.WriteGetDist. The run holds the lock ROOT.lock throughout.
 	Root string
+	// Names, Labels and Ranges name the parameters in the files and give
+	// their prior ranges (ROOT.ranges), as chains.Columns.
+	Names, Labels []string
+	Ranges        [][2]float64
+	// LogLikeNorm is the part of ln L that does not depend on θ, such as
+	// the −½ ln det(2πC) of Gaussian data: the second column of the text
+	// chain is −(ln L − LogLikeNorm), χ²/2 for Gaussian data, which GetDist
+	// reads as −ln L and doubles into the χ² of its best-fit sample.
+	LogLikeNorm float64
+	// Overwrite lets a fresh run replace a run already at Root (refused
+	// with chains.ErrRunExists otherwise); the old run's files stay until
+	// the new run's first checkpoint.
+	Overwrite bool
 	// CheckpointEvery is the number of iterations between checkpoints;
 	// 0 means only by time. CheckpointInterval is the wall time between
 	// checkpoints; default 30 s, negative means never by time. Neither
@@ -129,6 +146,11 @@ type Settings struct {
 	// Progress, if set, is called after every batch from the goroutine
 	// running the sampler.
 	Progress func(Progress)
+}
+
+// columns returns the output columns of the settings.
+func (s *Settings) columns() chains.Columns {
+	return chains.Columns{Names: s.Names, Labels: s.Labels, Ranges: s.Ranges}
 }
 
 // Progress reports the state of a run.
@@ -223,5 +245,13 @@ func (s *Settings) normalize(d int) (Settings, error) {
 	if c.Resume && c.Root == "" {
 		return c, errors.New("nested: Resume needs Root, the path prefix of the checkpoint")
 	}
+	if math.IsNaN(c.LogLikeNorm) || math.IsInf(c.LogLikeNorm, 0) {
+		return c, fmt.Errorf("nested: LogLikeNorm = %g, want a finite number", c.LogLikeNorm)
+	}
+	cols, err := c.columns().Normalize(d)
+	if err != nil {
+		return c, fmt.Errorf("nested: %w", err)
+	}
+	c.Names, c.Labels = cols.Names, cols.Labels
 	return c, nil
 }

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestFitJSONAndFiles(t *testing.T) {
@@ -127,5 +130,135 @@ func TestFitNestedAndEvidence(t *testing.T) {
 	}
 	if _, stdout, stderr := runCLI(t, "evidence", "-h"); strings.Contains(stdout+stderr, "-walkers") || !strings.Contains(stdout+stderr, "-live") {
 		t.Errorf("evidence -h offers the MCMC flags or lacks -live:\n%s%s", stdout, stderr)
+	}
+}
+
+// filesOf returns the contents of the files of dir, without the lock.
+func filesOf(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, e := range entries {
+		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil {
+			m[e.Name()] = string(b)
+		}
+	}
+	return m
+}
+
+func sameDir(t *testing.T, what string, want, got map[string]string) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Errorf("%s: %d files, want %d", what, len(got), len(want))
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s changed", what, k)
+		}
+	}
+}
+
+// Runs of one kind never replace runs of another without -force, and a
+// root whose GetDist chains would be another run's (a_1 against a) is
+// refused, also on resume.
+func TestFitRootsOfOtherRuns(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a")
+	mcmcArgs := []string{"fit", "-data", "desi-dr2", "-steps", "60", "-walkers", "8", "-out", a}
+	if code, _, stderr := runCLI(t, mcmcArgs...); code != 0 {
+		t.Fatal(stderr)
+	}
+	before := filesOf(t, dir)
+	nestedArgs := func(out string) []string {
+		return []string{"fit", "-data", "desi-dr2", "-sampler", "nested", "-live", "50", "-out", out}
+	}
+	// A nested fit on the MCMC root.
+	if code, _, stderr := runCLI(t, nestedArgs(a)...); code == 0 || !strings.Contains(stderr, "holds a finished run of 60 steps") || !strings.Contains(stderr, "-force") {
+		t.Errorf("nested over MCMC: exit %d, %q", code, stderr)
+	}
+	sameDir(t, "nested over MCMC", before, filesOf(t, dir))
+	// A nested fit whose ROOT.txt is chain 1 of a.
+	code, _, stderr := runCLI(t, nestedArgs(a+"_1")...)
+	if code == 0 || !strings.Contains(stderr, "a_1.txt is chain 1 of the run at") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+		t.Errorf("nested on a_1: exit %d, %q", code, stderr)
+	}
+	sameDir(t, "nested on a_1", before, filesOf(t, dir))
+	// Forced, it writes a_1.txt; a then refuses to resume.
+	if code, _, stderr := runCLI(t, append(nestedArgs(a+"_1"), "-force")...); code != 0 {
+		t.Fatalf("forced nested on a_1: %s", stderr)
+	}
+	resume := []string{"fit", "-data", "desi-dr2", "-steps", "80", "-walkers", "8", "-out", a, "-resume"}
+	if code, _, stderr := runCLI(t, resume...); code == 0 || !strings.Contains(stderr, "a_1.txt") {
+		t.Errorf("resume of a with a_1.txt overwritten: exit %d, %q", code, stderr)
+	}
+	// An MCMC fit on a nested root is refused, and so is its resume,
+	// naming the kind.
+	b := filepath.Join(dir, "b")
+	if code, _, stderr := runCLI(t, nestedArgs(b)...); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := runCLI(t, "fit", "-data", "desi-dr2", "-steps", "60", "-walkers", "8", "-out", b); code == 0 || !strings.Contains(stderr, "holds a finished nested-sampling run") {
+		t.Errorf("MCMC over nested: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "fit", "-data", "desi-dr2", "-steps", "60", "-walkers", "8", "-out", b, "-resume"); code == 0 || !strings.Contains(stderr, "not a run of the ensemble sampler") {
+		t.Errorf("MCMC resume of nested: exit %d, %q", code, stderr)
+	}
+}
+
+// A checkpoint that is a FIFO (or a link to /dev/zero) is refused at once,
+// for -resume and for a fresh run, by both samplers.
+func TestFitCheckpointNotRegular(t *testing.T) {
+	for _, sampler := range []string{"ensemble", "nested"} {
+		for _, resume := range []bool{true, false} {
+			for _, special := range []string{"fifo", "zero"} {
+				dir := t.TempDir()
+				root := filepath.Join(dir, "r")
+				if special == "fifo" {
+					if err := unix.Mkfifo(root+".checkpoint", 0o644); err != nil {
+						t.Fatal(err)
+					}
+				} else if err := os.Symlink("/dev/zero", root+".checkpoint"); err != nil {
+					t.Fatal(err)
+				}
+				args := []string{"fit", "-data", "desi-dr2", "-sampler", sampler, "-steps", "50", "-walkers", "8", "-live", "50", "-out", root}
+				if resume {
+					args = append(args, "-resume")
+				}
+				done := make(chan struct{})
+				var code int
+				var stderr string
+				go func() {
+					defer close(done)
+					code, _, stderr = runCLI(t, args...)
+				}()
+				select {
+				case <-done:
+				case <-time.After(30 * time.Second):
+					t.Fatalf("%s resume=%v %s: hangs", sampler, resume, special)
+				}
+				if code == 0 || !strings.Contains(stderr, "not a regular file") {
+					t.Errorf("%s resume=%v %s: exit %d, %q", sampler, resume, special, code, stderr)
+				}
+			}
+		}
+	}
+}
+
+// -json is valid JSON even when a diagnostic is undefined (one step: no
+// acceptance after the burn-in).
+func TestFitJSONNonFinite(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "fit", "-data", "desi-dr2", "-steps", "1", "-walkers", "8", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if v, ok := r["acceptance"]; !ok || v != nil {
+		t.Errorf("acceptance of a one-step run: %v, want null", v)
 	}
 }

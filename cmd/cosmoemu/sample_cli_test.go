@@ -38,7 +38,7 @@ func TestSampleJSONAndFiles(t *testing.T) {
 	if h := mean[1].(float64); h < 60 || h > 76 {
 		t.Errorf("H0 mean %v", h)
 	}
-	for _, name := range []string{"_1.txt", "_2.txt", ".paramnames", ".chain.npy", ".lnprob.npy", ".summary.json", ".corner.png"} {
+	for _, name := range []string{"_1.txt", "_8.txt", ".paramnames", ".properties.ini", ".chain.npy", ".lnprob.npy", ".summary.json", ".corner.png"} {
 		if _, err := os.Stat(root + name); err != nil {
 			t.Errorf("missing output %s: %v", root+name, err)
 		}
@@ -63,10 +63,11 @@ names = [l.split()[0] for l in open(sys.argv[1] + ".paramnames") if l.strip()]
 c = np.loadtxt(sys.argv[1] + "_1.txt")
 assert c.ndim == 2 and c.shape[1] == 2 + len(names), c.shape
 assert np.all(c[:, 0] == 1) and np.all(np.isfinite(c[:, 1]))
+assert np.array_equal(c[:, -1], 2 * c[:, 1])  # the derived chi2 = 2 (−ln L)
 print(" ".join(names), c.shape[0], c[:, 1].min())
 `, root)
-	if f := strings.Fields(string(out)); len(f) != 4 || f[0] != "Om" || f[1] != "H0" || f[2] != "800" {
-		t.Errorf("GetDist-style read: %q (want Om H0 and 400 steps × 2 walkers of the first group)", out)
+	if f := strings.Fields(string(out)); len(f) != 5 || f[0] != "Om" || f[1] != "H0" || f[2] != "chi2*" || f[3] != "400" {
+		t.Errorf("GetDist-style read: %q (want Om H0, the derived chi2* and the 400 steps of the first walker)", out)
 	}
 	// The same seed gives the same chains.
 	first, _ := os.ReadFile(root + "_1.txt")

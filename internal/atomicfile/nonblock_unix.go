@@ -1,0 +1,8 @@
+//go:build unix
+
+package atomicfile
+
+import "syscall"
+
+// oNonblock makes opening a FIFO return at once (see OpenRegular).
+const oNonblock = syscall.O_NONBLOCK

@@ -1,0 +1,71 @@
+//go:build unix
+
+package atomicfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestReadRegular: a FIFO with no writer, /dev/zero and a link to it are
+// refused at once, naming the path; a regular file is read whole, or
+// refused if it is over the limit.
+func TestReadRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := unix.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zeroLink := filepath.Join(dir, "zero")
+	if err := os.Symlink("/dev/zero", zeroLink); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, tc := range []struct{ path, want string }{
+			{fifo, "a named pipe (FIFO), not a regular file"},
+			{"/dev/zero", "a character device, not a regular file"},
+			{zeroLink, "a character device, not a regular file"},
+			{dir, "a directory, not a regular file"},
+		} {
+			if _, err := ReadRegular(tc.path, 1<<20); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.path) {
+				t.Errorf("%s: %v, want an error naming it and %q", tc.path, err, tc.want)
+			}
+			if f, _, err := OpenRegular(tc.path, true); err == nil {
+				f.Close()
+				t.Errorf("%s opened for writing", tc.path)
+			}
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("ReadRegular blocked on a FIFO or a device")
+	}
+	path := filepath.Join(dir, "f")
+	os.WriteFile(path, []byte("hello"), 0o644)
+	if b, err := ReadRegular(path, 5); err != nil || string(b) != "hello" {
+		t.Errorf("regular file: %q, %v", b, err)
+	}
+	if _, err := ReadRegular(path, 4); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), path) {
+		t.Errorf("over the limit: %v", err)
+	}
+	if _, err := ReadRegular(filepath.Join(dir, "none"), 5); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	// An empty file and a link to a regular file are fine.
+	os.WriteFile(path, nil, 0o644)
+	link := filepath.Join(dir, "link")
+	os.Symlink(path, link)
+	if b, err := ReadRegular(link, 0); err != nil || len(b) != 0 {
+		t.Errorf("empty file through a link: %q, %v", b, err)
+	}
+}
