@@ -152,6 +152,7 @@ type env struct {
 type rates struct {
 	tm       float64
 	alphaH   float64 // case-B recombination coefficient of H, m³/s
+	gAlphaH  float64 // d ln α_H/d ln T
 	betaH    float64 // photoionization rate from n=2, s⁻¹
 	betaHE   float64 // β_H exp(−hν_α/kT)
 	alphaHe  float64 // HeI singlet recombination
@@ -225,8 +226,8 @@ func (m *model) setEnv(n float64) *env {
 	e.kH = ckH / e.hubble * g
 	e.kHe = ckHe / e.hubble
 	e.heRate = 1
-	if m.fudge.HeRate {
-		if zs := math.Exp(lzs) - 1; zs > heRateZMin && zs < heRateZMax {
+	if m.fudge.HeRate && m.heLive {
+		if zs := e.opz*m.tNow/TCMBDefault - 1; zs > heRateZMin && zs < heRateZMax {
 			u := (zs - heRateZ0) / heRateWidth
 			u2 := u * u
 			e.heRate = 1 + (heRateA0+heRateA1*u+heRateA2*u2)/(1+heRateD2*u2+heRateD4*u2*u2)
@@ -247,7 +248,9 @@ func (m *model) setRates(tm float64) *rates {
 	r.tm = tm
 	inv := 1 / tm
 	lt := math.Log(tm * 1e-4)
-	r.alphaH = 1e-19 * aPPB * math.Exp(bPPB*lt) / (1 + cPPB*math.Exp(dPPB*lt))
+	ctd := cPPB * math.Exp(dPPB*lt)
+	r.alphaH = 1e-19 * aPPB * math.Exp(bPPB*lt) / (1 + ctd)
+	r.gAlphaH = bPPB - dPPB*ctd/(1+ctd)
 	crt := crSaha * tm
 	crt32 := crt * math.Sqrt(crt)
 	r.betaH = r.alphaH * crt32 * math.Exp(-cdbH*inv)
@@ -353,4 +356,48 @@ func (m *model) rhs(dst *[nState]float64, n float64, y *[nState]float64) {
 	q := x * e.dtau
 	dst[iTau] = q
 	dst[iDrag] = q * e.opz / m.r0
+}
+
+// jacobian is the analytic Jacobian once helium has frozen (core x_H and
+// T_m/T_R); while helium evolves it reports false and the stepper
+// differentiates numerically.
+func (m *model) jacobian(jac *[nState][nState]float64, nc int, n float64, y, _ *[nState]float64) bool {
+	if m.heLive || nc != 2 {
+		return false
+	}
+	e := m.setEnv(n)
+	xH, tm := y[iXH], y[iTm]
+	tmat := tm * e.trad
+	r := m.setRates(tmat)
+	x := xH + m.fHe*m.xHeFixed
+	nH, h := e.nH, e.hubble
+
+	oneH := 1 - xH
+	kln := e.kH * lambda2sH * nH * oneH
+	den := m.invF*(1+kln) + e.kH*r.betaH*nH*oneH
+	c := (1 + kln) / den
+	a := x*xH*nH*r.alphaH - r.betaHE*oneH
+	// x_H column.
+	daX := nH*r.alphaH*(x+xH) + r.betaHE
+	klnX := -e.kH * lambda2sH * nH
+	denX := m.invF*klnX - e.kH*r.betaH*nH
+	dcX := (klnX*den - (1+kln)*denX) / (den * den)
+	// T_m column: d/d tm = (T d/dT)/tm.
+	gBeta := r.gAlphaH + 1.5 + cdbH/tmat
+	gBetaE := r.gAlphaH + 1.5 + cb1H/tmat
+	daT := (x*xH*nH*r.alphaH*r.gAlphaH - r.betaHE*gBetaE*oneH) / tm
+	denT := e.kH * r.betaH * gBeta * nH * oneH / tm
+	dcT := -(1 + kln) * denT / (den * den)
+	jac[iXH][0] = -(daX*c + a*dcX) / h
+	jac[iXH][1] = -(daT*c + a*dcT) / h
+
+	q := 1 + m.fHe + x
+	lam := e.compton * x / q
+	jac[iTm][0] = -e.compton * (1 + m.fHe) / (q * q) * (tm - 1)
+	jac[iTm][1] = -lam - 1
+
+	jac[iXHe][0], jac[iXHe][1] = 0, 0
+	jac[iTau][0], jac[iTau][1] = e.dtau, 0
+	jac[iDrag][0], jac[iDrag][1] = e.dtau*e.opz/m.r0, 0
+	return true
 }

@@ -59,6 +59,10 @@ const (
 // method value would allocate on every Solve.)
 type rosSystem interface {
 	rhs(dst *[nState]float64, t float64, y *[nState]float64)
+	// jacobian writes ∂f_i/∂y_j for the core columns j < nc at (t, y),
+	// f0 = f(t, y), and reports whether it could; if not, the stepper
+	// differentiates f numerically.
+	jacobian(jac *[nState][nState]float64, nc int, t float64, y, f0 *[nState]float64) bool
 }
 
 // rosStepper takes steps of ROS4 for systems of up to nState components
@@ -88,6 +92,9 @@ func (s *rosStepper) jacobian(t float64, y, f0 *[nState]float64, floor *[nState]
 	const sqrtEps = 1.4901161193847656e-08
 	yp := &s.yp
 	for j := range s.nc {
+		if j == 0 && s.sys.jacobian(&s.jac, s.nc, t, y, f0) {
+			break
+		}
 		d := sqrtEps * math.Max(math.Abs(y[j]), floor[j])
 		*yp = *y
 		yp[j] = y[j] - d
