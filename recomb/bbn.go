@@ -178,7 +178,7 @@ func HeliumBBN(omegaBH2, nEff float64) (float64, error) {
 	// Allow for the rounding of nEff − 3.044 at the table's ends.
 	const slack = 1e-12
 	if !(dn >= dMin-slack && dn <= dMax+slack) {
-		return 0, &ParamError{Param: "NEff", Value: nEff, Allowed: fmt.Sprintf("[%g, %g] (the BBN table)", NEffStandard+dMin, NEffStandard+dMax)}
+		return 0, &ParamError{Param: "NEff", Value: nEff, Allowed: fmt.Sprintf("[%.6g, %.6g] (the BBN table)", NEffStandard+dMin, NEffStandard+dMax)}
 	}
 	dn = math.Min(math.Max(dn, dMin), dMax)
 	yp := 0.0

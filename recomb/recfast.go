@@ -162,7 +162,7 @@ type rates struct {
 	alphaTr  float64 // HeI triplet recombination
 	betaTr   float64
 	betaTrE  float64 // 3 β_tr exp(−hν_2³S/kT)
-	epsT     float64 // exp(−(E_2³P − E_2³S)/kT)
+	trRatio  float64 // β_tr/exp(−(E_2³P − E_2³S)/kT), without underflow
 	dopplerS float64 // Doppler width of the 2¹P line, s⁻¹
 	dopplerT float64 // the same for 2³P
 }
@@ -267,7 +267,7 @@ func (m *model) setRates(tm float64) *rates {
 		r.alphaTr = aTr / sq0 * math.Exp(-((1-bTr)*l0 + (1+bTr)*l1))
 		r.betaTr = r.alphaTr * math.Exp(-clHe2StIon*inv) * crt32 * (4.0 / 3)
 		r.betaTrE = 3 * r.betaTr * math.Exp(-clHe2St*inv)
-		r.epsT = math.Exp(-clPSt * inv)
+		r.trRatio = r.alphaTr * math.Exp(-(clHe2StIon-clPSt)*inv) * crt32 * (4.0 / 3)
 		d := math.Sqrt(dopplerK * tm)
 		r.dopplerS = cLight * lHe2p * d
 		r.dopplerT = cLight * lHe2Pt * d
@@ -336,12 +336,21 @@ func (m *model) rhs(dst *[nState]float64, n float64, y *[nState]float64) {
 				g := gamma2Pt * m.fHe * oneHe / (r.dopplerT * oneH)
 				a += a2Pt / (1 + 0.66*math.Pow(g, 0.9)) / 3
 			}
-			cfT = a * r.epsT
-			cfT /= r.betaTr + cfT
+			// C_tr = a e^{−ΔE/kT}/(β_tr + a e^{−ΔE/kT}), divided through by
+			// the exponential, which underflows at low T.
+			cfT = a / (r.trRatio + a)
 		}
-		b := r.heBoltz * nHe * oneHe
-		f := (x*xHe*nH*r.alphaHe - r.betaHeE*oneHe) * (1 + kHe*lambda2sHe*b) /
-			(1 + kHe*(lambda2sHe+r.betaHe)*b)
+		// The Peebles factor (1 + KΛb)/(1 + K(Λ+β)b), b = e^{ΔE/kT} n_He (1−x_He),
+		// written so that it tends to Λ/(Λ+β) without overflow at low T.
+		kb := kHe * r.heBoltz * nHe * oneHe
+		var peebles float64
+		if kb > 1 {
+			u := 1 / kb
+			peebles = (u + lambda2sHe) / (u + lambda2sHe + r.betaHe)
+		} else {
+			peebles = (1 + kb*lambda2sHe) / (1 + kb*(lambda2sHe+r.betaHe))
+		}
+		f := (x*xHe*nH*r.alphaHe - r.betaHeE*oneHe) * peebles
 		if corr {
 			f += (x*xHe*nH*r.alphaTr - oneHe*r.betaTrE) * cfT
 			f *= e.heRate
