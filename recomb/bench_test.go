@@ -5,7 +5,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/cosmoemu/cosmoemu/internal/fastmath"
+	"github.com/cosmoemu/cosmoemu/solver"
 )
 
 func BenchmarkSolve(b *testing.B) {
@@ -88,23 +88,6 @@ func BenchmarkSolveCheapHubble(b *testing.B) {
 	b.ReportMetric(float64(h.Stats().Evaluations), "evals")
 }
 
-func BenchmarkExp(b *testing.B) {
-	s, x := 0.0, -3.0
-	b.Run("math", func(b *testing.B) {
-		for b.Loop() {
-			s += math.Exp(x)
-			x += 1e-9
-		}
-	})
-	b.Run("fastmath", func(b *testing.B) {
-		for b.Loop() {
-			s += fastmath.Exp(x)
-			x += 1e-9
-		}
-	})
-	_ = s
-}
-
 // cpuTime returns the user and system CPU time of the process in ns: the
 // machine is shared, so wall-clock ns/op can exceed the work done.
 func cpuTime() int64 {
@@ -113,4 +96,54 @@ func cpuTime() int64 {
 		return 0
 	}
 	return r.Utime.Nano() + r.Stime.Nano()
+}
+
+// BenchmarkIntegrators compares ROS4 with the module's explicit
+// Dormand–Prince solver on the same equations (helium kept live throughout,
+// Planck 2018 cosmology, relative tolerance 1e-4, from the start of the
+// equations to z = 0): the numbers behind the choice in rosenbrock.go.
+func BenchmarkIntegrators(b *testing.B) {
+	c := planck18()
+	var h History
+	if err := Solve(&h, &c, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("ROS4", func(b *testing.B) {
+		cpu := cpuTime()
+		for b.Loop() {
+			if err := Solve(&h, &c, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(h.Stats().Steps), "steps")
+		b.ReportMetric(float64(h.Stats().Evaluations), "evals")
+	})
+	b.Run("DormandPrince", func(b *testing.B) {
+		m := h.m
+		m.heLive = true
+		m.eValid, m.rValid = false, false
+		s, err := solver.New(nState, &solver.Settings{RTol: 1e-4, ATol: 1e-10, MaxSteps: 1 << 26})
+		if err != nil {
+			b.Fatal(err)
+		}
+		y0 := []float64{1, 1, h.xHe0, 0, 0}
+		out := make([]float64, nState)
+		var ya, fa [nState]float64
+		f := func(dst []float64, t float64, y []float64) {
+			copy(ya[:], y)
+			m.rhs(&fa, t, &ya)
+			copy(dst, fa[:])
+		}
+		var st solver.Stats
+		cpu := cpuTime()
+		for b.Loop() {
+			if st, err = s.Solve(out, f, h.nStart, y0, []float64{0}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(st.Accepted), "steps")
+		b.ReportMetric(float64(st.Evaluations), "evals")
+	})
 }
