@@ -142,6 +142,7 @@ type env struct {
 	nH       float64 // hydrogen number density, m⁻³
 	trad     float64 // radiation temperature, K
 	kH       float64 // Peebles K of hydrogen with the Gaussian correction
+	dlnG     float64 // d ln G/dN of the Gaussian correction factor G
 	kHe      float64 // Peebles K of HeI, λ³/(8πH)
 	heRate   float64 // CAMB's helium rate factor (1 outside its range)
 	compton  float64 // C_T T_rad⁴/H
@@ -216,14 +217,17 @@ func (m *model) setEnv(n float64) *env {
 	e.nH = m.nNow * opz3
 	e.trad = m.tNow * e.opz
 	lzs := m.lnTS - n // ln(1+z_s)
-	g := 1.0
+	g, dg := 1.0, 0.0
 	for _, k := range [2]Gaussian{m.fudge.K1, m.fudge.K2} {
 		if k.Amp != 0 {
 			u := (lzs - k.Center) / k.Width
-			g += k.Amp * math.Exp(-u*u)
+			t := k.Amp * math.Exp(-u*u)
+			g += t
+			dg += 2 * u / k.Width * t // d/dN, with d ln(1+z_s)/dN = −1
 		}
 	}
 	e.kH = ckH / e.hubble * g
+	e.dlnG = dg / g
 	e.kHe = ckHe / e.hubble
 	e.heRate = 1
 	if m.fudge.HeRate && m.heLive {
@@ -326,7 +330,7 @@ func (m *model) rhs(dst *[nState]float64, n float64, y *[nState]float64) {
 			aH := 0.0
 			if xH < xHNoHCont {
 				g := gamma2Ps * m.fHe * oneHe / (r.dopplerS * oneH)
-				aH = a2Ps / (1 + 0.36*math.Pow(g, m.fudge.HeI))
+				aH = a2Ps / (1 + 0.36*math.Exp(m.fudge.HeI*math.Log(g)))
 			}
 			kHe = 1 / ((a2Ps*pS + aH) * 3 * nHe * oneHe)
 			// Triplets through 2³P–1¹S.
@@ -334,7 +338,7 @@ func (m *model) rhs(dst *[nState]float64, n float64, y *[nState]float64) {
 			a := a2Pt * pT
 			if xH <= xHNoHContT {
 				g := gamma2Pt * m.fHe * oneHe / (r.dopplerT * oneH)
-				a += a2Pt / (1 + 0.66*math.Pow(g, 0.9)) / 3
+				a += a2Pt / (1 + 0.66*math.Exp(0.9*math.Log(g))) / 3
 			}
 			// C_tr = a e^{−ΔE/kT}/(β_tr + a e^{−ΔE/kT}), divided through by
 			// the exponential, which underflows at low T.
@@ -367,14 +371,24 @@ func (m *model) rhs(dst *[nState]float64, n float64, y *[nState]float64) {
 	dst[iDrag] = q * e.opz / m.r0
 }
 
-// jacobian is the analytic Jacobian once helium has frozen (core x_H and
-// T_m/T_R); while helium evolves it reports false and the stepper
-// differentiates numerically.
-func (m *model) jacobian(jac *[nState][nState]float64, nc int, n float64, y, _ *[nState]float64) bool {
+// jacobian is the analytic Jacobian and ∂f/∂N once helium has frozen
+// (core x_H and T_m/T_R); while helium evolves it reports false and the
+// stepper differentiates numerically. ∂ ln H/∂N comes from one more call
+// of Hubble, a forward difference.
+func (m *model) jacobian(jac *[nState][nState]float64, ft *[nState]float64, nc int, n float64, y, f0 *[nState]float64) bool {
 	if m.heLive || nc != 2 {
 		return false
 	}
 	e := m.setEnv(n)
+	const dn = 1e-6
+	hp := m.hubble(math.Expm1(-(n + dn)))
+	if !(hp > 0) || math.IsInf(hp, 1) {
+		if !m.bad {
+			m.bad, m.badZ, m.badH = true, math.Expm1(-(n + dn)), hp
+		}
+		return false
+	}
+	dlnH := math.Log(hp/e.hubbleKM) / dn
 	xH, tm := y[iXH], y[iTm]
 	tmat := tm * e.trad
 	r := m.setRates(tmat)
@@ -386,27 +400,38 @@ func (m *model) jacobian(jac *[nState][nState]float64, nc int, n float64, y, _ *
 	den := m.invF*(1+kln) + e.kH*r.betaH*nH*oneH
 	c := (1 + kln) / den
 	a := x*xH*nH*r.alphaH - r.betaHE*oneH
+	gBeta := r.gAlphaH + 1.5 + cdbH/tmat
+	gBetaE := r.gAlphaH + 1.5 + cb1H/tmat
 	// x_H column.
 	daX := nH*r.alphaH*(x+xH) + r.betaHE
 	klnX := -e.kH * lambda2sH * nH
 	denX := m.invF*klnX - e.kH*r.betaH*nH
 	dcX := (klnX*den - (1+kln)*denX) / (den * den)
-	// T_m column: d/d tm = (T d/dT)/tm.
-	gBeta := r.gAlphaH + 1.5 + cdbH/tmat
-	gBetaE := r.gAlphaH + 1.5 + cb1H/tmat
+	// T_m column: ∂/∂tm = (T ∂/∂T)/tm.
 	daT := (x*xH*nH*r.alphaH*r.gAlphaH - r.betaHE*gBetaE*oneH) / tm
 	denT := e.kH * r.betaH * gBeta * nH * oneH / tm
 	dcT := -(1 + kln) * denT / (den * den)
 	jac[iXH][0] = -(daX*c + a*dcX) / h
 	jac[iXH][1] = -(daT*c + a*dcT) / h
+	// ∂/∂N at fixed x_H, T_m/T_R: n_H ∝ e^{−3N}, T ∝ e^{−N}, K ∝ G/H.
+	dlnK := e.dlnG - dlnH
+	daN := x*xH*nH*r.alphaH*(-3-r.gAlphaH) + r.betaHE*gBetaE*oneH
+	klnN := kln * (dlnK - 3)
+	denN := m.invF*klnN + e.kH*r.betaH*nH*oneH*(dlnK-gBeta-3)
+	dcN := (klnN*den - (1+kln)*denN) / (den * den)
+	ft[iXH] = -(daN*c+a*dcN)/h - f0[iXH]*dlnH
 
 	q := 1 + m.fHe + x
 	lam := e.compton * x / q
 	jac[iTm][0] = -e.compton * (1 + m.fHe) / (q * q) * (tm - 1)
 	jac[iTm][1] = -lam - 1
+	ft[iTm] = lam * (4 + dlnH) * (tm - 1)
 
-	jac[iXHe][0], jac[iXHe][1] = 0, 0
+	jac[iXHe][0], jac[iXHe][1], ft[iXHe] = 0, 0, 0
+	drag := e.dtau * e.opz / m.r0
 	jac[iTau][0], jac[iTau][1] = e.dtau, 0
-	jac[iDrag][0], jac[iDrag][1] = e.dtau*e.opz/m.r0, 0
+	jac[iDrag][0], jac[iDrag][1] = drag, 0
+	ft[iTau] = -f0[iTau] * (3 + dlnH)
+	ft[iDrag] = -f0[iDrag] * (4 + dlnH)
 	return true
 }

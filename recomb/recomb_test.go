@@ -256,7 +256,7 @@ func (r rosTest) rhs(dst *[nState]float64, t float64, y *[nState]float64) {
 	dst[3] = y[0] * y[0]
 }
 
-func (rosTest) jacobian(*[nState][nState]float64, int, float64, *[nState]float64, *[nState]float64) bool {
+func (rosTest) jacobian(*[nState][nState]float64, *[nState]float64, int, float64, *[nState]float64, *[nState]float64) bool {
 	return false
 }
 
@@ -348,4 +348,61 @@ func TestSmoothInParameters(t *testing.T) {
 			t.Errorf("%s is not smooth in ω_b: fourth differences %.1e", name, w)
 		}
 	}
+}
+
+// TestAnalyticJacobian checks the analytic Jacobian and ∂f/∂N of the
+// equations after helium recombination against central differences.
+func TestAnalyticJacobian(t *testing.T) {
+	pts := loadCAMBPoints(t)
+	p := &pts[3] // Σm_ν = 0.3 eV
+	b := newBackground(p)
+	c := Cosmology{OmegaBH2: p.Inputs.Ombh2, TCMB: p.TCMB, NEff: p.Inputs.Nnu, Hubble: b.Hubble}
+	var h History
+	if err := Solve(&h, &c, nil); err != nil {
+		t.Fatal(err)
+	}
+	m := &h.m
+	worst := 0.0
+	for _, z := range []float64{1500, 1300, 1100, 900, 600, 300, 100, 10, 0.5} {
+		n := -math.Log1p(z)
+		y := h.ys[h.segment(n)]
+		var f0, fp, fm [nState]float64
+		var jac [nState][nState]float64
+		var ft [nState]float64
+		m.rhs(&f0, n, &y)
+		if !m.jacobian(&jac, &ft, 2, n, &y, &f0) {
+			t.Fatal("no analytic Jacobian after helium recombination")
+		}
+		for j := range 3 { // x_H, T_m/T_R, then N
+			d := 1e-6 * math.Max(math.Abs(y[j]), 1e-3)
+			if j == 2 {
+				d = 1e-6
+			}
+			yp, ym := y, y
+			np, nm := n, n
+			if j < 2 {
+				yp[j] += d
+				ym[j] -= d
+			} else {
+				np, nm = n+d, n-d
+			}
+			m.rhs(&fp, np, &yp)
+			m.rhs(&fm, nm, &ym)
+			for i := range nState {
+				num := (fp[i] - fm[i]) / (2 * d)
+				an := ft[i]
+				if j < 2 {
+					an = jac[i][j]
+				}
+				scale := math.Abs(num) + 1e-12*math.Abs(f0[i])/d
+				if e := math.Abs(an-num) / math.Max(scale, 1e-300); an != num && e > worst {
+					worst = e
+				}
+				if math.Abs(an-num) > 1e-5*math.Abs(num)+1e-9*math.Abs(f0[i])/d {
+					t.Errorf("z %g: ∂f_%d/∂%d analytic %.10e, numeric %.10e", z, i, j, an, num)
+				}
+			}
+		}
+	}
+	t.Logf("largest relative difference %.1e", worst)
 }

@@ -61,10 +61,10 @@ const (
 // method value would allocate on every Solve.)
 type rosSystem interface {
 	rhs(dst *[nState]float64, t float64, y *[nState]float64)
-	// jacobian writes ∂f_i/∂y_j for the core columns j < nc at (t, y),
-	// f0 = f(t, y), and reports whether it could; if not, the stepper
-	// differentiates f numerically.
-	jacobian(jac *[nState][nState]float64, nc int, t float64, y, f0 *[nState]float64) bool
+	// jacobian writes ∂f_i/∂y_j for the core columns j < nc and ∂f/∂t at
+	// (t, y), f0 = f(t, y), and reports whether it could; if not, the
+	// stepper differentiates f numerically.
+	jacobian(jac *[nState][nState]float64, ft *[nState]float64, nc int, t float64, y, f0 *[nState]float64) bool
 }
 
 // rosStepper takes steps of ROS4 for systems of up to nState components
@@ -84,19 +84,20 @@ type rosStepper struct {
 	fs   [nState]float64
 	fpt  [nState]float64
 	hLU  float64 // h of the current factorization
-	jacT float64 // t of the current Jacobian (NaN: none)
+	jacT float64 // t of the current Jacobian
 }
 
 // jacobian computes J and ∂f/∂t at (t, y) with f0 = f(t, y) by forward
 // differences. A column's step is √ε·|y_j| (or a floor); it is taken
 // towards smaller |y_j| so that fractions near 1 stay below 1.
 func (s *rosStepper) jacobian(t float64, y, f0 *[nState]float64, floor *[nState]float64) {
+	s.jacT = t
+	if s.sys.jacobian(&s.jac, &s.ft, s.nc, t, y, f0) {
+		return
+	}
 	const sqrtEps = 1.4901161193847656e-08
 	yp := &s.yp
 	for j := range s.nc {
-		if j == 0 && s.sys.jacobian(&s.jac, s.nc, t, y, f0) {
-			break
-		}
 		d := sqrtEps * math.Max(math.Abs(y[j]), floor[j])
 		*yp = *y
 		yp[j] = y[j] - d
@@ -113,7 +114,6 @@ func (s *rosStepper) jacobian(t float64, y, f0 *[nState]float64, floor *[nState]
 	for i := range nState {
 		s.ft[i] = (s.fpt[i] - f0[i]) / dt
 	}
-	s.jacT = t
 }
 
 // factor forms and factorizes the core block of 1/(hγ) − J with partial
