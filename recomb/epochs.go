@@ -89,9 +89,9 @@ func (h *History) SoundHorizon(z float64) float64 {
 		return math.NaN()
 	}
 	glRules()
-	bad := h.m.bad
+	bad, calls := h.m.bad, h.stats.HubbleCalls
 	r := h.soundIntegral(0, 1/(1+z), glX, glW)
-	h.m.bad = bad
+	h.m.bad, h.stats.HubbleCalls = bad, calls
 	return r
 }
 

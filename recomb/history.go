@@ -53,7 +53,8 @@ var DefaultFudge = FudgeCosmoRec
 // recombination and drag epochs. It is the workspace of Solve: reusing a
 // History for the next cosmology allocates nothing once its buffers have
 // grown to the size needed. The zero value is ready for use. A History is
-// not safe for concurrent use by several goroutines.
+// not safe for concurrent use by several goroutines, and must not be copied
+// once used (the copy would share its buffers).
 type History struct {
 	m       model
 	st      rosStepper
@@ -79,7 +80,7 @@ type History struct {
 type Stats struct {
 	Steps       int // accepted steps of the recombination equations
 	Rejected    int // rejected steps
-	Evaluations int // evaluations of the equations (each calls Hubble once)
+	Evaluations int // evaluations of the equations
 	HubbleCalls int // calls of Cosmology.Hubble, in all
 }
 
@@ -144,7 +145,7 @@ func Solve(dst *History, c *Cosmology, s *Settings) error {
 		return err
 	}
 	dst.stats.Evaluations = m.evals
-	dst.stats.HubbleCalls += m.evals
+	dst.stats.HubbleCalls += m.hubbleCalls
 	dst.ok = true
 	return nil
 }

@@ -190,7 +190,7 @@ type model struct {
 	r      rates
 	rValid bool
 
-	evals int
+	evals, hubbleCalls int
 
 	badZ, badH float64 // the first non-positive or non-finite H met
 	bad        bool
@@ -205,6 +205,7 @@ func (m *model) setEnv(n float64) *env {
 	e.opz = math.Exp(-n)
 	z := e.opz - 1
 	h := m.hubble(z)
+	m.hubbleCalls++
 	if !(h > 0) || math.IsInf(h, 1) {
 		if !m.bad {
 			m.bad, m.badZ, m.badH = true, z, h
@@ -382,6 +383,7 @@ func (m *model) jacobian(jac *[nState][nState]float64, ft *[nState]float64, nc i
 	e := m.setEnv(n)
 	const dn = 1e-6
 	hp := m.hubble(math.Expm1(-(n + dn)))
+	m.hubbleCalls++
 	if !(hp > 0) || math.IsInf(hp, 1) {
 		if !m.bad {
 			m.bad, m.badZ, m.badH = true, math.Expm1(-(n + dn)), hp
