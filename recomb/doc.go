@@ -59,8 +59,10 @@
 // Rosenbrock method of order 4 (rosenbrock.go: Compton scattering and
 // photoionization make them stiff up to 10⁸ times the expansion rate), with
 // the Thomson and drag depths as quadratures of the same integration; z*
-// and z_drag are roots of the depths' cubic Hermite interpolants, and the
-// sound horizons 32- and 8-point Gauss–Legendre sums (gonum). With the
+// and z_drag are roots of the depths' cubic Hermite interpolants, searched
+// below the start of the equations (History.ZMax, z ≈ 2800; CAMB searches
+// up to z = 5000, which matters only for backgrounds far from ΛCDM), and
+// the sound horizons 32- and 8-point Gauss–Legendre sums (gonum). With the
 // default RTol = 1e-4 a history takes about 170 steps, and z*, z_drag, r*
 // and r_drag are within 1e-6 of their converged values, x_e within 6e-4
 // (5e-5 below z = 1200); CAMB 2.0.3 agrees with them to 3e-6
