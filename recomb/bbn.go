@@ -89,6 +89,9 @@ func parsePRIMAT(data []byte) (*bbnGrid, error) {
 			if err != nil {
 				return nil, fmt.Errorf("recomb: BBN table: %w", err)
 			}
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("recomb: BBN table row %q has a value that is not finite", line)
+			}
 			v[k] = x
 		}
 		rowsIn = append(rowsIn, row{v[0], v[1], v[2]})

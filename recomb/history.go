@@ -39,8 +39,8 @@ type Settings struct {
 	// the local errors of x_H and T_m relative to their values, of x_He
 	// relative to x_e/f_He (helium matters through x_e) and of the optical
 	// depths relative to their increments. At the default the epochs are
-	// within 7e-7 of their converged values, x_e within 5e-4 (5e-5 below
-	// z = 1200); at 1e-6, 2e-9 and 6e-6 (TestConvergence).
+	// within 7e-7 of their converged values and x_e within 3.3e-4; at
+	// 1e-6, 1.3e-9 and 6e-6 (TestConvergence).
 	RTol float64
 	// Fudge is the set of RECFAST corrections; nil means DefaultFudge.
 	Fudge *Fudge
@@ -281,6 +281,24 @@ const (
 	nLate     = -5.993961427306569
 )
 
+// slowStart returns the initial x_H and T_m/T_R at N, with x_He given: on
+// the slow manifold of the stiff equations, so that the integration starts
+// without a transient (RECFAST starts from x_H = 1 and T_m = T_R, 1e-9 and
+// 1e-7 away, which the first steps must then resolve). Hydrogen is in Saha
+// equilibrium, x_H x_e/(1 − x_H) = r with x_e = x_H + f_He x_He, and the
+// temperature in Compton equilibrium, λ(T_m/T_R − 1) + T_m/T_R = 0 with λ
+// the Compton rate over H.
+func (m *model) slowStart(n, xHe float64) (xH, tm, xHeOut float64) {
+	u := math.Exp(-n)
+	r := m.sahaRHS(u, cb1H)
+	b := m.fHe*xHe + r
+	xH = 2 * r / (b + math.Sqrt(b*b+4*r)) // the positive root, without cancellation
+	e := m.setEnv(n)
+	x := xH + m.fHe*xHe
+	lam := e.compton * x / (1 + m.fHe + x)
+	return xH, lam / (1 + lam), xHe
+}
+
 // integrate solves the equations from nStart to N = 0 and records the steps.
 func (h *History) integrate() error {
 	m := &h.m
@@ -292,9 +310,9 @@ func (h *History) integrate() error {
 	floor := [nState]float64{1e-8, 1e-8, 1e-12, 1, 1}
 
 	y, f0, yNew, yErr := &h.y, &h.f0, &h.yNew, &h.yErr
-	*y = [nState]float64{}
-	y[iXH], y[iTm], y[iXHe] = 1, 1, h.xHe0
 	n := h.nStart
+	*y = [nState]float64{}
+	y[iXH], y[iTm], y[iXHe] = m.slowStart(n, h.xHe0)
 	m.rhs(f0, n, y)
 	h.ns = append(h.ns[:0], n)
 	h.ys = append(h.ys[:0], *y)
@@ -357,6 +375,12 @@ func (h *History) integrate() error {
 			cnt++
 		}
 		errN := math.Sqrt(sum / float64(cnt))
+		// A step that leaves the physical domain is too long, whatever its
+		// error estimate (as CAMB's RecfastRosenbrockStateOK).
+		if !(yNew[iXH] >= -1e-8 && yNew[iXH] <= 1+1e-7 && yNew[iTm] > 0) ||
+			m.heLive && !(yNew[iXHe] <= 1+1e-7 && yNew[iXHe] >= -heFreeze) {
+			errN = math.Inf(1)
+		}
 		if math.IsNaN(errN) || math.IsInf(errN, 0) {
 			step *= facMin
 			h.stats.Rejected++
@@ -378,6 +402,7 @@ func (h *History) integrate() error {
 			n += step
 		}
 		*y = *yNew
+		y[iXH] = math.Min(math.Max(y[iXH], 0), 1)
 		if m.heLive && y[iXHe] < heFreeze {
 			// Helium recombination is over: x_He stays at its value.
 			m.heLive = false
