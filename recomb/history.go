@@ -387,7 +387,7 @@ func (h *History) integrate() error {
 			rejectedLast = true
 			continue
 		}
-		fac := safety * math.Pow(errN, -0.25)
+		fac := safety / math.Sqrt(math.Sqrt(errN)) // safety·err^(−1/4): not math.Pow, 6 % of Solve
 		fac = math.Min(facMax, math.Max(facMin, fac))
 		if errN > 1 {
 			step *= fac
