@@ -14,16 +14,16 @@ import (
 // Fermi–Dirac neutrinos in H(z)), at three tolerances.
 //
 // Measured on the 2-core development machine (go test -bench Solve
-// -benchmem -count 4), while it was shared with other jobs (load average
-// 11): CPU time per evaluation (cpu-ns/op, the process's user+system time;
-// ns/op, the wall clock, was 2–3 times more under that load), 0 B/op and
-// 0 allocs/op:
+// -benchmem -count 5), while it was shared with other jobs (load average
+// 7–9): CPU time per evaluation (cpu-ns/op, the process's user+system
+// time; ns/op, the wall clock, was up to 2.5 times more under that load),
+// 0 B/op and 0 allocs/op:
 //
-//	RTol 1e-4 (default)  166 steps  198–202 µs
-//	RTol 1e-5            333 steps  379–414 µs
-//	RTol 1e-6            710 steps  825–942 µs
+//	RTol 1e-4 (default)  174 steps  185–198 µs
+//	RTol 1e-5            335 steps  336–340 µs
+//	RTol 1e-6            710 steps  685–708 µs
 //
-// The default takes 601 evaluations of the equations and 733 calls of
+// The default takes 681 evaluations of the equations and 773 calls of
 // Hubble. CAMB 2.0.3's get_background with its thermal history takes
 // 3.4–3.9 ms.
 func BenchmarkSolve(b *testing.B) {
@@ -90,8 +90,8 @@ func lcdmMassless(h0, ob, oc float64) func(float64) float64 {
 
 // BenchmarkSolveCheapHubble is BenchmarkSolve at the default tolerance
 // with an H(z) that costs almost nothing (flat ΛCDM, massless neutrinos):
-// the cost of the package itself. Measured as above: 186–212 µs of CPU
-// time per evaluation (load average 11), 0 allocations.
+// the cost of the package itself. Measured as above: 153–179 µs of CPU
+// time per evaluation, 0 allocations.
 func BenchmarkSolveCheapHubble(b *testing.B) {
 	c := Cosmology{OmegaBH2: 0.02237, NEff: 3.046, Hubble: lcdmMassless(67.36, 0.02237, 0.12)}
 	var h History
@@ -124,9 +124,9 @@ func cpuTime() int64 {
 // Dormand–Prince solver on the same equations (helium kept live throughout,
 // Planck 2018 cosmology, relative tolerance 1e-4, from the start of the
 // equations to z = 0): the numbers behind the choice in rosenbrock.go.
-// Measured (load average 11): ROS4 166 steps, 601 evaluations, 190–230 µs
+// Measured (load average 7–9): ROS4 174 steps, 681 evaluations, 155–209 µs
 // of CPU time (the whole Solve); Dormand–Prince 594,411 steps, 3,862,724
-// evaluations, 1.03–1.29 s.
+// evaluations, 0.92–0.98 s.
 func BenchmarkIntegrators(b *testing.B) {
 	c := planck18()
 	var h History
