@@ -59,6 +59,10 @@ func compareCAMB(t *testing.T, s *Settings) []cambResult {
 		}
 		e := h.Epochs()
 		d := p.Derived
+		theta, err := e.ThetaStar(b.dM(e.ZStar))
+		if err != nil {
+			t.Fatal(err)
+		}
 		out = append(out, cambResult{
 			name:  p.Name,
 			yHe:   h.YHe() - p.YHe,
@@ -66,7 +70,7 @@ func compareCAMB(t *testing.T, s *Settings) []cambResult {
 			zDrag: e.ZDrag/d.ZDrag - 1,
 			rStar: e.RStar/d.RStar - 1,
 			rDrag: e.RDrag/d.RDrag - 1,
-			theta: 100*e.ThetaStar(b.dM(e.ZStar))/d.ThetaStar - 1,
+			theta: 100*theta/d.ThetaStar - 1,
 		})
 	}
 	return out

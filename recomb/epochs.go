@@ -17,17 +17,20 @@ type Epochs struct {
 	RDrag float64 // comoving sound horizon r_s(z_drag), Mpc
 }
 
-// ThetaStar returns θ* = r_s(z*)/D_M(z*) in radians for the comoving
-// angular diameter (transverse comoving) distance dMStar to z* in Mpc,
-// which the caller computes from its own background (it depends on the
-// whole late-time expansion and the curvature). CAMB's derived parameter
-// "thetastar" is 100 θ*. It returns NaN for dMStar that is not finite and
-// positive.
-func (e Epochs) ThetaStar(dMStar float64) float64 {
+// ThetaStar returns θ* = r_s(z*)/D_M(z*) in radians for the comoving angular
+// diameter (transverse comoving) distance dMStar to z* in Mpc, which the
+// caller computes from its own background (it depends on the whole
+// late-time expansion and the curvature). CAMB's derived parameter
+// "thetastar" is 100 θ*. It returns a *ParamError for dMStar that is not
+// finite and positive, and for Epochs without a finite positive RStar.
+func (e Epochs) ThetaStar(dMStar float64) (float64, error) {
 	if !(dMStar > 0) || math.IsInf(dMStar, 1) {
-		return math.NaN()
+		return math.NaN(), &ParamError{Param: "D_M(z*)", Value: dMStar, Allowed: "(0, +Inf) Mpc"}
 	}
-	return e.RStar / dMStar
+	if !(e.RStar > 0) || math.IsInf(e.RStar, 1) {
+		return math.NaN(), &ParamError{Param: "Epochs.RStar", Value: e.RStar, Allowed: "(0, +Inf) Mpc (from a successful Solve)"}
+	}
+	return e.RStar / dMStar, nil
 }
 
 // Epochs returns the epochs of the last Solve (NaN fields if it failed).

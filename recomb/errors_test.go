@@ -110,6 +110,16 @@ func TestBadInputs(t *testing.T) {
 	if err := Solve(&h, nil, nil); err == nil {
 		t.Error("nil Cosmology: no error")
 	}
+	// θ* needs a distance, and epochs.
+	for _, dm := range []float64{0, -1, nan, inf} {
+		var pe *ParamError
+		if _, err := (Epochs{RStar: 144}).ThetaStar(dm); !errors.As(err, &pe) || pe.Param != "D_M(z*)" {
+			t.Errorf("ThetaStar(%v): %v", dm, err)
+		}
+	}
+	if _, err := h.Epochs().ThetaStar(13900); err == nil {
+		t.Error("ThetaStar of a failed Solve: no error")
+	}
 	// An explicit Y_He needs no N_eff, and the BBN table's corners work.
 	c := good()
 	c.YHe, c.NEff = 0.25, 0

@@ -37,8 +37,13 @@ func Example() {
 		z := math.Expm1((float64(i) + 0.5) * l / float64(n))
 		dm += (1 + z) * c / hubble(z) * l / float64(n)
 	}
+	theta, err := e.ThetaStar(dm)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("Y_He = %.4f\n", h.YHe())
-	fmt.Printf("z* = %.2f, r* = %.2f Mpc, 100θ* = %.5f\n", e.ZStar, e.RStar, 100*e.ThetaStar(dm))
+	fmt.Printf("z* = %.2f, r* = %.2f Mpc, 100θ* = %.5f\n", e.ZStar, e.RStar, 100*theta)
 	fmt.Printf("z_drag = %.2f, r_drag = %.2f Mpc\n", e.ZDrag, e.RDrag)
 	fmt.Printf("x_e: %.4f at z = 3000, %.4f at z = 1500, %.3f at z*, %.1e today\n", h.Xe(3000), h.Xe(1500), h.Xe(e.ZStar), h.Xe(0))
 	// Output:
