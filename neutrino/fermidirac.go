@@ -5,6 +5,11 @@ import (
 	"sync"
 )
 
+// NonRelativisticSlope is the limit of ρ(y)/(ρ(0) y) for y → ∞,
+// 180ζ(3)/(7π⁴) = (3/2)ζ(3)/(7π⁴/120) ≈ 0.31729: the number density times
+// the mass, over the massless energy density.
+const NonRelativisticSlope = 1.5 * zeta3 / fdConst
+
 // Mathematical constants of the Fermi–Dirac integrals.
 const (
 	// fdConst is ∫₀^∞ q³/(e^q+1) dq = 7π⁴/120, the massless integral.
@@ -16,11 +21,6 @@ const (
 	zeta9  = 1.0020083928260822144
 	zeta11 = 1.0004941886041194646
 	zeta13 = 1.0001227133475784891
-
-	// NonRelativisticSlope is the limit of ρ(y)/(ρ(0) y) for y → ∞,
-	// 180ζ(3)/(7π⁴) = (3/2)ζ(3)/(7π⁴/120) ≈ 0.31729: the number density
-	// times the mass, over the massless energy density.
-	NonRelativisticSlope = 1.5 * zeta3 / fdConst
 
 	// smallC2 is the y² coefficient of ρ(y)/ρ(0), 5/(7π²) = (π²/24)/fdConst.
 	smallC2 = 5 / (7 * math.Pi * math.Pi)

@@ -75,17 +75,17 @@ type Species struct {
 }
 
 // New returns the neutrinos of a cosmology with mass sum mnu (eV, ≥ 0),
-// N_eff = nnu (> 0) and CMB temperature tcmb (K, > 0), in CAMB's
-// convention (see Species): ω_ν today is CAMB's omnuh2,
+// N_eff = nnu (> 0) and CMB temperature tcmb (K, > 0), in CAMB's convention
+// (see Species). ω_ν today is the thermal density of the eigenstate, as in
+// CAMB 2.0.3 (SetNeutrinoMasses, omnuh2_from_mass),
 //
 //	ω_ν = ω_γ · MasslessFactor · g · Density(y₀),  y₀ = Σmν/(k_B T_ν0 g^{1/4}),
 //
-// the thermal density of the eigenstate (CAMB 2.0.3's SetNeutrinoMasses and
-// omnuh2_from_mass). CAMB computes it through k_B and ħ, but ω_γ through
-// σ_SB rounded to 5.670374419e-8: its omnuh2 is 3.25e-11 above this ω_ν,
-// which is ω_γ · MassiveDensity(1) exactly. Non-relativistic neutrinos would give CAMB's former
-// proxy Σmν g^{3/4}/(94.064 eV) · (T_CMB/2.7255 K)³ (neutrino_mass_fac);
-// the thermal density is 5.1e-5 above it for Σmν = 0.06 eV.
+// so that ω_ν = ω_γ · MassiveDensity(1). CAMB's omnuh2 is 3.25e-11 larger:
+// CAMB computes it from k_B and ħ but its ω_γ from σ_SB rounded to
+// 5.670374419e-8. For Σmν = 0.06 eV, ω_ν is 5.1e-5 above the
+// non-relativistic proxy of earlier CAMBs, Σmν g^{3/4}/(94.064 eV) ·
+// (T_CMB/2.7255 K)³ (neutrino_mass_fac).
 func New(mnu, nnu, tcmb float64) (Species, error) {
 	switch {
 	case math.IsNaN(mnu) || math.IsInf(mnu, 0) || mnu < 0:

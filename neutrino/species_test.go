@@ -400,3 +400,21 @@ func ExampleNew() {
 	// z = 1090   ρ_ν/ρ_γ = 0.693504 (massive 0.232174, w = 0.328)
 	// neutrino: Σmν = -0.1 eV: want a finite mass sum ≥ 0
 }
+
+// ExampleDensityPressure follows a massive species from relativistic
+// (ρ/ρ(0) → 1, w → 1/3) to non-relativistic (ρ/ρ(0) → (180ζ(3)/7π⁴) y,
+// w → 0).
+func ExampleDensityPressure() {
+	for _, y := range []float64{0, 1, 10, 1000} {
+		rho, p := neutrino.DensityPressure(y)
+		fmt.Printf("y = %-4g  ρ/ρ(0) = %-10.6f p/ρ(0) = %.6f  w = %.3g\n", y, rho, p, p/rho)
+	}
+	fmt.Printf("ρ/(ρ(0) y) at y = 1e6: %.6f, 180ζ(3)/7π⁴ = %.6f\n",
+		neutrino.Density(1e6)/1e6, neutrino.NonRelativisticSlope)
+	// Output:
+	// y = 0     ρ/ρ(0) = 1.000000   p/ρ(0) = 0.333333  w = 0.333
+	// y = 1     ρ/ρ(0) = 1.063963   p/ρ(0) = 0.315335  w = 0.296
+	// y = 10    ρ/ρ(0) = 3.365809   p/ρ(0) = 0.121359  w = 0.0361
+	// y = 1000  ρ/ρ(0) = 317.323920 p/ρ(0) = 0.001369  w = 4.31e-06
+	// ρ/(ρ(0) y) at y = 1e6: 0.317322, 180ζ(3)/7π⁴ = 0.317322
+}
