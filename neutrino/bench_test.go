@@ -86,18 +86,6 @@ func BenchmarkMassiveDensity(b *testing.B) {
 	sinkF = sum
 }
 
-// BenchmarkDensitiesPressures is the vector form, per element: 5.6 ns, no
-// faster than the scalar calls.
-func BenchmarkDensitiesPressures(b *testing.B) {
-	ys := benchYs(1024)
-	rho, p := make([]float64, len(ys)), make([]float64, len(ys))
-	Density(1)
-	for b.Loop() {
-		DensitiesPressures(rho, p, ys)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ys)), "ns/element")
-}
-
 // BenchmarkNew: 12 ns/op.
 func BenchmarkNew(b *testing.B) {
 	Density(1)

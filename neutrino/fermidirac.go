@@ -213,24 +213,8 @@ func EoS(y float64) float64 {
 	return p / rho
 }
 
-// DensitiesPressures sets rho[i], p[i] = DensityPressure(y[i]). Either
-// rho or p may be nil; otherwise each must have the length of y.
-func DensitiesPressures(rho, p, y []float64) {
-	if (rho != nil && len(rho) != len(y)) || (p != nil && len(p) != len(y)) {
-		panic("neutrino: mismatched lengths")
-	}
-	for i, yi := range y {
-		r, pi := DensityPressure(yi)
-		if rho != nil {
-			rho[i] = r
-		}
-		if p != nil {
-			p[i] = pi
-		}
-	}
-}
-
-// poly evaluates Σ c[i] tⁱ by Estrin's scheme.
+// poly evaluates Σ c[i] tⁱ by Estrin's scheme, whose dependency chain is
+// shorter than Horner's.
 func poly(c *[degree + 1]float64, t float64) float64 {
 	t2 := t * t
 	t4 := t2 * t2

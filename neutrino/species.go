@@ -171,15 +171,3 @@ func (s Species) MassiveEoS(a float64) float64 { return EoS(s.y0 * a) }
 func (s Species) TotalDensity(a float64) float64 {
 	return s.MasslessDensity() + s.MassiveDensity(a)
 }
-
-// MassiveDensities sets dst[i] = MassiveDensity(a[i]). It panics if the
-// lengths differ.
-func (s Species) MassiveDensities(dst, a []float64) {
-	if len(dst) != len(a) {
-		panic("neutrino: mismatched lengths")
-	}
-	k := MasslessFactor * s.g
-	for i, ai := range a {
-		dst[i] = k * Density(s.y0*ai)
-	}
-}
