@@ -51,11 +51,11 @@ func OmegaGammaH2(tcmb float64) float64 {
 // convention (set_cosmology with num_massive_neutrinos = 1 and the
 // degenerate hierarchy): one massive eigenstate of mass Σmν carrying
 // g = StandardNEff/3 of the N_eff species (or N_eff if that is smaller),
-// the other N_eff − g massless, all at T_ν0 = (4/11)^{1/3} T_CMB.
+// the other N_eff − g massless; T_ν0 = (4/11)^{1/3} T_CMB.
 //
-// The massive eigenstate's degeneracy g is a temperature: the
-// eigenstate's distribution is a Fermi–Dirac one at T = g^{1/4} T_ν0, its
-// relativistic density that of g massless species. Its mass variable is
+// The degeneracy g acts as a temperature: the eigenstate's distribution is
+// a Fermi–Dirac one at T = g^{1/4} T_ν0, so that its relativistic density
+// is that of g massless species. Its mass variable is
 // therefore y(a) = Σmν a/(k_B T_ν0 g^{1/4}), and its density relative to the
 // photons ρ_ν/ρ_γ = MasslessFactor · g · Density(y(a)).
 //
@@ -89,11 +89,11 @@ type Species struct {
 func New(mnu, nnu, tcmb float64) (Species, error) {
 	switch {
 	case math.IsNaN(mnu) || math.IsInf(mnu, 0) || mnu < 0:
-		return Species{}, fmt.Errorf("neutrino: Σmν = %g eV: want a finite mass sum ≥ 0", mnu)
+		return Species{}, fmt.Errorf("neutrino: Σmν (mnu) = %g eV: want a finite mass sum ≥ 0", mnu)
 	case math.IsNaN(nnu) || math.IsInf(nnu, 0) || nnu <= 0:
-		return Species{}, fmt.Errorf("neutrino: N_eff = %g: want a finite N_eff > 0", nnu)
+		return Species{}, fmt.Errorf("neutrino: N_eff (nnu) = %g: want a finite N_eff > 0", nnu)
 	case math.IsNaN(tcmb) || math.IsInf(tcmb, 0) || tcmb <= 0:
-		return Species{}, fmt.Errorf("neutrino: T_CMB = %g K: want a finite temperature > 0", tcmb)
+		return Species{}, fmt.Errorf("neutrino: T_CMB (tcmb) = %g K: want a finite temperature > 0", tcmb)
 	}
 	s := Species{mnu: mnu, nnu: nnu, tcmb: tcmb, massless: nnu, wGamma: OmegaGammaH2(tcmb)}
 	if mnu == 0 {

@@ -239,16 +239,16 @@ func TestNewErrors(t *testing.T) {
 		mnu, nnu, tcmb float64
 		want           string
 	}{
-		{-0.01, 3.044, 2.7255, "Σmν = -0.01 eV: want a finite mass sum ≥ 0"},
-		{nan, 3.044, 2.7255, "Σmν = NaN eV"},
-		{inf, 3.044, 2.7255, "Σmν = +Inf eV"},
-		{0.06, 0, 2.7255, "N_eff = 0: want a finite N_eff > 0"},
-		{0.06, -1, 2.7255, "N_eff = -1"},
-		{0.06, nan, 2.7255, "N_eff = NaN"},
-		{0.06, inf, 2.7255, "N_eff = +Inf"},
-		{0.06, 3.044, 0, "T_CMB = 0 K: want a finite temperature > 0"},
-		{0.06, 3.044, -inf, "T_CMB = -Inf K"},
-		{0.06, 3.044, nan, "T_CMB = NaN K"},
+		{-0.01, 3.044, 2.7255, "Σmν (mnu) = -0.01 eV: want a finite mass sum ≥ 0"},
+		{nan, 3.044, 2.7255, "Σmν (mnu) = NaN eV"},
+		{inf, 3.044, 2.7255, "Σmν (mnu) = +Inf eV"},
+		{0.06, 0, 2.7255, "N_eff (nnu) = 0: want a finite N_eff > 0"},
+		{0.06, -1, 2.7255, "N_eff (nnu) = -1"},
+		{0.06, nan, 2.7255, "N_eff (nnu) = NaN"},
+		{0.06, inf, 2.7255, "N_eff (nnu) = +Inf"},
+		{0.06, 3.044, 0, "T_CMB (tcmb) = 0 K: want a finite temperature > 0"},
+		{0.06, 3.044, -inf, "T_CMB (tcmb) = -Inf K"},
+		{0.06, 3.044, nan, "T_CMB (tcmb) = NaN K"},
 	} {
 		_, err := neutrino.New(c.mnu, c.nnu, c.tcmb)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -405,7 +405,7 @@ func ExampleNew() {
 	// z = 0      ρ_ν/ρ_γ = 26.539204 (massive 26.077873, w = 3.39e-05)
 	// z = 2.33   ρ_ν/ρ_γ = 8.296540 (massive 7.835210, w = 0.000375)
 	// z = 1090   ρ_ν/ρ_γ = 0.693504 (massive 0.232174, w = 0.328)
-	// neutrino: Σmν = -0.1 eV: want a finite mass sum ≥ 0
+	// neutrino: Σmν (mnu) = -0.1 eV: want a finite mass sum ≥ 0
 }
 
 // ExampleDensityPressure follows a massive species from relativistic
