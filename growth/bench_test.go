@@ -7,11 +7,11 @@ import "testing"
 // "Turin" virtual machine shared with other jobs: the times vary with their
 // load; the counts do not):
 //
-//	                          load ≈ 3     load ≈ 11–14   steps  E² evals  allocs
-//	BenchmarkEvalLCDM-2        63 µs/op    133–180 µs/op    180     1102       0
-//	BenchmarkEvalW0Wa-2       215 µs/op    159–330 µs/op    177     1084       0
-//	BenchmarkEvalLCDMFast-2    18 µs/op     62–105 µs/op     73      458       0
-//	BenchmarkHeath-2          1.0 µs/op    2.7–4.1 µs/op    208 nodes          0
+//	                          load 2.5–3.5   load 11–14     steps  E² evals  allocs
+//	BenchmarkEvalLCDM-2        43–72 µs/op   133–180 µs/op    180     1102       0
+//	BenchmarkEvalW0Wa-2        78–104 µs/op  159–330 µs/op    177     1084       0
+//	BenchmarkEvalLCDMFast-2    19–27 µs/op    62–105 µs/op     73      458       0
+//	BenchmarkHeath-2          1.4–1.6 µs/op  2.7–4.1 µs/op    208 nodes          0
 //
 // LCDMFast is RTol 1e-7 (errors 5.3e-8, TestAccuracyVsTolerance); the
 // default RTol 1e-9 gives 4.6e-10.
