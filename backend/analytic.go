@@ -15,8 +15,8 @@ import (
 //     one matrix per Request (see cumulative);
 //   - D_C(z*): that, plus the comoving distance from z* to the last panel
 //     edge below it (cosmo.Expansion.ComovingBetween, 24 nodes);
-//   - r_s(z*) = (c/H0)∫_0^{a*} da/(√(a⁴E²) √(3(1+R_b))) (cosmo.Expansion.
-//     SoundHorizon, 24 nodes);
+//   - z*, r_s(z*), z_drag and r_d by the request's early-universe route
+//     (cosmo.EarlyUniverse);
 //   - the age (cosmo.Expansion.AgeAt, 48 nodes).
 //
 // The last three are the closed forms of radiation and matter plus
@@ -24,6 +24,9 @@ import (
 // cosmo). Doubling every node count moves nothing by more than 3e-11
 // (TestNodesConverged).
 type Analytic struct {
+	// Early is the early-universe route of z*, r_s(z*), z_drag and r_d;
+	// the zero value is the exact one.
+	Early cosmo.EarlyRoute
 	nodes int // multiplies every node count (tests); 0 means 1
 }
 
@@ -31,7 +34,6 @@ const (
 	lateWidth = 0.75 // widest panel of the cumulative quadrature, in ln(1+z)
 	latePer   = 20   // Chebyshev nodes per panel
 	gapNodes  = 24   // Gauss–Legendre nodes in √a from z* to the last panel edge
-	soundN    = 24   // Gauss–Legendre nodes of r_s(z*) in √a
 	ageNodes  = 48   // Gauss–Legendre nodes of the age in √a
 )
 
@@ -80,7 +82,9 @@ func (an Analytic) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluato
 	}
 	if r.CMB {
 		ev.gap = cosmo.NewNodes(gapNodes * k)
-		ev.sound = cosmo.NewNodes(soundN * k)
+	}
+	if r.CMB || r.Drag {
+		ev.early = cosmo.NewEarlyUniverse(an.Early)
 	}
 	if r.Age {
 		ev.ageNd = cosmo.NewNodes(ageNodes * k)
@@ -103,7 +107,8 @@ type analytic struct {
 	g       []float64 // 1/E at the late nodes (age)
 	dc      []float64 // D_C/(c/H0) at the requested redshifts
 
-	gap, sound, ageNd cosmo.Nodes // Gauss–Legendre in √a (cosmo.Expansion)
+	gap, ageNd cosmo.Nodes // Gauss–Legendre in √a (cosmo.Expansion)
+	early      *cosmo.EarlyUniverse
 }
 
 // Eval fills dst for p.
@@ -113,8 +118,10 @@ func (ev *analytic) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 		return err
 	}
 	r := &ev.req
-	if r.CMB && !p.HasOmbh2 {
-		return fmt.Errorf("model %s: the CMB observables need ombh2", m.Name())
+	if ev.early != nil {
+		if err := ev.early.Compute(&dst.Epochs, m, p); err != nil {
+			return err
+		}
 	}
 	e := m.Expansion(p)
 	dst.H0 = p.H0
@@ -163,11 +170,9 @@ func e2Error(m *cosmo.Model, p *cosmo.Params, z, e2 float64) error {
 	return &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("E²(z) = %.3g ≤ 0 at z = %.4g: no expanding universe reaches that redshift (Om = %g, Ok = %g)", e2, z, p.Om, p.Ok)}
 }
 
-// cmb computes z*, D_M(z*) and r_s(z*).
+// cmb computes D_M(z*) (z* is in dst).
 func (ev *analytic) cmb(dst *cosmo.Result, p *cosmo.Params, e *cosmo.Expansion, dH float64) error {
-	h := p.H()
-	wm := p.Om * h * h
-	zs := cosmo.Decoupling(wm, p.Ombh2)
+	zs := dst.ZStar
 	xs := math.Log1p(zs)
 	// D_C(z*): the panels up to the last edge below x*, then Gauss–Legendre.
 	c := ev.late
@@ -179,13 +184,10 @@ func (ev *analytic) cmb(dst *cosmo.Result, p *cosmo.Params, e *cosmo.Expansion, 
 		base, x0 = c.upTo(pn, ev.f), c.edge(pn)
 	}
 	dcStar := base + e.ComovingBetween(1/(1+zs), math.Exp(-x0), ev.gap)
-	rs := e.SoundHorizon(1/(1+zs), cosmo.BaryonPhotonRatio(p.Ombh2), ev.sound)
-	if !(rs > 0) || !(dcStar > 0) || math.IsInf(rs+dcStar, 0) {
+	if !(dcStar > 0) || math.IsInf(dcStar, 0) {
 		return e2Error(ev.model, p, zs, math.NaN())
 	}
-	dst.ZStar = zs
 	dst.DMStar = dH * cosmo.TransverseDistance(dcStar, e.Ok)
-	dst.RsStar = dH * rs
 	return nil
 }
 

@@ -158,16 +158,16 @@ func TestBadPoints(t *testing.T) {
 		p    cosmo.Params
 		want string
 	}{
-		{cosmo.LCDM, cosmo.Params{Om: -0.1, H0: 70, Ombh2: 0.02, HasOmbh2: true}, "Om = -0.1"},
-		{cosmo.LCDM, cosmo.Params{Om: 0.3, H0: 0, Ombh2: 0.02, HasOmbh2: true}, "H0 = 0"},
-		{cosmo.LCDM, cosmo.Params{Om: math.NaN(), H0: 70, Ombh2: 0.02, HasOmbh2: true}, "Om = NaN"},
-		{cosmo.LCDM, cosmo.Params{Om: 0.3, H0: 70}, "need ombh2"},
-		{cosmo.WCDM, cosmo.Params{Om: 0.3, H0: 70, DE: cosmo.Values{0.1}, Ombh2: 0.02, HasOmbh2: true}, "w < 0"},
-		{cosmo.W0WaCDM, cosmo.Params{Om: 0.3, H0: 70, DE: cosmo.Values{-0.5, 0.6}, Ombh2: 0.02, HasOmbh2: true}, "w0 + wa < 0"},
-		{cosmo.OLCDM, cosmo.Params{Om: 0.02, Ok: -0.6, H0: 70, Ombh2: 0.001, HasOmbh2: true}, "E²(z)"},
-		{cosmo.OLCDM, cosmo.Params{Om: 0.02, Ok: 0.3, H0: 70, Ombh2: 0.001, HasOmbh2: true}, ""},
-		{cosmo.Quintessence, cosmo.Params{Om: 0.1, H0: 70, DE: cosmo.Values{3}, Ombh2: 0.02, HasOmbh2: true}, "reaches at most"},
-		{cosmo.LCDM, cosmo.Params{Om: 0.3, H0: 70, Ombh2: 0.3, HasOmbh2: true}, "baryons exceed"},
+		{cosmo.LCDM, cosmo.Params{Nnu: 3.044, Om: -0.1, H0: 70, Ombh2: 0.02, HasOmbh2: true}, "Om = -0.1"},
+		{cosmo.LCDM, cosmo.Params{Nnu: 3.044, Om: 0.3, H0: 0, Ombh2: 0.02, HasOmbh2: true}, "H0 = 0"},
+		{cosmo.LCDM, cosmo.Params{Nnu: 3.044, Om: math.NaN(), H0: 70, Ombh2: 0.02, HasOmbh2: true}, "Om = NaN"},
+		{cosmo.LCDM, cosmo.Params{Nnu: 3.044, Om: 0.3, H0: 70}, "needs ombh2"},
+		{cosmo.WCDM, cosmo.Params{Nnu: 3.044, Om: 0.3, H0: 70, DE: cosmo.Values{0.1}, Ombh2: 0.02, HasOmbh2: true}, "w < 0"},
+		{cosmo.W0WaCDM, cosmo.Params{Nnu: 3.044, Om: 0.3, H0: 70, DE: cosmo.Values{-0.5, 0.6}, Ombh2: 0.02, HasOmbh2: true}, "w0 + wa < 0"},
+		{cosmo.OLCDM, cosmo.Params{Nnu: 3.044, Om: 0.02, Ok: -0.6, H0: 70, Ombh2: 0.006, HasOmbh2: true}, "E²(z)"},
+		{cosmo.OLCDM, cosmo.Params{Nnu: 3.044, Om: 0.02, Ok: 0.3, H0: 70, Ombh2: 0.006, HasOmbh2: true}, ""},
+		{cosmo.Quintessence, cosmo.Params{Nnu: 3.044, Om: 0.1, H0: 70, DE: cosmo.Values{3}, Ombh2: 0.02, HasOmbh2: true}, "reaches at most"},
+		{cosmo.LCDM, cosmo.Params{Nnu: 3.044, Om: 0.3, H0: 70, Ombh2: 0.3, HasOmbh2: true}, "baryons exceed"},
 	}
 	for _, c := range cases {
 		for _, be := range []cosmo.Backend{Analytic{}, Solver{}} {
@@ -189,7 +189,7 @@ func TestBadPoints(t *testing.T) {
 				t.Errorf("%s %s %+v: error %v, want one containing %q", be.Name(), c.m.Name(), c.p, err, c.want)
 			}
 			var pe *cosmo.PointError
-			if c.want != "need ombh2" && !errors.As(err, &pe) {
+			if c.want != "needs ombh2" && !errors.As(err, &pe) {
 				t.Errorf("%s %s: %v is not a *cosmo.PointError", be.Name(), c.m.Name(), err)
 			}
 		}

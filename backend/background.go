@@ -30,13 +30,22 @@ type Background struct {
 	W        []float64 `json:"w"`
 	Lookback []float64 `json:"lookback_Gyr"`
 
-	Rd     *float64 `json:"rd,omitempty"`
-	ZStar  *float64 `json:"zstar,omitempty"`
-	RsStar *float64 `json:"rs_star,omitempty"`
-	R      *float64 `json:"R,omitempty"`
-	LA     *float64 `json:"lA,omitempty"`
-	AgeGyr float64  `json:"age_Gyr"`
+	// The early universe (with ombh2), by the backend's route, with
+	// CAMB's names; z_drag is not defined by the fitting formulas.
+	ZDrag        *float64 `json:"zdrag,omitempty"`
+	Rd           *float64 `json:"rdrag,omitempty"`
+	ZStar        *float64 `json:"zstar,omitempty"`
+	RsStar       *float64 `json:"rs_star,omitempty"`
+	DMStar       *float64 `json:"DM_star,omitempty"`
+	ThetaStar100 *float64 `json:"theta_star_100,omitempty"`
+	R            *float64 `json:"R,omitempty"`
+	LA           *float64 `json:"lA,omitempty"`
+	YHe          *float64 `json:"YHe,omitempty"`
+
+	OmegaNu float64 `json:"Omega_nu"` // Ω_ν of the massive neutrinos today (in Om)
+	AgeGyr  float64 `json:"age_Gyr"`
 }
+
 
 // Observe computes the Background of model m at p for redshifts z with
 // heliocentric redshifts zhel (nil: the same as z) using backend b. The
@@ -64,7 +73,7 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 	if err := m.Check(&p); err != nil {
 		return nil, err
 	}
-	req := cosmo.Request{Z: z, Distances: true, W: true, Age: true, CMB: p.HasOmbh2}
+	req := cosmo.Request{Z: z, Distances: true, W: true, Age: true, CMB: p.HasOmbh2, Drag: p.HasOmbh2}
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
@@ -88,7 +97,8 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 	}
 	n := len(z)
 	bg := &Background{Model: m.Name(), Backend: b.Name(), Params: m.Values(&p),
-		Z: z, ZHel: zhel, E: res.E, DC: res.DC, DM: res.DM, W: res.W, Lookback: res.Lookback, AgeGyr: res.Age}
+		Z: z, ZHel: zhel, E: res.E, DC: res.DC, DM: res.DM, W: res.W, Lookback: res.Lookback, AgeGyr: res.Age,
+		OmegaNu: p.OmegaNu()}
 	bg.H, bg.DA, bg.DL, bg.Mu, bg.DH, bg.DV = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, zi := range z {
 		bg.H[i] = res.HubbleRate(i)
@@ -102,10 +112,15 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 		bg.DV[i] = res.DV(i, zi)
 	}
 	if p.HasOmbh2 {
-		h := p.H()
-		rd := cosmo.DragHorizon(p.Om*h*h, p.Ombh2)
-		r, la := res.ShiftR(p.Om), res.AcousticScale()
-		bg.Rd, bg.ZStar, bg.RsStar, bg.R, bg.LA = &rd, &res.ZStar, &res.RsStar, &r, &la
+		ep := res.Epochs
+		r, la, th := res.ShiftR(p.Om), res.AcousticScale(), 100*res.ThetaStar()
+		bg.Rd, bg.ZStar, bg.RsStar, bg.DMStar, bg.R, bg.LA, bg.ThetaStar100 = &ep.Rd, &ep.ZStar, &ep.RsStar, &res.DMStar, &r, &la, &th
+		if ep.ZDrag > 0 {
+			bg.ZDrag = &ep.ZDrag
+		}
+		if !math.IsNaN(ep.YHe) {
+			bg.YHe = &ep.YHe
+		}
 	}
 	return bg, nil
 }

@@ -30,7 +30,7 @@ func benchPoints(m *cosmo.Model) []cosmo.Params {
 	var ps []cosmo.Params
 	for i := range 16 {
 		f := float64(i) / 15
-		p := cosmo.Params{Om: 0.25 + 0.1*f, H0: 62 + 10*f, Ombh2: 0.0222 + 0.0004*f, HasOmbh2: true}
+		p := cosmo.Params{Nnu: 3.044, Om: 0.25 + 0.1*f, H0: 62 + 10*f, Ombh2: 0.0222 + 0.0004*f, HasOmbh2: true}
 		for j, name := range m.DEParams() {
 			r := benchRanges[name]
 			p.DE[j] = r[0] + (r[1]-r[0])*f
@@ -59,9 +59,7 @@ func benchFull(b *testing.B, be cosmo.Backend, m *cosmo.Model) {
 		if err := ev.Eval(res, p); err != nil {
 			b.Fatal(err)
 		}
-		h := p.H()
-		rd := cosmo.DragHorizon(p.Om*h*h, p.Ombh2)
-		sink += rd + res.ShiftR(p.Om) + res.AcousticScale() + res.DH(49)
+		sink += res.Rd + res.ShiftR(p.Om) + res.AcousticScale() + res.DH(49)
 	}
 	_ = sink
 }

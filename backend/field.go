@@ -25,16 +25,18 @@ import (
 // A separate final solve with the extra quantities in the step control
 // would differ by the global error of the growing mode y, about 1e3·rtol.
 
-// fieldStart writes the core state (x, y, Ω_r) at N = FieldStartN for
-// y_i = e^s: the field at rest, and radiation and matter sharing the rest
-// in the ratio Ω_r/Ω_m = (Ω_r0/Ωm)e^{12}, which holds at any N because
-// both redshift as fixed powers of a whatever the field does.
-func fieldStart(dst []float64, s, or, om float64) {
+// fieldStart writes the state (x, y, Ω_r, Ω_ν, a, u[, χ, s, t]) at
+// N = FieldStartN for y_i = e^s: the field at rest, and radiation, massive
+// neutrinos and matter sharing the rest in the ratios of their densities
+// there (share), which are those of today's densities carried back by
+// their own laws whatever the field does.
+func fieldStart(dst []float64, s float64, share *[3]float64) {
 	y := math.Exp(s)
-	q := or / om * math.Exp(-FieldStartN)
+	rest := 1 - y*y
 	dst[friedmann.FieldX] = 0
 	dst[friedmann.FieldY] = y
-	dst[friedmann.FieldOr] = (1 - y*y) * q / (1 + q)
+	dst[friedmann.FieldOr] = rest * share[0]
+	dst[friedmann.FieldNu] = rest * share[1]
 	// a and u = H_i/(a²H) start at a_i and 1/a_i²; χ, s and t at 0.
 	ai := math.Exp(FieldStartN)
 	e := dst[friedmann.FieldCore:]
@@ -42,6 +44,15 @@ func fieldStart(dst []float64, s, or, om float64) {
 	for i := friedmann.OffU + 1; i < len(e); i++ {
 		e[i] = 0
 	}
+}
+
+// startShares returns the shares of radiation, massive neutrinos and matter
+// in their sum at N = FieldStartN for the densities of ex.
+func startShares(ex *cosmo.Expansion) [3]float64 {
+	ai := math.Exp(FieldStartN)
+	r, nu, m := ex.Orl, ex.NuDensity(ai), ex.Ocb*ai
+	t := r + nu + m
+	return [3]float64{r / t, nu / t, m / t}
 }
 
 // fieldShooter holds what the search needs besides the evaluator's full
@@ -63,10 +74,10 @@ func newFieldShooter(set solver.Settings) (*fieldShooter, error) {
 }
 
 // solveCore returns ln(Ω_φ/target) today from the core system.
-func (fs *fieldShooter) solveCore(s, or, om, target float64) (float64, error) {
+func (fs *fieldShooter) solveCore(s float64, share *[3]float64, target float64) (float64, error) {
 	fs.shots++
 	var st [friedmann.FieldShoot]float64
-	fieldStart(st[:], s, or, om)
+	fieldStart(st[:], s, share)
 	zero := [1]float64{0}
 	if _, err := fs.sv.Solve(fs.out, fs.core.Derivs, FieldStartN, st[:], zero[:]); err != nil {
 		return 0, err
@@ -78,8 +89,8 @@ func (fs *fieldShooter) solveCore(s, or, om, target float64) (float64, error) {
 // full solves the full system from y_i = e^s to the output times ev.ts (the
 // last is N = 0), leaving the solution in ev.sol, and returns
 // ln(Ω_φ/target) today.
-func (ev *solverEval) full(s, or, om, target float64) (float64, error) {
-	fieldStart(ev.y0, s, or, om)
+func (ev *solverEval) full(s float64, share *[3]float64, target float64) (float64, error) {
+	fieldStart(ev.y0, s, share)
 	d := ev.fieldX.Dim()
 	sol := ev.sol[:len(ev.ts)*d]
 	if _, err := ev.sv.Solve(sol, ev.fieldX.Derivs, FieldStartN, ev.y0, ev.ts); err != nil {
@@ -92,25 +103,27 @@ func (ev *solverEval) full(s, or, om, target float64) (float64, error) {
 
 // shootField finds ln y_i of the thawing solution and leaves its full
 // solution in ev.sol.
-func (ev *solverEval) shootField(p *cosmo.Params, or float64) error {
+func (ev *solverEval) shootField(p *cosmo.Params, ex *cosmo.Expansion) error {
 	m := ev.model
 	om := p.Om
-	target := 1 - om - or
+	target := 1 - om - ex.Orl
+	share := startShares(ex)
 	fs := ev.shooter
 	fs.shots = 0
 	field := m.Field()
 	field.Setup(&fs.core, p.DE)
+	fs.core.Nu = ev.fieldX.Nu
 	fail := func(why string) error {
 		return &cosmo.PointError{Model: m.Name(),
 			Reason: fmt.Sprintf("unphysical scalar field at %s: %s", m.Format(p, 6), why)}
 	}
-	f := func(s float64) (float64, error) { return fs.solveCore(s, or, om, target) }
+	f := func(s float64) (float64, error) { return fs.solveCore(s, &share, target) }
 	// |ln(Ω_φ/Ω_φ0)| ≤ tol gives |Ω_φ − Ω_φ0| ≤ FieldTol.
 	tol := 0.9 * FieldTol / target
 
 	// ΛCDM guess: Ω_Λ(N) = Ω_Λ0/E²(N) at the start.
 	n := FieldStartN
-	e2 := or*math.Exp(-4*n) + om*math.Exp(-3*n) + target
+	e2 := ex.E2(math.Exp(-n), -n)
 	s0 := 0.5 * math.Log(target/e2)
 	// A rolling field needs more potential energy.
 	s0 += field.GuessShift(p.DE, om)
@@ -180,7 +193,7 @@ func (ev *solverEval) shootField(p *cosmo.Params, or float64) error {
 		s0, f0, s = s, f1, next
 	}
 	// The full solve repeats the search's last trajectory.
-	fv, err := ev.full(s, or, om, target)
+	fv, err := ev.full(s, &share, target)
 	if err != nil {
 		return fail(err.Error())
 	}
@@ -226,20 +239,23 @@ func (fs *fieldShooter) maximize(f func(float64) (float64, error), a, b float64)
 
 func (ev *solverEval) evalField(dst *cosmo.Result, p *cosmo.Params) error {
 	m, r := ev.model, &ev.req
-	or := p.OmegaR()
-	om := p.Om
+	ex := m.EarlyExpansion(p)
 	sys := ev.fieldX
 	m.Field().Setup(sys, p.DE)
-	sys.R = 0
-	var zStar, nStar float64
-	if r.CMB {
-		h := p.H()
-		zStar = cosmo.Decoupling(om*h*h, p.Ombh2)
-		nStar = -math.Log1p(zStar)
-		if nStar < FieldStartN {
-			return fmt.Errorf("model %s: z* = %g is before the field starts", m.Name(), zStar)
+	sys.Nu = nil
+	if nus, err := p.Neutrinos(); err == nil && nus.MassSum() > 0 {
+		ev.nuIndex.nu = nus
+		sys.Nu = &ev.nuIndex
+	}
+	var nStar float64
+	if ev.early != nil {
+		if err := ev.early.Compute(&dst.Epochs, m, p); err != nil {
+			return err
 		}
-		sys.R = cosmo.BaryonPhotonRatio(p.Ombh2)
+		nStar = -math.Log1p(dst.ZStar)
+		if nStar < FieldStartN {
+			return fmt.Errorf("model %s: z* = %g is before the field starts", m.Name(), dst.ZStar)
+		}
 	}
 	// Outputs in increasing N: the redshifts are sorted decreasing in N,
 	// so fill ev.ts in reverse, then N = 0.
@@ -252,7 +268,7 @@ func (ev *solverEval) evalField(dst *cosmo.Result, p *cosmo.Params) error {
 	if star >= 0 {
 		star = len(body) - 1 - star
 	}
-	if err := ev.shootField(p, or); err != nil {
+	if err := ev.shootField(p, &ex); err != nil {
 		return err
 	}
 	d := sys.Dim()
@@ -288,13 +304,10 @@ func (ev *solverEval) evalField(dst *cosmo.Result, p *cosmo.Params) error {
 		}
 	}
 	if r.CMB {
-		rs := at(star, friedmann.OffSound)/kk + cosmo.SoundHorizonTail(ai, or, om, sys.R)
-		dst.ZStar = zStar
-		dst.RsStar = dH * rs
 		dst.DMStar = dH * (chi0 - at(star, friedmann.OffChi)) / kk
 	}
 	if r.Age {
-		dst.Age = tH * (t0/kk + cosmo.AgeTail(ai, or, om))
+		dst.Age = tH * (t0/kk + cosmo.AgeTail(ai, ex.Or, ex.Ocb))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/neutrino"
 	"github.com/cosmoemu/cosmoemu/solver"
 )
 
@@ -35,6 +36,9 @@ type Solver struct {
 	// so it is as large as RTol: a smaller one makes the solver follow the
 	// relative error of dark energy's vanishing early density.
 	Settings *solver.Settings
+	// Early is the early-universe route of z*, r_s(z*), z_drag and r_d;
+	// the zero value is the exact one.
+	Early cosmo.EarlyRoute
 }
 
 // Defaults of the Solver backend.
@@ -71,6 +75,9 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	}
 	set := s.settings()
 	ev := &solverEval{model: m, req: r}
+	if r.CMB || r.Drag {
+		ev.early = cosmo.NewEarlyUniverse(s.Early)
+	}
 	n := len(r.Z)
 	ev.order = make([]int, n)
 	for i := range ev.order {
@@ -103,8 +110,9 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 		ev.sol = make([]float64, (n+2)*ev.fieldX.Dim())
 		return ev, nil
 	}
-	// Fluids: radiation, matter, [curvature,] dark energy.
-	gam := []float64{friedmann.GammaRadiation, friedmann.GammaMatter}
+	// Fluids: radiation (photons and massless neutrinos), massive
+	// neutrinos, matter, [curvature,] dark energy.
+	gam := []float64{friedmann.GammaRadiation, friedmann.GammaRadiation, friedmann.GammaMatter}
 	if m.Curved() {
 		gam = append(gam, friedmann.GammaCurvature)
 	}
@@ -114,12 +122,10 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	switch {
 	case r.Age:
 		extra = friedmann.OffTime + 1
-	case r.CMB:
-		extra = friedmann.OffSound + 1
-	case !r.Distances:
+	case !r.Distances && !r.CMB:
 		extra = friedmann.OffU + 1
 	}
-	ev.fluids = &friedmann.FluidSystem{Gamma: gam, Varying: -1, Extra: extra}
+	ev.fluids = &friedmann.FluidSystem{Gamma: gam, Extra: extra}
 	ev.deIndex = &fluidIndex{de: m.Fluid()}
 	d := ev.fluids.Dim()
 	var err error
@@ -130,6 +136,7 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	ev.omega0 = make([]float64, len(gam))
 	ev.ts = make([]float64, 0, n+2)
 	ev.sol = make([]float64, (n+2)*d)
+	ev.varying = make([]friedmann.Varying, 0, 2)
 	return ev, nil
 }
 
@@ -145,7 +152,10 @@ type solverEval struct {
 	sol     []float64
 	fluids  *friedmann.FluidSystem
 	deIndex *fluidIndex
+	nuIndex nuIndex
+	varying []friedmann.Varying
 	omega0  []float64
+	early   *cosmo.EarlyUniverse
 
 	fieldX  *friedmann.FieldSystem
 	shooter *fieldShooter
@@ -156,9 +166,6 @@ func (ev *solverEval) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	m := ev.model
 	if err := m.Check(p); err != nil {
 		return err
-	}
-	if (ev.req.CMB) && !p.HasOmbh2 {
-		return fmt.Errorf("model %s: the CMB observables need ombh2", m.Name())
 	}
 	dst.H0 = p.H0
 	if ev.fluids != nil {
@@ -189,35 +196,47 @@ func (ev *solverEval) outputs(nStar, last float64, withStar, withLast bool) int 
 	return star
 }
 
+// Fluid positions in the state of the fluid system.
+const (
+	fluidRadiation = iota
+	fluidNu
+	fluidMatter
+)
+
 func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 	m, r := ev.model, &ev.req
-	or := p.OmegaR()
-	ok := 0.0
-	if m.Curved() {
-		ok = p.Ok
-	}
-	om := p.Om
+	ex := m.EarlyExpansion(p) // the densities today (for a fluid without a closed form too)
+	ok := ex.Ok
 	sys := ev.fluids
-	k := 0
-	ev.omega0[k], k = or, k+1
-	ev.omega0[k], k = om, k+1
+	nu := len(sys.Gamma)
+	ev.omega0[fluidRadiation] = ex.Orl
+	ev.omega0[fluidNu] = ex.Om - ex.Ocb
+	ev.omega0[fluidMatter] = ex.Ocb
 	if m.Curved() {
-		ev.omega0[k], k = ok, k+1
+		ev.omega0[fluidMatter+1] = ok
 	}
-	ev.omega0[k] = 1 - om - or - ok
+	ev.omega0[nu-1] = ex.Ode
+	// The varying indices: the massive neutrinos' and the dark energy's.
+	ev.varying = ev.varying[:0]
+	if nus, err := p.Neutrinos(); err == nil && nus.MassSum() > 0 {
+		ev.nuIndex.nu = nus
+		ev.varying = append(ev.varying, friedmann.Varying{Fluid: fluidNu, Index: &ev.nuIndex})
+	}
 	ev.deIndex.v = p.DE
-	ev.deIndex.set(sys, len(sys.Gamma)-1)
-	sys.R = 0
-	var zStar, nStar float64
-	if r.CMB {
-		h := p.H()
-		zStar = cosmo.Decoupling(om*h*h, p.Ombh2)
-		nStar = -math.Log1p(zStar)
-		sys.R = cosmo.BaryonPhotonRatio(p.Ombh2)
+	sys.Gamma[nu-1] = 0
+	if !ev.deIndex.constant() {
+		ev.varying = append(ev.varying, friedmann.Varying{Fluid: nu - 1, Index: ev.deIndex})
 	}
-	early := r.CMB || r.Age
+	sys.Varying = ev.varying
+	var nStar float64
+	if ev.early != nil {
+		if err := ev.early.Compute(&dst.Epochs, m, p); err != nil {
+			return err
+		}
+		nStar = -math.Log1p(dst.ZStar)
+	}
 	nEnd := earlyN
-	if early {
+	if r.Age {
 		// At or before every output: z* and the redshifts.
 		last := 0.0
 		if r.CMB {
@@ -226,9 +245,9 @@ func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 		if n := len(ev.nz); n > 0 {
 			last = math.Min(last, ev.nz[n-1])
 		}
-		nEnd = earlyEnd(m, p, or, ok, om, last)
+		nEnd = earlyEnd(m, p, &ex, last)
 	}
-	star := ev.outputs(nStar, nEnd, r.CMB, early)
+	star := ev.outputs(nStar, nEnd, r.CMB, r.Age)
 	if len(ev.ts) == 0 {
 		return nil
 	}
@@ -236,10 +255,9 @@ func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 	d := sys.Dim()
 	sol := ev.sol[:len(ev.ts)*d]
 	if _, err := ev.sv.Solve(sol, sys.Derivs, 0, ev.y0, ev.ts); err != nil {
-		return fluidFailure(m, p, ok, ev.omega0[len(ev.omega0)-1], err)
+		return fluidFailure(m, p, ok, ex.Ode, err)
 	}
-	nf := len(sys.Gamma)
-	at := func(j, off int) float64 { return sol[j*d+nf+off] }
+	at := func(j, off int) float64 { return sol[j*d+nu+off] }
 	dH := cosmo.HubbleDistance(p.H0)
 	for kk, i := range ev.order {
 		j := kk
@@ -263,19 +281,21 @@ func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 			dst.W[i] = m.W(p, r.Z[i])
 		}
 	}
-	last := len(ev.ts) - 1
-	aEnd := at(last, friedmann.OffA)
 	if r.CMB {
-		rs := at(last, friedmann.OffSound) - at(star, friedmann.OffSound) + cosmo.SoundHorizonTail(aEnd, or, om, sys.R)
-		dst.ZStar = zStar
-		dst.RsStar = dH * rs
 		dst.DMStar = dH * cosmo.TransverseDistance(at(star, friedmann.OffChi), ok)
 	}
 	if r.Age {
-		dst.Age = cosmo.GyrPerInvH0 / p.H0 * (at(last, friedmann.OffTime) + cosmo.AgeTail(aEnd, or, om))
+		last := len(ev.ts) - 1
+		aEnd := at(last, friedmann.OffA)
+		dst.Age = cosmo.GyrPerInvH0 / p.H0 * (at(last, friedmann.OffTime) + cosmo.AgeTail(aEnd, ex.Or, ex.Ocb))
 	}
 	return nil
 }
+
+// nuIndex is the barotropic index γ = 1 + w(a) of massive neutrinos.
+type nuIndex struct{ nu neutrino.Species }
+
+func (n *nuIndex) Gamma(a float64) float64 { return 1 + n.nu.MassiveEoS(a) }
 
 // fluidFailure explains a failed integration. With a negative curvature or
 // dark-energy density, E² can reach zero going back in time (the universe
@@ -296,21 +316,26 @@ func fluidFailure(m *cosmo.Model, p *cosmo.Params, ok, ode float64, err error) e
 	return fmt.Errorf("model %s: %w", m.Name(), err)
 }
 
-// earlyEnd returns where a fluid integration for r_s(z*) and the age may
-// stop: the latest N (at most last, at least earlyN) before which curvature
-// and dark energy hold less than tailTol of the radiation density, so that
-// the closed form for radiation and matter (cosmo.SoundHorizonTail,
-// cosmo.AgeTail) is exact to that. For flat models whose dark energy dies
-// fast in the past this saves the integration of the radiation era (a
-// quarter of the steps).
-func earlyEnd(m *cosmo.Model, p *cosmo.Params, or, ok, om, last float64) float64 {
+// earlyEnd returns where a fluid integration for the age may stop: the
+// latest N (at most last, at least earlyN) before which curvature and dark
+// energy hold less than tailTol of the radiation density, and the massive
+// neutrinos are relativistic to that, so that the closed form for
+// radiation and matter (cosmo.AgeTail) is exact to that. For flat models
+// whose dark energy dies fast in the past this saves the integration of
+// the radiation era (a quarter of the steps).
+func earlyEnd(m *cosmo.Model, p *cosmo.Params, ex *cosmo.Expansion, last float64) float64 {
 	lnA := last
-	if ok != 0 {
+	tol := tailTol * ex.Or
+	if ex.Ok != 0 {
 		// |Ωk| a² ≤ tol·Ω_r
-		lnA = math.Min(lnA, 0.5*math.Log(tailTol*or/math.Abs(ok)))
+		lnA = math.Min(lnA, 0.5*math.Log(tol/math.Abs(ex.Ok)))
 	}
-	if ode := math.Abs(1 - om - or - ok); ode > 0 {
-		lnA = math.Min(lnA, deNegligible(m.Fluid(), p.DE, ode, tailTol*or))
+	if ode := math.Abs(ex.Ode); ode > 0 && m.Fluid() != nil {
+		lnA = math.Min(lnA, deNegligible(m.Fluid(), p.DE, ode, tol))
+	}
+	if nu, err := p.Neutrinos(); err == nil && nu.MassSum() > 0 {
+		// ρ_ν/ρ_ν,rel − 1 ≈ (5/7π²) y² ≤ tailTol: y ≤ 3.7·√tailTol.
+		lnA = math.Min(lnA, math.Log(3.7*math.Sqrt(tailTol)/nu.Y(1)))
 	}
 	return math.Max(lnA, earlyN)
 }
@@ -364,12 +389,8 @@ type fluidIndex struct {
 
 func (f *fluidIndex) Gamma(a float64) float64 { return 1 + f.de.W(a, f.v) }
 
-// set makes fluid i of sys the dark energy: of constant index when the
-// density is constant, varying otherwise.
-func (f *fluidIndex) set(sys *friedmann.FluidSystem, i int) {
-	if c, ok := f.de.(cosmo.ClosedFluid); ok && c.Constant(f.v) {
-		sys.Gamma[i], sys.Varying, sys.Index = 0, -1, nil
-		return
-	}
-	sys.Varying, sys.Index = i, f
+// constant reports whether the dark energy's density is constant.
+func (f *fluidIndex) constant() bool {
+	c, ok := f.de.(cosmo.ClosedFluid)
+	return ok && c.Constant(f.v)
 }

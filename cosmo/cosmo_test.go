@@ -12,7 +12,7 @@ func TestOmegaGamma(t *testing.T) {
 	if d := math.Abs(OmegaGammaH2/2.472975328714089e-05 - 1); d > 1e-10 {
 		t.Errorf("ω_γ = %.15g differs from astropy's by %.2e", OmegaGammaH2, d)
 	}
-	p := Params{H0: 70}
+	p := Params{Nnu: 3.046, H0: 70}
 	// The reference points' Omega_r0 at h = 0.7.
 	if d := math.Abs(p.OmegaR()/8.538168828261093e-05 - 1); d > 1e-10 {
 		t.Errorf("Ω_r(h=0.7) = %.15g, want 8.538168828261093e-05", p.OmegaR())
@@ -25,7 +25,7 @@ func TestOmegaGamma(t *testing.T) {
 func TestEarlyFormulas(t *testing.T) {
 	h := 0.6736
 	wm := 0.3153 * h * h
-	if rd := DragHorizon(wm, 0.02236); math.Abs(rd/146.90308696287187-1) > 1e-12 {
+	if rd := DragHorizon(wm, 0.02236, 0); math.Abs(rd/146.90308696287187-1) > 1e-12 {
 		t.Errorf("r_d = %.15g, want 146.90308696287187", rd)
 	}
 	if zs := Decoupling(wm, 0.02236); math.Abs(zs/1091.926787837712-1) > 1e-12 {
@@ -111,14 +111,14 @@ func TestModels(t *testing.T) {
 		t.Fatal(p, err)
 	}
 	var pe *PointError
-	if err := WCDM.Check(&Params{Om: 0.3, H0: 70, DE: Values{0.5}}); !errors.As(err, &pe) || pe.Param != "w" || pe.Model != "wcdm" {
+	if err := WCDM.Check(&Params{Nnu: 3.044, Om: 0.3, H0: 70, DE: Values{0.5}}); !errors.As(err, &pe) || pe.Param != "w" || pe.Model != "wcdm" {
 		t.Errorf("Check: %v", err)
 	}
 }
 
 func TestExpansion(t *testing.T) {
 	for _, m := range Models()[:4] {
-		p := Params{Om: 0.3, Ok: 0.1, DE: deValues(m, -0.8, -0.9, -0.5), H0: 70}
+		p := Params{Nnu: 3.044, Om: 0.3, Ok: 0.1, DE: deValues(m, -0.8, -0.9, -0.5), H0: 70}
 		e := m.Expansion(&p)
 		if d := math.Abs(e.E2Z(0) - 1); d > 1e-15 {
 			t.Errorf("%s: E²(0) = 1 + %g", m, d)
@@ -130,12 +130,12 @@ func TestExpansion(t *testing.T) {
 			t.Errorf("%s: A4E2 inconsistent with E2 by %g", m, d)
 		}
 	}
-	e := W0WaCDM.Expansion(&Params{Om: 0.3, DE: Values{-0.9, -0.3}, H0: 70})
+	e := W0WaCDM.Expansion(&Params{Nnu: 3.044, Om: 0.3, DE: Values{-0.9, -0.3}, H0: 70})
 	if w := e.W(1); math.Abs(w-(-0.9-0.3*0.5)) > 1e-15 {
 		t.Errorf("w(z=1) = %v", w)
 	}
 	// A closed universe with little matter stops expanding in the past.
-	c := OLCDM.Expansion(&Params{Om: 0.02, Ok: -0.6, H0: 70})
+	c := OLCDM.Expansion(&Params{Nnu: 3.044, Om: 0.02, Ok: -0.6, H0: 70})
 	if err := c.CheckPositive("olcdm", 3); err == nil || !strings.Contains(err.Error(), "E²(z)") {
 		t.Errorf("CheckPositive: %v", err)
 	}
@@ -196,7 +196,7 @@ func TestE2Values(t *testing.T) {
 	for i := range 50 {
 		f := float64(i) / 49
 		for _, m := range Models()[:4] {
-			p := Params{Om: 0.05 + 0.6*f, Ok: -0.2 + 0.4*f, DE: deValues(m, -1.8+1.7*f, -1.5+f, -2+1.4*f), H0: 55 + 30*f}
+			p := Params{Nnu: 3.044, Om: 0.05 + 0.6*f, Ok: -0.2 + 0.4*f, DE: deValues(m, -1.8+1.7*f, -1.5+f, -2+1.4*f), H0: 55 + 30*f}
 			e := m.Expansion(&p)
 			e.E2Values(dst, s, x, c)
 			for j := range s {

@@ -8,13 +8,14 @@ import (
 
 // DragHorizon returns the sound horizon at the baryon drag epoch r_d in
 // Mpc from the fitting formula of Aubourg et al. 2015 (arXiv:1411.1074)
-// Eq. 16 with no massive neutrinos (ω_ν = 0):
+// Eq. 16,
 //
 //	r_d = 55.154 e^{−72.3(ω_ν + 0.0006)²} / (ω_cb^0.25351 ω_b^0.12807) Mpc,
 //
-// ω_cb = Ωm h² (baryons and cold dark matter), ω_b = Ω_b h².
-func DragHorizon(omegaCB, omegaB float64) float64 {
-	const nu = 0.0006
+// ω_cb = Ω_cb h² (baryons and cold dark matter), ω_b = Ω_b h², ω_ν = Ω_ν h²
+// of the massive neutrinos (0 for massless ones).
+func DragHorizon(omegaCB, omegaB, omegaNu float64) float64 {
+	nu := omegaNu + 0.0006
 	return 55.154 * math.Exp(-72.3*nu*nu) / (math.Pow(omegaCB, 0.25351) * math.Pow(omegaB, 0.12807))
 }
 
@@ -97,7 +98,7 @@ func NewNodes(n int) Nodes {
 // cancellation: with A = a⁴E² and B = Ω_r + Ωm a, −(A − B)/(√A√B(√A + √B)).
 func (e *Expansion) extraInv(a, lna float64) float64 {
 	big := e.A4E2(a, lna)
-	b := e.Or + e.Om*a
+	b := e.Or + e.Ocb*a
 	sa, sb := math.Sqrt(big), math.Sqrt(b)
 	return -(big - b) / (sa * sb * (sa + sb))
 }
@@ -113,7 +114,7 @@ func (e *Expansion) SoundHorizon(a, r float64, nd Nodes) float64 {
 		b := t * t
 		sum += nd.W[k] * 2 * t / math.Sqrt(3*(1+r*b)) * e.extraInv(b, 2*(lnS+nd.LnT[k]))
 	}
-	return SoundHorizonTail(a, e.Or, e.Om, r) + sum*s
+	return SoundHorizonTail(a, e.Or, e.Ocb, r) + sum*s
 }
 
 // ComovingBetween returns ∫_{a1}^{a2} da/(a²E) in units of c/H0: the
@@ -127,7 +128,7 @@ func (e *Expansion) ComovingBetween(a1, a2 float64, nd Nodes) float64 {
 		b := t * t
 		sum += nd.W[k] * 2 * t * e.extraInv(b, 2*math.Log(t))
 	}
-	return ComovingTail(a2, e.Or, e.Om) - ComovingTail(a1, e.Or, e.Om) + sum*span
+	return ComovingTail(a2, e.Or, e.Ocb) - ComovingTail(a1, e.Or, e.Ocb) + sum*span
 }
 
 // AgeAt returns the cosmic time at a, ∫_0^a da'/(a'E), in units of 1/H0.
@@ -140,5 +141,5 @@ func (e *Expansion) AgeAt(a float64, nd Nodes) float64 {
 		b := t * t
 		sum += nd.W[k] * 2 * t * b * e.extraInv(b, 2*(lnS+nd.LnT[k]))
 	}
-	return AgeTail(a, e.Or, e.Om) + sum*s
+	return AgeTail(a, e.Or, e.Ocb) + sum*s
 }

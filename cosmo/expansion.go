@@ -5,36 +5,81 @@ import (
 	"math"
 
 	"github.com/cosmoemu/cosmoemu/internal/fastmath"
+	"github.com/cosmoemu/cosmoemu/neutrino"
 )
 
 // Expansion returns the closed form of E(z) at p. It panics for a model
-// without one (check ClosedForm), and does not check p.
+// without one (check ClosedForm), and does not check p (invalid neutrino
+// parameters give massless ones).
 func (m *Model) Expansion(p *Params) Expansion {
 	if m.closed == nil {
 		panic("cosmo: " + m.name + " has no closed form")
 	}
-	e := Expansion{Or: p.OmegaR(), Om: p.Om, de: m.closed, vector: m.vector, v: p.DE}
+	e := Expansion{Om: p.Om, de: m.closed, vector: m.vector, v: p.DE}
+	e.setRadiation(p)
 	if m.curved {
 		e.Ok = p.Ok
 	}
-	e.Ode = 1 - e.Om - e.Or - e.Ok
+	e.Ode = 1 - e.Om - e.Orl - e.Ok
 	e.constant = m.closed.Constant(p.DE)
 	return e
+}
+
+// setRadiation sets the radiation and neutrino densities of p.
+func (e *Expansion) setRadiation(p *Params) {
+	h := p.H()
+	e.Ogamma = OmegaGammaH2 / (h * h)
+	nu, err := p.Neutrinos()
+	if err != nil {
+		nu, _ = neutrino.New(0, math.Max(p.Nnu, 0), TCMB)
+	}
+	e.Orl = e.Ogamma * (1 + nu.MasslessDensity())
+	e.Or = p.OmegaR()
+	e.Ocb = p.Om
+	if nu.MassSum() > 0 {
+		e.nu, e.massive = nu, true
+		e.Ocb -= e.Ogamma * nu.MassiveDensity(1)
+	}
 }
 
 // Expansion is the closed form of E² for a point of a model whose dark
 // energy is a ClosedFluid:
 //
-//	E²(z) = Ω_r(1+z)⁴ + Ωm(1+z)³ + Ωk(1+z)² + Ω_DE f(z),
+//	E²(a) = Ω_γ a⁻⁴ [1 + ρ_ν(a)/ρ_γ(a)] + Ω_cb a⁻³ + Ωk a⁻² + Ω_DE f(a),
 //
-// with f = ρ_DE(z)/ρ_DE0 from the dark energy (1 for Λ, (1+z)^{3(1+w)},
-// (1+z)^{3(1+w0+wa)} e^{−3wa z/(1+z)} for CPL, …).
+// ρ_ν the neutrinos (massless ones and the massive eigenstate, package
+// neutrino), Ω_cb = Ωm − Ω_ν today, Ω_DE = 1 − Ωm − Ω_γ(1 + massless) −
+// Ωk, and f = ρ_DE(z)/ρ_DE0 from the dark energy (1 for Λ,
+// (1+z)^{3(1+w)}, (1+z)^{3(1+w0+wa)} e^{−3wa z/(1+z)} for CPL, …).
 type Expansion struct {
-	Or, Om, Ok, Ode float64
-	de              ClosedFluid
-	vector          DensityVector // nil: one LnDensity call per redshift
-	v               Values
-	constant        bool // f = 1
+	Ogamma float64 // Ω_γ, photons today
+	Orl    float64 // Ω of what scales exactly as a⁻⁴: photons and massless neutrinos
+	Or     float64 // Ω_γ(1 + 0.2271 N_eff): radiation while every neutrino is relativistic
+	Om     float64 // Ωm, all matter today, massive neutrinos included
+	Ocb    float64 // Ω_cb = Ωm − Ω_ν: the a⁻³ term
+	Ok     float64
+	Ode    float64
+
+	nu      neutrino.Species
+	massive bool // Σmν > 0
+
+	de       ClosedFluid
+	vector   DensityVector // nil: one LnDensity call per redshift
+	v        Values
+	constant bool // f = 1
+}
+
+// NuDensity returns a⁴ρ_ν(a)/ρ_crit,0 = Ω_γ ρ_ν(a)/ρ_γ(a) of the massive
+// neutrinos: their term of a⁴E² (0 when Σmν = 0).
+func (e *Expansion) NuDensity(a float64) float64 { return e.nuA4(a) }
+
+// nuA4 returns Ω_γ ρ_ν,massive(a)/ρ_γ(a): the massive neutrinos' term of
+// a⁴E².
+func (e *Expansion) nuA4(a float64) float64 {
+	if !e.massive {
+		return 0
+	}
+	return e.Ogamma * e.nu.MassiveDensity(a)
 }
 
 // lnF returns ln f at x = ln(1+z), c = z/(1+z).
@@ -48,7 +93,7 @@ func (e *Expansion) lnF(x, c float64) float64 {
 // E2 returns E²(z) given opz = 1 + z and x = ln(1+z).
 func (e *Expansion) E2(opz, x float64) float64 {
 	o2 := opz * opz
-	s := ((e.Or*opz+e.Om)*opz + e.Ok) * o2
+	s := (((e.Orl+e.nuA4(1/opz))*opz+e.Ocb)*opz + e.Ok) * o2
 	if e.constant {
 		return s + e.Ode
 	}
@@ -59,7 +104,7 @@ func (e *Expansion) E2(opz, x float64) float64 {
 // a → 0, given a and ln a: the integrand of the sound horizon and of early
 // distances in the scale factor is 1/√(a⁴E²).
 func (e *Expansion) A4E2(a, lna float64) float64 {
-	s := e.Or + a*(e.Om+a*e.Ok)
+	s := e.Orl + e.nuA4(a) + a*(e.Ocb+a*e.Ok)
 	if e.constant {
 		return s + e.Ode*a*a*a*a
 	}
@@ -87,16 +132,23 @@ func (e *Expansion) E2Values(dst, s, x, c []float64) {
 	s = s[:len(dst)]
 	if e.constant {
 		for j, v := range s {
-			dst[j] = ((e.Or*v+e.Om)*v+e.Ok)*v*v + e.Ode
+			dst[j] = ((e.Orl*v+e.Ocb)*v+e.Ok)*v*v + e.Ode
 		}
-		return
+	} else {
+		// The exponentials in one vector pass (fastmath.ScaleExp, the
+		// project's exponential kernel, 1 ulp): dst holds ln f, then
+		// Ω_DE f.
+		e.lnFValues(dst, x[:len(s)], c[:len(s)])
+		fastmath.ScaleExp(dst, e.Ode)
+		for j, v := range s {
+			dst[j] += ((e.Orl*v+e.Ocb)*v + e.Ok) * v * v
+		}
 	}
-	// The exponentials in one vector pass (fastmath.ScaleExp, the project's
-	// exponential kernel, 1 ulp): dst holds ln f, then Ω_DE f.
-	e.lnFValues(dst, x[:len(s)], c[:len(s)])
-	fastmath.ScaleExp(dst, e.Ode)
-	for j, v := range s {
-		dst[j] += ((e.Or*v+e.Om)*v + e.Ok) * v * v
+	if e.massive {
+		for j, v := range s {
+			v2 := v * v
+			dst[j] += e.Ogamma * e.nu.MassiveDensity(1/v) * v2 * v2
+		}
 	}
 }
 
@@ -123,7 +175,7 @@ func (e *Expansion) DEFraction(z float64) float64 {
 	opz := 1 + z
 	x := math.Log1p(z)
 	e2 := e.E2(opz, x)
-	return (e2 - ((e.Or*opz+e.Om)*opz+e.Ok)*opz*opz) / e2
+	return e.Ode * math.Exp(e.lnF(x, z/opz)) / e2
 }
 
 // W returns the dark-energy equation of state at redshift z.

@@ -172,9 +172,14 @@ func (m *Model) Params() []string {
 }
 
 // Declarations returns the declarations of the model's parameters (those
-// of Params) followed by ombh2's.
+// of Params) followed by those of the optional shared ones: ombh2, omch2,
+// mnu and nnu.
 func (m *Model) Declarations() []param.Param {
-	return append(slices.Clone(m.params), sharedOmbh2.Param)
+	d := slices.Clone(m.params)
+	for _, sl := range optional {
+		d = append(d, shared[sl].Param)
+	}
+	return d
 }
 
 // DEParams returns the names of the dark energy's own parameters, in the
@@ -189,8 +194,8 @@ func (m *Model) DEParams() []string {
 	return s
 }
 
-// Has reports whether the model takes the parameter called name (ombh2
-// included).
+// Has reports whether the model takes the parameter called name (the
+// optional shared ones included).
 func (m *Model) Has(name string) bool {
 	_, err := m.Slot(name)
 	return err == nil
@@ -199,19 +204,30 @@ func (m *Model) Has(name string) bool {
 // Param returns the declaration of the parameter of the model called name
 // (ombh2 included).
 func (m *Model) Param(name string) (param.Param, error) {
-	if name == NameOmbh2 {
-		return sharedOmbh2.Param, nil
-	}
 	for _, p := range m.params {
 		if p.Name == name {
 			return p, nil
+		}
+	}
+	for _, sl := range optional {
+		if shared[sl].Name == name {
+			return shared[sl].Param, nil
 		}
 	}
 	return param.Param{}, m.unknown(name)
 }
 
 func (m *Model) unknown(name string) error {
-	return &UnknownParamError{Model: m.name, Name: name, Known: append(m.Params(), NameOmbh2)}
+	return &UnknownParamError{Model: m.name, Name: name, Known: append(m.Params(), optionalNames()...)}
+}
+
+// optionalNames returns the names of the optional shared parameters.
+func optionalNames() []string {
+	var s []string
+	for _, sl := range optional {
+		s = append(s, shared[sl].Name)
+	}
+	return s
 }
 
 // UnknownParamError reports a parameter name that a model does not take.
@@ -229,58 +245,60 @@ func (e *UnknownParamError) Error() string {
 // (Model.Slot) so that hot loops set parameters without looking names up.
 type Slot int
 
-// The slots of the shared parameters; the dark energy's parameter i is
-// slotDE + i.
+// The slots of the shared parameters (the order of shared); the dark
+// energy's parameter i is slotDE + i.
 const (
 	slotOm Slot = iota
 	slotOk
 	slotH0
 	slotOmbh2
+	slotOmch2
+	slotMnu
+	slotNnu
 	slotDE
 )
 
-// Slot returns the slot of the parameter called name (ombh2 included).
+// Slot returns the slot of the parameter called name (the optional
+// shared ones included).
 func (m *Model) Slot(name string) (Slot, error) {
-	if name == NameOmbh2 {
-		return slotOmbh2, nil
-	}
 	for i, p := range m.params {
 		if p.Name == name {
 			return m.slots[i], nil
 		}
 	}
+	for _, sl := range optional {
+		if shared[sl].Name == name {
+			return sl, nil
+		}
+	}
 	return 0, m.unknown(name)
 }
 
-// Set sets the parameter in slot s to v (ombh2 also sets HasOmbh2).
+// Set sets the parameter in slot s to v (ombh2 and omch2 also set their
+// flag).
 func (p *Params) Set(s Slot, v float64) {
-	switch {
-	case s >= slotDE:
+	if s >= slotDE {
 		p.DE[s-slotDE] = v
-	case s == slotOm:
-		p.Om = v
-	case s == slotOk:
-		p.Ok = v
-	case s == slotH0:
-		p.H0 = v
-	default:
-		p.Ombh2, p.HasOmbh2 = v, true
+		return
+	}
+	sp := shared[s]
+	*sp.field(p) = v
+	if sp.given != nil {
+		*sp.given(p) = true
 	}
 }
 
-// Get returns the parameter in slot s (ombh2: false if not given).
+// Get returns the parameter in slot s, false for an optional one that was
+// not given.
 func (p *Params) Get(s Slot) (float64, bool) {
-	switch {
-	case s >= slotDE:
+	if s >= slotDE {
 		return p.DE[s-slotDE], true
-	case s == slotOm:
-		return p.Om, true
-	case s == slotOk:
-		return p.Ok, true
-	case s == slotH0:
-		return p.H0, true
 	}
-	return p.Ombh2, p.HasOmbh2
+	sp := shared[s]
+	if sp.given != nil && !*sp.given(p) {
+		return 0, false
+	}
+	return *sp.field(p), true
 }
 
 // Set sets the parameter called name in p; the value is checked by Check.
@@ -304,16 +322,35 @@ func (m *Model) Get(p *Params, name string) (float64, bool) {
 }
 
 // Values returns the named values of p: every parameter of the model, and
-// ombh2 if given.
+// the optional ones given (Σmν and N_eff always).
 func (m *Model) Values(p *Params) map[string]float64 {
-	out := make(map[string]float64, len(m.params)+1)
+	out := make(map[string]float64, len(m.params)+len(optional))
 	for i, d := range m.params {
 		out[d.Name], _ = p.Get(m.slots[i])
 	}
-	if p.HasOmbh2 {
-		out[NameOmbh2] = p.Ombh2
+	for _, sl := range optional {
+		if v, ok := p.Get(sl); ok {
+			out[shared[sl].Name] = v
+		}
 	}
 	return out
+}
+
+// Defaults returns the point with every parameter that has a default
+// (param.Param.HasDefault: Σmν, N_eff) at it, and the others zero.
+func (m *Model) Defaults() Params {
+	var p Params
+	for i, d := range m.params {
+		if d.HasDefault {
+			p.Set(m.slots[i], d.Default)
+		}
+	}
+	for _, sl := range optional {
+		if d := &shared[sl].Param; d.HasDefault {
+			p.Set(sl, d.Default)
+		}
+	}
+	return p
 }
 
 // PointError reports a parameter point that the model cannot describe.
@@ -332,10 +369,12 @@ func (e *PointError) Error() string {
 }
 
 // NewParams returns the point of the model with the given named values.
-// Every parameter of the model must be given; ombh2 may be; any other name
-// is refused, as is a value outside its range (see Check).
+// Every parameter of the model must be given, except that Om may be given
+// as omch2 with ombh2; ombh2 may be; Σmν and N_eff take their defaults
+// (DefaultMnu, DefaultNnu) if not given; any other name is refused, as is
+// a value outside its range (see Check).
 func (m *Model) NewParams(vals map[string]float64) (Params, error) {
-	var p Params
+	p := m.Defaults()
 	names := make([]string, 0, len(vals))
 	for n := range vals {
 		names = append(names, n)
@@ -346,10 +385,17 @@ func (m *Model) NewParams(vals map[string]float64) (Params, error) {
 			return p, err
 		}
 	}
+	_, hasOm := vals[NameOm]
+	if hasOm && p.HasOmch2 {
+		return p, fmt.Errorf("model %s: give the matter as Om or as omch2, not both", m.name)
+	}
 	for _, name := range m.Params() {
-		if _, ok := vals[name]; !ok {
-			return p, fmt.Errorf("model %s needs parameter %s (it takes %s, and ombh2)", m.name, name, strings.Join(m.Params(), ", "))
+		if _, ok := vals[name]; !ok && !(name == NameOm && p.HasOmch2) {
+			return p, fmt.Errorf("model %s needs parameter %s (it takes %s, and %s)", m.name, name, strings.Join(m.Params(), ", "), strings.Join(optionalNames(), ", "))
 		}
+	}
+	if err := p.Resolve(); err != nil {
+		return p, fmt.Errorf("model %s: %w", m.name, err)
 	}
 	return p, m.Check(&p)
 }
@@ -359,7 +405,8 @@ func (m *Model) NewParams(vals map[string]float64) (Params, error) {
 // dark energy refuses (DarkEnergy.Check). It does not test E² > 0, which
 // depends on the redshifts (see Expansion.CheckPositive), nor whether the
 // scalar field's initial condition exists (the backends find it). It does
-// not allocate for a valid point.
+// not allocate for a valid point. Call Resolve first when the matter is
+// given as ω_c.
 func (m *Model) Check(p *Params) error {
 	for i := range m.params {
 		d := &m.params[i]
@@ -367,15 +414,20 @@ func (m *Model) Check(p *Params) error {
 			return &PointError{Model: m.name, Param: d.Name, Value: v, Reason: "outside the allowed range " + d.Range()}
 		}
 	}
-	if p.HasOmbh2 {
-		if !sharedOmbh2.Allowed(p.Ombh2) {
-			return &PointError{Model: m.name, Param: NameOmbh2, Value: p.Ombh2, Reason: "outside the allowed range " + sharedOmbh2.Range()}
+	for _, sl := range optional {
+		d := &shared[sl].Param
+		if v, ok := p.Get(sl); ok && !d.Allowed(v) {
+			return &PointError{Model: m.name, Param: d.Name, Value: v, Reason: "outside the allowed range " + d.Range()}
 		}
-		h := p.H()
-		if p.Ombh2 >= p.Om*h*h {
-			return &PointError{Model: m.name, Param: NameOmbh2, Value: p.Ombh2,
-				Reason: fmt.Sprintf("baryons exceed the matter: ω_b must be < Ωm h² = %.6g", p.Om*h*h)}
-		}
+	}
+	h := p.H()
+	if p.HasOmbh2 && p.Ombh2 >= p.Om*h*h {
+		return &PointError{Model: m.name, Param: NameOmbh2, Value: p.Ombh2,
+			Reason: fmt.Sprintf("baryons exceed the matter: ω_b must be < Ωm h² = %.6g", p.Om*h*h)}
+	}
+	if onu := p.OmegaNu(); !(onu < p.Om) {
+		return &PointError{Model: m.name, Param: NameMnu, Value: p.Mnu,
+			Reason: fmt.Sprintf("the massive neutrinos (Ω_ν = %.4g) exceed the matter (Ωm = %g)", onu, p.Om)}
 	}
 	if err := m.de.Check(p); err != nil {
 		var pe *PointError
@@ -405,8 +457,10 @@ func (m *Model) Format(p *Params, precision int) string {
 		}
 		fmt.Fprintf(&b, "%s=%.*g", d.Name, precision, v)
 	}
-	if p.HasOmbh2 {
-		fmt.Fprintf(&b, " %s=%.*g", NameOmbh2, precision, p.Ombh2)
+	for _, sl := range optional {
+		if v, ok := p.Get(sl); ok {
+			fmt.Fprintf(&b, " %s=%.*g", shared[sl].Name, precision, v)
+		}
 	}
 	return b.String()
 }

@@ -18,6 +18,8 @@ type Request struct {
 	Distances bool
 	// CMB asks for z*, r_s(z*) and D_M(z*); the point must have ombh2.
 	CMB bool
+	// Drag asks for z_drag and r_d; the point must have ombh2.
+	Drag bool
 	// W asks for the dark-energy equation of state w(z) at Z.
 	W bool
 	// Age asks for the age of the universe and the lookback times at Z.
@@ -31,7 +33,7 @@ func (r *Request) Validate() error {
 			return fmt.Errorf("cosmo: redshift %d = %v must be finite and ≥ 0", i+1, z)
 		}
 	}
-	if len(r.Z) == 0 && !r.CMB && !r.Age {
+	if len(r.Z) == 0 && !r.CMB && !r.Drag && !r.Age {
 		return fmt.Errorf("cosmo: empty request: no redshifts and no scalars")
 	}
 	return nil
@@ -55,9 +57,10 @@ type Result struct {
 	DC []float64 // line-of-sight comoving distance D_C(z)
 	DM []float64 // comoving transverse distance D_M(z)
 
+	// With Request.CMB or Request.Drag, by the backend's early-universe
+	// route: z*, r_s(z*) (Mpc), z_drag, r_d (Mpc) and Y_He.
+	Epochs
 	// With Request.CMB:
-	ZStar  float64 // z* (Hu & Sugiyama 1996)
-	RsStar float64 // comoving sound horizon r_s(z*) in Mpc
 	DMStar float64 // D_M(z*) in Mpc
 
 	// With Request.W:
@@ -172,3 +175,7 @@ func (r *Result) ShiftR(om float64) float64 { return math.Sqrt(om) * r.H0 * r.DM
 
 // AcousticScale returns l_A = π D_M(z*)/r_s(z*).
 func (r *Result) AcousticScale() float64 { return math.Pi * r.DMStar / r.RsStar }
+
+// ThetaStar returns θ* = r_s(z*)/D_M(z*) (radians; CAMB's thetastar is
+// 100θ*).
+func (r *Result) ThetaStar() float64 { return r.RsStar / r.DMStar }

@@ -24,7 +24,7 @@ func (ExponentialField) Params() []param.Param { return paramLambda }
 
 // Check refuses Ωm + Ω_r ≥ 1: no room for the field's energy.
 func (ExponentialField) Check(p *Params) error {
-	if or := p.OmegaR(); !(p.Om+or < 1) {
+	if or := p.OmegaRToday(); !(p.Om+or < 1) {
 		return &PointError{Param: NameOm, Value: p.Om,
 			Reason: fmt.Sprintf("no room for the scalar field: Ωm + Ω_r = %.6g must be < 1", p.Om+or)}
 	}

@@ -52,7 +52,7 @@ func benchPoints(m *cosmo.Model) []cosmo.Params {
 	var ps []cosmo.Params
 	for i := range 16 {
 		f := float64(i) / 15
-		p := cosmo.Params{Om: 0.25 + 0.1*f, H0: 62 + 10*f, Ombh2: 0.0222 + 0.0004*f, HasOmbh2: true}
+		p := cosmo.Params{Nnu: 3.044, Om: 0.25 + 0.1*f, H0: 62 + 10*f, Ombh2: 0.0222 + 0.0004*f, HasOmbh2: true}
 		for j, name := range m.DEParams() {
 			r := benchRanges[name]
 			p.DE[j] = r[0] + (r[1]-r[0])*f

@@ -21,7 +21,7 @@ func ExampleBackend() {
 	}
 	res := cosmo.NewResult(req)
 	for _, w0 := range []float64{-0.75, -2.5} { // the second is outside the domain
-		p := cosmo.Params{Om: 0.31, DE: cosmo.Values{w0, -0.7}, H0: 68, Ombh2: 0.0224, HasOmbh2: true}
+		p := cosmo.Params{Nnu: 3.044, Om: 0.31, DE: cosmo.Values{w0, -0.7}, H0: 68, Ombh2: 0.0224, HasOmbh2: true}
 		if err := ev.Eval(res, &p); err != nil {
 			panic(err)
 		}
@@ -32,7 +32,7 @@ func ExampleBackend() {
 
 	// Without a fallback, that point is an error.
 	ev, _ = emulator.Backend{}.NewEvaluator(cosmo.W0WaCDM, req)
-	p := cosmo.Params{Om: 0.31, DE: cosmo.Values{-2.5, -0.7}, H0: 68, Ombh2: 0.0224, HasOmbh2: true}
+	p := cosmo.Params{Nnu: 3.044, Om: 0.31, DE: cosmo.Values{-2.5, -0.7}, H0: 68, Ombh2: 0.0224, HasOmbh2: true}
 	var de *emulator.DomainError
 	fmt.Println(errors.As(ev.Eval(res, &p), &de), de.Param)
 	// Output:

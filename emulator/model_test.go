@@ -61,8 +61,8 @@ func TestAccuracy(t *testing.T) {
 // fallback's answer, counted, with one.
 func TestDomainFallback(t *testing.T) {
 	req := cosmo.Request{Z: []float64{0.5, 1}, Distances: true, CMB: true}
-	out := cosmo.Params{Om: 0.3, DE: cosmo.Values{-2.5}, H0: 70, Ombh2: 0.0224, HasOmbh2: true}
-	in := cosmo.Params{Om: 0.3, DE: cosmo.Values{-1}, H0: 70, Ombh2: 0.0224, HasOmbh2: true}
+	out := cosmo.Params{Nnu: 3.044, Om: 0.3, DE: cosmo.Values{-2.5}, H0: 70, Ombh2: 0.0224, HasOmbh2: true}
+	in := cosmo.Params{Nnu: 3.044, Om: 0.3, DE: cosmo.Values{-1}, H0: 70, Ombh2: 0.0224, HasOmbh2: true}
 	ev, err := Backend{}.NewEvaluator(cosmo.WCDM, req)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestBeyondZMax(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := cosmo.Params{Om: 0.3, DE: cosmo.Values{1}, H0: 70}
+	p := cosmo.Params{Nnu: 3.044, Om: 0.3, DE: cosmo.Values{1}, H0: 70}
 	if err := ev.Eval(cosmo.NewResult(req), &p); err != nil {
 		t.Fatal(err)
 	}

@@ -252,11 +252,9 @@ func pointErrors(errs [][]float64, i, nz int, zs []float64, p *cosmo.Params, a, 
 		errs[4][j] = rel(a.DL(k, z), b.DL(k, z))
 		errs[5][j] = math.Abs(a.Mu(k, z) - b.Mu(k, z))
 	}
-	h := p.H()
-	rd := cosmo.DragHorizon(p.Om*h*h, p.Ombh2)
 	errs[6][i] = rel(a.RsStar, b.RsStar)
 	errs[7][i] = rel(a.DMStar, b.DMStar)
-	errs[8][i] = rel(rd, rd) // both backends take r_d from the same formula
+	errs[8][i] = rel(a.Rd, b.Rd)
 	errs[9][i] = rel(a.ZStar, b.ZStar)
 	errs[10][i] = math.Abs(a.AcousticScale() - b.AcousticScale())
 	errs[11][i] = math.Abs(a.ShiftR(p.Om) - b.ShiftR(p.Om))

@@ -307,7 +307,8 @@ var radiationU = [3]float64{-math.Sqrt(3) / 2, 0, math.Sqrt(3) / 2}
 // range [lo, hi].
 func h0OfU(u, lo, hi float64) float64 {
 	or := (lo+hi)/2 + u*(hi-lo)/2
-	return 100 * math.Sqrt(cosmo.OmegaRH2/or)
+	p := cosmo.Params{H0: 100, Nnu: cosmo.DefaultNnu}
+	return 100 * math.Sqrt(p.OmegaR()/or)
 }
 
 // quadraticInU turns values at radiationU into coefficients of 1, u, u².

@@ -298,9 +298,10 @@ func (p *Problem) insideDomain(d emulator.Domain) error {
 
 // BackendSettings configure NewBackend; nil means the defaults.
 type BackendSettings struct {
-	SolverRTol   float64 // the solver's tolerance (RTol = ATol); 0: its default
-	EmulatorFile string  // the emulator's model file; "": the embedded default
-	NoFallback   bool    // the emulator refuses points outside its domain
+	SolverRTol   float64          // the solver's tolerance (RTol = ATol); 0: its default
+	EmulatorFile string           // the emulator's model file; "": the embedded default
+	NoFallback   bool             // the emulator refuses points outside its domain
+	Early        cosmo.EarlyRoute // the early universe's route; the zero value is the exact one
 }
 
 // NewBackend returns the backend called name for model m: "analytic",
@@ -318,19 +319,19 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 			name = "analytic"
 		}
 	}
-	var sv cosmo.Backend = backend.Solver{}
+	sv := backend.Solver{Early: set.Early}
 	if set.SolverRTol != 0 {
 		if !(set.SolverRTol > 0 && set.SolverRTol < 1e-3) {
 			return nil, fmt.Errorf("fit: solver tolerance %g must be in (0, 1e-3)", set.SolverRTol)
 		}
-		sv = backend.Solver{Settings: &solver.Settings{RTol: set.SolverRTol, ATol: set.SolverRTol}}
+		sv.Settings = &solver.Settings{RTol: set.SolverRTol, ATol: set.SolverRTol}
 	}
 	switch name {
 	case "analytic":
 		if !m.ClosedForm() {
 			return nil, fmt.Errorf("fit: model %s has no closed form: use -backend solver or emulator", m.Name())
 		}
-		return backend.Analytic{}, nil
+		return backend.Analytic{Early: set.Early}, nil
 	case "solver":
 		return sv, nil
 	case "emulator":

@@ -41,14 +41,19 @@ const (
 // first Extra of the extra quantities above (a and u at least; χ for
 // distances, s for the sound horizon, t for the time). Its state is
 // y = (Ω_1, …, Ω_n, a, u, χ, s, t) truncated to n + Extra components.
-// Curvature is the fluid with γ = 2/3. At most one fluid (index Varying)
-// may have an index that varies with a, given by Index.
+// Curvature is the fluid with γ = 2/3. Fluids listed in Varying (dark
+// energy with w(a), massive neutrinos) have an index that varies with a.
 type FluidSystem struct {
-	Gamma   []float64 // constant γ_i; the varying fluid's entry is ignored
-	Varying int       // index of the fluid whose γ varies, or −1
-	Index   Index     // its γ(a), when Varying ≥ 0
+	Gamma   []float64 // constant γ_i; the varying fluids' entries are ignored
+	Varying []Varying // fluids whose γ varies with a, in increasing order of Fluid
 	R       float64   // 3ω_b/(4ω_γ) for the sound speed; 0 gives c/√3
 	Extra   int       // how many extra quantities to carry, 2 … NumExtra
+}
+
+// Varying is a fluid of a FluidSystem whose index varies with a.
+type Varying struct {
+	Fluid int   // its position in Gamma
+	Index Index // its γ(a)
 }
 
 // An Index gives the barotropic index γ(a) = 1 + w(a) of a fluid.
@@ -82,24 +87,27 @@ func (s *FluidSystem) Derivs(dst []float64, _ float64, y []float64) {
 	dst = dst[:n+s.Extra]
 	a := y[n+OffA]
 	u := y[n+OffU]
+	// The stored γ of the varying fluids are ignored: their indices go to
+	// dst first (as scratch), and Π uses them.
+	for _, v := range s.Varying {
+		dst[v.Fluid] = v.Index.Gamma(a)
+	}
 	pi := 0.0
+	vi := 0
 	for i, gi := range g {
+		if vi < len(s.Varying) && s.Varying[vi].Fluid == i {
+			gi = dst[i]
+			vi++
+		}
 		pi += gi * y[i]
 	}
-	if c := s.Varying; c >= 0 {
-		// The stored γ of the varying fluid is ignored: replace its term.
-		gc := s.Index.Gamma(a)
-		pi += (gc - g[c]) * y[c]
-		for i, gi := range g {
-			if i == c {
-				gi = gc
-			}
-			dst[i] = 3 * (pi - gi) * y[i]
+	vi = 0
+	for i, gi := range g {
+		if vi < len(s.Varying) && s.Varying[vi].Fluid == i {
+			gi = dst[i]
+			vi++
 		}
-	} else {
-		for i, gi := range g {
-			dst[i] = 3 * (pi - gi) * y[i]
-		}
+		dst[i] = 3 * (pi - gi) * y[i]
 	}
 	au := a * u
 	e := dst[n:]
@@ -116,25 +124,31 @@ func (s *FluidSystem) Derivs(dst []float64, _ float64, y []float64) {
 	}
 }
 
-// A FieldSystem is the flat universe of matter, radiation and the scalar
-// field with V ∝ e^{−λκφ} in the variables of Rojas Olvera et al. (2022),
-// x = κφ'/√6, y = κ√V/(√3H):
+// A FieldSystem is the flat universe of matter, radiation, massive
+// neutrinos and the scalar field with V ∝ e^{−λκφ} in the variables of
+// Rojas Olvera et al. (2022), x = κφ'/√6, y = κ√V/(√3H):
 //
-//	Ω_m = 1 − x² − y² − Ω_r,   Π = Ω_m + (4/3)Ω_r + 2x²,
+//	Ω_m = 1 − x² − y² − Ω_r − Ω_ν,   Π = Ω_m + (4/3)Ω_r + γ_ν(a)Ω_ν + 2x²,
 //	x' = −3x + λ√(3/2) y² + (3/2)Πx,
 //	y' = −λ√(3/2) xy + (3/2)Πy,
-//	Ω_r' = 3(Π − 4/3)Ω_r,
+//	Ω_r' = 3(Π − 4/3)Ω_r,   Ω_ν' = 3(Π − γ_ν)Ω_ν,
 //
-// integrated forwards, with the extra quantities above when Extra is set.
-// Its state is y = (x, y, Ω_r[, a, u, χ, s, t]). The right-hand side of the
-// extra quantities takes a = e^N from the time argument rather than from
-// the state: the field's solver controls the step size by x, y and Ω_r
-// alone (see package backend), which would leave an integrated a with an
-// error of 1e-7 over 12 e-folds.
+// integrated forwards, with the extra quantities above. Ω_m is the matter
+// that scales as a⁻³ (baryons and cold dark matter), Ω_r photons and
+// massless neutrinos, Ω_ν the massive neutrinos with index γ_ν(a) = Nu
+// (nil: no massive neutrinos; Ω_ν stays 0). Its state is
+// y = (x, y, Ω_r, Ω_ν[, a, u, χ, s, t]): the core and a and u (FieldShoot
+// components) for the shooting, all with Extra set. The right-hand side of
+// χ, s and t takes a = e^N from the time argument rather than from the
+// state: the field's solver controls the step size by the first
+// FieldShoot components alone (see package backend), which would leave an
+// integrated a with an error of 1e-7 over 12 e-folds; γ_ν reads the a of
+// the state, whose error is far below what γ_ν resolves.
 type FieldSystem struct {
 	Lambda float64 // λ
 	R      float64 // 3ω_b/(4ω_γ)
-	Extra  bool    // carry a, u, χ, s, t
+	Nu     Index   // γ_ν(a) of the massive neutrinos, or nil
+	Extra  bool    // carry χ, s, t
 }
 
 // Field state positions.
@@ -142,8 +156,9 @@ const (
 	FieldX  = 0 // x = κφ'/√6
 	FieldY  = 1 // y = κ√V/(√3H)
 	FieldOr = 2 // Ω_r
+	FieldNu = 3 // Ω_ν
 	// FieldCore is the number of field components before the extra ones.
-	FieldCore = 3
+	FieldCore = 4
 	// FieldShoot is the dimension of the field with a and u only: the
 	// components whose errors control the steps of the field's solves.
 	FieldShoot = FieldCore + 2
@@ -154,27 +169,29 @@ func (s *FieldSystem) Dim() int {
 	if s.Extra {
 		return FieldCore + NumExtra
 	}
-	return FieldCore
+	return FieldShoot
 }
 
-// Pi returns Π = Ω_m + (4/3)Ω_r + 2x² of a field state: the quantity with
-// (ln H)' = −3Π/2.
-func FieldPi(x, y, or float64) float64 {
-	return (1 - x*x - y*y - or) + 4.0/3.0*or + 2*x*x
+// FieldPi returns Π = Ω_m + (4/3)Ω_r + γ_ν Ω_ν + 2x² of a field state:
+// the quantity with (ln H)' = −3Π/2.
+func FieldPi(x, y, or, onu, gnu float64) float64 {
+	return (1 - x*x - y*y - or - onu) + 4.0/3.0*or + gnu*onu + 2*x*x
 }
 
 // Derivs is the right-hand side; it does not allocate.
 func (s *FieldSystem) Derivs(dst []float64, n float64, st []float64) {
-	x, y, or := st[FieldX], st[FieldY], st[FieldOr]
-	pi := FieldPi(x, y, or)
+	x, y, or, onu := st[FieldX], st[FieldY], st[FieldOr], st[FieldNu]
+	e, d := st[FieldCore:], dst[FieldCore:]
+	gnu := 1.0
+	if s.Nu != nil {
+		gnu = s.Nu.Gamma(e[OffA])
+	}
+	pi := FieldPi(x, y, or, onu, gnu)
 	l := s.Lambda * math.Sqrt(1.5)
 	dst[FieldX] = -3*x + l*y*y + 1.5*pi*x
 	dst[FieldY] = -l*x*y + 1.5*pi*y
 	dst[FieldOr] = 3 * (pi - 4.0/3.0) * or
-	if len(dst) == FieldCore {
-		return
-	}
-	e, d := st[FieldCore:], dst[FieldCore:]
+	dst[FieldNu] = 3 * (pi - gnu) * onu
 	d[OffA] = e[OffA]
 	d[OffU] = e[OffU] * (1.5*pi - 2)
 	if len(dst) == FieldShoot {

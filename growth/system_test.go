@@ -100,9 +100,12 @@ func TestAppendedToOmegaSystem(t *testing.T) {
 		fs := &friedmann.FieldSystem{}
 		fieldPi := func(y []float64) (pi, om float64) {
 			x, yy, or := y[friedmann.FieldX], y[friedmann.FieldY], y[friedmann.FieldOr]
-			return friedmann.FieldPi(x, yy, or), 1 - x*x - yy*yy - or
+			return friedmann.FieldPi(x, yy, or, 0, 1), 1 - x*x - yy*yy - or
 		}
-		dS, fS, d0S := appended(t, friedmann.FieldCore, fs.Derivs, fieldPi, []float64{0, math.Sqrt(om0[2]), om0[0]}, startN, z)
+		// The state with a and u (which the field's right-hand side
+		// carries): a = e^N at the start, u = 1/a² (any scale).
+		ai := math.Exp(startN)
+		dS, fS, d0S := appended(t, friedmann.FieldShoot, fs.Derivs, fieldPi, []float64{0, math.Sqrt(om0[2]), om0[0], 0, ai, 1 / (ai * ai)}, startN, z)
 
 		for _, run := range []struct {
 			name string

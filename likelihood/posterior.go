@@ -75,7 +75,7 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 	if len(likes) == 0 {
 		return nil, errors.New("likelihood: no data")
 	}
-	p := &Posterior{model: m, backend: b, likes: likes, space: space, hrd: -1}
+	p := &Posterior{model: m, backend: b, likes: likes, space: space, hrd: -1, base: m.Defaults()}
 	have := make(map[string]bool)
 	p.slots = make([]cosmo.Slot, space.Dim())
 	for i := range space.Dim() {
@@ -158,6 +158,7 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 		}
 	}
 	p.req = req.Request()
+	p.req.Drag = p.rdFrom == rdFromOmbh2
 	e, err := p.newEvaluator()
 	if err != nil {
 		return nil, err
@@ -270,8 +271,7 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 	th.Theta = theta
 	switch p.rdFrom {
 	case rdFromOmbh2:
-		h := e.p.H()
-		th.Rd = cosmo.DragHorizon(e.p.Om*h*h, e.p.Ombh2)
+		th.Rd = e.res.Rd
 	case rdFromHRd:
 		th.Rd = theta[p.hrd] / e.p.H()
 	}

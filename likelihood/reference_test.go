@@ -53,14 +53,16 @@ func TestReferenceChi2(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var be cosmo.Backend = backend.Analytic{}
+		// The reference values use massless neutrinos (N_eff = 3.046) and
+		// the fitting formulas of the early universe.
+		var be cosmo.Backend = backend.Analytic{Early: cosmo.EarlyFitting}
 		if !m.ClosedForm() {
 			// A CMB χ² of 300–1000 is l_A off by 2–3σ: at the default
 			// tolerance r_s(z*)'s 3e-8 would move it by 1e-3.
-			be = backend.Solver{Settings: &solver.Settings{RTol: 1e-11, ATol: 1e-11}}
+			be = backend.Solver{Settings: &solver.Settings{RTol: 1e-11, ATol: 1e-11}, Early: cosmo.EarlyFitting}
 		}
 		// Om is the one sampled parameter; the rest are fixed.
-		fixed := map[string]float64{"ombh2": ref.OmegaB}
+		fixed := map[string]float64{"ombh2": ref.OmegaB, "mnu": 0, "nnu": 3.046}
 		for k, v := range pt.Params {
 			if k != "Om" {
 				fixed[k] = v

@@ -30,6 +30,10 @@ type Param struct {
 	// prior box (the box's centre otherwise; the zero value is a valid
 	// fiducial).
 	Fiducial float64
+	// Default, when HasDefault is set, is the value the parameter takes
+	// when it is neither given nor sampled (Σmν = 0.06 eV, N_eff = 3.044).
+	Default    float64
+	HasDefault bool
 	// EmuBox is the range an emulator of a model with this parameter is
 	// trained on; the zero box means the parameter is not an emulator
 	// input.

@@ -25,7 +25,8 @@ func init() {
 func runBackground(e *env, args []string) error {
 	fs := newFlagSet(e, "background", "-model NAME -p NAME=VALUE,… -z Z1,Z2,… [-zhel …] [-backend analytic|solver] [-rtol 1e-9] [-json]")
 	model := fs.String("model", "lcdm", "`model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
-	params := fs.String("p", "", "parameters as `NAME=VALUE,…` (Om, Ok, w, w0, wa, lambda, H0; ombh2 adds r_d, z*, r_s(z*), R, l_A)")
+	params := fs.String("p", "", "parameters as `NAME=VALUE,…` (Om or omch2, Ok, w, w0, wa, lambda, H0, mnu (default 0.06 eV), nnu (default 3.044); ombh2 adds z*, r_s(z*), θ*, z_drag, r_d, R, l_A)")
+	early := fs.String("early", "exact", "early-universe `route`: exact (recombination, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	zs := fs.String("z", "0.1,0.5,1,2.33", "redshifts `Z1,Z2,…` (> 0)")
 	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
 	be := fs.String("backend", "", "`backend`: analytic (closed form and quadrature; not for quintessence), solver (RK45) or emulator; default analytic where it exists")
@@ -71,7 +72,11 @@ func runBackground(e *env, args []string) error {
 			return usagef("background: -zhel has %d values for %d redshifts", len(zh), len(z))
 		}
 	}
-	b, err := fit.NewBackend(*be, m, &fit.BackendSettings{SolverRTol: *rtol, EmulatorFile: *emuFile, NoFallback: *noFallback})
+	route, err := cosmo.ParseEarlyRoute(*early)
+	if err != nil {
+		return usagef("background: -early: %v", err)
+	}
+	b, err := fit.NewBackend(*be, m, &fit.BackendSettings{SolverRTol: *rtol, EmulatorFile: *emuFile, NoFallback: *noFallback, Early: route})
 	if err != nil {
 		return fitUsage("background", err)
 	}
