@@ -46,7 +46,6 @@ type Background struct {
 	AgeGyr  float64 `json:"age_Gyr"`
 }
 
-
 // Observe computes the Background of model m at p for redshifts z with
 // heliocentric redshifts zhel (nil: the same as z) using backend b. The
 // redshifts must be positive (μ is undefined at z = 0). A point the model

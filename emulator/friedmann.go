@@ -118,9 +118,9 @@ type FriedmannNet struct {
 // alone whose outputs are values at uniform nodes in N, joined by a
 // not-a-knot cubic spline.
 type FriedmannCurves struct {
-	Nodes []float64 // uniform N nodes covering the domain, at least 4
-	LnE   FriedmannNet   // Ω_m0 → ln E(N_k), one output per node
-	Omega FriedmannNet   // Ω_m0 → (Ω_r(N_k), Ω_m(N_k)), Ω_r at all nodes first
+	Nodes []float64    // uniform N nodes covering the domain, at least 4
+	LnE   FriedmannNet // Ω_m0 → ln E(N_k), one output per node
+	Omega FriedmannNet // Ω_m0 → (Ω_r(N_k), Ω_m(N_k)), Ω_r at all nodes first
 
 	// Optional: E itself at uniform nodes that end at the domain's last N,
 	// so that H at late times needs no exponential. Both or neither.

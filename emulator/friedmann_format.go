@@ -11,12 +11,12 @@ type friedmannHeader struct {
 	Recipe      string                       `json:"recipe"`
 	Description string                       `json:"description"`
 	OmegaR0     float64                      `json:"Or0"`
-	Domain      FriedmannDomain                       `json:"domain"`
+	Domain      FriedmannDomain              `json:"domain"`
 	Nodes       *modelfile.Tensor            `json:"nodes,omitempty"`      // N nodes of the curve networks (default recipe)
 	LateNodes   *modelfile.Tensor            `json:"late_nodes,omitempty"` // N nodes of the network E_late, if any
 	Networks    map[string]modelfile.Network `json:"networks"`
-	Training    FriedmannTraining                 `json:"training"`
-	Validation  *FriedmannReport                      `json:"validation,omitempty"`
+	Training    FriedmannTraining            `json:"training"`
+	Validation  *FriedmannReport             `json:"validation,omitempty"`
 }
 
 const friedmannFormat = "cosmoemu-friedmann"

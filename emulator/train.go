@@ -107,13 +107,13 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 
 // TrainingRecord is what the file stores about the training.
 type TrainingRecord struct {
-	Seed      uint64                `json:"seed"`
-	Generator string                `json:"generator"` // "analytic" or "solver"
-	Design    string                `json:"design"`
-	Padding   float64               `json:"padding"`
-	Width     int                   `json:"width"`
-	LateWidth int                   `json:"late_width,omitempty"`
-	Epochs    int                   `json:"adam_epochs"`
+	Seed      uint64                  `json:"seed"`
+	Generator string                  `json:"generator"` // "analytic" or "solver"
+	Design    string                  `json:"design"`
+	Padding   float64                 `json:"padding"`
+	Width     int                     `json:"width"`
+	LateWidth int                     `json:"late_width,omitempty"`
+	Epochs    int                     `json:"adam_epochs"`
 	Networks  map[string]*NetTraining `json:"networks"`
 }
 
