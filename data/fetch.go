@@ -18,6 +18,21 @@ import (
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
+// Remote is a file that is not shipped but fetched on demand (Fetch) into
+// the cache directory: the covariances of pantheonplus and desy5, which
+// package likelihood declares with their sets.
+type Remote struct {
+	Name string // "pantheonplus-cov", "desy5-cov"
+	Set  string // the data set that uses it: "pantheonplus", "desy5"
+	// URL is the public address of the file.
+	URL string
+	// BlobSHA1 is the git blob SHA-1 of the file, in hex:
+	// sha1("blob <size>\x00" + content), what `git hash-object FILE` prints.
+	BlobSHA1 string
+	File     string // the file name in the cache directory
+	Gzip     bool   // the file is gzip-compressed
+}
+
 // DefaultCacheDir returns the directory fetched files go to by default:
 // os.UserCacheDir()/cosmoemu, or os.TempDir()/cosmoemu-cache when the
 // system has no user cache directory (neither $XDG_CACHE_HOME nor $HOME).
@@ -145,11 +160,6 @@ func Verify(r *Remote, path string) error {
 		return fmt.Errorf("%s has git blob SHA-1 %s, want %s", path, got, r.BlobSHA1)
 	}
 	return nil
-}
-
-// checkBlob is Verify for a bare hash.
-func checkBlob(path, want string) error {
-	return Verify(&Remote{BlobSHA1: want}, path)
 }
 
 // newBlobHash starts the git blob hash of content of the given size:

@@ -32,7 +32,6 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
-	"github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/emu"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/param"
@@ -42,7 +41,7 @@ import (
 // Config describes a fit. Zero fields take the documented defaults.
 type Config struct {
 	Model *cosmo.Model // the model: a built-in one (cosmo.Lookup) or one of your own; nil means flat ΛCDM
-	Data  []string     // data specs (see data.Load); at least one
+	Data  []string     // data specs (see likelihood.Open); at least one
 	// Backend is "analytic", "solver" or "emulator"; default the closed
 	// form where the model has one, else the solver.
 	Backend string
@@ -159,9 +158,9 @@ func Build(cfg *Config) (*Problem, error) {
 			return nil, fmt.Errorf("fit: data set %s given twice", spec)
 		}
 		seen[spec] = true
-		l, warn, err := likelihood.Load(spec, &likelihood.LoadSettings{
-			Data: data.Options{DiagOnly: c.DiagOnly, CacheDir: c.CacheDir},
-			SN:   likelihood.SNSettings{SampleM: sampleM},
+		l, warn, err := likelihood.Open(spec, &likelihood.Options{
+			DiagOnly: c.DiagOnly, CacheDir: c.CacheDir,
+			SN: likelihood.SNSettings{SampleM: sampleM},
 		})
 		if err != nil {
 			return nil, err
@@ -180,7 +179,7 @@ func Build(cfg *Config) (*Problem, error) {
 		case *likelihood.Hz, *likelihood.H0:
 			measuresH0 = true
 		case *likelihood.SN:
-			hasSN = true // data.Load warns about diagonal-only covariances
+			hasSN = true // likelihood.Open warns about diagonal-only covariances
 		}
 		p.likes = append(p.likes, l)
 	}

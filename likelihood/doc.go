@@ -2,6 +2,15 @@
 // observables, and combines them with a model, a backend and a prior into a
 // posterior.
 //
+// # Data sets
+//
+// The built-in data sets form a catalogue (Sets, Lookup): each is one Set
+// value declaring its name, documentation, citation, licence, the
+// covariance it may have to fetch, the sets it must never be combined
+// with, and the code that makes its likelihood from the files of package
+// data. Open takes a set's name or a file spec (bao:MEAN:COV, …) and
+// returns its likelihood.
+//
 // Every likelihood is Gaussian in its data vector d with covariance C:
 //
 //	χ² = (t − d)ᵀ C⁻¹ (t − d),   ln L = −½ [χ² + ln det(2πC)],

@@ -1,10 +1,6 @@
 package likelihood
 
-import (
-	"testing"
-
-	"github.com/cosmoemu/cosmoemu/data"
-)
+import "testing"
 
 // TestFingerprintStable: the fingerprints of the built-in sets are those
 // fit wrote into the runs of earlier versions (its dataHash), so that
@@ -24,7 +20,7 @@ func TestFingerprintStable(t *testing.T) {
 		"sh0es":              "127a3f7d14e44819c9632c19",
 	}
 	for name, fp := range want {
-		l, _, err := Load(name, &LoadSettings{Data: data.Options{DiagOnly: true}})
+		l, _, err := Open(name, &Options{DiagOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -41,7 +41,7 @@ func TestReferenceChi2(t *testing.T) {
 	}
 	var likes []Likelihood
 	for _, name := range []string{"desi-dr1", "desi-dr2", "union3", "planck18-distance"} {
-		l, _, err := Load(name, nil)
+		l, _, err := Open(name, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
