@@ -2,6 +2,7 @@ package fit
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -82,7 +83,7 @@ func TestBuildErrors(t *testing.T) {
 		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"Om": "0.1:0.5"}, Fixed: map[string]float64{"Om": 0.3}}, "both a prior and a fixed value"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"H0": -70}}, "H0 = -70"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"hrd": 100}}, "cannot be fixed"},
-		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"M": "-20:-19"}}, "no supernova sample"},
+		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"M": "-20:-19"}}, `does not take parameter "M" (it takes Om, H0, ombh2), nor do the data (hrd)`},
 		{Config{Data: []string{"desi-dr2"}, Backend: "warp"}, "unknown backend"},
 		{Config{Model: cosmo.Quintessence, Data: []string{"desi-dr2"}, Backend: "analytic"}, "no closed form"},
 		{Config{Data: []string{"planck18-distance"}, Fixed: map[string]float64{"Om": 0.3, "H0": 67, "ombh2": 0.0224}}, "nothing to sample"},
@@ -108,6 +109,8 @@ func TestSpaceChoices(t *testing.T) {
 		{Config{Data: []string{"union3"}, Priors: map[string]string{"M": "-1:1"}}, "Om M"},
 		{Config{Data: []string{"cc31"}}, "Om H0"},
 		{Config{Data: []string{"desi-dr2", "sh0es"}, Fixed: map[string]float64{"ombh2": 0.0224}}, "Om H0"},
+		{Config{Data: []string{"sh0es"}}, "Om H0"},
+		{Config{Data: []string{"union3", "desy5"}, DiagOnly: true, Priors: map[string]string{"M_desy5": "-1:1"}}, "Om M_desy5"},
 	} {
 		p, err := Build(&tc.cfg)
 		if err != nil {
@@ -190,4 +193,83 @@ func runFitQuiet(t *testing.T, cfg *Config) *Result {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestSameDataTwice: the same data given twice are refused whatever their
+// names — a built-in set and its files by path as well as a set named
+// twice — and so are sets that must never be combined, also when one is
+// given by its files (e1c6a3b compared names only, and warned only for
+// sdss-dr12 with DESI).
+func TestSameDataTwice(t *testing.T) {
+	const dr1, dr2 = "../data/bao/desi_dr1/desi_2024_gaussian_bao_ALL_GCcomb", "../data/bao/desi_dr2/desi_gaussian_bao_ALL_GCcomb"
+	for _, tc := range []struct {
+		data []string
+		want string
+	}{
+		{[]string{"cc31", "cc31"}, "data set cc31 given twice"},
+		{[]string{"hz:../data/hz/cc31.txt", "cc31"}, "data sets ../data/hz/cc31.txt and cc31 hold the same data"},
+		{[]string{"bao:" + dr2 + "_mean.txt:" + dr2 + "_cov.txt", "desi-dr2"}, "hold the same data"},
+		{[]string{"desi-dr2", "sdss-dr12"}, "desi-dr2 and sdss-dr12 cannot be combined: BOSS DR12 and DESI measure BAO at overlapping redshifts"},
+		{[]string{"desi-dr1-eboss-lya", "desi-dr1"}, "cannot be combined: both hold DESI DR1's ten"},
+		{[]string{"bao:" + dr1 + "_mean.txt:" + dr1 + "_cov.txt", "desi-dr2"}, "(the data of desi-dr1) and desi-dr2 cannot be combined: DESI DR2 supersedes DR1"},
+	} {
+		_, err := Build(&Config{Data: tc.data})
+		var ce *ConfigError
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &ce) || ce.Field != "Data" {
+			t.Errorf("%v: error %v, want a ConfigError of Data containing %q", tc.data, err, tc.want)
+		}
+	}
+	// Sets that no rule excludes combine.
+	if _, err := Build(&Config{Data: []string{"sdss-dr12", "cc31", "union3"}}); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestSNOffsetsPerSample: supernova samples with different zero points
+// each get their own offset when M is sampled (e1c6a3b shared one M
+// between union3, whose mb is a distance modulus, and Pantheon+'s m_b_corr
+// at −19.3: Ωm = 0.462 and χ²(union3) = 46,972).
+func TestSNOffsetsPerSample(t *testing.T) {
+	cfg := &Config{Data: []string{"union3", "pantheonplus"}, DiagOnly: true, Priors: map[string]string{"M": "-25:25"},
+		Sampler: Sampler{Steps: 600, Seed: 2}}
+	p, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Space.Names(), " "); got != "Om M_union3 M_pantheonplus" {
+		t.Fatalf("samples %s, want Om M_union3 M_pantheonplus", got)
+	}
+	if l := p.Space.Param(1).Label; l != `M_{\rm union3}` {
+		t.Errorf("label %s", l)
+	}
+	r, err := p.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Om = %.4f ± %.4f, M_union3 = %.3f, M_pantheonplus = %.3f, χ² %v", r.Mean[0], r.Std[0], r.Mean[1], r.Mean[2], r.Chi2ByData)
+	if r.Chi2ByData["union3"] > 40 || math.Abs(r.Mean[0]-0.35) > 0.03 || math.Abs(r.Mean[2]+19.34) > 0.05 || math.Abs(r.Mean[1]) > 0.3 {
+		t.Errorf("Om = %.4f, M = %.3f, %.3f, χ² %v: want Om ≈ 0.35, M_union3 ≈ 0, M_pantheonplus ≈ −19.34, χ²(union3) ≈ 24",
+			r.Mean[0], r.Mean[1], r.Mean[2], r.Chi2ByData)
+	}
+	// A prior on one sample's offset samples that one only.
+	cfg.Priors = map[string]string{"M_union3": "-1:1"}
+	if p, err = Build(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Space.Names(), " "); got != "Om M_union3" || len(p.Posterior.Marginalised()) != 1 {
+		t.Errorf("samples %s, marginalises %v; want Om M_union3, and M_pantheonplus marginalised", got, p.Posterior.Marginalised())
+	}
+	// One sample keeps the name M.
+	if p, err = Build(&Config{Data: []string{"union3"}, Priors: map[string]string{"M": "-1:1"}}); err != nil || p.Space.Names()[1] != "M" {
+		t.Errorf("union3 alone: %v", err)
+	}
+}
+
+// TestH0Only: an H0 measurement alone is an H0 fit (e1c6a3b failed with
+// "cosmo: empty request": no observable to ask the backend for).
+func TestH0Only(t *testing.T) {
+	r := runFitQuiet(t, &Config{Data: []string{"sh0es"}, Fixed: map[string]float64{"Om": 0.3}, Sampler: Sampler{Steps: 3000, Seed: 1}})
+	if len(r.Params) != 1 || math.Abs(r.Mean[0]-73.04) > 0.1 || math.Abs(r.Std[0]/1.04-1) > 0.06 {
+		t.Errorf("%v = %v ± %v, want H0 = 73.04 ± 1.04", r.Params, r.Mean, r.Std)
+	}
 }

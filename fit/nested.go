@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
-	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/mcmc"
 	"github.com/cosmoemu/cosmoemu/nested"
 )
@@ -107,11 +106,8 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	if err := p.fillBest(r, best); err != nil {
 		return nil, err
 	}
-	for _, l := range post.Likelihoods() {
-		if sn, ok := l.(*likelihood.SN); ok && !sn.SampleM() {
-			r.Notes = append(r.Notes, noteSNEvidence)
-			break
-		}
+	if len(post.Marginalised()) > 0 {
+		r.Notes = append(r.Notes, noteSNEvidence)
 	}
 	r.Samples, r.Weights = res.Samples, res.Weights()
 	r.WallSeconds = time.Since(start).Seconds()

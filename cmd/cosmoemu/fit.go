@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -177,11 +178,25 @@ func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 	return p, nil
 }
 
+// configFlags are the flags of the fields of fit.Config.
+var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix"}
+
 // fitUsage reports an error of package fit in the input as a usage error
-// of cmd. The command's name says where; the package's prefix would repeat
-// it ("fit: fit: …").
+// of cmd: a *fit.ConfigError with the flag of the field at fault; any other
+// error as it is, with its package's prefix.
 func fitUsage(cmd string, err error) error {
-	return usagef("%s: %s", cmd, strings.TrimPrefix(err.Error(), "fit: "))
+	var ce *fit.ConfigError
+	if !errors.As(err, &ce) {
+		return usagef("%v", err)
+	}
+	flag, ok := configFlags[ce.Field]
+	switch {
+	case !ok:
+		return usagef("%s: %v", cmd, ce.Err)
+	case ce.Key != "":
+		return usagef("%s: -%s %s: %v", cmd, flag, ce.Key, ce.Err)
+	}
+	return usagef("%s: -%s: %v", cmd, flag, ce.Err)
 }
 
 // runOne runs a problem with a progress bar.

@@ -39,6 +39,9 @@ func (l *Hz) LogNorm() float64 { return l.g.logNorm() }
 // Data returns the data.
 func (l *Hz) Data() *data.Hz { return l.d }
 
+// Needs says that H(z) measures H0.
+func (l *Hz) Needs() Needs { return Needs{H0: true} }
+
 // Bind registers the redshifts.
 func (l *Hz) Bind(r *Requirements) (Term, error) {
 	t := &hzTerm{l: l, idx: make([]int, len(l.d.Z))}
@@ -54,6 +57,8 @@ type hzTerm struct {
 }
 
 func (t *hzTerm) WorkLen() int { return len(t.idx) }
+
+func (t *hzTerm) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t *hzTerm) Chi2(th *Theory) float64 {
 	r := th.Work[:len(t.idx)]
@@ -106,13 +111,16 @@ func (l *BAO) LogNorm() float64 { return l.g.logNorm() }
 // Data returns the data.
 func (l *BAO) Data() *data.BAO { return l.d }
 
-// Bind registers the redshifts, D_M and r_d.
+// Needs says that BAO need r_d.
+func (l *BAO) Needs() Needs { return Needs{Rd: true} }
+
+// Bind registers the redshifts and D_M.
 func (l *BAO) Bind(r *Requirements) (Term, error) {
 	t := &baoTerm{l: l, idx: make([]int, len(l.d.Z))}
 	for i, z := range l.d.Z {
 		t.idx[i] = r.At(z)
 	}
-	r.Distances, r.Rd = true, true
+	r.Distances = true
 	return t, nil
 }
 
@@ -122,6 +130,8 @@ type baoTerm struct {
 }
 
 func (t *baoTerm) WorkLen() int { return len(t.idx) }
+
+func (t *baoTerm) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t *baoTerm) Chi2(th *Theory) float64 {
 	d := t.l.d
@@ -181,6 +191,9 @@ func (l *CMB) Len() int { return 3 }
 // LogNorm returns −½ ln det(2πC) = −½[3 ln 2π − ln det C⁻¹].
 func (l *CMB) LogNorm() float64 { return -0.5 * (3*ln2Pi + l.logDet) }
 
+// Needs says that the distance priors read ω_b and measure H0 (through R).
+func (l *CMB) Needs() Needs { return Needs{Ombh2: true, H0: true} }
+
 // Bind asks for the CMB scalars.
 func (l *CMB) Bind(r *Requirements) (Term, error) {
 	r.CMB = true
@@ -190,6 +203,8 @@ func (l *CMB) Bind(r *Requirements) (Term, error) {
 type cmbTerm struct{ l *CMB }
 
 func (cmbTerm) WorkLen() int { return 0 }
+
+func (t cmbTerm) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t cmbTerm) Chi2(th *Theory) float64 {
 	m := t.l.d.Mean
@@ -223,12 +238,17 @@ func (l *H0) Len() int { return 1 }
 // LogNorm returns −½ ln(2πσ²).
 func (l *H0) LogNorm() float64 { return -0.5 * (ln2Pi + 2*math.Log(l.d.Sigma)) }
 
+// Needs says that it measures H0.
+func (l *H0) Needs() Needs { return Needs{H0: true} }
+
 // Bind needs nothing.
 func (l *H0) Bind(*Requirements) (Term, error) { return h0Term{l}, nil }
 
 type h0Term struct{ l *H0 }
 
 func (h0Term) WorkLen() int { return 0 }
+
+func (t h0Term) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t h0Term) Chi2(th *Theory) float64 {
 	u := (th.P.H0 - t.l.d.Mean) / t.l.d.Sigma
