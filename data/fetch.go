@@ -90,7 +90,7 @@ func Fetch(ctx context.Context, client *http.Client, r *Remote, cacheDir string,
 		if ctx.Err() != nil {
 			return fmt.Errorf("data: fetch %s: %w", r.Name, ctx.Err())
 		}
-		return fmt.Errorf("data: fetch %s: %v. Without network: download %s by hand and save it as %s, or pass it with -data %s:FILE", r.Name, err, r.URL, path, r.Set)
+		return fmt.Errorf("data: fetch %s: %w. Without network: download %s by hand and save it as %s, or use the file where it is with the data spec %s:FILE", r.Name, err, r.URL, path, r.Set)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
 	if err != nil {
@@ -122,7 +122,7 @@ func Fetch(ctx context.Context, client *http.Client, r *Remote, cacheDir string,
 			break
 		}
 		if err != nil {
-			return "", fail(fmt.Errorf("GET %s: %v", r.URL, err))
+			return "", fail(fmt.Errorf("GET %s: %w", r.URL, err))
 		}
 	}
 	if got := blobSHA1(buf.Bytes()); got != r.BlobSHA1 {

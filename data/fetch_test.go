@@ -130,7 +130,7 @@ func TestFetchHTTPError(t *testing.T) {
 	dir := t.TempDir()
 	r := &Remote{Name: "x-cov", Set: "x", URL: srv.URL + "/missing", BlobSHA1: "0", File: "x.cov"}
 	_, err := Fetch(context.Background(), srv.Client(), r, dir, nil)
-	for _, want := range []string{"404 Not Found", r.URL, filepath.Join(dir, "x.cov"), "-data x:FILE"} {
+	for _, want := range []string{"404 Not Found", r.URL, filepath.Join(dir, "x.cov"), "data spec x:FILE"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want it to say %q", err, want)
 		}
@@ -149,7 +149,7 @@ func TestFetchUnreachable(t *testing.T) {
 	dir := t.TempDir()
 	r := &Remote{Name: "pantheonplus-cov", Set: "pantheonplus", URL: url, BlobSHA1: "0", File: "p.cov"}
 	_, err := Fetch(context.Background(), nil, r, dir, nil)
-	for _, want := range []string{"Without network", "download " + url + " by hand", "save it as " + filepath.Join(dir, "p.cov"), "-data pantheonplus:FILE"} {
+	for _, want := range []string{"Without network", "download " + url + " by hand", "save it as " + filepath.Join(dir, "p.cov"), "data spec pantheonplus:FILE"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want it to say %q", err, want)
 		}

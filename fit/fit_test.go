@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -87,7 +89,7 @@ func TestBuildErrors(t *testing.T) {
 		{Config{Data: []string{"desi-dr2"}, Backend: "warp"}, "unknown backend"},
 		{Config{Model: cosmo.Quintessence, Data: []string{"desi-dr2"}, Backend: "analytic"}, "no closed form"},
 		{Config{Data: []string{"planck18-distance"}, Fixed: map[string]float64{"Om": 0.3, "H0": 67, "ombh2": 0.0224}}, "nothing to sample"},
-		{Config{Data: []string{"pantheonplus"}, CacheDir: "/nonexistent"}, "data get pantheonplus-cov"},
+		{Config{Data: []string{"pantheonplus"}, CacheDir: "/nonexistent"}, "fetch the remote file pantheonplus-cov"},
 	} {
 		_, err := Build(&tc.cfg)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -271,5 +273,27 @@ func TestH0Only(t *testing.T) {
 	r := runFitQuiet(t, &Config{Data: []string{"sh0es"}, Fixed: map[string]float64{"Om": 0.3}, Sampler: Sampler{Steps: 3000, Seed: 1}})
 	if len(r.Params) != 1 || math.Abs(r.Mean[0]-73.04) > 0.1 || math.Abs(r.Std[0]/1.04-1) > 0.06 {
 		t.Errorf("%v = %v ± %v, want H0 = 73.04 ± 1.04", r.Params, r.Mean, r.Std)
+	}
+}
+
+// TestExtremeData: finite data that no χ² can hold are refused when
+// opened, naming the file and the row (e1c6a3b took them, and then every
+// point failed with "non-finite χ² +Inf", naming neither).
+func TestExtremeData(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ spec, file, content, want string }{
+		{"hz:", "hz.txt", "0.1 70 5\n0.5 1e200 5\n", ": row 2: the value 1e+200 is 2e+199 times its error"},
+		{"hz:", "tiny.txt", "0.1 70 1e-200\n", ": row 1: the value 70 is 7e+201 times its error"},
+		{"bao:", "bao.txt", "0.5 13 0.2 DM_over_rs\n0.8 1e250 0.5 DH_over_rs\n", ": row 2: the value 1e+250"},
+		{"sn:", "sn.txt", "zHD zHEL MU MUERR\n0.1 0.1 38 0.1\n0.2 0.2 1e300 0.1\n", ": row 2: the value"},
+	} {
+		path := filepath.Join(dir, tc.file)
+		if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Build(&Config{Data: []string{tc.spec + path}})
+		if err == nil || !strings.Contains(err.Error(), path+tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.file, err, path+tc.want)
+		}
 	}
 }

@@ -360,29 +360,38 @@ func (f fetchedSN) load(o *Options) (Likelihood, string, error) {
 // cachedCov returns the path of r in the cache directory dir ("" the
 // default), after checking its git blob SHA-1.
 func cachedCov(r *data.Remote, dir string) (string, error) {
-	name := r.Set
 	path := data.CachePath(r, dir)
 	fi, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("likelihood: %s needs its covariance %s, which is not in the cache (%s): %s", name, r.File, path, howToGet(r, path))
-		}
-		return "", fmt.Errorf("likelihood: %s: %w", name, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("likelihood: %s: the cached covariance %s is not a regular file", name, path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", &CovError{Set: r.Set, Remote: *r, Path: path}
+	case err != nil:
+		return "", fmt.Errorf("likelihood: %s: %w", r.Set, err)
+	case !fi.Mode().IsRegular():
+		return "", fmt.Errorf("likelihood: %s: the cached covariance %s is not a regular file", r.Set, path)
 	}
 	if err := data.Verify(r, path); err != nil {
-		return "", fmt.Errorf("likelihood: %s: the cached covariance is not the released file (%w): delete it and run `cosmoemu data get %s`", name, err, r.Name)
+		return "", &CovError{Set: r.Set, Remote: *r, Path: path, Err: err}
 	}
 	return path, nil
 }
 
-// howToGet says how to obtain the covariance r.
-func howToGet(r *data.Remote, path string) string {
-	msg := fmt.Sprintf("run `cosmoemu data get %s`, or download %s by hand", r.Name, r.URL)
-	if path != "" {
-		msg += " to " + path
-	}
-	return msg + fmt.Sprintf(", or pass it with -data %s:FILE, or use -diag-only (diagonal errors, not the published fit)", r.Set)
+// A CovError reports that the covariance a set fetches (Set.Cov) is not in
+// the cache directory, or is there but is not the released file.
+type CovError struct {
+	Set    string      // the data set, e.g. "pantheonplus"
+	Remote data.Remote // the file to fetch
+	Path   string      // where it was looked for
+	Err    error       // nil if the file is not there; why it cannot be used otherwise
 }
+
+func (e *CovError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("likelihood: %s: the cached covariance is not the released file (%v): delete it and fetch the remote file %s again (data.Fetch)", e.Set, e.Err, e.Remote.Name)
+	}
+	return fmt.Sprintf("likelihood: %s needs its covariance %s, which is not in the cache (%s): fetch the remote file %s (data.Fetch), "+
+		"or download %s by hand to %s, or give the file in the data spec %s:FILE, or open the set with diagonal errors only (Options.DiagOnly; not the published fit)",
+		e.Set, e.Remote.File, e.Path, e.Remote.Name, e.Remote.URL, e.Path, e.Set)
+}
+
+func (e *CovError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package likelihood
 
 import (
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -10,11 +11,13 @@ import (
 	"github.com/cosmoemu/cosmoemu/param"
 )
 
-// fake is a likelihood with the needs of its fields: χ² = Σ θ_nuisance².
+// fake is a likelihood with the needs of its fields: χ² = Σ θ_nuisance²,
+// or NaN if nan.
 type fake struct {
 	name  string
 	needs Needs
 	data  float64
+	nan   bool
 }
 
 func (f *fake) Name() string             { return f.name }
@@ -22,7 +25,7 @@ func (f *fake) Len() int                 { return 1 }
 func (f *fake) Needs() Needs             { return f.needs }
 func (f *fake) WriteContent(w io.Writer) { WriteFloats(w, []float64{f.data}) }
 func (f *fake) Bind(r *Requirements) (Term, error) {
-	t := &fakeTerm{}
+	t := &fakeTerm{nan: f.nan}
 	for _, n := range f.needs.Nuisance {
 		if i := r.Nuisance(n.Name); i >= 0 {
 			t.idx = append(t.idx, i)
@@ -31,11 +34,17 @@ func (f *fake) Bind(r *Requirements) (Term, error) {
 	return t, nil
 }
 
-type fakeTerm struct{ idx []int }
+type fakeTerm struct {
+	idx []int
+	nan bool
+}
 
 func (t *fakeTerm) WorkLen() int     { return 0 }
 func (t *fakeTerm) LogNorm() float64 { return 0 }
 func (t *fakeTerm) Chi2(th *Theory) float64 {
+	if t.nan {
+		return math.NaN()
+	}
 	s := 0.0
 	for _, i := range t.idx {
 		s += th.Theta[i] * th.Theta[i]
@@ -134,6 +143,14 @@ func TestPosteriorNeeds(t *testing.T) {
 	rd := []Likelihood{&fake{name: "bao", needs: Needs{Rd: true}}}
 	if _, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, rd, space(), fixed); err == nil || !strings.Contains(err.Error(), "bao needs r_d: sample hrd") {
 		t.Errorf("r_d without a source: %v", err)
+	}
+	bad := []Likelihood{&fake{name: "fine", data: 1}, &fake{name: "broken", nan: true}}
+	post, err = NewPosterior(cosmo.LCDM, backend.Analytic{}, bad, space(), fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := post.Chi2([]float64{0.3}); err == nil || !strings.Contains(err.Error(), "non-finite χ² NaN of data set broken") {
+		t.Errorf("a NaN χ²: %v", err)
 	}
 	wb := []Likelihood{&fake{name: "bbn", needs: Needs{Ombh2: true}}}
 	if _, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, wb, space(), fixed); err == nil || !strings.Contains(err.Error(), "bbn needs ombh2: sample it or fix it") {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/data"
@@ -22,6 +23,9 @@ func NewHz(d *data.Hz) (*Hz, error) {
 	}
 	g, err := newGaussian(d.Name, d.Cov, d.Sigma)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkScale(d.Name, d.H, g.lower, d.Sigma); err != nil {
 		return nil, err
 	}
 	return &Hz{d: d, g: g}, nil
@@ -94,6 +98,9 @@ func NewBAO(d *data.BAO) (*BAO, error) {
 	}
 	g, err := newGaussian(d.Name, d.Cov, nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkScale(d.Name, d.Value, g.lower, nil); err != nil {
 		return nil, err
 	}
 	return &BAO{d: d, g: g}, nil
@@ -179,6 +186,16 @@ func NewCMB(d *data.CMB) (*CMB, error) {
 			l.inv[i][j] = d.InvCov.At(i, j)
 		}
 	}
+	// The whitened mean: U m, with C⁻¹ = UᵀU.
+	var u mat.TriDense
+	chol.UTo(&u)
+	var w mat.VecDense
+	w.MulVec(&u, mat.NewVecDense(3, append([]float64(nil), d.Mean...)))
+	for i := range 3 {
+		if v := w.AtVec(i); !(math.Abs(v) <= maxWhitened) {
+			return nil, fmt.Errorf("%s: row %d: the mean %g is %.3g times its error, beyond what a χ² can hold (at most %g)", d.Name, i+1, d.Mean[i], v, maxWhitened)
+		}
+	}
 	return l, nil
 }
 
@@ -225,6 +242,9 @@ type H0 struct{ d *data.H0 }
 func NewH0(d *data.H0) (*H0, error) {
 	if !(d.Sigma > 0) || math.IsInf(d.Sigma, 0) || math.IsNaN(d.Mean) {
 		return nil, fmt.Errorf("%s: H0 = %g ± %g is not a measurement", d.Name, d.Mean, d.Sigma)
+	}
+	if err := checkScale(d.Name, []float64{d.Mean}, blas64.Triangular{}, []float64{d.Sigma}); err != nil {
+		return nil, err
 	}
 	return &H0{d}, nil
 }

@@ -337,6 +337,11 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 		total += c
 	}
 	if math.IsNaN(total) || math.IsInf(total, 0) {
+		for k, t := range p.terms {
+			if c := t.Chi2(th); math.IsNaN(c) || math.IsInf(c, 0) {
+				return 0, fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
+			}
+		}
 		return 0, fmt.Errorf("non-finite χ² %g", total)
 	}
 	return total, nil

@@ -511,7 +511,11 @@ func TestRemoteSNNeedsCov(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s loaded without a covariance", name)
 		}
-		for _, want := range []string{"cosmoemu data get " + name + "-cov", set.Cov.URL, "-data " + name + ":FILE", "-diag-only", filepath.Join(dir, set.Cov.File)} {
+		var ce *CovError
+		if !errors.As(err, &ce) || ce.Path != filepath.Join(dir, set.Cov.File) || ce.Remote != *set.Cov || ce.Err != nil {
+			t.Errorf("%s: error %#v, want a *CovError for the missing %s", name, err, filepath.Join(dir, set.Cov.File))
+		}
+		for _, want := range []string{"fetch the remote file " + name + "-cov (data.Fetch)", set.Cov.URL, "data spec " + name + ":FILE", "Options.DiagOnly", filepath.Join(dir, set.Cov.File)} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not say %q", name, err, want)
 			}

@@ -89,6 +89,11 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 	} else if !l.chol.Factorize(d.Cov) {
 		return nil, fmt.Errorf("%s: the %d×%d covariance is not positive definite", d.Name, n, n)
 	}
+	var lower mat.TriDense
+	l.chol.LTo(&lower)
+	if err := checkScale(d.Name, l.mprime, lower.RawTriangular(), nil); err != nil {
+		return nil, err
+	}
 	l.setNodes(set.Nodes)
 	if err := l.interpolation(); err != nil {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)

@@ -25,7 +25,8 @@ func init() {
 func runBackground(e *env, args []string) error {
 	fs := newFlagSet(e, "background", "-model NAME -p NAME=VALUE,… -z Z1,Z2,… [-zhel …] [-backend analytic|solver] [-rtol 1e-9] [-json]")
 	model := fs.String("model", "lcdm", "`model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
-	params := fs.String("p", "", "parameters as `NAME=VALUE,…` (Om, Ok, w, w0, wa, lambda, H0; ombh2 adds r_d, z*, r_s(z*), R, l_A)")
+	var params listFlag // repeatable: a name given twice is refused, not replaced
+	fs.Var(&params, "p", "parameters as `NAME=VALUE,…`, repeatable (Om, Ok, w, w0, wa, lambda, H0; ombh2 adds r_d, z*, r_s(z*), R, l_A)")
 	zs := fs.String("z", "0.1,0.5,1,2.33", "redshifts `Z1,Z2,…` (> 0)")
 	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
 	be := fs.String("backend", "", "`backend`: analytic (closed form and quadrature; not for quintessence), solver (RK45) or emulator; default analytic where it exists")
@@ -40,7 +41,7 @@ func runBackground(e *env, args []string) error {
 	if err != nil {
 		return usagef("background: -model: %v", err)
 	}
-	vals, err := cosmo.ParseAssignments(*params)
+	vals, err := cosmo.ParseAssignments(params.String())
 	if err != nil {
 		return usagef("background: -p: %v", err)
 	}

@@ -75,3 +75,17 @@ func TestDataGet(t *testing.T) {
 		t.Errorf("no name: exit %d, %q", code, stderr)
 	}
 }
+
+// TestFitNeedsCov: without its covariance, pantheonplus fails saying, in
+// the command line's terms, how to get it.
+func TestFitNeedsCov(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	code, _, stderr := runCLI(t, "fit", "-data", "pantheonplus")
+	for _, want := range []string{"fit: pantheonplus needs its covariance", "cosmoemu data get pantheonplus-cov", "-data pantheonplus:FILE", "-diag-only", "https://raw.githubusercontent.com/"} {
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, %q: want exit 2 and %q", code, stderr, want)
+		}
+	}
+}
