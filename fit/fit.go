@@ -17,7 +17,7 @@
 // fixes it. Then:
 //
 //   - ombh2 (ω_b) is sampled when a likelihood needs it (the CMB distance
-//     priors) or the user gives it a prior;
+//     priors, bbn) or the user gives it a prior;
 //   - a likelihood that needs r_d (BAO) gets it from the model when ω_b is
 //     sampled or fixed, otherwise through the nuisance parameter
 //     hrd = h·r_d [Mpc];

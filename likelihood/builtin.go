@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/data"
 )
 
@@ -189,6 +190,27 @@ var sets = []Set{
 		Load: func(*Options) (Likelihood, string, error) {
 			l, err := NewH0(&data.H0{Name: "sh0es", Mean: 73.04, Sigma: 1.04})
 			return l, "", err
+		},
+	},
+	{
+		Name: "bbn", Measures: "ombh2",
+		Doc: "Big-bang nucleosynthesis: ω_b = 0.02218 ± 0.00055 from the primordial deuterium and helium abundances " +
+			"(PRyMordial, marginalised over the nuclear rates), the BBN prior of DESI DR2; a likelihood on the parameter " +
+			"ombh2, which it makes sampled (with BAO, r_d then comes from ω_b and H0 is measured).",
+		Citation: "Schöneberg 2024, arXiv:2401.15054 (eq. 5.1), as used by DESI Collaboration 2025, arXiv:2503.14738 (eq. 14).",
+		Load: func(*Options) (Likelihood, string, error) {
+			const file = "cmb/desi_dr2_priors_bbn_thetastar.txt"
+			rows, err := data.ParseGaussians(embedded(file), file)
+			if err != nil {
+				return nil, "", err
+			}
+			for _, g := range rows {
+				if g.Name == "bbn" && g.Param == "omega_b" {
+					l, err := NewParamGauss(&data.Gaussian{Name: "bbn", Param: cosmo.NameOmbh2, Mean: g.Mean, Sigma: g.Sigma, Source: g.Source})
+					return l, "", err
+				}
+			}
+			return nil, "", fmt.Errorf("likelihood: %s has no row bbn for omega_b", file)
 		},
 	},
 }

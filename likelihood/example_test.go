@@ -70,4 +70,5 @@ func ExampleSets() {
 	// desy5              sn (covariance: cosmoemu data get desy5-cov)
 	// planck18-distance  cmb
 	// sh0es              h0
+	// bbn                ombh2
 }

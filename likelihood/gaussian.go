@@ -43,21 +43,21 @@ func newGaussian(name string, cov *mat.SymDense, sigma []float64) (*gaussian, er
 }
 
 // checkScale refuses data that no χ² can hold: with C = LLᵀ, a row of
-// the whitened data L⁻¹d (d_i/σ_i for diagonal errors, lower.Data nil)
+// the whitened data L⁻¹d (d_i/σ_i for diagonal errors, lower nil or empty)
 // larger than maxWhitened in magnitude, or not finite. Its square, and the
 // χ² of any
 // theory near the scale of physical values, would leave the float64 range
 // (or come close enough that sums do), which the sampler could only report
 // as a non-finite χ² without saying where. name labels the error, which
 // names the row.
-func checkScale(name string, d []float64, lower blas64.Triangular, sigma []float64) error {
+func checkScale(name string, d []float64, lower *blas64.Triangular, sigma []float64) error {
 	w := append([]float64(nil), d...)
-	if lower.Data == nil {
+	if lower == nil || lower.Data == nil {
 		for i := range w {
 			w[i] /= sigma[i]
 		}
 	} else {
-		blas64.Trsv(blas.NoTrans, lower, blas64.Vector{N: len(w), Data: w, Inc: 1})
+		blas64.Trsv(blas.NoTrans, *lower, blas64.Vector{N: len(w), Data: w, Inc: 1})
 	}
 	for i, v := range w {
 		if !(math.Abs(v) <= maxWhitened) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/data"
@@ -25,7 +24,7 @@ func NewHz(d *data.Hz) (*Hz, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScale(d.Name, d.H, g.lower, d.Sigma); err != nil {
+	if err := checkScale(d.Name, d.H, &g.lower, d.Sigma); err != nil {
 		return nil, err
 	}
 	return &Hz{d: d, g: g}, nil
@@ -100,7 +99,7 @@ func NewBAO(d *data.BAO) (*BAO, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScale(d.Name, d.Value, g.lower, nil); err != nil {
+	if err := checkScale(d.Name, d.Value, &g.lower, nil); err != nil {
 		return nil, err
 	}
 	return &BAO{d: d, g: g}, nil
@@ -243,7 +242,7 @@ func NewH0(d *data.H0) (*H0, error) {
 	if !(d.Sigma > 0) || math.IsInf(d.Sigma, 0) || math.IsNaN(d.Mean) {
 		return nil, fmt.Errorf("%s: H0 = %g ± %g is not a measurement", d.Name, d.Mean, d.Sigma)
 	}
-	if err := checkScale(d.Name, []float64{d.Mean}, blas64.Triangular{}, []float64{d.Sigma}); err != nil {
+	if err := checkScale(d.Name, []float64{d.Mean}, nil, []float64{d.Sigma}); err != nil {
 		return nil, err
 	}
 	return &H0{d}, nil

@@ -14,7 +14,10 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/param"
 )
 
 // The tests of the built-in sets and of Open's specs: what each set holds,
@@ -65,7 +68,7 @@ func writeFile(t *testing.T, path, content string) {
 
 func TestSets(t *testing.T) {
 	want := []string{"cc31", "simulated20", "desi-dr1", "desi-dr1-eboss-lya", "desi-dr2", "sdss-dr12",
-		"union3", "pantheonplus", "desy5", "planck18-distance", "sh0es"}
+		"union3", "pantheonplus", "desy5", "planck18-distance", "sh0es", "bbn"}
 	got := Sets()
 	if len(got) != len(want) {
 		t.Fatalf("%d sets, want %d", len(got), len(want))
@@ -723,5 +726,34 @@ func TestPlanck18Distance(t *testing.T) {
 				t.Errorf("corr(%d,%d): block A gives %.4f, Table I %.2f", i, j, r, corr[i][j])
 			}
 		}
+	}
+}
+
+// TestBBN: the bbn set is DESI DR2's BBN prior on ω_b, a likelihood on the
+// parameter ombh2 that needs it.
+func TestBBN(t *testing.T) {
+	l, _, err := Open("bbn", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := l.(*ParamGauss).Data()
+	if g.Param != "ombh2" || g.Mean != 0.02218 || g.Sigma != 0.00055 || !strings.Contains(g.Source, "arXiv:2401.15054") {
+		t.Errorf("bbn: %+v", g)
+	}
+	if n := l.Needs(); !n.Ombh2 || n.H0 || n.Rd || len(n.Nuisance) != 0 {
+		t.Errorf("bbn needs %+v, want ω_b only", n)
+	}
+	om, _ := cosmo.LCDM.Param("Om")
+	wb, _ := cosmo.LCDM.Param("ombh2")
+	space, _ := param.NewSpace([]param.Param{om, wb}, []param.Prior{om.DefaultPrior(), wb.DefaultPrior()})
+	post, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, []Likelihood{l}, space, map[string]float64{"H0": 70})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _, err := post.Chi2([]float64{0.3, 0.02218 + 2*0.00055}); err != nil || math.Abs(c-4) > 1e-9 {
+		t.Errorf("χ² two σ away = %v, %v; want 4", c, err)
+	}
+	if want := -0.5 * math.Log(2*math.Pi*0.00055*0.00055); math.Abs(post.LogNorm()-want) > 1e-12 {
+		t.Errorf("LogNorm %v, want %v", post.LogNorm(), want)
 	}
 }

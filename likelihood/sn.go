@@ -91,7 +91,8 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 	}
 	var lower mat.TriDense
 	l.chol.LTo(&lower)
-	if err := checkScale(d.Name, l.mprime, lower.RawTriangular(), nil); err != nil {
+	tri := lower.RawTriangular()
+	if err := checkScale(d.Name, l.mprime, &tri, nil); err != nil {
 		return nil, err
 	}
 	l.setNodes(set.Nodes)
