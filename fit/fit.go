@@ -211,7 +211,7 @@ func Build(cfg *Config) (*Problem, error) {
 		}
 		pr, err := param.ParsePrior(par, c.Priors[name])
 		if err != nil {
-			return nil, &ConfigError{Field: "Priors", Key: name, Err: err}
+			return nil, &ConfigError{Field: "Priors", Err: err} // it names the parameter
 		}
 		priors[name] = pr
 	}
