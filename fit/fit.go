@@ -265,7 +265,7 @@ func Build(cfg *Config) (*Problem, error) {
 		}
 		p.Notes = append(p.Notes, fmt.Sprintf("the %s %s of %s is marginalised by its likelihood (a prior on %s samples it)", n.Doc, n.Name, n.Data, n.Name))
 	}
-	for name := range priors {
+	for _, name := range sortedKeys(priors) {
 		if slices.Contains(names, name) || slices.ContainsFunc(needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
 			continue
 		}

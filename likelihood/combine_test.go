@@ -165,3 +165,23 @@ func TestSuffix(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogue: names are unique, and every exclusion names another set
+// of the catalogue and gives a reason.
+func TestCatalogue(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range Sets() {
+		if seen[s.Name] || s.Name == "" || strings.ContainsAny(s.Name, ":, \t") {
+			t.Errorf("set name %q repeated or invalid", s.Name)
+		}
+		seen[s.Name] = true
+		for _, x := range s.Excludes {
+			if _, err := Lookup(x.Set); err != nil || x.Set == s.Name || x.Reason == "" {
+				t.Errorf("%s excludes %q (%q): %v", s.Name, x.Set, x.Reason, err)
+			}
+			if why, ok := excluded(x.Set, s.Name); !ok || why != x.Reason {
+				t.Errorf("%s and %s: the rule does not hold both ways", s.Name, x.Set)
+			}
+		}
+	}
+}
