@@ -132,6 +132,18 @@ func ParseBAO(r io.Reader, name string) (*BAO, error) {
 	return parseBAO(r, name, 0)
 }
 
+// ParseBAOScaled parses a BAO mean file in the convention of the SDSS
+// DR12 consensus, relative to a fiducial sound horizon rdFid > 0 (Mpc):
+// DM_over_rs is D_M·r_d,fid/r_d in Mpc (DMScaled) and bao_Hz_rs is
+// H·r_d/r_d,fid in km/s/Mpc (HScaled); no other quantity is read. The
+// rest is as in ParseBAO. It panics if rdFid is not finite and > 0.
+func ParseBAOScaled(r io.Reader, name string, rdFid float64) (*BAO, error) {
+	if !(rdFid > 0) || !isFinite(rdFid) {
+		panic("data: ParseBAOScaled: the fiducial r_d must be finite and > 0")
+	}
+	return parseBAO(r, name, rdFid)
+}
+
 // cobayaQuantities maps Cobaya's names to quantities for files without a
 // fiducial r_d (rdFid == 0) and with one.
 var (
@@ -228,65 +240,13 @@ func unknownQuantity(q string, rdFid float64) string {
 	return msg
 }
 
-// withCov attaches the row-format covariance in r to d and factorizes it.
-func (d *BAO) withCov(r io.Reader, name string) error {
+// AttachCov reads the row-format covariance of d's rows from r (see
+// ParseCov; name labels errors) and sets Cov and its factorization Chol.
+func (d *BAO) AttachCov(r io.Reader, name string) error {
 	cov, chol, err := parseCov(r, name, d.Len())
 	if err != nil {
 		return err
 	}
 	d.Cov, d.Chol = cov, chol
 	return nil
-}
-
-// replaceLya returns DESI DR1 with its Lyα rows (z = 2.33) replaced by the
-// DESI+eBOSS Lyα pair alt. The Lyα block of DR1's covariance must be
-// uncorrelated with the other rows, as it is in the release; otherwise
-// dropping it would change the remaining likelihood.
-func replaceLya(dr1, alt *BAO) (*BAO, error) {
-	const zLya = 2.33
-	var keep []int
-	for i, z := range dr1.Z {
-		if z != zLya {
-			keep = append(keep, i)
-		}
-	}
-	if len(keep) == dr1.Len() {
-		return nil, fmt.Errorf("data: %s: no Lyα rows at z=%g", dr1.Name, zLya)
-	}
-	for i := range dr1.Len() {
-		for _, j := range keep {
-			if dr1.Z[i] == zLya && dr1.Cov.At(i, j) != 0 {
-				return nil, fmt.Errorf("data: %s: Lyα row %d is correlated with row %d", dr1.Name, i+1, j+1)
-			}
-		}
-	}
-	for _, z := range alt.Z {
-		if z != zLya {
-			return nil, fmt.Errorf("data: %s: row at z=%g, want only Lyα rows at z=%g", alt.Name, z, zLya)
-		}
-	}
-	n := len(keep) + alt.Len()
-	out := &BAO{Name: dr1.Name + "+" + alt.Name, Cov: mat.NewSymDense(n, nil)}
-	for a, i := range keep {
-		out.Z = append(out.Z, dr1.Z[i])
-		out.Value = append(out.Value, dr1.Value[i])
-		out.Quantity = append(out.Quantity, dr1.Quantity[i])
-		for b, j := range keep[a:] {
-			out.Cov.SetSym(a, a+b, dr1.Cov.At(i, j))
-		}
-	}
-	m := len(keep)
-	for i := range alt.Len() {
-		out.Z = append(out.Z, alt.Z[i])
-		out.Value = append(out.Value, alt.Value[i])
-		out.Quantity = append(out.Quantity, alt.Quantity[i])
-		for j := i; j < alt.Len(); j++ {
-			out.Cov.SetSym(m+i, m+j, alt.Cov.At(i, j))
-		}
-	}
-	var err error
-	if out.Chol, err = Factorize(out.Name, out.Cov); err != nil {
-		return nil, err
-	}
-	return out, nil
 }

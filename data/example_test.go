@@ -3,16 +3,23 @@ package data_test
 import (
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/cosmoemu/cosmoemu/data"
 )
 
-func ExampleLoad() {
-	ds, err := data.Load("desi-dr2", nil)
+func ExampleParseBAO() {
+	// The DESI DR2 mean vector as shipped; package likelihood's desi-dr2
+	// adds its covariance file.
+	f, err := data.Files.Open("bao/desi_dr2/desi_gaussian_bao_ALL_GCcomb_mean.txt")
 	if err != nil {
 		log.Fatal(err)
 	}
-	b := ds.BAO
+	defer f.Close()
+	b, err := data.ParseBAO(f, "desi-dr2")
+	if err != nil {
+		log.Fatal(err)
+	}
 	for i := range b.Len() {
 		if b.Z[i] > 2 {
 			fmt.Printf("z=%.2f %-5v = %.3f\n", b.Z[i], b.Quantity[i], b.Value[i])
@@ -23,38 +30,16 @@ func ExampleLoad() {
 	// z=2.33 DM/rd = 38.989
 }
 
-func ExampleLoad_diagOnly() {
-	// Without its covariance file Pantheon+ loads only on request, with
-	// the diagonal errors the release warns against fitting with.
-	ds, err := data.Load("pantheonplus", &data.Options{DiagOnly: true})
+func ExampleParseHz() {
+	in := "# z   H    sigma_H\n0.07 69 19.6\n0.4  95 17\n0.4  nan 17\n"
+	_, err := data.ParseHz(strings.NewReader(in), "hz.txt")
+	fmt.Println(err)
+	d, err := data.ParseHz(strings.NewReader(in[:strings.LastIndex(in, "0.4")]), "hz.txt")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(ds.SN.Len(), ds.SN.MagColumn, ds.SN.DiagOnly)
-	fmt.Println(ds.Warning)
+	fmt.Println(d.Len(), d.Z, d.H, d.Sigma)
 	// Output:
-	// 1590 m_b_corr true
-	// pantheonplus: diagonal errors only (m_b_corr_err_DIAG), not the full covariance: the fit is not the published one
-}
-
-func ExampleSets() {
-	for _, s := range data.Sets() {
-		fetch := ""
-		if s.Cov != nil {
-			fetch = " (covariance: cosmoemu data get " + s.Cov.Name + ")"
-		}
-		fmt.Printf("%-18s %s%s\n", s.Name, s.Kind, fetch)
-	}
-	// Output:
-	// cc31               hz
-	// simulated20        hz
-	// desi-dr1           bao
-	// desi-dr1-eboss-lya bao
-	// desi-dr2           bao
-	// sdss-dr12          bao
-	// union3             sn
-	// pantheonplus       sn (covariance: cosmoemu data get pantheonplus-cov)
-	// desy5              sn (covariance: cosmoemu data get desy5-cov)
-	// planck18-distance  cmb
-	// sh0es              h0
+	// hz.txt:4:6: column 2 (H): "nan" is not finite
+	// 2 [0.07 0.4] [69 95] [19.6 17]
 }

@@ -18,6 +18,21 @@ import (
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
+// Remote is a file that is not shipped but fetched on demand (Fetch) into
+// the cache directory: the covariances of pantheonplus and desy5, which
+// package likelihood declares with their sets.
+type Remote struct {
+	Name string // "pantheonplus-cov", "desy5-cov"
+	Set  string // the data set that uses it: "pantheonplus", "desy5"
+	// URL is the public address of the file.
+	URL string
+	// BlobSHA1 is the git blob SHA-1 of the file, in hex:
+	// sha1("blob <size>\x00" + content), what `git hash-object FILE` prints.
+	BlobSHA1 string
+	File     string // the file name in the cache directory
+	Gzip     bool   // the file is gzip-compressed
+}
+
 // DefaultCacheDir returns the directory fetched files go to by default:
 // os.UserCacheDir()/cosmoemu, or os.TempDir()/cosmoemu-cache when the
 // system has no user cache directory (neither $XDG_CACHE_HOME nor $HOME).
@@ -75,7 +90,7 @@ func Fetch(ctx context.Context, client *http.Client, r *Remote, cacheDir string,
 		if ctx.Err() != nil {
 			return fmt.Errorf("data: fetch %s: %w", r.Name, ctx.Err())
 		}
-		return fmt.Errorf("data: fetch %s: %v. Without network: download %s by hand and save it as %s, or pass it with -data %s:FILE", r.Name, err, r.URL, path, r.Set)
+		return fmt.Errorf("data: fetch %s: %w. Without network: download %s by hand and save it as %s, or use the file where it is with the data spec %s:FILE", r.Name, err, r.URL, path, r.Set)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
 	if err != nil {
@@ -107,7 +122,7 @@ func Fetch(ctx context.Context, client *http.Client, r *Remote, cacheDir string,
 			break
 		}
 		if err != nil {
-			return "", fail(fmt.Errorf("GET %s: %v", r.URL, err))
+			return "", fail(fmt.Errorf("GET %s: %w", r.URL, err))
 		}
 	}
 	if got := blobSHA1(buf.Bytes()); got != r.BlobSHA1 {
@@ -145,11 +160,6 @@ func Verify(r *Remote, path string) error {
 		return fmt.Errorf("%s has git blob SHA-1 %s, want %s", path, got, r.BlobSHA1)
 	}
 	return nil
-}
-
-// checkBlob is Verify for a bare hash.
-func checkBlob(path, want string) error {
-	return Verify(&Remote{BlobSHA1: want}, path)
 }
 
 // newBlobHash starts the git blob hash of content of the given size:

@@ -22,8 +22,8 @@ func TestBlobSHA1(t *testing.T) {
 	}{
 		{[]byte("hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a"},
 		{nil, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"},
-		{pantheonPlusTable, "cce857db0c15e9ce7a0e0ce77452b6ff62af969a"},
-		{desY5Table, "15ea34bd50958cb628e38072076d43d2545f46f5"},
+		{embedded(t, "sn/pantheonplus/Pantheon+SH0ES.dat"), "cce857db0c15e9ce7a0e0ce77452b6ff62af969a"},
+		{embedded(t, "sn/des_sn5yr/DES-SN5YR_HD.csv"), "15ea34bd50958cb628e38072076d43d2545f46f5"},
 	} {
 		if got := blobSHA1(tc.b); got != tc.want {
 			t.Errorf("blob of %d bytes: %s, want %s", len(tc.b), got, tc.want)
@@ -31,10 +31,10 @@ func TestBlobSHA1(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "f")
 	writeFile(t, path, "hello\n")
-	if err := checkBlob(path, "ce013625030ba8dba906f756967f9e9ca394464a"); err != nil {
+	if err := Verify(&Remote{BlobSHA1: "ce013625030ba8dba906f756967f9e9ca394464a"}, path); err != nil {
 		t.Error(err)
 	}
-	if err := checkBlob(path, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"); err == nil {
+	if err := Verify(&Remote{BlobSHA1: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"}, path); err == nil {
 		t.Error("wrong hash accepted")
 	}
 }
@@ -130,7 +130,7 @@ func TestFetchHTTPError(t *testing.T) {
 	dir := t.TempDir()
 	r := &Remote{Name: "x-cov", Set: "x", URL: srv.URL + "/missing", BlobSHA1: "0", File: "x.cov"}
 	_, err := Fetch(context.Background(), srv.Client(), r, dir, nil)
-	for _, want := range []string{"404 Not Found", r.URL, filepath.Join(dir, "x.cov"), "-data x:FILE"} {
+	for _, want := range []string{"404 Not Found", r.URL, filepath.Join(dir, "x.cov"), "data spec x:FILE"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want it to say %q", err, want)
 		}
@@ -149,7 +149,7 @@ func TestFetchUnreachable(t *testing.T) {
 	dir := t.TempDir()
 	r := &Remote{Name: "pantheonplus-cov", Set: "pantheonplus", URL: url, BlobSHA1: "0", File: "p.cov"}
 	_, err := Fetch(context.Background(), nil, r, dir, nil)
-	for _, want := range []string{"Without network", "download " + url + " by hand", "save it as " + filepath.Join(dir, "p.cov"), "-data pantheonplus:FILE"} {
+	for _, want := range []string{"Without network", "download " + url + " by hand", "save it as " + filepath.Join(dir, "p.cov"), "data spec pantheonplus:FILE"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want it to say %q", err, want)
 		}
@@ -212,4 +212,14 @@ func TestDefaultCacheDir(t *testing.T) {
 	if d := DefaultCacheDir(); d != filepath.Join(os.TempDir(), "cosmoemu-cache") {
 		t.Errorf("without a home: %s", d)
 	}
+}
+
+// embedded returns the embedded file at path.
+func embedded(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := Files.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -85,7 +85,7 @@ func FuzzParseBAO(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		for _, rd := range []float64{0, SDSSDR12RdFid} {
+		for _, rd := range []float64{0, 147.78} { // plain, and SDSS DR12's r_d,fid
 			d, err := parseBAO(strings.NewReader(in), "fuzz", rd)
 			if err != nil {
 				checkParseError(t, err)

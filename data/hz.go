@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -52,6 +53,17 @@ func (d *Hz) Validate() error {
 	if d.Cov != nil && d.Cov.SymmetricDim() != n {
 		return fmt.Errorf("data: %s: covariance is %d×%d, want %d×%d", d.Name, d.Cov.SymmetricDim(), d.Cov.SymmetricDim(), n, n)
 	}
+	return nil
+}
+
+// AttachCov reads the row-format covariance of d's points from r (see
+// ParseCov; name labels errors) and sets Cov and its factorization Chol.
+func (d *Hz) AttachCov(r io.Reader, name string) error {
+	cov, chol, err := parseCov(r, name, d.Len())
+	if err != nil {
+		return err
+	}
+	d.Cov, d.Chol = cov, chol
 	return nil
 }
 
@@ -110,9 +122,17 @@ func ParseHz(r io.Reader, name string) (*Hz, error) {
 	return d, nil
 }
 
-// parseSimulated20 reads the comma-separated H, sigma_H file of the paper's
-// simulated points, whose redshifts are linspace(0, 3, n).
-func parseSimulated20(r io.Reader, name string) (*Hz, error) {
+// ParseHSigma reads H(z) data without redshifts: one comma-separated pair
+// H,sigma_H (km/s/Mpc) per line, '#' comments, at the redshifts
+// linspace(0, zmax, n) of the n lines, the format of the paper's simulated
+// points (simulated20, zmax = 3). Refused, each with a *ParseError naming
+// the line and column: a line that is not one pair, non-numbers, NaN/Inf,
+// H ≤ 0, sigma_H ≤ 0 and fewer than 2 lines. It panics if zmax is not
+// finite and > 0.
+func ParseHSigma(r io.Reader, name string, zmax float64) (*Hz, error) {
+	if !(zmax > 0) || math.IsInf(zmax, 1) {
+		panic("data: ParseHSigma: zmax must be finite and > 0")
+	}
 	d := &Hz{Name: name}
 	err := scanFields(r, name, func(line int, fields []field) error {
 		if len(fields) != 1 {
@@ -149,7 +169,7 @@ func parseSimulated20(r io.Reader, name string) (*Hz, error) {
 	}
 	d.Z = make([]float64, n)
 	for i := range d.Z {
-		d.Z[i] = 3 * float64(i) / float64(n-1)
+		d.Z[i] = zmax * float64(i) / float64(n-1)
 	}
 	return d, nil
 }

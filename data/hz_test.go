@@ -4,58 +4,9 @@ import (
 	"errors"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func TestLoadCC31(t *testing.T) {
-	ds, err := Load("cc31", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := ds.Hz
-	if ds.Kind != KindHz || d.Len() != 31 || d.Name != "cc31" || d.Cov != nil || d.Chol != nil {
-		t.Fatalf("got kind %s, %d points named %q, cov %v; want hz, 31 points named cc31 without covariance", ds.Kind, d.Len(), d.Name, d.Cov)
-	}
-	// First and last rows, and the two rows with a trailing tab (0.470) and
-	// a stray space (0.875) in hz/cc31.txt.
-	want := map[int][3]float64{
-		0:  {0.070, 69, 19.6},
-		15: {0.470, 89.0, 50},
-		21: {0.875, 125, 17},
-		30: {1.965, 186.5, 50.4},
-	}
-	for i, w := range want {
-		if got := [3]float64{d.Z[i], d.H[i], d.Sigma[i]}; got != w {
-			t.Errorf("row %d: got %v, want %v", i, got, w)
-		}
-	}
-	for i := 1; i < d.Len(); i++ {
-		if d.Z[i] < d.Z[i-1] {
-			t.Errorf("redshifts not increasing at row %d: %g after %g", i, d.Z[i], d.Z[i-1])
-		}
-	}
-}
-
-func TestLoadSimulated20(t *testing.T) {
-	ds, err := Load("simulated20", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := ds.Hz
-	if d.Len() != 20 || d.Z[0] != 0 || d.Z[19] != 3 {
-		t.Fatalf("got %d points, z from %g to %g; want 20 from 0 to 3", d.Len(), d.Z[0], d.Z[d.Len()-1])
-	}
-	if math.Abs(d.Z[1]-3.0/19) > 1e-15 {
-		t.Errorf("z[1] = %g, want 3/19", d.Z[1])
-	}
-	for i := range d.H {
-		if r := d.Sigma[i] / d.H[i]; r < 0.15 || r > 0.25 {
-			t.Errorf("point %d: sigma/H = %g, documented as about 0.21", i, r)
-		}
-	}
-}
 
 func TestParseHzAccepts(t *testing.T) {
 	in := bom + "# header\r\n" +
@@ -136,40 +87,9 @@ func TestParseSimulated20Errors(t *testing.T) {
 		{"70,5\n-71,5\n", "column 1 (H): -71 is not > 0"},
 		{"70,5\n71,0\n", "column 2 (sigma_H): 0 is not > 0"},
 	} {
-		if _, err := parseSimulated20(strings.NewReader(tc.in), "s"); err == nil || !strings.Contains(err.Error(), tc.msg) {
+		if _, err := ParseHSigma(strings.NewReader(tc.in), "s", 3); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%q: got %v, want %q", tc.in, err, tc.msg)
 		}
-	}
-}
-
-func TestHzFiles(t *testing.T) {
-	dir := t.TempDir()
-	table := filepath.Join(dir, "hz.txt")
-	cov := filepath.Join(dir, "cov.txt")
-	writeFile(t, table, "0.1 70 5\n0.2 72 6\n")
-	writeFile(t, cov, "25 1\n1 36\n")
-	ds, err := Load("hz:"+table+":"+cov, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ds.Hz.Cov == nil || ds.Hz.Cov.At(0, 1) != 1 || ds.Hz.Chol == nil {
-		t.Fatalf("covariance not attached: %v", ds.Hz.Cov)
-	}
-	// A bare path is an H(z) table, as -data FILE always was.
-	if ds, err = Load(table, nil); err != nil || ds.Hz.Len() != 2 || ds.Hz.Cov != nil {
-		t.Fatalf("bare path: got %+v, %v", ds, err)
-	}
-	writeFile(t, table, "0.1 70 5\n0.2 x 5\n")
-	if _, err := Load("hz:"+table, nil); err == nil || !strings.HasPrefix(err.Error(), table+":2:5: ") {
-		t.Errorf("got %v, want an error starting with %s:2:5", err, table)
-	}
-	writeFile(t, table, "0.1 70 5\n0.2 72 6\n0.3 74 6\n")
-	if _, err := Load("hz:"+table+":"+cov, nil); err == nil || !strings.HasPrefix(err.Error(), cov+":1: ") {
-		t.Errorf("size mismatch: got %v, want an error naming %s line 1", err, cov)
-	}
-	_, err = Load("hz:"+filepath.Join(dir, "missing.txt"), nil)
-	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "missing.txt") {
-		t.Errorf("missing file: got %v, want a not-exist error naming the file", err)
 	}
 }
 

@@ -28,7 +28,8 @@ type SN struct {
 	// (m_b_corr_err_DIAG, MUERR_FINAL, MUERR or dmb); nil if there is none.
 	MagErr    []float64
 	ErrColumn string
-	// Cov is the N×N covariance of Mag in mag², always set by Load.
+	// Cov is the N×N covariance of Mag in mag² (ParseSN leaves it nil:
+	// see SetCov and SetDiagonal).
 	Cov *mat.SymDense
 	// Chol is the Cholesky factorization of Cov made while validating it.
 	Chol *mat.Cholesky
@@ -273,35 +274,40 @@ func pick(cols map[string]int, fields []field, names []string) (int, string) {
 	return -1, ""
 }
 
-// keepRows restricts d's columns to the rows keep (increasing).
-func (d *SN) keepRows(keep []int) {
+// Keep restricts the columns of d to the rows (increasing indices into
+// the current rows): a cut such as Pantheon+'s z > 0.01. Cov and Chol,
+// which no longer match, are cleared: restrict the covariance with
+// SubMatrix and set it with SetCov.
+func (d *SN) Keep(rows []int) {
 	sel := func(v []float64) []float64 {
 		if v == nil {
 			return nil
 		}
-		out := make([]float64, len(keep))
-		for a, i := range keep {
+		out := make([]float64, len(rows))
+		for a, i := range rows {
 			out[a] = v[i]
 		}
 		return out
 	}
 	d.Z, d.ZHel, d.Mag, d.MagErr = sel(d.Z), sel(d.ZHel), sel(d.Mag), sel(d.MagErr)
+	d.Cov, d.Chol = nil, nil
 }
 
-// subCov returns the rows and columns keep of c.
-func subCov(c *mat.SymDense, keep []int) *mat.SymDense {
-	out := mat.NewSymDense(len(keep), nil)
-	for a, i := range keep {
-		for b := a; b < len(keep); b++ {
-			out.SetSym(a, b, c.At(i, keep[b]))
+// SubMatrix returns the rows and columns rows (increasing indices) of c.
+func SubMatrix(c mat.Symmetric, rows []int) *mat.SymDense {
+	out := mat.NewSymDense(len(rows), nil)
+	for a, i := range rows {
+		for b := a; b < len(rows); b++ {
+			out.SetSym(a, b, c.At(i, rows[b]))
 		}
 	}
 	return out
 }
 
-// setDiagonal makes Cov = diag(MagErr²) and sets DiagOnly. The Cholesky
-// factor of a diagonal matrix is written down rather than computed.
-func (d *SN) setDiagonal() error {
+// SetDiagonal makes Cov = diag(MagErr²) and sets DiagOnly. The Cholesky
+// factor of a diagonal matrix is written down rather than computed. It
+// fails if there is no error column or an error is not > 0.
+func (d *SN) SetDiagonal() error {
 	if d.MagErr == nil {
 		return fmt.Errorf("data: %s: no error column for a diagonal covariance (m_b_corr_err_DIAG, MUERR_FINAL, MUERR or dmb > 0)", d.Name)
 	}
@@ -322,30 +328,37 @@ func (d *SN) setDiagonal() error {
 	return nil
 }
 
-// setCov validates cov (n×n, in the table's row order before keep is
-// applied) plus diag(MagErr²) if addErr, restricted to keep (nil: all
-// rows), and attaches it.
-func (d *SN) setCov(cov *mat.SymDense, keep []int, addErr bool, name, source string) error {
-	if keep != nil {
-		cov = subCov(cov, keep)
-		d.keepRows(keep)
+// AddErrorVariances adds diag(MagErr²) to cov, an N×N matrix in d's row
+// order: the statistical errors of a release whose covariance file holds
+// only the systematic part (DES-SN5YR). It fails if there is no error
+// column or an error is not > 0.
+func (d *SN) AddErrorVariances(cov *mat.SymDense) error {
+	if d.MagErr == nil {
+		return fmt.Errorf("data: %s: no error column to add to the covariance", d.Name)
 	}
-	if addErr {
-		if d.MagErr == nil {
-			return fmt.Errorf("data: %s: no error column to add to the covariance", d.Name)
-		}
-		if err := d.errorsPositive(); err != nil {
-			return err
-		}
-		for i, e := range d.MagErr {
-			cov.SetSym(i, i, cov.At(i, i)+e*e)
-		}
+	if n := cov.SymmetricDim(); n != d.Len() {
+		return fmt.Errorf("data: %s: the covariance is %d×%d but the table has %d rows", d.Name, n, n, d.Len())
+	}
+	if err := d.errorsPositive(); err != nil {
+		return err
+	}
+	for i, e := range d.MagErr {
+		cov.SetSym(i, i, cov.At(i, i)+e*e)
+	}
+	return nil
+}
+
+// SetCov factorizes cov (N×N, in d's row order; name labels errors) and
+// sets Cov, Chol and CovSource = source, clearing DiagOnly.
+func (d *SN) SetCov(cov *mat.SymDense, name, source string) error {
+	if n := cov.SymmetricDim(); n != d.Len() {
+		return fmt.Errorf("data: %s: the covariance is %d×%d but the table has %d rows", name, n, n, d.Len())
 	}
 	chol, err := Factorize(name, cov)
 	if err != nil {
 		return err
 	}
-	d.Cov, d.Chol, d.CovSource = cov, chol, source
+	d.Cov, d.Chol, d.CovSource, d.DiagOnly = cov, chol, source, false
 	return nil
 }
 

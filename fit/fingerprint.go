@@ -1,14 +1,9 @@
 package fit
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/likelihood"
 )
@@ -41,73 +36,5 @@ func (p *Problem) Fingerprint() string {
 	return b.String()
 }
 
-// dataHash is a SHA-256 of a data set's numbers.
-func dataHash(l likelihood.Likelihood) string {
-	h := sha256.New()
-	floats := func(v []float64) {
-		var buf [8]byte
-		binary.LittleEndian.PutUint64(buf[:], uint64(len(v)))
-		h.Write(buf[:])
-		for _, x := range v {
-			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(x))
-			h.Write(buf[:])
-		}
-	}
-	sym := func(c mat.Symmetric) {
-		if c == nil {
-			floats(nil)
-			return
-		}
-		n := c.SymmetricDim()
-		row := make([]float64, n)
-		for i := range n {
-			for j := range n {
-				row[j] = c.At(i, j)
-			}
-			floats(row)
-		}
-	}
-	switch l := l.(type) {
-	case *likelihood.Hz:
-		d := l.Data()
-		floats(d.Z)
-		floats(d.H)
-		floats(d.Sigma)
-		symOrNil(sym, d.Cov)
-	case *likelihood.BAO:
-		d := l.Data()
-		floats(d.Z)
-		floats(d.Value)
-		q := make([]float64, len(d.Quantity))
-		for i, v := range d.Quantity {
-			q[i] = float64(v)
-		}
-		floats(q)
-		floats([]float64{d.RdFid})
-		symOrNil(sym, d.Cov)
-	case *likelihood.SN:
-		d := l.Data()
-		floats(d.Z)
-		floats(d.ZHel)
-		floats(d.Mag)
-		symOrNil(sym, d.Cov)
-	case *likelihood.CMB:
-		d := l.Data()
-		floats(d.Mean)
-		symOrNil(sym, d.InvCov)
-	case *likelihood.H0:
-		d := l.Data()
-		floats([]float64{d.Mean, d.Sigma})
-	default:
-		panic(fmt.Sprintf("fit: no fingerprint for %T", l))
-	}
-	return fmt.Sprintf("%x", h.Sum(nil)[:12])
-}
-
-func symOrNil(f func(mat.Symmetric), c *mat.SymDense) {
-	if c == nil {
-		f(nil)
-		return
-	}
-	f(c)
-}
+// dataHash is a SHA-256 of a data set's numbers (likelihood.Fingerprint).
+func dataHash(l likelihood.Likelihood) string { return likelihood.Fingerprint(l) }

@@ -1,6 +1,8 @@
-// Package fit is cosmoemu's inference pipeline: data sets by name, a model,
-// a backend, the posterior with the priors a user chooses, the best fit, a
-// sampler and a summary — what `cosmoemu fit`, `sample` and `compare` run.
+// Package fit is cosmoemu's inference pipeline: data sets by name (and
+// likelihoods of your own), a model, a backend, the posterior with the
+// priors a user chooses, the best fit, a sampler and a summary — what
+// `cosmoemu fit`, `sample` and `compare` run. It assembles: what it
+// decides comes from the declarations of the model and the likelihoods.
 //
 //	p, err := fit.Build(&fit.Config{Model: cosmo.W0WaCDM, Data: []string{"desi-dr2", "union3", "planck18-distance"}})
 //	res, err := p.Run(ctx, nil)
@@ -8,18 +10,33 @@
 //
 // # Which parameters are sampled
 //
-// Every parameter of the model is sampled with its default prior (the
-// boxes of cosmo.Registry) unless the user gives a prior or fixes it. Then:
+// The likelihoods declare what they need (likelihood.Needs); fit reads
+// those declarations, and nothing else about the data, to choose the
+// parameters. Every parameter of the model is sampled with its default
+// prior (the boxes of its declaration) unless the user gives a prior or
+// fixes it. Then:
 //
-//   - ombh2 (ω_b) is sampled when a data set needs it (the CMB distance
-//     priors) or the user gives it a prior (a BBN prior, say);
-//   - BAO need r_d: from the model when ω_b is sampled or fixed, otherwise
-//     through the nuisance parameter hrd = h·r_d [Mpc];
+//   - ombh2 (ω_b) is sampled when a likelihood needs it (the CMB distance
+//     priors, bbn) or the user gives it a prior;
+//   - a likelihood that needs r_d (BAO) gets it from the model when ω_b is
+//     sampled or fixed, otherwise through the nuisance parameter
+//     hrd = h·r_d [Mpc];
 //   - H0 is fixed at 70 km/s/Mpc, for the radiation density only, when no
-//     data set measures it (BAO alone with hrd, supernovae with M
-//     marginalised): it moves Ωm by less than 0.02σ;
-//   - the supernova absolute magnitude M is marginalised analytically
-//     unless the user gives it a prior.
+//     data set measures it: a likelihood measures it when it declares so
+//     (H(z), an H0 prior, the CMB) or needs r_d with ω_b given (BAO alone
+//     with hrd, or supernovae, do not): it moves Ωm by less than 0.02σ;
+//   - a likelihood's own nuisance parameters are sampled when required,
+//     and an optional one (the supernova absolute magnitude M) only when
+//     the user gives it a prior; otherwise its likelihood marginalises it.
+//     Each likelihood has its own: with several supernova samples they are
+//     M_union3, M_pantheonplus, …, and a prior on M is every one's
+//     (likelihood.Combine).
+//
+// NewPosterior then checks the combination once: unknown, missing or
+// doubly given parameters, the source of r_d, ω_b where it is needed, the
+// same data given twice and sets that must never be combined. Build
+// returns these mistakes, and those in the data specs and the priors, as
+// *ConfigError values naming the Config field.
 package fit
 
 import (
@@ -32,7 +49,6 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
-	"github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/param"
@@ -42,7 +58,12 @@ import (
 // Config describes a fit. Zero fields take the documented defaults.
 type Config struct {
 	Model *cosmo.Model // the model: a built-in one (cosmo.Lookup) or one of your own; nil means flat ΛCDM
-	Data  []string     // data specs (see data.Load); at least one
+	// Data are data specs: built-in sets by name or files (see
+	// likelihood.Open).
+	Data []string
+	// Likelihoods are likelihoods of your own, fitted after those of
+	// Data. Data and Likelihoods together hold at least one.
+	Likelihoods []likelihood.Likelihood
 	// Backend is "analytic", "solver" or "emulator"; default the closed
 	// form where the model has one, else the solver.
 	Backend string
@@ -56,8 +77,13 @@ type Config struct {
 	// instead of solver evaluations (the default falls back, counted in
 	// Result.Fallbacks).
 	NoFallback bool
+	// Early is how the early universe (z*, r_s(z*), z_drag, r_d) is
+	// computed; the zero value is the exact route (cosmo.EarlyRoute).
+	Early cosmo.EarlyRoute
 	// Priors maps parameter names to prior specs ("LO:HI",
-	// "gauss:MU:SIGMA", see param.ParsePrior).
+	// "gauss:MU:SIGMA", see param.ParsePrior). A nuisance parameter that
+	// several data sets declare (M_union3, M_pantheonplus) may be given
+	// by its declared name (M): the prior is then every one's.
 	Priors map[string]string
 	// Fixed maps parameter names to fixed values.
 	Fixed map[string]float64
@@ -70,6 +96,28 @@ type Config struct {
 
 	Sampler Sampler
 }
+
+// A ConfigError is a mistake in a Config: the field at fault, the
+// parameter it concerns if any, and what is wrong. Build returns every
+// mistake in the data and the parameters as one, so that a caller can say
+// where it came from (the command line names its flag).
+type ConfigError struct {
+	Field string // the Config field: "Data", "Priors", "Fixed"; "" for a combination of fields
+	Key   string // the parameter, for Priors and Fixed; "" if none
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	switch {
+	case e.Key == "":
+		return "fit: " + e.Err.Error()
+	case e.Field == "Fixed":
+		return fmt.Sprintf("fit: fixed %s: %v", e.Key, e.Err)
+	}
+	return fmt.Sprintf("fit: prior on %s: %v", e.Key, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Sampler configures the sampler of Problem.Run.
 type Sampler struct {
@@ -106,154 +154,151 @@ type Problem struct {
 	emuStats        *emulator.Stats // the emulator backend's counts, or nil
 }
 
-// Build loads the data, chooses the parameter space and makes the
-// posterior. Every mistake a user can make in cfg is an error naming it.
+// Build opens the data, chooses the parameter space from what the
+// likelihoods declare (likelihood.Needs) and makes the posterior, which
+// checks the combination. Every mistake a user can make in cfg is an
+// error naming it, a *ConfigError for the data and the parameters.
 func Build(cfg *Config) (*Problem, error) {
 	c := *cfg
 	if c.Model == nil {
 		c.Model = cosmo.LCDM
 	}
 	m := c.Model
-	if len(c.Data) == 0 {
-		return nil, errors.New("fit: no data sets (try -data desi-dr2)")
+	if len(c.Data) == 0 && len(c.Likelihoods) == 0 {
+		return nil, &ConfigError{Field: "Data", Err: errors.New("no data sets: name one (e.g. desi-dr2) or give likelihoods")}
 	}
 	p := &Problem{Config: c, Model: m, Fixed: make(map[string]float64)}
-
-	// Priors and fixed values: known names only, each at most once.
-	priors := make(map[string]param.Prior)
-	for _, name := range sortedKeys(c.Priors) {
-		par, err := lookupParam(m, name)
-		if err != nil {
-			return nil, fmt.Errorf("fit: -prior %s: %v", name, err)
-		}
-		pr, err := param.ParsePrior(par, c.Priors[name])
-		if err != nil {
-			return nil, fmt.Errorf("fit: -prior %v", err)
-		}
-		priors[name] = pr
-	}
-	for _, name := range sortedKeys(c.Fixed) {
-		if _, ok := priors[name]; ok {
-			return nil, fmt.Errorf("fit: parameter %s has both a prior and a fixed value", name)
-		}
-		par, err := lookupParam(m, name)
-		if err != nil {
-			return nil, fmt.Errorf("fit: -fix %s: %v", name, err)
-		}
-		if name == likelihood.HRd.Name || name == likelihood.AbsMag.Name {
-			return nil, fmt.Errorf("fit: -fix %s: a nuisance parameter cannot be fixed", name)
-		}
-		if err := par.Check(c.Fixed[name]); err != nil {
-			return nil, fmt.Errorf("fit: -fix %v", err)
-		}
-		p.Fixed[name] = c.Fixed[name]
+	for k, v := range c.Fixed {
+		p.Fixed[k] = v
 	}
 
-	// Data.
-	_, sampleM := priors[likelihood.AbsMag.Name]
-	seen := make(map[string]bool)
-	var hasBAO, hasCMB, measuresH0, hasSN bool
-	var desi []string
+	// The data, and what they need together.
 	for _, spec := range c.Data {
-		if seen[spec] {
-			return nil, fmt.Errorf("fit: data set %s given twice", spec)
-		}
-		seen[spec] = true
-		l, warn, err := likelihood.Load(spec, &likelihood.LoadSettings{
-			Data: data.Options{DiagOnly: c.DiagOnly, CacheDir: c.CacheDir},
-			SN:   likelihood.SNSettings{SampleM: sampleM},
-		})
+		l, warn, err := likelihood.Open(spec, &likelihood.Options{DiagOnly: c.DiagOnly, CacheDir: c.CacheDir})
 		if err != nil {
-			return nil, err
+			return nil, &ConfigError{Field: "Data", Err: err}
 		}
 		if warn != "" {
 			p.Warnings = append(p.Warnings, warn)
 		}
-		switch l := l.(type) {
-		case *likelihood.BAO:
-			hasBAO = true
-			if strings.HasPrefix(l.Name(), "desi") {
-				desi = append(desi, l.Name())
-			}
-		case *likelihood.CMB:
-			hasCMB, measuresH0 = true, true
-		case *likelihood.Hz, *likelihood.H0:
-			measuresH0 = true
-		case *likelihood.SN:
-			hasSN = true // data.Load warns about diagonal-only covariances
-		}
 		p.likes = append(p.likes, l)
 	}
-	if len(desi) > 1 {
-		return nil, fmt.Errorf("fit: %s overlap: DESI DR2 supersedes DR1, never combine them", strings.Join(desi, " and "))
+	p.likes = append(p.likes, c.Likelihoods...)
+	needs, err := likelihood.Combine(p.likes)
+	if err != nil {
+		return nil, &ConfigError{Field: "Data", Err: err}
 	}
-	if seen["sdss-dr12"] && len(desi) > 0 {
-		p.Warnings = append(p.Warnings, "sdss-dr12 and DESI measure BAO at the same redshifts; combining them double-counts the overlapping volume")
+
+	// Priors: on a parameter of the model, hrd, or a nuisance parameter
+	// of the data, by its name or the name it was declared as.
+	declared := func(name string) (param.Param, error) {
+		par, err := m.Param(name)
+		if err == nil {
+			return par, nil
+		}
+		if name == likelihood.HRd.Name && needs.Rd {
+			return likelihood.HRd, nil
+		}
+		for _, n := range needs.Nuisance {
+			if n.Name == name || n.Declared == name {
+				return n.Param, nil
+			}
+		}
+		return param.Param{}, fmt.Errorf("%w, nor do the data%s", err, nuisanceNames(needs))
 	}
-	if sampleM && !hasSN {
-		return nil, errors.New("fit: -prior M: no supernova sample among the data")
+	priors := make(map[string]param.Prior)
+	for _, name := range sortedKeys(c.Priors) {
+		par, err := declared(name)
+		if err != nil {
+			return nil, &ConfigError{Field: "Priors", Key: name, Err: err}
+		}
+		pr, err := param.ParsePrior(par, c.Priors[name])
+		if err != nil {
+			return nil, &ConfigError{Field: "Priors", Err: err} // it names the parameter
+		}
+		priors[name] = pr
 	}
 
 	// The sampled parameters.
-	_, ombh2Fixed := p.Fixed[cosmo.NameOmbh2]
-	_, ombh2Prior := priors[cosmo.NameOmbh2]
-	sampleOmbh2 := (hasCMB || ombh2Prior) && !ombh2Fixed
-	haveOmbh2 := sampleOmbh2 || ombh2Fixed
-	if hasBAO && haveOmbh2 {
-		measuresH0 = true
+	given := func(name string) (prior, fixed bool) {
+		_, prior = priors[name]
+		_, fixed = p.Fixed[name]
+		return
 	}
-	_, h0Fixed := p.Fixed[cosmo.NameH0]
-	_, h0Prior := priors[cosmo.NameH0]
+	ombh2Prior, ombh2Fixed := given(cosmo.NameOmbh2)
+	haveOmbh2 := needs.Ombh2 || ombh2Prior || ombh2Fixed
+	// Distances in units of r_d measure H0 when r_d comes from ω_b.
+	measuresH0 := needs.H0 || needs.Rd && haveOmbh2
 	var names []string
 	for _, name := range m.Params() {
-		if _, fixed := p.Fixed[name]; fixed {
+		prior, fixed := given(name)
+		if fixed && !prior {
 			continue
 		}
-		if name == cosmo.NameH0 && !h0Prior && !h0Fixed && !measuresH0 {
+		if name == cosmo.NameH0 && !prior && !fixed && !measuresH0 {
 			p.Fixed[name] = cosmo.DefaultH0
 			p.Notes = append(p.Notes, "H0 is fixed at 70 km/s/Mpc, for the radiation density only: no data set measures it")
 			continue
 		}
 		names = append(names, name)
 	}
-	if sampleOmbh2 {
+	if (needs.Ombh2 || ombh2Prior) && (ombh2Prior || !ombh2Fixed) {
 		names = append(names, cosmo.NameOmbh2)
 	}
-	if hasBAO && !haveOmbh2 {
+	// A fixed nuisance parameter is left to NewPosterior to refuse.
+	if prior, fixed := given(likelihood.HRd.Name); needs.Rd && !haveOmbh2 && (prior || !fixed) {
 		names = append(names, likelihood.HRd.Name)
-		p.Notes = append(p.Notes, "BAO without ω_b: r_d is free through hrd = h·r_d")
+		p.Notes = append(p.Notes, "r_d without ω_b: it is free through hrd = h·r_d")
 	}
-	if sampleM {
-		names = append(names, likelihood.AbsMag.Name)
-	} else if hasSN {
-		p.Notes = append(p.Notes, "the supernova absolute magnitude M is marginalised analytically")
-	}
-	for name := range priors {
-		if !slices.Contains(names, name) {
-			return nil, fmt.Errorf("fit: -prior %s: %s is not a parameter of this fit (sampled: %s)", name, name, strings.Join(names, ", "))
+	nuisancePriors := make(map[string]param.Prior)
+	for _, n := range needs.Nuisance {
+		pr, ok := priors[n.Name]
+		if !ok {
+			pr, ok = priors[n.Declared]
 		}
+		if _, fixed := p.Fixed[n.Name]; fixed && !ok {
+			continue
+		}
+		if ok || !n.Optional {
+			names = append(names, n.Name)
+			if ok {
+				nuisancePriors[n.Name] = pr
+			}
+			continue
+		}
+		p.Notes = append(p.Notes, fmt.Sprintf("the %s %s of %s is marginalised by its likelihood (a prior on %s samples it)", n.Doc, n.Name, n.Data, n.Name))
+	}
+	for _, name := range sortedKeys(priors) {
+		if slices.Contains(names, name) || slices.ContainsFunc(needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
+			continue
+		}
+		return nil, &ConfigError{Field: "Priors", Key: name, Err: fmt.Errorf("%s is not a parameter of this fit (sampled: %s)", name, strings.Join(names, ", "))}
 	}
 	if len(names) == 0 {
-		return nil, errors.New("fit: every parameter is fixed: nothing to sample")
+		return nil, &ConfigError{Field: "Fixed", Err: errors.New("every parameter is fixed: nothing to sample")}
 	}
 	var params []param.Param
 	var prs []param.Prior
 	for _, name := range names {
-		par, _ := lookupParam(m, name)
-		params = append(params, par)
+		par, _ := declared(name)
 		pr, ok := priors[name]
+		if !ok {
+			pr, ok = nuisancePriors[name]
+		}
 		if !ok {
 			pr = par.DefaultPrior()
 		}
+		par.Name = name
+		params = append(params, par)
 		prs = append(prs, pr)
 	}
 	space, err := param.NewSpace(params, prs)
 	if err != nil {
-		return nil, fmt.Errorf("fit: %w", err)
+		return nil, &ConfigError{Field: "Priors", Err: err}
 	}
 	p.Space = space
 
-	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback})
+	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback, Early: c.Early})
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +307,10 @@ func Build(cfg *Config) (*Problem, error) {
 	}
 	p.Config.Backend = b.Name()
 	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
-		return nil, fmt.Errorf("fit: %v", err)
+		return nil, &ConfigError{Err: err}
+	}
+	if req := p.Posterior.Request(); len(req.Z) == 0 && !req.CMB {
+		p.Notes = append(p.Notes, "the data need no observable of the model, only its parameters (an H0 or ω_b measurement): the parameters they do not measure follow their priors")
 	}
 	if eb, ok := b.(emulator.Backend); ok && eb.Fallback == nil {
 		if err := p.insideDomain(eb.Emulator.Domain()); err != nil {
@@ -270,6 +318,21 @@ func Build(cfg *Config) (*Problem, error) {
 		}
 	}
 	return p, nil
+}
+
+// nuisanceNames lists the nuisance parameters of the data for an error.
+func nuisanceNames(n likelihood.Needs) string {
+	var names []string
+	if n.Rd {
+		names = append(names, likelihood.HRd.Name)
+	}
+	for _, p := range n.Nuisance {
+		names = append(names, p.Name)
+	}
+	if len(names) == 0 {
+		return ", which have no nuisance parameters"
+	}
+	return " (" + strings.Join(names, ", ") + ")"
 }
 
 // insideDomain checks, for an emulator without a fallback, that every
@@ -287,10 +350,10 @@ func (p *Problem) insideDomain(d emulator.Domain) error {
 		if i := p.Space.Index(name); i >= 0 {
 			pr := p.Space.Prior(i)
 			if pr.Lo < lo || pr.Hi > hi {
-				return fmt.Errorf("fit: the prior of %s, [%g, %g], leaves the emulator's domain [%g, %g] and there is no fallback: narrow it (-prior %s=%g:%g) or let the solver answer outside the domain", name, pr.Lo, pr.Hi, lo, hi, name, max(lo, pr.Lo), min(hi, pr.Hi))
+				return &ConfigError{Field: "Priors", Err: fmt.Errorf("the prior of %s, [%g, %g], leaves the emulator's domain [%g, %g] and there is no fallback: narrow it to [%g, %g] or let the solver answer outside the domain", name, pr.Lo, pr.Hi, lo, hi, max(lo, pr.Lo), min(hi, pr.Hi))}
 			}
 		} else if v, ok := p.Fixed[name]; ok && (v < lo || v > hi) {
-			return fmt.Errorf("fit: %s = %g is outside the emulator's domain [%g, %g] and there is no fallback", name, v, lo, hi)
+			return &ConfigError{Field: "Fixed", Err: fmt.Errorf("%s = %g is outside the emulator's domain [%g, %g] and there is no fallback", name, v, lo, hi)}
 		}
 	}
 	return nil
@@ -346,21 +409,6 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 		return b, nil
 	}
 	return nil, fmt.Errorf("fit: unknown backend %q (want analytic, solver or emulator)", name)
-}
-
-// lookupParam finds a parameter of model m or a nuisance parameter.
-func lookupParam(m *cosmo.Model, name string) (param.Param, error) {
-	switch name {
-	case likelihood.HRd.Name:
-		return likelihood.HRd, nil
-	case likelihood.AbsMag.Name:
-		return likelihood.AbsMag, nil
-	}
-	p, err := m.Param(name)
-	if err != nil {
-		return p, fmt.Errorf("%w, or the nuisance parameters hrd and M", err)
-	}
-	return p, nil
 }
 
 // Start returns the starting point of the best-fit search: each

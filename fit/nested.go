@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/nested"
 )
 
@@ -95,11 +94,8 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		return nil, err
 	}
 	r.Chi2MinSample = minChi2
-	for _, l := range post.Likelihoods() {
-		if sn, ok := l.(*likelihood.SN); ok && !sn.SampleM() {
-			r.Notes = append(r.Notes, noteSNEvidence)
-			break
-		}
+	if len(post.Marginalised()) > 0 {
+		r.Notes = append(r.Notes, noteSNEvidence)
 	}
 	r.Samples, r.Weights = res.Samples, res.Weights()
 	r.WallSeconds = time.Since(start).Seconds()

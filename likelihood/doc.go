@@ -2,6 +2,15 @@
 // observables, and combines them with a model, a backend and a prior into a
 // posterior.
 //
+// # Data sets
+//
+// The built-in data sets form a catalogue (Sets, Lookup): each is one Set
+// value declaring its name, documentation, citation, licence, the
+// covariance it may have to fetch, the sets it must never be combined
+// with, and the code that makes its likelihood from the files of package
+// data. Open takes a set's name or a file spec (bao:MEAN:COV, …) and
+// returns its likelihood.
+//
 // Every likelihood is Gaussian in its data vector d with covariance C:
 //
 //	χ² = (t − d)ᵀ C⁻¹ (t − d),   ln L = −½ [χ² + ln det(2πC)],
@@ -16,8 +25,10 @@
 //
 // # Supernovae
 //
-// The absolute magnitude M is degenerate with H0. By default it is
-// marginalised analytically under a flat prior, as Cobaya does:
+// The absolute magnitude M is degenerate with H0. It is a nuisance
+// parameter of each supernova sample, declared optional (Needs): unless
+// the posterior samples it, it is marginalised analytically under a flat
+// prior, as Cobaya does:
 //
 //	χ²_marg = rᵀC⁻¹r − (1ᵀC⁻¹r)²/(1ᵀC⁻¹1),   r = m − μ(z),
 //
@@ -25,8 +36,10 @@
 // √det(2πC) · √(2π/(1ᵀC⁻¹1)) for a prior density of 1 per magnitude. That
 // prior is improper, so the absolute ln Z of supernova data is defined only
 // up to the (model-independent) width one would give it: compare models on
-// such data by Δ ln Z, which does not depend on it. With a prior for the
-// parameter M, M is sampled instead.
+// such data by Δ ln Z, which does not depend on it. Samples with different
+// zero points (Union3's distance moduli, Pantheon+'s m_b_corr near −19.3)
+// never share an offset: with several samples the parameters are named
+// M_union3, M_pantheonplus, … (Combine).
 //
 // The theory μ(z) is smooth, so it is computed at K nodes in ln z and
 // interpolated to the supernovae by a natural cubic spline, a linear map
@@ -37,6 +50,16 @@
 // with Q = AᵀPA, g = −AᵀP r0 and P the (marginalised) precision, all
 // computed once: an evaluation costs O(K²) instead of O(n²), exactly for the
 // interpolated theory.
+//
+// # What a likelihood declares
+//
+// A Likelihood registers the observables it needs when it binds
+// (Requirements: redshifts, distances, the CMB scalars) and declares the
+// rest (Needs): whether it reads r_d or ω_b, whether it measures H0, and
+// its nuisance parameters. Package fit chooses the parameters from these
+// declarations; NewPosterior checks a combination against them, and with
+// Combine refuses the same data twice (by content: Fingerprint) and sets
+// that must never be combined.
 //
 // # Sound horizon
 //

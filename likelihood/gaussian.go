@@ -42,6 +42,35 @@ func newGaussian(name string, cov *mat.SymDense, sigma []float64) (*gaussian, er
 	return &gaussian{n: n, lower: l.RawTriangular(), logDet: chol.LogDet()}, nil
 }
 
+// checkScale refuses data that no χ² can hold: with C = LLᵀ, a row of
+// the whitened data L⁻¹d (d_i/σ_i for diagonal errors, lower nil or empty)
+// larger than maxWhitened in magnitude, or not finite. Its square, and the
+// χ² of any
+// theory near the scale of physical values, would leave the float64 range
+// (or come close enough that sums do), which the sampler could only report
+// as a non-finite χ² without saying where. name labels the error, which
+// names the row.
+func checkScale(name string, d []float64, lower *blas64.Triangular, sigma []float64) error {
+	w := append([]float64(nil), d...)
+	if lower == nil || lower.Data == nil {
+		for i := range w {
+			w[i] /= sigma[i]
+		}
+	} else {
+		blas64.Trsv(blas.NoTrans, *lower, blas64.Vector{N: len(w), Data: w, Inc: 1})
+	}
+	for i, v := range w {
+		if !(math.Abs(v) <= maxWhitened) {
+			return fmt.Errorf("%s: row %d: the value %g is %.3g times its error, beyond what a χ² can hold (at most %g)", name, i+1, d[i], v, maxWhitened)
+		}
+	}
+	return nil
+}
+
+// maxWhitened bounds the data in units of their errors (checkScale). Real
+// data are at most about 10⁴ times their errors.
+const maxWhitened = 1e100
+
 // chi2 returns rᵀC⁻¹r, overwriting r.
 func (g *gaussian) chi2(r []float64) float64 {
 	r = r[:g.n]

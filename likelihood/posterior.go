@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,6 +44,8 @@ type Posterior struct {
 	unphysical atomic.Int64
 	mu         sync.Mutex
 	firstErr   error
+
+	marginalised []string
 }
 
 type rdSource int
@@ -63,50 +66,62 @@ type evaluator struct {
 // NewPosterior returns the posterior of model m computed by backend b with
 // the likelihoods likes over the space (the sampled parameters and their
 // priors) and the fixed parameter values. Every parameter of the model must
-// be sampled or fixed; the space may also hold ombh2 and the nuisance
-// parameters hrd and M. It refuses unknown, missing or doubly given
-// parameters, fixed values outside their ranges, BAO without a way to
-// compute r_d (neither ω_b nor hrd) or with both, the CMB without ω_b, and
-// a backend that cannot compute the model.
+// be sampled or fixed; the space may also hold ombh2, hrd when a likelihood
+// needs r_d, and the likelihoods' nuisance parameters under the names
+// Combine gives them. It is the one place where a combination is checked:
+// the likelihoods (Combine), unknown, missing or doubly given parameters,
+// fixed values outside their ranges, fixed nuisance parameters, a
+// likelihood that needs ω_b without it, r_d without a source (neither ω_b
+// nor hrd) or with both, hrd without a likelihood that needs r_d, a
+// required nuisance parameter that is not sampled, and a backend that
+// cannot compute the model.
 func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *param.Space, fixed map[string]float64) (*Posterior, error) {
 	if m == nil || b == nil || space == nil {
 		return nil, errors.New("likelihood: NewPosterior needs a model, a backend and a parameter space")
 	}
-	if len(likes) == 0 {
-		return nil, errors.New("likelihood: no data")
+	needs, err := Combine(likes)
+	if err != nil {
+		return nil, err
 	}
-	p := &Posterior{model: m, backend: b, likes: likes, space: space, hrd: -1, base: m.Defaults()}
+	p := &Posterior{model: m, backend: b, likes: slices.Clone(likes), space: space, hrd: -1, base: m.Defaults()}
+	nuisance := make(map[string]int) // name → index in needs.Nuisance
+	for k, n := range needs.Nuisance {
+		if m.Has(n.Name) {
+			return nil, fmt.Errorf("likelihood: %s's nuisance parameter %s has the name of a parameter of model %s", n.Data, n.Name, m.Name())
+		}
+		nuisance[n.Name] = k
+	}
 	have := make(map[string]bool)
 	p.slots = make([]cosmo.Slot, space.Dim())
 	for i := range space.Dim() {
 		name := space.Param(i).Name
 		have[name] = true
 		p.slots[i] = -1
-		switch {
-		case name == HRd.Name || name == AbsMag.Name:
-			if name == HRd.Name {
-				p.hrd = i
-			}
-		default:
-			sl, err := m.Slot(name)
-			if err != nil {
-				return nil, fmt.Errorf("likelihood: %w", err)
-			}
-			p.slots[i] = sl
+		if _, ok := nuisance[name]; ok {
+			continue
 		}
+		if name == HRd.Name {
+			p.hrd = i
+			continue
+		}
+		sl, err := m.Slot(name)
+		if err != nil {
+			return nil, fmt.Errorf("likelihood: %w%s", err, nuisanceList(needs))
+		}
+		p.slots[i] = sl
 	}
 	for _, name := range sortedNames(fixed) {
 		v := fixed[name]
 		if have[name] {
-			return nil, fmt.Errorf("likelihood: parameter %s is both sampled and fixed", name)
+			return nil, fmt.Errorf("likelihood: parameter %s has both a prior and a fixed value", name)
 		}
 		have[name] = true
-		if name == HRd.Name || name == AbsMag.Name {
+		if _, ok := nuisance[name]; ok || name == HRd.Name {
 			return nil, fmt.Errorf("likelihood: nuisance parameter %s cannot be fixed (remove the data that need it, or give it a narrow prior)", name)
 		}
 		par, err := m.Param(name)
 		if err != nil {
-			return nil, fmt.Errorf("likelihood: %w", err)
+			return nil, fmt.Errorf("likelihood: fixed %w%s", err, nuisanceList(needs))
 		}
 		if err := par.Check(v); err != nil {
 			return nil, fmt.Errorf("likelihood: fixed %w", err)
@@ -118,44 +133,52 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 			return nil, fmt.Errorf("likelihood: model %s needs parameter %s: sample it or fix it", m.Name(), name)
 		}
 	}
-	req := NewRequirements(space.Index)
+	hasOmbh2 := have[cosmo.NameOmbh2]
 	for _, l := range likes {
+		n := l.Needs()
+		if n.Ombh2 && !hasOmbh2 {
+			return nil, fmt.Errorf("likelihood: %s needs %s: sample it or fix it", l.Name(), cosmo.NameOmbh2)
+		}
+		if n.Rd && !hasOmbh2 && p.hrd < 0 {
+			return nil, fmt.Errorf("likelihood: %s needs r_d: sample %s (= h·r_d), or sample or fix %s", l.Name(), HRd.Name, cosmo.NameOmbh2)
+		}
+	}
+	switch {
+	case needs.Rd && hasOmbh2 && p.hrd >= 0:
+		return nil, fmt.Errorf("likelihood: r_d is computed from %s, so %s must not be sampled as well", cosmo.NameOmbh2, HRd.Name)
+	case needs.Rd && hasOmbh2:
+		p.rdFrom = rdFromOmbh2
+	case needs.Rd:
+		p.rdFrom = rdFromHRd
+	case p.hrd >= 0:
+		return nil, fmt.Errorf("likelihood: %s is sampled but no data set uses r_d", HRd.Name)
+	}
+	for _, n := range needs.Nuisance {
+		if !have[n.Name] {
+			if !n.Optional {
+				return nil, fmt.Errorf("likelihood: %s needs its nuisance parameter %s: sample it", n.Data, n.Name)
+			}
+			p.marginalised = append(p.marginalised, n.Name)
+		}
+	}
+	req := NewRequirements(nil)
+	req.Model = m
+	for k, l := range likes {
+		req.nuisance = func(declared string) int {
+			for _, n := range needs.Nuisance {
+				if n.owner == k && n.Declared == declared {
+					return space.Index(n.Name)
+				}
+			}
+			return -1
+		}
 		t, err := l.Bind(req)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("likelihood: %w", err)
 		}
 		p.terms = append(p.terms, t)
 		p.work = max(p.work, t.WorkLen())
-		p.logNorm += l.LogNorm()
-	}
-	hasOmbh2 := have[cosmo.NameOmbh2]
-	if req.CMB && !hasOmbh2 {
-		return nil, errors.New("likelihood: the CMB distance priors need ombh2: sample it or fix it")
-	}
-	if req.Rd {
-		switch {
-		case hasOmbh2 && p.hrd >= 0:
-			return nil, errors.New("likelihood: r_d is computed from ombh2, so hrd must not be sampled as well")
-		case hasOmbh2:
-			p.rdFrom = rdFromOmbh2
-		case p.hrd >= 0:
-			p.rdFrom = rdFromHRd
-		default:
-			return nil, errors.New("likelihood: BAO need r_d: sample hrd (= h·r_d), or sample or fix ombh2")
-		}
-	} else if p.hrd >= 0 {
-		return nil, errors.New("likelihood: hrd is sampled but no data set uses r_d")
-	}
-	if i := space.Index(AbsMag.Name); i >= 0 {
-		used := false
-		for _, l := range likes {
-			if sn, ok := l.(*SN); ok && sn.SampleM() {
-				used = true
-			}
-		}
-		if !used {
-			return nil, errors.New("likelihood: M is sampled but no supernova sample uses it")
-		}
+		p.logNorm += t.LogNorm()
 	}
 	p.req = req.Request()
 	p.req.Drag = p.rdFrom == rdFromOmbh2
@@ -165,6 +188,22 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 	}
 	p.pool.Put(e)
 	return p, nil
+}
+
+// nuisanceList completes an unknown-parameter error with the nuisance
+// parameters of the data.
+func nuisanceList(n Needs) string {
+	var names []string
+	if n.Rd {
+		names = append(names, HRd.Name)
+	}
+	for _, p := range n.Nuisance {
+		names = append(names, p.Name)
+	}
+	if len(names) == 0 {
+		return "; the data have no nuisance parameters"
+	}
+	return "; the data's nuisance parameters: " + strings.Join(names, ", ")
 }
 
 func sortedNames(m map[string]float64) []string {
@@ -181,11 +220,16 @@ func sortedNames(m map[string]float64) []string {
 }
 
 func (p *Posterior) newEvaluator() (*evaluator, error) {
-	ev, err := p.backend.NewEvaluator(p.model, p.req)
-	if err != nil {
-		return nil, fmt.Errorf("likelihood: backend %s: %w", p.backend.Name(), err)
+	e := &evaluator{res: cosmo.NewResult(p.req)}
+	// Data that need no observables (an H0 or ω_b prior alone) need no
+	// backend either.
+	if len(p.req.Z) > 0 || p.req.CMB {
+		ev, err := p.backend.NewEvaluator(p.model, p.req)
+		if err != nil {
+			return nil, fmt.Errorf("likelihood: backend %s: %w", p.backend.Name(), err)
+		}
+		e.ev = ev
 	}
-	e := &evaluator{ev: ev, res: cosmo.NewResult(p.req)}
 	e.th = Theory{P: &e.p, Res: e.res, Work: make([]float64, p.work)}
 	return e, nil
 }
@@ -205,6 +249,10 @@ func (p *Posterior) Backend() cosmo.Backend { return p.backend }
 
 // Space returns the parameter space.
 func (p *Posterior) Space() *param.Space { return p.space }
+
+// Marginalised returns the optional nuisance parameters that are not
+// sampled, which their likelihoods integrate out (the supernova M).
+func (p *Posterior) Marginalised() []string { return slices.Clone(p.marginalised) }
 
 // Likelihoods returns the likelihoods, in the order of Chi2's byData.
 func (p *Posterior) Likelihoods() []Likelihood { return append([]Likelihood(nil), p.likes...) }
@@ -264,7 +312,12 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 	p.evals.Add(1)
 	e.p = p.base
 	p.set(&e.p, theta)
-	if err := e.ev.Eval(e.res, &e.p); err != nil {
+	if e.ev == nil {
+		if err := p.model.Check(&e.p); err != nil {
+			return 0, err
+		}
+		e.res.H0 = e.p.H0
+	} else if err := e.ev.Eval(e.res, &e.p); err != nil {
 		return 0, err
 	}
 	th := &e.th
@@ -284,6 +337,11 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 		total += c
 	}
 	if math.IsNaN(total) || math.IsInf(total, 0) {
+		for k, t := range p.terms {
+			if c := t.Chi2(th); math.IsNaN(c) || math.IsInf(c, 0) {
+				return 0, fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
+			}
+		}
 		return 0, fmt.Errorf("non-finite χ² %g", total)
 	}
 	return total, nil

@@ -15,7 +15,7 @@ import (
 // outside it (−Inf without a backend call) and where the model is
 // unphysical (−Inf, counted).
 func TestLogProbBatch(t *testing.T) {
-	l, _, err := Load("desi-dr2", nil)
+	l, _, err := Open("desi-dr2", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

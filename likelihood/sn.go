@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/interp"
@@ -24,31 +25,36 @@ type SNSettings struct {
 	// DefaultSNNodes. A sample with no more distinct redshifts than that
 	// (binned data like Union3) uses its own redshifts as nodes, exactly.
 	Nodes int
-	// SampleM samples the absolute magnitude as the parameter M instead of
-	// marginalising it.
-	SampleM bool
 }
 
 // SN is the likelihood of a supernova sample, computed from the theory at
-// K nodes (see the package documentation).
+// K nodes (see the package documentation). Its nuisance parameter, the
+// absolute magnitude M (AbsMag), is optional: sampled when the posterior
+// samples it, marginalised analytically otherwise.
 type SN struct {
-	d       *data.SN
-	n, k    int
-	nodes   []float64 // node redshifts, increasing
-	exact   bool      // the nodes are the data redshifts
-	sampleM bool
+	d     *data.SN
+	n, k  int
+	nodes []float64 // node redshifts, increasing
+	exact bool      // the nodes are the data redshifts
 
 	mprime []float64  // m − 5 log10(1 + z_hel) − 25
 	a      *mat.Dense // n×K interpolation matrix
 	chol   mat.Cholesky
 	u      []float64 // C⁻¹1
 	s      float64   // 1ᵀC⁻¹1
+	f0     []float64 // the reference theory at the nodes
 
-	f0   []float64 // the reference theory at the nodes
-	grad []float64 // g = −AᵀP r0
-	q    []float64 // K×K, row-major: Q = AᵀPA
-	chi0 float64   // r0ᵀP r0
+	marg    snForm // M marginalised, made by NewSN
+	samp    snForm // M sampled, made on the first Bind that samples it
+	sampled sync.Once
+}
 
+// snForm is the quadratic form of the χ² in the node values, for M
+// marginalised or sampled.
+type snForm struct {
+	grad    []float64 // g = −AᵀP r0
+	q       []float64 // K×K, row-major: Q = AᵀPA
+	chi0    float64   // r0ᵀP r0
 	logNorm float64
 }
 
@@ -71,7 +77,7 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 	if set.Nodes < 4 {
 		return nil, fmt.Errorf("%s: %d interpolation nodes; at least 4 are needed", d.Name, set.Nodes)
 	}
-	l := &SN{d: d, n: n, sampleM: set.SampleM, mprime: make([]float64, n)}
+	l := &SN{d: d, n: n, mprime: make([]float64, n)}
 	for i := range n {
 		if !(d.Z[i] > 0) || !(d.ZHel[i] > -1) {
 			return nil, fmt.Errorf("%s: supernova %d: redshift %g (heliocentric %g) must be > 0", d.Name, i+1, d.Z[i], d.ZHel[i])
@@ -83,15 +89,18 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 	} else if !l.chol.Factorize(d.Cov) {
 		return nil, fmt.Errorf("%s: the %d×%d covariance is not positive definite", d.Name, n, n)
 	}
+	var lower mat.TriDense
+	l.chol.LTo(&lower)
+	tri := lower.RawTriangular()
+	if err := checkScale(d.Name, l.mprime, &tri, nil); err != nil {
+		return nil, err
+	}
 	l.setNodes(set.Nodes)
 	if err := l.interpolation(); err != nil {
-		return nil, fmt.Errorf("%s: %v", d.Name, err)
+		return nil, fmt.Errorf("%s: %w", d.Name, err)
 	}
-	l.quadratic()
-	l.logNorm = -0.5 * (float64(n)*ln2Pi + l.chol.LogDet())
-	if !l.sampleM {
-		l.logNorm += 0.5 * math.Log(2*math.Pi/l.s)
-	}
+	l.reference()
+	l.marg = l.form(false)
 	return l, nil
 }
 
@@ -142,7 +151,7 @@ func (l *SN) interpolation() error {
 		}
 		y[j] = 1
 		if err := sp.Fit(x, y); err != nil {
-			return fmt.Errorf("interpolation nodes: %v", err)
+			return fmt.Errorf("interpolation nodes: %w", err)
 		}
 		for i, z := range l.d.Z {
 			l.a.Set(i, j, sp.Predict(math.Log(z)))
@@ -153,13 +162,13 @@ func (l *SN) interpolation() error {
 
 // precision applies P = C⁻¹ − u uᵀ/s (or C⁻¹ when M is sampled) to the
 // columns of b in place.
-func (l *SN) precision(b *mat.Dense) {
+func (l *SN) precision(b *mat.Dense, sampleM bool) {
 	var x mat.Dense
 	if err := l.chol.SolveTo(&x, b); err != nil {
 		panic(err) // the factorization succeeded: cannot happen
 	}
 	b.Copy(&x)
-	if l.sampleM {
+	if sampleM {
 		return
 	}
 	_, c := b.Dims()
@@ -175,8 +184,8 @@ func (l *SN) precision(b *mat.Dense) {
 	}
 }
 
-// quadratic computes u, s, the reference theory and the quadratic form.
-func (l *SN) quadratic() {
+// reference computes u, s and the reference theory.
+func (l *SN) reference() {
 	n, k := l.n, l.k
 	ones := mat.NewVecDense(n, nil)
 	for i := range n {
@@ -197,6 +206,12 @@ func (l *SN) quadratic() {
 	for j, z := range l.nodes {
 		l.f0[j] = 5 * math.Log10(referenceDM(z))
 	}
+}
+
+// form computes the quadratic form for M marginalised or sampled.
+func (l *SN) form(sampleM bool) snForm {
+	n, k := l.n, l.k
+	var f snForm
 	r0 := mat.NewDense(n, 1, nil)
 	var af mat.VecDense
 	af.MulVec(l.a, mat.NewVecDense(k, l.f0))
@@ -204,27 +219,31 @@ func (l *SN) quadratic() {
 		r0.Set(i, 0, l.mprime[i]-af.AtVec(i))
 	}
 	pr0 := mat.DenseCopyOf(r0)
-	l.precision(pr0)
-	l.chi0 = 0
+	l.precision(pr0, sampleM)
 	for i := range n {
-		l.chi0 += r0.At(i, 0) * pr0.At(i, 0)
+		f.chi0 += r0.At(i, 0) * pr0.At(i, 0)
 	}
 	var g mat.Dense
 	g.Mul(l.a.T(), pr0)
-	l.grad = make([]float64, k)
+	f.grad = make([]float64, k)
 	for j := range k {
-		l.grad[j] = -g.At(j, 0)
+		f.grad[j] = -g.At(j, 0)
 	}
 	pa := mat.DenseCopyOf(l.a)
-	l.precision(pa)
+	l.precision(pa, sampleM)
 	var q mat.Dense
 	q.Mul(l.a.T(), pa)
-	l.q = make([]float64, k*k)
+	f.q = make([]float64, k*k)
 	for i := range k {
 		for j := range k {
-			l.q[i*k+j] = 0.5 * (q.At(i, j) + q.At(j, i))
+			f.q[i*k+j] = 0.5 * (q.At(i, j) + q.At(j, i))
 		}
 	}
+	f.logNorm = -0.5 * (float64(n)*ln2Pi + l.chol.LogDet())
+	if !sampleM {
+		f.logNorm += 0.5 * math.Log(2*math.Pi/l.s)
+	}
+	return f
 }
 
 // referenceDM returns D_M(z) in Mpc of flat ΛCDM with Ωm = 0.3, H0 = 70 and
@@ -243,38 +262,47 @@ func (l *SN) Len() int { return l.n }
 // Nodes returns the node redshifts.
 func (l *SN) Nodes() []float64 { return append([]float64(nil), l.nodes...) }
 
-// LogNorm returns −½ ln det(2πC), plus ½ ln(2π/1ᵀC⁻¹1) when M is
-// marginalised (a flat prior of unit density per magnitude).
-func (l *SN) LogNorm() float64 { return l.logNorm }
-
-// SampleM reports whether M is sampled.
-func (l *SN) SampleM() bool { return l.sampleM }
-
 // Data returns the data.
 func (l *SN) Data() *data.SN { return l.d }
 
-// Bind registers D_M at the nodes and, if M is sampled, finds it.
+// Needs declares the absolute magnitude M, optional: marginalised unless
+// the posterior samples it.
+func (l *SN) Needs() Needs {
+	return Needs{Nuisance: []Nuisance{{Param: AbsMag, Optional: true}}}
+}
+
+// Bind registers D_M at the nodes and samples M if the posterior does
+// (r.Nuisance), marginalising it otherwise.
 func (l *SN) Bind(r *Requirements) (Term, error) {
-	t := &snTerm{l: l, idx: make([]int, l.k), m: -1}
+	t := &snTerm{l: l, idx: make([]int, l.k), m: r.Nuisance(AbsMag.Name), f: &l.marg}
 	for j, z := range l.nodes {
 		t.idx[j] = r.At(z)
 	}
 	r.Distances = true
-	if l.sampleM {
-		if t.m = r.Nuisance(AbsMag.Name); t.m < 0 {
-			return nil, fmt.Errorf("%s: the absolute magnitude is to be sampled, but M is not a parameter", l.d.Name)
-		}
+	if t.m >= 0 {
+		t.f = l.sampledForm()
 	}
 	return t, nil
+}
+
+// sampledForm returns the quadratic form with M sampled, made once.
+func (l *SN) sampledForm() *snForm {
+	l.sampled.Do(func() { l.samp = l.form(true) })
+	return &l.samp
 }
 
 type snTerm struct {
 	l   *SN
 	idx []int
 	m   int // position of M in θ, −1 if marginalised
+	f   *snForm
 }
 
 func (t *snTerm) WorkLen() int { return t.l.k }
+
+// LogNorm returns −½ ln det(2πC), plus ½ ln(2π/1ᵀC⁻¹1) when M is
+// marginalised (a flat prior of unit density per magnitude).
+func (t *snTerm) LogNorm() float64 { return t.f.logNorm }
 
 // Chi2 evaluates the quadratic form: K logarithms and K²/2 products.
 func (t *snTerm) Chi2(th *Theory) float64 {
@@ -290,17 +318,17 @@ func (t *snTerm) Chi2(th *Theory) float64 {
 	for j, i := range t.idx {
 		d[j] = fiveOverLn10*math.Log(dm[i]) + shift - l.f0[j]
 	}
-	return l.form(d)
+	return t.f.chi2(d)
 }
 
-// form returns χ²(f0 + δ) = χ²(f0) + 2gᵀδ + δᵀQδ.
-func (l *SN) form(d []float64) float64 {
-	k := l.k
+// chi2 returns χ²(f0 + δ) = χ²(f0) + 2gᵀδ + δᵀQδ.
+func (f *snForm) chi2(d []float64) float64 {
+	k := len(f.grad)
 	lin, quadDiag, quadOff := 0.0, 0.0, 0.0
 	for i := range k {
 		di := d[i]
-		row := l.q[i*k : (i+1)*k]
-		lin += l.grad[i] * di
+		row := f.q[i*k : (i+1)*k]
+		lin += f.grad[i] * di
 		quadDiag += row[i] * di * di
 		s := 0.0
 		for j := i + 1; j < k; j++ {
@@ -308,18 +336,18 @@ func (l *SN) form(d []float64) float64 {
 		}
 		quadOff += di * s
 	}
-	return l.chi0 + 2*lin + quadDiag + 2*quadOff
+	return f.chi0 + 2*lin + quadDiag + 2*quadOff
 }
 
 // DirectChi2 returns the same χ² computed the long way, O(n²): the theory
 // μ = A f + M interpolated to every supernova and rᵀPr by a triangular
-// solve. mu holds 5 log10(D_M/Mpc) at the nodes; m is M (ignored when
-// marginalised). It is there to check the quadratic form.
-func (l *SN) DirectChi2(f []float64, m float64) float64 {
+// solve. f holds 5 log10(D_M/Mpc) at the nodes; m is M when sampleM,
+// ignored when M is marginalised. It is there to check the quadratic form.
+func (l *SN) DirectChi2(f []float64, sampleM bool, m float64) float64 {
 	if len(f) != l.k {
 		panic("likelihood: DirectChi2 needs one value per node")
 	}
-	if !l.sampleM {
+	if !sampleM {
 		m = 0
 	}
 	var af mat.VecDense
@@ -333,7 +361,7 @@ func (l *SN) DirectChi2(f []float64, m float64) float64 {
 		panic(err)
 	}
 	chi2 := mat.Dot(r, &x)
-	if !l.sampleM {
+	if !sampleM {
 		dot := 0.0
 		for i := range l.n {
 			dot += x.AtVec(i)

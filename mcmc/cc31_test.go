@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/mcmc"
 )
 
@@ -81,11 +81,12 @@ func gridMoments(post *cc31Post) (mean, sd, best [2]float64) {
 // chronometers with both samplers, started from BestFit, and compares
 // with direct integration on a grid.
 func TestCC31Posterior(t *testing.T) {
-	ds, err := data.Load("cc31", nil)
+	l, _, err := likelihood.Open("cc31", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	post := &cc31Post{z: ds.Hz.Z, h: ds.Hz.H, s: ds.Hz.Sigma}
+	d := l.(*likelihood.Hz).Data()
+	post := &cc31Post{z: d.Z, h: d.H, s: d.Sigma}
 	mean, sd, gridBest := gridMoments(post)
 	t.Logf("grid: Om0 = %.4f ± %.4f, H0 = %.3f ± %.3f", mean[0], sd[0], mean[1], sd[1])
 

@@ -25,7 +25,8 @@ func init() {
 func runBackground(e *env, args []string) error {
 	fs := newFlagSet(e, "background", "-model NAME -p NAME=VALUE,… -z Z1,Z2,… [-zhel …] [-backend analytic|solver] [-rtol 1e-9] [-json]")
 	model := fs.String("model", "lcdm", "`model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
-	params := fs.String("p", "", "parameters as `NAME=VALUE,…` (Om or omch2, Ok, w, w0, wa, lambda, H0, mnu (default 0.06 eV), nnu (default 3.044); ombh2 adds z*, r_s(z*), θ*, z_drag, r_d, R, l_A)")
+	var params listFlag // repeatable: a name given twice is refused, not replaced
+	fs.Var(&params, "p", "parameters as `NAME=VALUE,…`, repeatable (Om or omch2, Ok, w, w0, wa, lambda, H0, mnu (default 0.06 eV), nnu (default 3.044); ombh2 adds z*, r_s(z*), θ*, z_drag, r_d, R, l_A)")
 	early := fs.String("early", "exact", "early-universe `route`: exact (recombination, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	zs := fs.String("z", "0.1,0.5,1,2.33", "redshifts `Z1,Z2,…` (> 0)")
 	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
@@ -41,7 +42,7 @@ func runBackground(e *env, args []string) error {
 	if err != nil {
 		return usagef("background: -model: %v", err)
 	}
-	vals, err := cosmo.ParseAssignments(*params)
+	vals, err := cosmo.ParseAssignments(params.String())
 	if err != nil {
 		return usagef("background: -p: %v", err)
 	}

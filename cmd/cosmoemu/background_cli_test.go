@@ -54,6 +54,10 @@ func TestBackgroundErrors(t *testing.T) {
 	}{
 		{[]string{"-model", "lambdacdm", "-p", "Om=0.3,H0=70"}, `unknown model "lambdacdm"`},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3"}, "needs parameter H0"},
+		// A second -p adds to the first; a name given twice is refused (it
+		// silently replaced the first -p at e1c6a3b).
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70", "-p", "Om=0.4", "-z", "1"}, "parameter Om given twice"},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3", "-p", "H0=70", "-z", "-1"}, "redshift -1 must be > 0"},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,w=-1"}, `does not take parameter "w"`},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,Omega=1"}, `does not take parameter "Omega"`},
 		{[]string{"-model", "lcdm", "-p", "Om=-0.3,H0=70"}, "Om = -0.3"},

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
-	dataset "github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/paper/speed"
 )
 
@@ -61,11 +61,11 @@ func runBench(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ds, err := dataset.Load("cc31", nil)
+	cc31, _, err := likelihood.Open("cc31", nil)
 	if err != nil {
 		return err
 	}
-	data := ds.Hz
+	data := cc31.(*likelihood.Hz).Data()
 	bar := newProgress(e, int64(2**pairs), "bench")
 	r, err := speed.Run(e.ctx, m, data.Z, &speed.Settings{
 		Queries: *queries, Pairs: *pairs, Points: *n, RTol: *rtol, Seed: *seed,

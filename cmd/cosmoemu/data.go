@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/likelihood"
 )
 
 func init() {
@@ -32,14 +33,17 @@ func runData(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	sets := data.Sets()
+	sets := likelihood.Sets()
 	if *asJSON {
 		return writeJSON(e.stdout, sets)
 	}
 	w := bufio.NewWriter(e.stdout)
 	for _, s := range sets {
-		fmt.Fprintf(w, "%-18s %-4s %s\n", s.Name, s.Kind, oneLine(s.Doc))
+		fmt.Fprintf(w, "%-18s %-4s %s\n", s.Name, s.Measures, oneLine(s.Doc))
 		fmt.Fprintf(w, "%-18s      cite: %s\n", "", oneLine(s.Citation))
+		for _, x := range s.Excludes {
+			fmt.Fprintf(w, "%-18s      never with %s: %s\n", "", x.Set, x.Reason)
+		}
 		if s.Cov != nil {
 			path := data.CachePath(s.Cov, "")
 			fmt.Fprintf(w, "%-18s      covariance: `cosmoemu data get %s` (into %s), or -data %s:FILE\n", "", s.Cov.Name, path, s.Name)
@@ -63,7 +67,7 @@ func runDataGet(e *env, args []string) error {
 	if name == "" {
 		return usagef("data get: which file? (%s)", remoteNames())
 	}
-	r, err := data.LookupRemote(name)
+	r, err := likelihood.LookupRemote(name)
 	if err != nil {
 		return usagef("data get: %v", err)
 	}
@@ -73,7 +77,7 @@ func runDataGet(e *env, args []string) error {
 	bar := newProgress(e, -1, "download "+r.Name)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	path, err := data.Fetch(ctx, httpClient, r, *cache, func(done, total int64) {
+	path, err := data.Fetch(ctx, httpClient, &r, *cache, func(done, total int64) {
 		if total > 0 {
 			bar.SetMax(total)
 		}
@@ -92,7 +96,7 @@ func runDataGet(e *env, args []string) error {
 
 func remoteNames() string {
 	var n []string
-	for _, r := range data.Remotes() {
+	for _, r := range likelihood.Remotes() {
 		n = append(n, r.Name)
 	}
 	return strings.Join(n, ", ")

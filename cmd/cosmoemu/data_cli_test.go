@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,10 +15,34 @@ func TestDataList(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	for _, want := range []string{"desi-dr2", "union3", "pantheonplus", "planck18-distance", "sh0es", "arXiv:2503.14738", "data get pantheonplus-cov"} {
+	for _, want := range []string{"desi-dr2", "union3", "pantheonplus", "planck18-distance", "sh0es", "arXiv:2503.14738", "data get pantheonplus-cov",
+		"never with desi-dr2: DESI DR2 supersedes DR1"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("cosmoemu data does not mention %q", want)
 		}
+	}
+	// -json prints the catalogue (without the loaders).
+	code, stdout, stderr = runCLI(t, "data", "-json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var sets []struct {
+		Name, Measures, Citation string
+		Cov                      *struct{ Name, URL, BlobSHA1 string }
+		Excludes                 []struct{ Set, Reason string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &sets); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]int{}
+	for i, s := range sets {
+		byName[s.Name] = i
+	}
+	if p := sets[byName["pantheonplus"]]; p.Measures != "sn" || p.Cov == nil || p.Cov.Name != "pantheonplus-cov" || p.Citation == "" {
+		t.Errorf("pantheonplus in -json: %+v", p)
+	}
+	if d := sets[byName["desi-dr1"]]; len(d.Excludes) == 0 {
+		t.Errorf("desi-dr1 in -json has no exclusions: %+v", d)
 	}
 }
 
@@ -48,5 +73,19 @@ func TestDataGet(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "data", "get"); code != 2 || !strings.Contains(stderr, "pantheonplus-cov") {
 		t.Errorf("no name: exit %d, %q", code, stderr)
+	}
+}
+
+// TestFitNeedsCov: without its covariance, pantheonplus fails saying, in
+// the command line's terms, how to get it.
+func TestFitNeedsCov(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	code, _, stderr := runCLI(t, "fit", "-data", "pantheonplus")
+	for _, want := range []string{"fit: pantheonplus needs its covariance", "cosmoemu data get pantheonplus-cov", "-data pantheonplus:FILE", "-diag-only", "https://raw.githubusercontent.com/"} {
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, %q: want exit 2 and %q", code, stderr, want)
+		}
 	}
 }

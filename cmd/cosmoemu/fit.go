@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/fit"
+	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/plots"
 )
 
@@ -177,11 +179,40 @@ func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 	return p, nil
 }
 
+// configFlags are the flags of the fields of fit.Config.
+var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix"}
+
 // fitUsage reports an error of package fit in the input as a usage error
-// of cmd. The command's name says where; the package's prefix would repeat
-// it ("fit: fit: …").
+// of cmd: a *fit.ConfigError with the flag of the field at fault; any other
+// error as it is, with its package's prefix.
 func fitUsage(cmd string, err error) error {
-	return usagef("%s: %s", cmd, strings.TrimPrefix(err.Error(), "fit: "))
+	var cov *likelihood.CovError
+	if errors.As(err, &cov) {
+		return usagef("%s: %s", cmd, covHelp(cov))
+	}
+	var ce *fit.ConfigError
+	if !errors.As(err, &ce) {
+		return usagef("%v", err)
+	}
+	flag, ok := configFlags[ce.Field]
+	switch {
+	case !ok:
+		return usagef("%s: %v", cmd, ce.Err)
+	case ce.Key != "":
+		return usagef("%s: -%s %s: %v", cmd, flag, ce.Key, ce.Err)
+	}
+	return usagef("%s: -%s: %v", cmd, flag, ce.Err)
+}
+
+// covHelp says, in the command line's terms, how to get a covariance that
+// is not in the cache.
+func covHelp(e *likelihood.CovError) string {
+	r := e.Remote
+	if e.Err != nil {
+		return fmt.Sprintf("%s: the cached covariance is not the released file (%v): delete it and run `cosmoemu data get %s`", e.Set, e.Err, r.Name)
+	}
+	return fmt.Sprintf("%s needs its covariance %s, which is not in the cache (%s): run `cosmoemu data get %s`, or download %s by hand to %s, "+
+		"or pass it with -data %s:FILE, or use -diag-only (diagonal errors, not the published fit)", e.Set, r.File, e.Path, r.Name, r.URL, e.Path, e.Set)
 }
 
 // runOne runs a problem with a progress bar.

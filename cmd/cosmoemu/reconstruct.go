@@ -11,7 +11,7 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
-	dataset "github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/paper/reconstruct"
 	"github.com/cosmoemu/cosmoemu/plots"
 )
@@ -108,14 +108,15 @@ func runReconstruct(e *env, args []string) error {
 		return err
 	}
 	warnShadowed(e, "data", *data, "cc31", "simulated20")
-	ds, err := dataset.Load(*data, nil)
+	l, _, err := likelihood.Open(*data, nil)
 	if err != nil {
 		return err
 	}
-	if ds.Kind != dataset.KindHz {
+	hz, ok := l.(*likelihood.Hz) // the network learns H(z)
+	if !ok {
 		return usagef("reconstruct: -data %s is not H(z) data", *data)
 	}
-	d := ds.Hz
+	d := hz.Data()
 	set := &reconstruct.Settings{
 		Hidden: *hidden, Epochs: *epochs, BatchSize: *batch, LearningRate: *lr,
 		Members: members, Workers: workers,

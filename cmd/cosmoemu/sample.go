@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"strings"
+
+	"github.com/cosmoemu/cosmoemu/likelihood"
 )
 
 func init() {
@@ -25,7 +27,7 @@ func runSample(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *cov != "" && (f.data == "cc31" || f.data == "simulated20" || strings.Contains(f.data, ":")) {
+	if *cov != "" && (builtinSet(f.data) || strings.Contains(f.data, ":")) {
 		return usagef("sample: -cov gives the covariance of an H(z) data file; %s brings its own (use hz:FILE:COV)", f.data)
 	}
 	f.data = hzSpec(f.data, *cov)
@@ -40,7 +42,7 @@ func runSample(e *env, args []string) error {
 // hzSpec turns sample's -data FILE [-cov FILE] into the data spec
 // hz:FILE[:COV]; names of built-in sets and specs pass through.
 func hzSpec(data, cov string) string {
-	if strings.Contains(data, ":") || data == "cc31" || data == "simulated20" {
+	if strings.Contains(data, ":") || builtinSet(data) {
 		return data
 	}
 	if _, err := os.Stat(data); err != nil {
@@ -50,6 +52,12 @@ func hzSpec(data, cov string) string {
 		return "hz:" + data + ":" + cov
 	}
 	return "hz:" + data
+}
+
+// builtinSet reports whether name is a built-in data set.
+func builtinSet(name string) bool {
+	_, err := likelihood.Lookup(name)
+	return err == nil
 }
 
 // withDefaultPriors adds the paper's priors for parameters the user did not

@@ -9,16 +9,17 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/data"
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
 func load(t *testing.T, name string) *data.Hz {
 	t.Helper()
-	d, err := data.Load(name, nil)
+	l, _, err := likelihood.Open(name, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d.Hz
+	return l.(*likelihood.Hz).Data()
 }
 
 func TestSimulated20(t *testing.T) {

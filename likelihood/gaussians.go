@@ -24,6 +24,9 @@ func NewHz(d *data.Hz) (*Hz, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkScale(d.Name, d.H, &g.lower, d.Sigma); err != nil {
+		return nil, err
+	}
 	return &Hz{d: d, g: g}, nil
 }
 
@@ -38,6 +41,9 @@ func (l *Hz) LogNorm() float64 { return l.g.logNorm() }
 
 // Data returns the data.
 func (l *Hz) Data() *data.Hz { return l.d }
+
+// Needs says that H(z) measures H0.
+func (l *Hz) Needs() Needs { return Needs{H0: true} }
 
 // Bind registers the redshifts.
 func (l *Hz) Bind(r *Requirements) (Term, error) {
@@ -54,6 +60,8 @@ type hzTerm struct {
 }
 
 func (t *hzTerm) WorkLen() int { return len(t.idx) }
+
+func (t *hzTerm) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t *hzTerm) Chi2(th *Theory) float64 {
 	r := th.Work[:len(t.idx)]
@@ -91,6 +99,9 @@ func NewBAO(d *data.BAO) (*BAO, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkScale(d.Name, d.Value, &g.lower, nil); err != nil {
+		return nil, err
+	}
 	return &BAO{d: d, g: g}, nil
 }
 
@@ -106,13 +117,16 @@ func (l *BAO) LogNorm() float64 { return l.g.logNorm() }
 // Data returns the data.
 func (l *BAO) Data() *data.BAO { return l.d }
 
-// Bind registers the redshifts, D_M and r_d.
+// Needs says that BAO need r_d.
+func (l *BAO) Needs() Needs { return Needs{Rd: true} }
+
+// Bind registers the redshifts and D_M.
 func (l *BAO) Bind(r *Requirements) (Term, error) {
 	t := &baoTerm{l: l, idx: make([]int, len(l.d.Z))}
 	for i, z := range l.d.Z {
 		t.idx[i] = r.At(z)
 	}
-	r.Distances, r.Rd = true, true
+	r.Distances = true
 	return t, nil
 }
 
@@ -122,6 +136,8 @@ type baoTerm struct {
 }
 
 func (t *baoTerm) WorkLen() int { return len(t.idx) }
+
+func (t *baoTerm) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t *baoTerm) Chi2(th *Theory) float64 {
 	d := t.l.d
@@ -169,6 +185,16 @@ func NewCMB(d *data.CMB) (*CMB, error) {
 			l.inv[i][j] = d.InvCov.At(i, j)
 		}
 	}
+	// The whitened mean: U m, with C⁻¹ = UᵀU.
+	var u mat.TriDense
+	chol.UTo(&u)
+	var w mat.VecDense
+	w.MulVec(&u, mat.NewVecDense(3, append([]float64(nil), d.Mean...)))
+	for i := range 3 {
+		if v := w.AtVec(i); !(math.Abs(v) <= maxWhitened) {
+			return nil, fmt.Errorf("%s: row %d: the mean %g is %.3g times its error, beyond what a χ² can hold (at most %g)", d.Name, i+1, d.Mean[i], v, maxWhitened)
+		}
+	}
 	return l, nil
 }
 
@@ -181,6 +207,9 @@ func (l *CMB) Len() int { return 3 }
 // LogNorm returns −½ ln det(2πC) = −½[3 ln 2π − ln det C⁻¹].
 func (l *CMB) LogNorm() float64 { return -0.5 * (3*ln2Pi + l.logDet) }
 
+// Needs says that the distance priors read ω_b and measure H0 (through R).
+func (l *CMB) Needs() Needs { return Needs{Ombh2: true, H0: true} }
+
 // Bind asks for the CMB scalars.
 func (l *CMB) Bind(r *Requirements) (Term, error) {
 	r.CMB = true
@@ -190,6 +219,8 @@ func (l *CMB) Bind(r *Requirements) (Term, error) {
 type cmbTerm struct{ l *CMB }
 
 func (cmbTerm) WorkLen() int { return 0 }
+
+func (t cmbTerm) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t cmbTerm) Chi2(th *Theory) float64 {
 	m := t.l.d.Mean
@@ -211,6 +242,9 @@ func NewH0(d *data.H0) (*H0, error) {
 	if !(d.Sigma > 0) || math.IsInf(d.Sigma, 0) || math.IsNaN(d.Mean) {
 		return nil, fmt.Errorf("%s: H0 = %g ± %g is not a measurement", d.Name, d.Mean, d.Sigma)
 	}
+	if err := checkScale(d.Name, []float64{d.Mean}, nil, []float64{d.Sigma}); err != nil {
+		return nil, err
+	}
 	return &H0{d}, nil
 }
 
@@ -223,12 +257,17 @@ func (l *H0) Len() int { return 1 }
 // LogNorm returns −½ ln(2πσ²).
 func (l *H0) LogNorm() float64 { return -0.5 * (ln2Pi + 2*math.Log(l.d.Sigma)) }
 
+// Needs says that it measures H0.
+func (l *H0) Needs() Needs { return Needs{H0: true} }
+
 // Bind needs nothing.
 func (l *H0) Bind(*Requirements) (Term, error) { return h0Term{l}, nil }
 
 type h0Term struct{ l *H0 }
 
 func (h0Term) WorkLen() int { return 0 }
+
+func (t h0Term) LogNorm() float64 { return t.l.LogNorm() }
 
 func (t h0Term) Chi2(th *Theory) float64 {
 	u := (th.P.H0 - t.l.d.Mean) / t.l.d.Sigma

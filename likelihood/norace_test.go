@@ -1,5 +1,5 @@
 //go:build !race
 
-package data
+package likelihood
 
 const raceEnabled = false

@@ -1,6 +1,6 @@
 //go:build race
 
-package data
+package likelihood
 
 // raceEnabled skips the end-to-end tests with 1701×1701 and 1829×1829
 // covariances, which take seconds under the race detector.
