@@ -167,7 +167,7 @@ func chebInterp(f *[degree + 1]float64) (coef [degree + 1]float64) {
 // and at every y, p = (ρ − y dρ/dy)/3, which is the continuity equation
 // dρ/d ln a = −3(ρ + p) with ρ_ν ∝ a⁻⁴ ρ(y)/ρ(0).
 //
-// The table is built on the first call (about 3 ms); later calls take a
+// The table is built on the first call (about 2.5 ms); later calls take a
 // few nanoseconds and do not allocate.
 func DensityPressure(y float64) (rho, p float64) {
 	y = math.Abs(y)
