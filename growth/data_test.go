@@ -31,7 +31,7 @@ type growthPoints struct {
 	}
 }
 
-const growthPointsPath = "../../shared/data/growth_points.json"
+const growthPointsPath = "testdata/growth_points.json"
 
 // loadGrowthPoints reads the reference file, skipping the test if it is
 // absent, or failing if COSMOEMU_REQUIRE_NUMPY is set.

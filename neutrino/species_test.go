@@ -44,7 +44,7 @@ type cambPoint struct {
 // CI), so that the comparison is never skipped silently there.
 func loadCAMB(t *testing.T) []cambPoint {
 	t.Helper()
-	b, err := os.ReadFile("../../shared/data/camb_points.json")
+	b, err := os.ReadFile("testdata/camb_points.json")
 	if errors.Is(err, fs.ErrNotExist) {
 		if os.Getenv("COSMOEMU_REQUIRE_NUMPY") != "" {
 			t.Fatalf("%v, and COSMOEMU_REQUIRE_NUMPY is set", err)

@@ -93,7 +93,7 @@ func sharedFile(t testing.TB, name string) string {
 
 func loadCAMBPoints(t testing.TB) []cambPoint {
 	t.Helper()
-	b, err := os.ReadFile(sharedFile(t, "camb_points.json"))
+	b, err := os.ReadFile("testdata/camb_points.json")
 	if err != nil {
 		t.Fatal(err)
 	}
