@@ -24,9 +24,9 @@ import (
 // cosmo). Doubling every node count moves nothing by more than 3e-11
 // (TestNodesConverged).
 type Analytic struct {
-	// Early is the early-universe route of z*, r_s(z*), z_drag and r_d;
-	// the zero value is the exact one.
-	Early cosmo.EarlyRoute
+	// Early computes z*, r_s(z*), z_drag and r_d: a cosmo.EarlyRoute or
+	// an emulator; nil means the exact route.
+	Early cosmo.EarlySource
 	nodes int // multiplies every node count (tests); 0 means 1
 }
 
@@ -84,7 +84,7 @@ func (an Analytic) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluato
 		ev.gap = cosmo.NewNodes(gapNodes * k)
 	}
 	if r.CMB || r.Drag {
-		ev.early = cosmo.NewEarlyUniverse(an.Early)
+		ev.early = cosmo.NewEarly(an.Early)
 	}
 	if r.Age {
 		ev.ageNd = cosmo.NewNodes(ageNodes * k)
@@ -108,7 +108,7 @@ type analytic struct {
 	dc      []float64 // D_C/(c/H0) at the requested redshifts
 
 	gap, ageNd cosmo.Nodes // Gauss–Legendre in √a (cosmo.Expansion)
-	early      *cosmo.EarlyUniverse
+	early      cosmo.EarlyCalculator
 }
 
 // Eval fills dst for p.

@@ -36,9 +36,9 @@ type Solver struct {
 	// so it is as large as RTol: a smaller one makes the solver follow the
 	// relative error of dark energy's vanishing early density.
 	Settings *solver.Settings
-	// Early is the early-universe route of z*, r_s(z*), z_drag and r_d;
-	// the zero value is the exact one.
-	Early cosmo.EarlyRoute
+	// Early computes z*, r_s(z*), z_drag and r_d: a cosmo.EarlyRoute or
+	// an emulator; nil means the exact route.
+	Early cosmo.EarlySource
 }
 
 // Defaults of the Solver backend.
@@ -76,7 +76,7 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	set := s.settings()
 	ev := &solverEval{model: m, req: r}
 	if r.CMB || r.Drag {
-		ev.early = cosmo.NewEarlyUniverse(s.Early)
+		ev.early = cosmo.NewEarly(s.Early)
 	}
 	n := len(r.Z)
 	ev.order = make([]int, n)
@@ -155,7 +155,7 @@ type solverEval struct {
 	nuIndex nuIndex
 	varying []friedmann.Varying
 	omega0  []float64
-	early   *cosmo.EarlyUniverse
+	early   cosmo.EarlyCalculator
 
 	fieldX  *friedmann.FieldSystem
 	shooter *fieldShooter

@@ -45,6 +45,78 @@ func ParseEarlyRoute(s string) (EarlyRoute, error) {
 	return 0, fmt.Errorf("unknown early-universe route %q (want exact or fitting)", s)
 }
 
+// An EarlySource makes the calculators of the early universe that a
+// backend's evaluators use, one per evaluator: the routes of this package
+// (EarlyRoute), or an emulator (package emulator).
+type EarlySource interface {
+	// Name returns "exact", "fitting", "emulator", …
+	Name() string
+	// NewEarly returns a calculator; it need not be safe for concurrent
+	// use.
+	NewEarly() EarlyCalculator
+}
+
+// An EarlyCalculator computes the Epochs of points.
+type EarlyCalculator interface {
+	// Compute fills dst for model m at p, which must have ω_b. A point
+	// the early universe cannot describe is a *PointError.
+	Compute(dst *Epochs, m *Model, p *Params) error
+}
+
+// Name returns the route's name.
+func (r EarlyRoute) Name() string { return r.String() }
+
+// NewEarly returns an EarlyUniverse of the route.
+func (r EarlyRoute) NewEarly() EarlyCalculator { return NewEarlyUniverse(r) }
+
+// NewEarly returns the calculator of source, the exact route if it is nil.
+func NewEarly(source EarlySource) EarlyCalculator {
+	if source == nil {
+		return NewEarlyUniverse(EarlyExact)
+	}
+	return source.NewEarly()
+}
+
+// EarlyPoint is what the early universe of a point depends on: the
+// physical densities and neutrinos, and whether dark energy is negligible
+// there.
+type EarlyPoint struct {
+	Ombh2, Omch2, Nnu, Mnu float64
+	Omkh2                  float64 // Ωk h², the curvature (0 if flat)
+	// DENegligible says whether dark energy holds less than EarlyDETol
+	// of the density at z ≥ 500 (a field counts as frozen there): then
+	// the epochs depend on the five numbers above alone.
+	DENegligible bool
+}
+
+// EarlyDETol bounds the share of dark energy at z ≥ 500 for
+// EarlyPoint.DENegligible: it moves H there, and z* and r_s, by less than
+// half of it.
+const EarlyDETol = 1e-7
+
+// EarlyPoint returns the early-universe parameters of p, which must have
+// ω_b.
+func (m *Model) EarlyPoint(p *Params) EarlyPoint {
+	h2 := p.H() * p.H()
+	e := EarlyPoint{Ombh2: p.Ombh2, Nnu: p.Nnu, Mnu: p.Mnu, DENegligible: true}
+	e.Omch2 = (p.Om-p.OmegaNu())*h2 - p.Ombh2
+	if m.curved {
+		e.Omkh2 = p.Ok * h2
+	}
+	if m.closed != nil && !m.closed.Constant(p.DE) {
+		// The share of dark energy at z = 500 against the matter, which
+		// dominates there: the dark energy of a fluid subdominant early
+		// falls faster than the matter before, if it rises at all later
+		// (w < 0 early).
+		ex := m.Expansion(p)
+		const z = 500
+		x := math.Log1p(z)
+		de := ex.Ode * math.Exp(ex.lnF(x, z/(1+z)))
+		e.DENegligible = math.Abs(de) <= EarlyDETol*ex.Ocb*(1+z)*(1+z)*(1+z)
+	}
+	return e
+}
+
 // Epochs are the early-universe scalars of a point. Distances are
 // comoving, in Mpc.
 type Epochs struct {

@@ -10,9 +10,9 @@ import (
 	"github.com/cosmoemu/cosmoemu/cosmo"
 )
 
-// Domain is the region of parameter space an emulator answers: a box in
-// the model's parameters, H0 and ombh2 (the latter needed only for the CMB
-// observables), cut by the model's own limits:
+// Domain is the region of parameter space an emulator of a model answers:
+// a box in the model's parameters, Σmν and N_eff (they enter through the
+// radiation), cut by the model's own limits:
 //
 //   - curved models: E²(z) ≥ MinE2 at every z ≥ 0, which keeps away from
 //     universes that nearly stop expanding (loitering, then no big bang);
@@ -23,7 +23,7 @@ import (
 //     distance to it.
 type Domain struct {
 	Model    string
-	Params   []string  // Om, the model's other parameters, H0, ombh2
+	Params   []string  // the model's parameters (Om, …, H0), mnu, nnu
 	Min, Max []float64 // per parameter
 
 	MinE2 float64 // curved models; 0 otherwise
@@ -86,14 +86,9 @@ func (d *Domain) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// Contains returns nil if p lies in the domain, else a *DomainError. With
-// cmb false, ombh2 is not checked (no observable needs it).
-func (d *Domain) Contains(p *cosmo.Params, cmb bool) error {
-	n := len(d.Params)
-	if !cmb {
-		n-- // ombh2 is last
-	}
-	for i := range n {
+// Contains returns nil if p lies in the domain, else a *DomainError.
+func (d *Domain) Contains(p *cosmo.Params) error {
+	for i := range d.Params {
 		v, _ := p.Get(d.slots[i])
 		if !(v >= d.Min[i] && v <= d.Max[i]) {
 			return &DomainError{Model: d.Model, Param: d.Params[i], Value: v, Min: d.Min[i], Max: d.Max[i]}
@@ -137,8 +132,8 @@ func (d *Domain) LimitAt(om float64) float64 {
 
 // check reports a malformed domain (from a file).
 func (d *Domain) check(m *cosmo.Model) error {
-	// Canonical order: that of m.Params, then ombh2.
-	want := append(m.Params(), cosmo.NameOmbh2)
+	// Canonical order: that of m.Params, then Σmν and N_eff.
+	want := domainParams(m)
 	if !slices.Equal(d.Params, want) {
 		return fmt.Errorf("domain has parameters %v, want %v", d.Params, want)
 	}
@@ -162,7 +157,7 @@ func (d *Domain) check(m *cosmo.Model) error {
 	}
 	if l := d.Limit; l != nil {
 		d.limit = slices.Index(want, l.Param)
-		if d.limit < 0 || d.limit == len(want)-1 {
+		if d.limit < 0 {
 			return fmt.Errorf("domain: limit on %q, not a parameter of model %s", l.Param, m.Name())
 		}
 		if len(l.LnOm) < 2 || len(l.LnOm) != len(l.Max) {
@@ -183,6 +178,11 @@ func (d *Domain) check(m *cosmo.Model) error {
 		}
 	}
 	return nil
+}
+
+// domainParams returns the parameters of the domain of an emulator of m.
+func domainParams(m *cosmo.Model) []string {
+	return append(m.Params(), cosmo.NameMnu, cosmo.NameNnu)
 }
 
 // minE2 returns the minimum over z ≥ 0 of E²(z) = Ω_r s⁴ + Ωm s³ + Ωk s² +

@@ -13,12 +13,14 @@ import (
 )
 
 // An Emulator is a trained emulator in a model file: the emulator of a
-// cosmological model's observables (*Model) or the paper's Friedmann
-// emulator of Ω_i(N) and H (*Friedmann). Both are stored in the same
-// container (docs/model-format.md), told apart by their header's format.
+// cosmological model's late universe (*Model), of the early universe
+// (*Early) or the paper's Friedmann emulator of Ω_i(N) and H (*Friedmann).
+// All are stored in the same container (docs/model-format.md), told apart
+// by their header's format.
 type Emulator interface {
 	// Kind returns the header's format: "cosmoemu-emulator" for a *Model,
-	// "cosmoemu-friedmann" for a *Friedmann.
+	// "cosmoemu-early" for an *Early, "cosmoemu-friedmann" for a
+	// *Friedmann.
 	Kind() string
 	// MarshalBinary returns the model file's bytes.
 	MarshalBinary() ([]byte, error)
@@ -62,6 +64,19 @@ func LoadModel(path string, m *cosmo.Model) (*Model, error) {
 	return me, nil
 }
 
+// LoadEarly returns the early-universe emulator in the file at path.
+func LoadEarly(path string) (*Early, error) {
+	e, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	ee, ok := e.(*Early)
+	if !ok {
+		return nil, fmt.Errorf("emulator: %s is a %s file, not the early-universe emulator", path, e.Kind())
+	}
+	return ee, nil
+}
+
 // LoadFriedmann returns the Friedmann emulator in the file at path.
 func LoadFriedmann(path string) (*Friedmann, error) {
 	e, err := Load(path)
@@ -70,7 +85,7 @@ func LoadFriedmann(path string) (*Friedmann, error) {
 	}
 	f, ok := e.(*Friedmann)
 	if !ok {
-		return nil, fmt.Errorf("emulator: %s is the emulator of model %s, not the paper's Friedmann emulator", path, e.(*Model).model.Name())
+		return nil, fmt.Errorf("emulator: %s is a %s file, not the paper's Friedmann emulator", path, e.Kind())
 	}
 	return f, nil
 }
@@ -94,6 +109,12 @@ func Decode(b []byte, name string) (Emulator, error) {
 		} else {
 			return nil, err
 		}
+	case earlyFormat:
+		if e, err := decodeEarly(b, name); err == nil {
+			return e, nil
+		} else {
+			return nil, err
+		}
 	case friedmannFormat:
 		if m, err := decodeFriedmann(b, name); err == nil {
 			return m, nil
@@ -101,7 +122,7 @@ func Decode(b []byte, name string) (Emulator, error) {
 			return nil, err
 		}
 	}
-	return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q or %q)", probe.Format, modelFormat, friedmannFormat))
+	return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q, %q or %q)", probe.Format, modelFormat, earlyFormat, friedmannFormat))
 }
 
 // embedded holds the trained default emulators, one file per model and the
@@ -135,8 +156,12 @@ func Default(name string) (Emulator, error) {
 	return d.e, d.err
 }
 
-// DefaultModel returns the embedded emulator of the model m.
+// DefaultModel returns the embedded emulator of the model m: for a model
+// with a closed form, the closed form (it needs no file).
 func DefaultModel(m *cosmo.Model) (*Model, error) {
+	if m.ClosedForm() {
+		return closedModel(m), nil
+	}
 	e, err := Default(m.Name())
 	if err != nil {
 		return nil, err
@@ -150,11 +175,20 @@ func ForModel(e Emulator, m *cosmo.Model) (*Model, error) {
 	me, ok := e.(*Model)
 	switch {
 	case !ok:
-		return nil, fmt.Errorf("emulator: %s is the paper's Friedmann emulator, not the emulator of model %s (train one with cosmoemu train -model %s)", e.Kind(), m.Name(), m.Name())
+		return nil, fmt.Errorf("emulator: a %s file is not the emulator of model %s (train one with cosmoemu train -model %s)", e.Kind(), m.Name(), m.Name())
 	case me.model != m:
 		return nil, fmt.Errorf("emulator: this emulator was trained for model %s, not %s", me.model.Name(), m.Name())
 	}
 	return me, nil
+}
+
+// DefaultEarly returns the embedded early-universe emulator.
+func DefaultEarly() (*Early, error) {
+	e, err := Default(earlyModel)
+	if err != nil {
+		return nil, err
+	}
+	return e.(*Early), nil
 }
 
 // DefaultFriedmann returns the embedded Friedmann emulator of the paper.

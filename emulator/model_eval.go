@@ -3,24 +3,30 @@ package emulator
 import (
 	"errors"
 	"fmt"
-	"github.com/cosmoemu/cosmoemu/internal/cheb"
 	"math"
-	"sync"
-	"sync/atomic"
+
+	"github.com/cosmoemu/cosmoemu/internal/cheb"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
-// Backend is an emulator as a cosmo.Backend, named "emulator".
+// Backend is an emulator as a cosmo.Backend, named "emulator": the late
+// universe from a Model (the closed form, or the scalar field's networks),
+// the early universe from Early (nil: the embedded early-universe
+// emulator, with the exact route outside its domain).
 //
-// Points outside the emulator's domain are answered by Fallback (typically
+// Points outside the Model's domain are answered by Fallback (typically
 // backend.Solver{}) and counted; without a fallback they are a
 // *DomainError. The emulator never extrapolates.
 type Backend struct {
-	// Emulator answers the points; nil means Default(m.Name()) for the
+	// Emulator answers the points; nil means DefaultModel(m) for the
 	// model m of each NewEvaluator.
 	Emulator *Model
+	// Early computes the early universe; nil means the embedded
+	// early-universe emulator with the exact route as its fallback, both
+	// counted in Stats.
+	Early cosmo.EarlySource
 	// Fallback answers what the emulator does not: points outside its
 	// domain, and requests beyond what it predicts (redshifts above ZMax,
 	// w(z) if it has no network for it). Nil: those are errors.
@@ -33,56 +39,16 @@ type Backend struct {
 // Name returns "emulator".
 func (Backend) Name() string { return "emulator" }
 
-// Stats sums the evaluations and fallbacks of the Evaluators of a Backend.
-// Its methods are safe for concurrent use, also while the Evaluators run.
-type Stats struct {
-	mu   sync.Mutex
-	list []*counts
-}
-
-// counts are one Evaluator's counters, on their own cache line so that
-// Evaluators on different goroutines do not share one.
-type counts struct {
-	evals, fallbacks atomic.Int64
-	_                [48]byte
-}
-
-func (s *Stats) add(c *counts) {
-	s.mu.Lock()
-	s.list = append(s.list, c)
-	s.mu.Unlock()
-}
-
-// Evaluations returns the number of Eval calls so far.
-func (s *Stats) Evaluations() int64 {
-	return s.sum(func(c *counts) int64 { return c.evals.Load() })
-}
-
-// Fallbacks returns the number of Eval calls answered by the fallback.
-func (s *Stats) Fallbacks() int64 {
-	return s.sum(func(c *counts) int64 { return c.fallbacks.Load() })
-}
-
-// sum adds one counter over the Evaluators.
-func (s *Stats) sum(get func(*counts) int64) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var n int64
-	for _, c := range s.list {
-		n += get(c)
-	}
-	return n
-}
-
 // Evaluator computes a Request for parameter points with an emulator. It
 // is not safe for concurrent use: make one per goroutine.
 type Evaluator struct {
-	e   *Model
-	m   *cosmo.Model
-	req cosmo.Request
-	fb  cosmo.Evaluator
-	all error // why the emulator cannot answer this request (then every point falls back)
-	c   *counts
+	e     *Model
+	m     *cosmo.Model
+	req   cosmo.Request
+	fb    cosmo.Evaluator
+	all   error // why the emulator cannot answer this request (then every point falls back)
+	c     *counts
+	early cosmo.EarlyCalculator
 
 	opz, x, zc []float64 // 1 + z, ln(1+z) and z/(1+z) of the request
 
@@ -100,30 +66,22 @@ type Evaluator struct {
 	rLook, rLook3  int // first row of the lookback times, and at ZSplit
 
 	// The scalar field's networks.
-	late       *netEval
-	lateLayer  *nn.Workspace // → ln(1/E) at the nodes [, ln(T/T_rm)]
-	lateVals   []float64
-	wNet       *netEval
-	wLayer     *nn.Workspace // → w at the redshifts [, ln(T/T_rm)]
-	wVals      []float64
-	lateInput  []float64 // ln Ωm, the dark energy's parameters
-	earlyInput []float64
-	inSlots    []cosmo.Slot // of the early network's inputs between ln Ωm and u
-
-	// Early universe.
-	cmb      *netEval
-	cmbLayer *nn.Workspace
-	cmbOut   [2]float64
+	late      *netEval
+	lateLayer *nn.Workspace // → ln(1/E) at the nodes [, ln(J/J_Λ)]
+	lateVals  []float64
+	wNet      *netEval
+	wLayer    *nn.Workspace // → w at the redshifts [, ln(T/T_Λ)]
+	wVals     []float64
+	lateInput []float64 // ln Ωm, the dark energy's parameters, Σmν
 
 	// Gauss–Legendre nodes on [0, 1] of the closed-form early integrals.
-	jNd, rsNd, ageNd cosmo.Nodes // the closed form's early integrals (cosmo.Expansion)
+	jNd, ageNd cosmo.Nodes
 }
 
 // Gauss–Legendre nodes of the closed-form early-universe integrals, in
 // t = √a: enough for 1e-9 over the domain (TestClosedFormEarly).
 const (
 	nodesJ   = 24
-	nodesRs  = 12
 	nodesAge = 40
 	// gridPer is the number of Chebyshev points per late-time panel of
 	// the closed-form models: one panel of 32 points on [0, ln 4]
@@ -162,12 +120,23 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 		}
 	}
 	if e.model != m {
-		return nil, fmt.Errorf("emu: this emulator was trained for model %s and cannot compute model %s", e.model.Name(), m.Name())
+		return nil, fmt.Errorf("emulator: this emulator was trained for model %s and cannot compute model %s", e.model.Name(), m.Name())
 	}
 	r.Z = append([]float64(nil), r.Z...)
 	ev := &Evaluator{e: e, m: m, req: r, c: &counts{}}
 	if b.Stats != nil {
 		b.Stats.add(ev.c)
+	}
+	if r.CMB || r.Drag {
+		src := b.Early
+		if src == nil {
+			early, err := DefaultEarly()
+			if err != nil {
+				return nil, err
+			}
+			src = EarlySource{Emulator: early, Stats: b.Stats}
+		}
+		ev.early = src.NewEarly()
 	}
 	if b.Fallback != nil {
 		fb, err := b.Fallback.NewEvaluator(m, r)
@@ -177,9 +146,9 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 		ev.fb = fb
 	}
 	if zmax := r.MaxZ(); zmax > e.ZMax() {
-		ev.all = fmt.Errorf("emu: emulator %s answers z ≤ %g; redshift %g needs a fallback backend", m.Name(), e.ZMax(), zmax)
+		ev.all = fmt.Errorf("emulator %s answers z ≤ %g; redshift %g needs a fallback backend", m.Name(), e.ZMax(), zmax)
 	} else if (r.W || r.Age) && !e.PredictsExtra() {
-		ev.all = fmt.Errorf("emu: emulator %s does not predict w(z) and the age; a fallback backend must answer Request.W and Request.Age", m.Name())
+		ev.all = fmt.Errorf("emulator %s does not predict w(z) and the age; a fallback backend must answer Request.W and Request.Age", m.Name())
 	}
 	if ev.all != nil {
 		if ev.fb == nil {
@@ -197,24 +166,10 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 		ev.zc[i] = z / (1 + z)
 	}
 	ev.setupLate()
-	if r.CMB && e.cmb != nil {
-		ev.cmb = newNetEval(e.cmb)
-		ly := e.cmb.folded([][]weighted{{{0, 1}}, {{1, 1}}})
-		ev.cmbLayer = layerWorkspace(ly)
-		ev.earlyInput = make([]float64, len(e.cmb.Inputs))
-		for _, name := range e.cmb.Inputs[1 : len(e.cmb.Inputs)-2] {
-			sl, err := m.Slot(name)
-			if err != nil {
-				return nil, fmt.Errorf("emu: network cmb: %w", err)
-			}
-			ev.inSlots = append(ev.inSlots, sl)
-		}
-		if m.ClosedForm() {
-			ev.jNd = cosmo.NewNodes(nodesJ)
-			ev.rsNd = cosmo.NewNodes(nodesRs)
-		}
+	if r.CMB {
+		ev.jNd = cosmo.NewNodes(nodesJ)
 	}
-	if r.Age && m.ClosedForm() {
+	if r.Age {
 		ev.ageNd = cosmo.NewNodes(nodesAge)
 	}
 	return ev, nil
@@ -310,7 +265,7 @@ func (ev *Evaluator) setupLate() {
 			sel[j] = []weighted{{j, 1}}
 		}
 		if r.CMB {
-			sel = append(sel, []weighted{{k, 1}}) // ln(J/J_rm) to ZField
+			sel = append(sel, []weighted{{k, 1}}) // ln(J/J_Λ) to ZField
 		}
 		ev.lateLayer = layerWorkspace(e.late.Net.folded(sel))
 		ev.lateVals = make([]float64, len(sel))
@@ -357,12 +312,9 @@ func (ev *Evaluator) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	if err := m.Check(p); err != nil {
 		return err
 	}
-	if r.CMB && !p.HasOmbh2 {
-		return fmt.Errorf("model %s: the CMB observables need ombh2", m.Name())
-	}
 	err := ev.all
 	if err == nil {
-		err = ev.e.domain.Contains(p, r.CMB)
+		err = ev.e.domain.Contains(p)
 	}
 	if err != nil {
 		if ev.fb == nil {
@@ -372,23 +324,24 @@ func (ev *Evaluator) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 		return ev.fb.Eval(dst, p)
 	}
 	dst.H0 = p.H0
-	or := p.OmegaR()
-	u := ev.e.U(or)
-	var dc3, look3, tail float64
-	if ev.late != nil {
-		dc3, look3, tail = ev.evalField(dst, p, u, or)
-	} else {
-		ex := m.Expansion(p)
-		dc3, look3 = ev.evalFluid(dst, p, &ex)
-		if r.CMB {
-			ev.earlyFluid(dst, p, &ex, u, dc3)
+	if ev.early != nil {
+		if err := ev.early.Compute(&dst.Epochs, m, p); err != nil {
+			return err
 		}
+	}
+	var dc3, look3, tail float64
+	ex := m.EarlyExpansion(p)
+	if ev.late != nil {
+		u := ev.e.U(p.OmegaRToday())
+		dc3, look3, tail = ev.evalField(dst, p, u, &ex)
+	} else {
+		dc3, look3 = ev.evalFluid(dst, p, &ex)
 		if r.Age {
 			tail = ex.AgeAt(1/(1+ZSplit), ev.ageNd)
 		}
 	}
-	if r.CMB && ev.late != nil {
-		ev.earlyField(dst, p, or, dc3, ev.lateVals[len(ev.g)])
+	if r.CMB {
+		ev.cmb(dst, &ex, dc3)
 	}
 	if r.Age {
 		tH := cosmo.GyrPerInvH0 / p.H0
@@ -450,12 +403,15 @@ func (ev *Evaluator) distances(dst *cosmo.Result, ok float64) (dc3, look3 float6
 }
 
 // evalField fills E, D_C, D_M and w of the scalar field from its networks
-// and returns D_C(ZSplit), the lookback time to ZSplit and the age beyond
-// it (units of c/H0 and 1/H0).
-func (ev *Evaluator) evalField(dst *cosmo.Result, p *cosmo.Params, u, or float64) (dc3, look3, tail float64) {
+// and returns D_C(ZSplit) (with, for the CMB, the field's distance from
+// ZSplit to ZField added), the lookback time to ZSplit and the age beyond
+// it (units of c/H0 and 1/H0); ex is the point's early expansion.
+func (ev *Evaluator) evalField(dst *cosmo.Result, p *cosmo.Params, u float64, ex *cosmo.Expansion) (dc3, look3, tail float64) {
 	r := &ev.req
-	ev.lateInput[0] = math.Log(p.Om)
-	copy(ev.lateInput[1:], p.DE[:])
+	in := ev.lateInput
+	in[0] = math.Log(p.Om)
+	copy(in[1:len(in)-1], p.DE[:])
+	in[len(in)-1] = p.Mnu
 	z := ev.late.features(ev.lateInput, u)
 	ev.lateLayer.Forward(ev.lateVals, z)
 	for j := range ev.g {
@@ -466,6 +422,12 @@ func (ev *Evaluator) evalField(dst *cosmo.Result, p *cosmo.Params, u, or float64
 		dst.E[i] = 1 / ev.rows[ev.rInvE+i]
 	}
 	dc3, look3 = ev.distances(dst, 0)
+	if r.CMB {
+		// The distance from ZSplit to ZField: that of the early
+		// expansion times the network's ratio.
+		a3, af := 1/(1+ZSplit), 1/(1+ZField)
+		dc3 += ex.ComovingBetween(af, a3, ev.jNd) * math.Exp(ev.lateVals[len(ev.g)])
+	}
 	if ev.wNet != nil {
 		zw := ev.wNet.features(ev.lateInput, u)
 		ev.wLayer.Forward(ev.wVals, zw)
@@ -473,67 +435,21 @@ func (ev *Evaluator) evalField(dst *cosmo.Result, p *cosmo.Params, u, or float64
 			copy(dst.W, ev.wVals)
 		}
 		if r.Age {
-			tail = cosmo.AgeTail(1/(1+ZSplit), or, p.Om) * math.Exp(ev.wVals[len(ev.wVals)-1])
+			tail = ex.AgeAt(1/(1+ZSplit), ev.ageNd) * math.Exp(ev.wVals[len(ev.wVals)-1])
 		}
 	}
 	return dc3, look3, tail
 }
 
-// early fills z*, r_s(z*) and D_M(z*) from the early-universe network:
-// r_s = r_s,rm·e^{y_0}, D_C(z*) = D_C(ZSplit) + J_rm·e^{y_1}.
-func (ev *Evaluator) early(dst *cosmo.Result, p *cosmo.Params, u, or, dc3, ok float64) {
-	h := p.H()
-	zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
-	as := 1 / (1 + zs)
-	x := ev.earlyInput
-	x[0] = math.Log(p.Om)
-	i := 1
-	for _, sl := range ev.inSlots {
-		x[i], _ = p.Get(sl)
-		i++
+// cmb fills D_M(z*) from D_C up to dc0 (units of c/H0): D_C(ZSplit) for a
+// closed-form model, D_C(ZField) for the field, whose expansion before is
+// its early expansion's; the rest is the closed form's integral.
+func (ev *Evaluator) cmb(dst *cosmo.Result, ex *cosmo.Expansion, dc0 float64) {
+	a0 := 1 / (1 + ZSplit)
+	if ev.late != nil {
+		a0 = 1 / (1 + ZField)
 	}
-	x[i], x[i+1] = u, math.Log1p(zs)
-	z := ev.cmb.features(x, 0)
-	ev.cmbLayer.Forward(ev.cmbOut[:], z)
-	rb := cosmo.BaryonPhotonRatio(p.Ombh2)
-	rs := cosmo.SoundHorizonTail(as, or, p.Om, rb) * math.Exp(ev.cmbOut[0])
-	j := (cosmo.ComovingTail(1/(1+ZSplit), or, p.Om) - cosmo.ComovingTail(as, or, p.Om)) * math.Exp(ev.cmbOut[1])
-	ev.setEarly(dst, zs, rs, dc3+j, ok)
-}
-
-// earlyField fills the scalar field's early-universe observables: the
-// field is frozen before ZField, so that r_s(z*) and D_C from ZField to z*
-// are those of radiation and matter; the late-time network gives
-// y = ln(J/J_rm), J the distance from ZSplit to ZField.
-func (ev *Evaluator) earlyField(dst *cosmo.Result, p *cosmo.Params, or, dc3, y float64) {
-	h := p.H()
-	zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
-	as := 1 / (1 + zs)
-	rs := cosmo.SoundHorizonTail(as, or, p.Om, cosmo.BaryonPhotonRatio(p.Ombh2))
-	a3, af := 1/(1+ZSplit), 1/(1+ZField)
-	tf := cosmo.ComovingTail(af, or, p.Om)
-	j := (cosmo.ComovingTail(a3, or, p.Om)-tf)*math.Exp(y) + tf - cosmo.ComovingTail(as, or, p.Om)
-	ev.setEarly(dst, zs, rs, dc3+j, 0)
-}
-
-func (ev *Evaluator) setEarly(dst *cosmo.Result, zs, rs, dcStar, ok float64) {
-	dH := cosmo.HubbleDistance(dst.H0)
-	dst.ZStar = zs
-	dst.RsStar = dH * rs
-	dst.DMStar = dH * cosmo.TransverseDistance(dcStar, ok)
-}
-
-// earlyFluid fills the early-universe observables of a closed-form model:
-// from the network inside its region, else from the closed form.
-func (ev *Evaluator) earlyFluid(dst *cosmo.Result, p *cosmo.Params, ex *cosmo.Expansion, u, dc3 float64) {
-	if ev.e.inRegion(p, ex) {
-		ev.early(dst, p, u, ex.Or, dc3, ex.Ok)
-		return
-	}
-	h := p.H()
-	zs := cosmo.Decoupling(p.Om*h*h, p.Ombh2)
-	as := 1 / (1 + zs)
-	rs := ex.SoundHorizon(as, cosmo.BaryonPhotonRatio(p.Ombh2), ev.rsNd)
-	j := ex.ComovingBetween(as, 1/(1+ZSplit), ev.jNd)
-	ev.setEarly(dst, zs, rs, dc3+j, ex.Ok)
+	as := 1 / (1 + dst.ZStar)
+	dcStar := dc0 + ex.ComovingBetween(as, a0, ev.jNd)
+	dst.DMStar = cosmo.HubbleDistance(dst.H0) * cosmo.TransverseDistance(dcStar, ex.Ok)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/internal/modelfile"
@@ -15,13 +16,17 @@ import (
 // docs/emulators.md documents it and docs/read_emu.py reads it with numpy.
 const (
 	modelFormat = "cosmoemu-emulator"
-	// ModelFormatVersion is the version of the header this package writes and
-	// the newest it reads.
-	ModelFormatVersion = 1
+	earlyFormat = "cosmoemu-early"
+	// ModelFormatVersion is the version of the headers this package writes
+	// (models' and the early universe's) and the only one it reads: 2
+	// (massive neutrinos, the early universe apart); version 1's files
+	// were made for massless neutrinos and the fitting formulas of the
+	// early universe, and are refused with a message saying so.
+	ModelFormatVersion = 2
 )
 
 // Observables lists what an emulator file predicts, in its header.
-var observables = []string{"E", "DC", "DM", "z_star", "rs_star", "DM_star", "w", "age", "lookback"}
+var observables = []string{"E", "DC", "DM", "DM_star", "w", "age", "lookback"}
 
 type modelHeader struct {
 	Format        string          `json:"format"`
@@ -32,8 +37,6 @@ type modelHeader struct {
 	Domain        domainJSON      `json:"domain"`
 	Radiation     [2]float64      `json:"omega_r_range"`
 	Late          *lateJSON       `json:"late,omitempty"`
-	CMB           *netJSON        `json:"cmb,omitempty"`
-	Region        Region          `json:"cmb_region"`
 	Training      json.RawMessage `json:"training,omitempty"`
 	Validation    json.RawMessage `json:"validation,omitempty"`
 }
@@ -44,21 +47,12 @@ type domainJSON struct {
 	Max    []float64  `json:"max"`
 	MinE2  float64    `json:"min_E2,omitempty"`
 	Limit  *limitJSON `json:"limit,omitempty"`
-	// LambdaMax is the limit of files written before the limit was
-	// generic: on the parameter "lambda", its table under that name.
-	LambdaMax *lambdaMaxJSON `json:"lambda_max,omitempty"`
 }
 
 type limitJSON struct {
 	Param  string           `json:"param"`
 	LnOm   modelfile.Tensor `json:"ln_Om"`
 	Max    modelfile.Tensor `json:"max"`
-	Margin float64          `json:"margin"`
-}
-
-type lambdaMaxJSON struct {
-	LnOm   modelfile.Tensor `json:"ln_Om"`
-	Lambda modelfile.Tensor `json:"lambda"`
 	Margin float64          `json:"margin"`
 }
 
@@ -76,34 +70,6 @@ type netJSON struct {
 	UDegree int              `json:"u_degree"`
 }
 
-// Region is stored with these names.
-func (r Region) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		MaxRatio3 float64 `json:"max_ratio_z3"`
-		MaxWInf   float64 `json:"max_w_early"`
-		MinE2     float64 `json:"min_E2"`
-	}{r.MaxRatio3, r.MaxWInf, r.MinE2})
-}
-
-// UnmarshalJSON reads a Region.
-func (r *Region) UnmarshalJSON(b []byte) error {
-	var v struct {
-		MaxRatio3 *float64 `json:"max_ratio_z3"`
-		MaxWInf   *float64 `json:"max_w_early"`
-		MinE2     *float64 `json:"min_E2"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		return err
-	}
-	if v.MaxRatio3 == nil || v.MaxWInf == nil || v.MinE2 == nil {
-		return fmt.Errorf("cmb_region needs max_ratio_z3, max_w_early and min_E2")
-	}
-	*r = Region{*v.MaxRatio3, *v.MaxWInf, *v.MinE2}
-	return nil
-}
-
 // MarshalBinary returns the model file bytes.
 func (e *Model) MarshalBinary() ([]byte, error) {
 	var enc modelfile.Encoder
@@ -113,12 +79,10 @@ func (e *Model) MarshalBinary() ([]byte, error) {
 		Model: e.model.Name(), Params: d.Params, Observables: observables,
 		Domain:    domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2},
 		Radiation: e.radiation,
-		Region:    e.region,
 		Training:  e.training, Validation: e.valid,
 	}
-	if e.cmb != nil {
-		c := encodeNet(&enc, e.cmb)
-		h.CMB = &c
+	if e.late == nil {
+		return nil, fmt.Errorf("emulator: %s has a closed form: its emulator has no file", e.model.Name())
 	}
 	if l := d.Limit; l != nil {
 		h.Domain.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
@@ -163,21 +127,8 @@ func decodeModel(b []byte, name string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	var probe struct {
-		Format        string `json:"format"`
-		FormatVersion int    `json:"format_version"`
-	}
-	if err := json.Unmarshal(f.Header, &probe); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
-	}
-	if probe.Format != modelFormat {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q)", probe.Format, modelFormat))
-	}
-	if probe.FormatVersion > ModelFormatVersion {
-		return nil, fmt.Errorf("emulator: %s: emulator format version %d: %w (reads up to %d); upgrade cosmoemu", nameOr(name), probe.FormatVersion, modelfile.ErrNewerVersion, ModelFormatVersion)
-	}
-	if probe.FormatVersion < 1 {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("emulator format version %d is invalid", probe.FormatVersion))
+	if err := checkVersion(f, name, modelFormat); err != nil {
+		return nil, err
 	}
 	var h modelHeader
 	dec := json.NewDecoder(bytes.NewReader(f.Header))
@@ -190,16 +141,9 @@ func decodeModel(b []byte, name string) (*Model, error) {
 	if err != nil {
 		return nil, bad(err)
 	}
-	s := ModelSpec{Model: m.Name(), Region: h.Region, Training: h.Training, Validation: h.Validation}
+	s := ModelSpec{Model: m.Name(), Training: h.Training, Validation: h.Validation}
 	s.Domain = Domain{Params: h.Domain.Params, Min: h.Domain.Min, Max: h.Domain.Max, MinE2: h.Domain.MinE2}
-	lj := h.Domain.Limit
-	if lm := h.Domain.LambdaMax; lm != nil {
-		if lj != nil {
-			return nil, bad(fmt.Errorf("domain has both limit and lambda_max"))
-		}
-		lj = &limitJSON{Param: "lambda", LnOm: lm.LnOm, Max: lm.Lambda, Margin: lm.Margin}
-	}
-	if lj != nil {
+	if lj := h.Domain.Limit; lj != nil {
 		l := &Limit{Param: lj.Param, Margin: lj.Margin}
 		if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
 			return nil, bad(err)
@@ -208,11 +152,6 @@ func decodeModel(b []byte, name string) (*Model, error) {
 			return nil, bad(err)
 		}
 		s.Domain.Limit = l
-	}
-	if h.CMB != nil {
-		if s.CMB, err = decodeModelNet(f, h.CMB, "cmb"); err != nil {
-			return nil, bad(err)
-		}
 	}
 	if l := h.Late; l != nil {
 		s.Late = &Late{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel}
@@ -230,7 +169,92 @@ func decodeModel(b []byte, name string) (*Model, error) {
 		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
 	}
 	if h.Radiation != e.radiation {
-		return nil, bad(fmt.Errorf("the Ω_r range %v does not match the H0 range and this cosmoemu's radiation density (%v)", h.Radiation, e.radiation))
+		return nil, bad(fmt.Errorf("the Ω_r range %v does not match the domain's H0 and N_eff and this cosmoemu's radiation density (%v)", h.Radiation, e.radiation))
+	}
+	return e, nil
+}
+
+// checkVersion checks the header's format and version.
+func checkVersion(f *modelfile.File, name, format string) error {
+	var probe struct {
+		Format        string `json:"format"`
+		FormatVersion int    `json:"format_version"`
+	}
+	if err := json.Unmarshal(f.Header, &probe); err != nil {
+		return fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	}
+	switch {
+	case probe.Format != format:
+		return fmt.Errorf("emulator: %w", f.Errorf("format %q, want %q", probe.Format, format))
+	case probe.FormatVersion > ModelFormatVersion:
+		return fmt.Errorf("emulator: %s: format version %d: %w (reads %d); upgrade cosmoemu", nameOr(name), probe.FormatVersion, modelfile.ErrNewerVersion, ModelFormatVersion)
+	case probe.FormatVersion == 1:
+		return fmt.Errorf("emulator: %w", f.Errorf("format version 1 was made for massless neutrinos and the fitting formulas of the early universe; train it again (cosmoemu train)"))
+	case probe.FormatVersion != ModelFormatVersion:
+		return fmt.Errorf("emulator: %w", f.Errorf("format version %d is invalid", probe.FormatVersion))
+	}
+	return nil
+}
+
+// earlyHeader is the header of the early-universe emulator's file.
+type earlyHeader struct {
+	Format        string          `json:"format"`
+	FormatVersion int             `json:"format_version"`
+	Inputs        []string        `json:"inputs"`
+	Min           [5]float64      `json:"min"`
+	Max           [5]float64      `json:"max"`
+	Net           netJSON         `json:"net"`
+	Training      json.RawMessage `json:"training,omitempty"`
+	Validation    json.RawMessage `json:"validation,omitempty"`
+}
+
+// MarshalBinary returns the early-universe emulator's file bytes.
+func (e *Early) MarshalBinary() ([]byte, error) {
+	var enc modelfile.Encoder
+	h := &earlyHeader{Format: earlyFormat, FormatVersion: ModelFormatVersion, Inputs: earlyInputs,
+		Min: e.domain.Min, Max: e.domain.Max, Net: encodeNet(&enc, e.net),
+		Training: e.training, Validation: e.valid}
+	return enc.Encode(h)
+}
+
+// WriteFile writes the emulator to path atomically.
+func (e *Early) WriteFile(path string) error {
+	b, err := e.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	if err := modelfile.Write(path, b); err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	return nil
+}
+
+// decodeEarly reads an early-universe emulator from the bytes of a file.
+func decodeEarly(b []byte, name string) (*Early, error) {
+	f, err := modelfile.Decode(b, name)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if err := checkVersion(f, name, earlyFormat); err != nil {
+		return nil, err
+	}
+	var h earlyHeader
+	dec := json.NewDecoder(bytes.NewReader(f.Header))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	}
+	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
+	if !slices.Equal(h.Inputs, earlyInputs) {
+		return nil, bad(fmt.Errorf("inputs %v, want %v", h.Inputs, earlyInputs))
+	}
+	net, err := decodeModelNet(f, &h.Net, "early")
+	if err != nil {
+		return nil, bad(err)
+	}
+	e, err := NewEarly(EarlySpec{Net: net, Domain: EarlyDomain{Min: h.Min, Max: h.Max}, Training: h.Training, Validation: h.Validation})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
 	}
 	return e, nil
 }

@@ -25,42 +25,57 @@ func defaultBytes(t testing.TB, model string) []byte {
 	return b
 }
 
-// Decoding and encoding again gives the same bytes, for every model.
+// Decoding and encoding again gives the same bytes, for every embedded
+// file.
 func TestRoundTrip(t *testing.T) {
-	for _, m := range cosmo.Models() {
-		b := defaultBytes(t, m.Name())
-		e, err := decodeModel(b, m.Name())
+	for _, name := range []string{"quintessence", earlyModel, friedmannModel} {
+		b := defaultBytes(t, name)
+		e, err := Decode(b, name)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if e.Model() != m {
-			t.Errorf("%s: model %s", m.Name(), e.Model().Name())
 		}
 		again, err := e.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(again, b) {
-			t.Errorf("%s: encoding the decoded emulator changes the bytes", m.Name())
+			t.Errorf("%s: encoding the decoded emulator changes the bytes", name)
 		}
+	}
+	// The closed-form models have no file.
+	if e, err := DefaultModel(cosmo.LCDM); err != nil || e.late != nil {
+		t.Errorf("lcdm: %v", err)
+	} else if _, err := e.MarshalBinary(); err == nil {
+		t.Error("the closed form's emulator was written")
 	}
 }
 
-// WriteFile and Load: atomic, refusing a path that is not a regular file.
+// WriteFile and Load: atomic, refusing a path that is not a regular file;
+// each kind refused by the consumers of another.
 func TestWriteLoad(t *testing.T) {
-	e := defaultOf(t, cosmo.WCDM)
+	e := defaultOf(t, cosmo.Quintessence)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.bin")
 	if err := e.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
-	back, err := LoadModel(path, cosmo.WCDM)
+	back, err := LoadModel(path, cosmo.Quintessence)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Model() != cosmo.WCDM {
+	if back.Model() != cosmo.Quintessence {
 		t.Error("wrong model after Load")
 	}
+	if _, err := LoadModel(path, cosmo.WCDM); err == nil || !strings.Contains(err.Error(), "trained for model quintessence") {
+		t.Errorf("LoadModel for another model: %v", err)
+	}
+	if _, err := LoadEarly(path); err == nil || !strings.Contains(err.Error(), "not the early-universe emulator") {
+		t.Errorf("LoadEarly of a model's emulator: %v", err)
+	}
+	if _, err := LoadFriedmann(path); err == nil || !strings.Contains(err.Error(), "not the paper's Friedmann emulator") {
+		t.Errorf("LoadFriedmann of a model's emulator: %v", err)
+	}
+	os.Remove(path)
 	if err := e.WriteFile(dir); err == nil {
 		t.Error("WriteFile over a directory succeeded")
 	}
@@ -103,7 +118,7 @@ func rewrite(t *testing.T, b []byte, edit func(h map[string]any)) []byte {
 
 // Corrupted, foreign, newer and inconsistent files give one clear error.
 func TestDecodeErrors(t *testing.T) {
-	b := defaultBytes(t, "lcdm")
+	b := defaultBytes(t, "quintessence")
 	flip := append([]byte(nil), b...)
 	flip[len(flip)-100] ^= 1
 	newer := append([]byte(nil), b...)
@@ -118,29 +133,30 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated", b[:len(b)/2], "checksum mismatch"},
 		{"flipped bit", flip, "checksum mismatch"},
 		{"newer container", newer, "newer"},
-		{"friedmann file", rewrite(t, b, func(h map[string]any) { h["format"] = "cosmoemu-friedmann" }), "not an emulator file"},
-		{"newer format", rewrite(t, b, func(h map[string]any) { h["format_version"] = 2 }), "newer"},
+		{"friedmann file", rewrite(t, b, func(h map[string]any) { h["format"] = "cosmoemu-friedmann" }), `format "cosmoemu-friedmann"`},
+		{"newer format", rewrite(t, b, func(h map[string]any) { h["format_version"] = 3 }), "newer"},
+		{"format version 1", rewrite(t, b, func(h map[string]any) { h["format_version"] = 1 }), "massless neutrinos"},
 		{"format version 0", rewrite(t, b, func(h map[string]any) { h["format_version"] = 0 }), "invalid"},
 		{"unknown model", rewrite(t, b, func(h map[string]any) { h["model"] = "cdm" }), "unknown model"},
-		{"another model", rewrite(t, b, func(h map[string]any) { h["model"] = "wcdm" }), "want [Om w H0 ombh2]"},
+		{"another model", rewrite(t, b, func(h map[string]any) { h["model"] = "wcdm" }), "has a closed form"},
 		{"unknown field", rewrite(t, b, func(h map[string]any) { h["colour"] = "blue" }), "unknown field"},
 		{"empty domain", rewrite(t, b, func(h map[string]any) {
 			h["domain"].(map[string]any)["max"].([]any)[0] = 0.01
 		}), "not an interval"},
 		{"radiation", rewrite(t, b, func(h map[string]any) { h["omega_r_range"] = []any{1e-4, 2e-4} }), "radiation density"},
 		{"inputs", rewrite(t, b, func(h map[string]any) {
-			h["cmb"].(map[string]any)["inputs"] = []any{"Om", "u", "ln(1+z*)"}
-		}), "network cmb has inputs"},
+			h["late"].(map[string]any)["net"].(map[string]any)["inputs"] = []any{"Om", "w"}
+		}), "network late has inputs"},
 		{"skip shape", rewrite(t, b, func(h map[string]any) {
-			h["cmb"].(map[string]any)["skip"].(map[string]any)["shape"] = []any{3, 2}
+			h["late"].(map[string]any)["net"].(map[string]any)["skip"].(map[string]any)["shape"] = []any{3, 2}
 		}), "skip"},
 		{"offset", rewrite(t, b, func(h map[string]any) {
-			h["cmb"].(map[string]any)["skip"].(map[string]any)["offset"] = 1 << 40
+			h["late"].(map[string]any)["net"].(map[string]any)["skip"].(map[string]any)["offset"] = 1 << 40
 		}), "outside"},
 		{"activation", rewrite(t, b, func(h map[string]any) {
-			h["cmb"].(map[string]any)["layers"].([]any)[0].(map[string]any)["activation"] = "relu"
+			h["late"].(map[string]any)["net"].(map[string]any)["layers"].([]any)[0].(map[string]any)["activation"] = "relu"
 		}), "want tanh"},
-		{"region", rewrite(t, b, func(h map[string]any) { h["cmb_region"] = map[string]any{"min_E2": 0.5} }), "cmb_region"},
+		{"cmb network", rewrite(t, b, func(h map[string]any) { h["cmb"] = map[string]any{} }), "unknown field"},
 	}
 	for _, c := range cases {
 		_, err := decodeModel(c.file, "f.bin")
@@ -164,7 +180,7 @@ func TestDecodeErrors(t *testing.T) {
 
 // A NaN weight is refused.
 func TestDecodeNaN(t *testing.T) {
-	b := append([]byte(nil), defaultBytes(t, "lcdm")...)
+	b := append([]byte(nil), defaultBytes(t, "quintessence")...)
 	hlen := binary.LittleEndian.Uint64(b[16:24])
 	binary.LittleEndian.PutUint64(b[24+hlen:], math.Float64bits(math.NaN()))
 	sum := sha256.Sum256(b[:len(b)-32])
@@ -181,7 +197,7 @@ func TestDecodeNaN(t *testing.T) {
 //
 //	go test -run xxx -fuzz FuzzDecode -fuzztime 60s ./emu
 func FuzzDecode(f *testing.F) {
-	b, err := DefaultBytes("lcdm")
+	b, err := DefaultBytes("early")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -189,7 +205,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(b[:64])
 	f.Add(b[:300])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		e, err := decodeModel(data, "fuzz")
+		e, err := Decode(data, "fuzz")
 		if err != nil {
 			return
 		}
@@ -197,7 +213,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := decodeModel(again, "again"); err != nil {
+		if _, err := Decode(again, "again"); err != nil {
 			t.Fatalf("re-encoded file refused: %v", err)
 		}
 	})

@@ -1,21 +1,22 @@
-// Package train trains the emulators of package emu: it draws a
-// space-filling design over a model's domain, computes the training
-// targets with the closed form (backend.Analytic) or the solver
-// (backend.Solver) on all cores, fits the networks and returns the
-// emulator, ready to be written with (*Emulator).WriteFile.
-//
-// The same model, settings and seed give the same bytes, whatever the
-// number of workers: the design is a seeded sequence, every target is
-// computed and stored by index, and package nn and the fits here sum in a
-// fixed order.
 package emulator
+
+// Training: Train (the late universe of a model without a closed form) and
+// TrainEarly (the early universe) draw a space-filling design over the
+// domain, compute the targets with the solver or the exact early universe
+// on all cores, fit the networks and return the emulator, ready to be
+// written with WriteFile.
+//
+// The same settings and seed give the same bytes, whatever the number of
+// workers: the design is a seeded sequence, every target is computed and
+// stored by index, and package nn and the fits here sum in a fixed order.
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/cosmoemu/cosmoemu/internal/cheb"
 	"math"
+
+	"github.com/cosmoemu/cosmoemu/internal/cheb"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -41,11 +42,12 @@ type TrainSettings struct {
 	Width, LateWidth int
 	Epochs           int // Adam epochs before the variable projection; default 200
 	// Iterations bounds the L-BFGS iterations of the variable projection
-	// of each network; default 3000.
+	// of each network; default 3000 (1500 for the early universe).
 	Iterations int
 	// Validate is the number of random points at which the trained
-	// emulator is compared with the solver, the summary being stored in
-	// the file; default 300, negative for none.
+	// emulator is compared with the solver or the exact early universe,
+	// the summary being stored in the file; default 300 (1000 for the
+	// early universe), negative for none.
 	Validate int
 	// Workers is the number of goroutines; 0 means GOMAXPROCS. Results do
 	// not depend on it.
@@ -108,7 +110,7 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 // TrainingRecord is what the file stores about the training.
 type TrainingRecord struct {
 	Seed      uint64                  `json:"seed"`
-	Generator string                  `json:"generator"` // "analytic" or "solver"
+	Generator string                  `json:"generator"` // "solver" or "exact early universe"
 	Design    string                  `json:"design"`
 	Padding   float64                 `json:"padding"`
 	Width     int                     `json:"width"`
@@ -141,26 +143,12 @@ const (
 	limitMargin = 0.3
 )
 
-// region returns where a closed-form model's early-universe network
-// answers: with a varying dark energy, where it is subdominant and
-// negative enough early on; with curvature, where E² stays well above 0.
-func region(m *cosmo.Model) Region {
-	switch {
-	case !m.ClosedForm():
-		return Region{}
-	case len(m.DEParams()) > 0:
-		return Region{MaxWInf: -0.5, MaxRatio3: 1}
-	case m.Curved():
-		return Region{MinE2: 0.5, MaxRatio3: 0.5}
-	}
-	return Region{}
-}
-
 // domain returns the domain of model m: the emulator boxes its parameters
 // declare (param.Param.EmuBox).
 func domain(m *cosmo.Model) (Domain, error) {
 	d := Domain{Model: m.Name()}
-	for _, p := range m.Declarations() {
+	for _, name := range domainParams(m) {
+		p, _ := m.Param(name)
 		if p.EmuBox == [2]float64{} {
 			return d, fmt.Errorf("train: model %s: parameter %s declares no emulator box", m.Name(), p.Name)
 		}
@@ -180,11 +168,17 @@ func (t *trainer) box(name string) [2]float64 {
 	return p.EmuBox
 }
 
-// Train trains the emulator of the model called model.
+// Train trains the emulator of the late universe of the model called
+// model, which must have no closed form (the scalar field): a model with
+// one needs no emulator (DefaultModel), and its early universe is the
+// early-universe emulator's (TrainEarly).
 func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) {
 	m, err := cosmo.Lookup(model)
 	if err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if m.ClosedForm() {
+		return nil, fmt.Errorf("train: model %s has a closed form, which its emulator evaluates directly: there is nothing to train (the early universe's emulator is trained with TrainEarly)", m.Name())
 	}
 	set, err := s.withDefaults()
 	if err != nil {
@@ -194,36 +188,22 @@ func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) 
 	if err != nil {
 		return nil, err
 	}
-	t := &trainer{m: m, s: set, dom: dom, reg: region(m)}
+	t := &trainer{m: m, s: set, dom: dom}
 	t.rec = &TrainingRecord{Seed: set.Seed, Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding,
-		Width: set.Width, Epochs: set.Epochs, Networks: map[string]*NetTraining{}}
-	if !m.ClosedForm() {
-		t.rec.LateWidth = set.LateWidth
+		LateWidth: set.LateWidth, Epochs: set.Epochs, Networks: map[string]*NetTraining{}, Generator: "solver"}
+	if err := t.limitTable(ctx); err != nil {
+		return nil, err
 	}
-	t.rec.Generator = "analytic"
-	if !m.ClosedForm() {
-		t.rec.Generator = "solver"
-		if err := t.limitTable(ctx); err != nil {
-			return nil, err
-		}
-	}
-	spec := ModelSpec{Model: m.Name(), Domain: t.dom, Region: t.reg}
-	if !m.ClosedForm() {
-		if spec.Late, err = t.trainLate(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if m.ClosedForm() {
-		if spec.CMB, err = t.trainCMB(ctx); err != nil {
-			return nil, err
-		}
+	spec := ModelSpec{Model: m.Name(), Domain: t.dom}
+	if spec.Late, err = t.trainLate(ctx); err != nil {
+		return nil, err
 	}
 	if spec.Training, err = json.Marshal(t.rec); err != nil {
 		return nil, err
 	}
 	e, err := NewModel(spec)
 	if err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if set.Validate > 0 {
 		v, err := Validate(ctx, e, backend.Solver{}, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
@@ -234,7 +214,7 @@ func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) 
 			return nil, err
 		}
 		if e, err = NewModel(spec); err != nil {
-			return nil, fmt.Errorf("train: %v", err)
+			return nil, fmt.Errorf("train: %w", err)
 		}
 	}
 	return e, nil
@@ -244,7 +224,6 @@ type trainer struct {
 	m   *cosmo.Model
 	s   TrainSettings
 	dom Domain
-	reg Region
 	rec *TrainingRecord
 }
 
@@ -255,10 +234,7 @@ func (t *trainer) progress(stage string, step, steps int, loss float64) {
 }
 
 func (t *trainer) fitSettings(name string) fitSettings {
-	w := t.s.Width
-	if name != "cmb" {
-		w = t.s.LateWidth
-	}
+	w := t.s.LateWidth
 	return fitSettings{name: name, width: w, epochs: t.s.Epochs, iterations: t.s.Iterations,
 		seed: t.s.Seed, workers: t.s.Workers, progress: t.s.Progress}
 }
@@ -303,12 +279,14 @@ func lateNodes(l *Late) []float64 {
 // them is what the networks learn.
 var radiationU = [3]float64{-math.Sqrt(3) / 2, 0, math.Sqrt(3) / 2}
 
-// h0OfU returns the H0 of radiation coordinate u for emulator radiation
-// range [lo, hi].
-func h0OfU(u, lo, hi float64) float64 {
+// h0OfU returns the H0 at which the point p (Σmν, N_eff) has the
+// radiation coordinate u for the emulator radiation range [lo, hi]
+// (Model.U).
+func h0OfU(u, lo, hi float64, p *cosmo.Params) float64 {
 	or := (lo+hi)/2 + u*(hi-lo)/2
-	p := cosmo.Params{H0: 100, Nnu: cosmo.DefaultNnu}
-	return 100 * math.Sqrt(p.OmegaR()/or)
+	q := *p
+	q.H0 = 100
+	return 100 * math.Sqrt(q.OmegaRToday()/or)
 }
 
 // quadraticInU turns values at radiationU into coefficients of 1, u, u².

@@ -46,7 +46,8 @@ func (t *trainer) limitTable(ctx context.Context) error {
 		best := top
 		for _, h0 := range h0s {
 			ok := func(l float64) bool {
-				p := cosmo.Params{Om: math.Exp(lnOm[i]), H0: h0}
+				p := t.m.Defaults()
+				p.Om, p.H0 = math.Exp(lnOm[i]), h0
 				_ = t.m.Set(&p, name, l)
 				return ev.Eval(res, &p) == nil
 			}
@@ -86,27 +87,30 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 	}
 	zs[k], zs[k+1] = ZSplit, ZField
 	req := cosmo.Request{Z: zs, Distances: true, Age: true, W: true}
+	jNd, ageNd := cosmo.NewNodes(nodesJ), cosmo.NewNodes(nodesAge)
 	n := t.s.LatePoints
 	de := m.DEParams()
-	cand := halton(16*n, 1+len(de), t.s.Seed+1)
+	cand := halton(16*n, 2+len(de), t.s.Seed+1)
 	lo, hi := t.lnOmRange()
-	var pts []cosmo.Params // Ωm and the field's parameters
+	mlo, mhi := t.padded(cosmo.NameMnu)
+	var pts []cosmo.Params // Ωm, the field's parameters and Σmν
 	for i := 0; i < 16*n && len(pts) < n; i++ {
 		u := cand.RawRowView(i)
-		p := cosmo.Params{Om: math.Exp(lo + (hi-lo)*u[0])}
+		p := m.Defaults()
+		p.Om = math.Exp(lo + (hi-lo)*u[0])
 		for j, name := range de {
 			a, b := t.padded(name)
 			p.DE[j] = a + (b-a)*u[1+j]
 		}
-		if t.inPaddedRegion(&p) {
+		p.Mnu = mlo + (mhi-mlo)*u[1+len(de)]
+		if t.belowLimit(&p) {
 			pts = append(pts, p)
 		}
 	}
 	if len(pts) < n {
 		return nil, fmt.Errorf("train: %s: only %d of %d late-time design points fall in the domain", m.Name(), len(pts), n)
 	}
-	h0lo, h0hi, _ := t.dom.Range(cosmo.NameH0)
-	orLo, orHi := omegaRAt(h0hi), omegaRAt(h0lo)
+	orLo, orHi := radiationRange(&t.dom)[0], radiationRange(&t.dom)[1]
 	cols := k + 1 // of the extra network: w at the nodes, then the age beyond ZSplit
 	x := make([][]float64, n)
 	yL := make([][]float64, n)
@@ -124,14 +128,14 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 	}
 	err = parallel(ctx, n, nw, func(w, i int) error {
 		pt := pts[i]
-		x[i] = append([]float64{math.Log(pt.Om)}, pt.DE[:len(de)]...)
+		x[i] = append(append([]float64{math.Log(pt.Om)}, pt.DE[:len(de)]...), pt.Mnu)
 		yL[i] = make([]float64, 3*(k+1))
 		yW[i] = make([]float64, 3*cols)
 		var vals [3][]float64
 		var wv [3][]float64
 		for j, u := range radiationU {
 			p := pt
-			p.H0 = h0OfU(u, orLo, orHi)
+			p.H0 = h0OfU(u, orLo, orHi, &pt)
 			r := wRes[w]
 			if err := wEvs[w].Eval(r, &p); err != nil {
 				return fmt.Errorf("train: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
@@ -140,15 +144,16 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 			for q := range k {
 				v[q] = -math.Log(r.E[q])
 			}
-			// The distance from ZSplit to ZField over that of radiation and matter.
-			or := p.OmegaR()
+			// The distance from ZSplit to ZField and the age beyond
+			// ZSplit (units of c/H0 and 1/H0) over those of the early
+			// expansion (the evaluator's quadratures).
+			ex := m.EarlyExpansion(&p)
 			dH := cosmo.HubbleDistance(p.H0)
-			jrm := cosmo.ComovingTail(1/(1+ZSplit), or, p.Om) - cosmo.ComovingTail(1/(1+ZField), or, p.Om)
-			v[k] = math.Log((r.DC[k+1] - r.DC[k]) / dH / jrm)
+			jL := ex.ComovingBetween(1/(1+ZField), 1/(1+ZSplit), jNd)
+			v[k] = math.Log((r.DC[k+1] - r.DC[k]) / dH / jL)
 			vals[j] = v
-			// The age beyond ZSplit in 1/H0, over that of radiation and matter.
 			tail := (r.Age - r.Lookback[k]) * p.H0 / cosmo.GyrPerInvH0
-			wv[j] = append(append([]float64(nil), r.W[:k]...), math.Log(tail/cosmo.AgeTail(1/(1+ZSplit), p.OmegaR(), p.Om)))
+			wv[j] = append(append([]float64(nil), r.W[:k]...), math.Log(tail/ex.AgeAt(1/(1+ZSplit), ageNd)))
 		}
 		for q := range k + 1 {
 			quadraticInU(yL[i], vals[0][q], vals[1][q], vals[2][q], q, k+1)
@@ -167,8 +172,8 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 		outs[q] = fmt.Sprintf("ln(1/E)(x_%d)", q)
 		wouts[q] = fmt.Sprintf("w(x_%d)", q)
 	}
-	wouts[k] = "ln(T/T_rm)"
-	outs[k] = "ln(J/J_rm)"
+	wouts[k] = "ln(T/T_L)"
+	outs[k] = "ln(J/J_L)"
 	xm := matrix(x)
 	if l.Net, err = t.fitLate(ctx, "late", xm, matrix(yL), outs, n); err != nil {
 		return nil, err
@@ -180,10 +185,19 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 }
 
 func (t *trainer) fitLate(ctx context.Context, name string, x, y *mat.Dense, outs []string, n int) (*Net, error) {
-	net, res, err := fitNet(ctx, x, y, append([]string{"ln Om"}, t.m.DEParams()...), outs, 2, t.fitSettings(name))
+	net, res, err := fitNet(ctx, x, y, lateInputs(t.m), outs, 2, t.fitSettings(name))
 	if err != nil {
 		return nil, err
 	}
 	t.record(name, n, net, res)
 	return net, nil
+}
+
+// belowLimit reports whether the field's parameter of p lies below its
+// limit (λ_max(Ωm) less the margin), widened like the box.
+func (t *trainer) belowLimit(p *cosmo.Params) bool {
+	l := t.dom.Limit
+	v, _ := t.m.Get(p, l.Param)
+	b := t.box(l.Param)
+	return v <= t.dom.LimitAt(p.Om)+padding*(b[1]-b[0])
 }

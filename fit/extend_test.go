@@ -162,14 +162,14 @@ func TestUserLikelihood(t *testing.T) {
 	// The fitting formulas of the early universe keep it fast; h·r_d is
 	// recomputed below with the same formula.
 	steps := fit.Sampler{Steps: 3000, Seed: 7}
-	base, err := fit.Build(&fit.Config{Data: []string{"union3", "bbn"}, Sampler: steps, Early: cosmo.EarlyFitting})
+	base, err := fit.Build(&fit.Config{Data: []string{"union3", "bbn"}, Sampler: steps, Early: "fitting"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, fixed := base.Fixed["H0"]; !fixed {
 		t.Fatalf("union3 + bbn sample %v: H0 should be fixed", base.Space.Names())
 	}
-	p, err := fit.Build(&fit.Config{Data: []string{"union3", "bbn"}, Likelihoods: []likelihood.Likelihood{rdh{101.54, 0.73}}, Sampler: steps, Early: cosmo.EarlyFitting})
+	p, err := fit.Build(&fit.Config{Data: []string{"union3", "bbn"}, Likelihoods: []likelihood.Likelihood{rdh{101.54, 0.73}}, Sampler: steps, Early: "fitting"})
 	if err != nil {
 		t.Fatal(err)
 	}

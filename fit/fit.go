@@ -78,8 +78,11 @@ type Config struct {
 	// Result.Fallbacks).
 	NoFallback bool
 	// Early is how the early universe (z*, r_s(z*), z_drag, r_d) is
-	// computed; the zero value is the exact route (cosmo.EarlyRoute).
-	Early cosmo.EarlyRoute
+	// computed: "emulator" (the default: the early-universe emulator,
+	// with the exact route outside its domain, counted), "exact"
+	// (recombination for every point, as CAMB) or "fitting" (the fitting
+	// formulas of earlier work, cosmo.EarlyFitting).
+	Early string
 	// Priors maps parameter names to prior specs ("LO:HI",
 	// "gauss:MU:SIGMA", see param.ParsePrior). A nuisance parameter that
 	// several data sets declare (M_union3, M_pantheonplus) may be given
@@ -152,6 +155,7 @@ type Problem struct {
 	Notes, Warnings []string
 	likes           []likelihood.Likelihood
 	emuStats        *emulator.Stats // the emulator backend's counts, or nil
+	earlyStats      *emulator.Stats // the early-universe emulator's counts, or nil
 }
 
 // Build opens the data, chooses the parameter space from what the
@@ -298,7 +302,14 @@ func Build(cfg *Config) (*Problem, error) {
 	}
 	p.Space = space
 
-	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback, Early: c.Early})
+	early, err := NewEarly(c.Early, c.NoFallback)
+	if err != nil {
+		return nil, &ConfigError{Field: "Early", Err: err}
+	}
+	if es, ok := early.(emulator.EarlySource); ok {
+		p.earlyStats = es.Stats
+	}
+	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback, Early: early})
 	if err != nil {
 		return nil, err
 	}
@@ -359,12 +370,32 @@ func (p *Problem) insideDomain(d emulator.Domain) error {
 	return nil
 }
 
+// NewEarly returns the early universe called name: "" or "emulator" (the
+// embedded early-universe emulator; outside its domain the exact route,
+// counted, or with noFallback an error), "exact" or "fitting"
+// (cosmo.EarlyRoute).
+func NewEarly(name string, noFallback bool) (cosmo.EarlySource, error) {
+	switch name {
+	case "", "emulator":
+		e, err := emulator.DefaultEarly()
+		if err != nil {
+			return nil, err
+		}
+		return emulator.EarlySource{Emulator: e, NoFallback: noFallback, Stats: &emulator.Stats{}}, nil
+	}
+	r, err := cosmo.ParseEarlyRoute(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w (or emulator)", err)
+	}
+	return r, nil
+}
+
 // BackendSettings configure NewBackend; nil means the defaults.
 type BackendSettings struct {
-	SolverRTol   float64          // the solver's tolerance (RTol = ATol); 0: its default
-	EmulatorFile string           // the emulator's model file; "": the embedded default
-	NoFallback   bool             // the emulator refuses points outside its domain
-	Early        cosmo.EarlyRoute // the early universe's route; the zero value is the exact one
+	SolverRTol   float64           // the solver's tolerance (RTol = ATol); 0: its default
+	EmulatorFile string            // the emulator's model file; "": the embedded default
+	NoFallback   bool              // the emulator refuses points outside its domain
+	Early        cosmo.EarlySource // how the early universe is computed; nil: the exact route
 }
 
 // NewBackend returns the backend called name for model m: "analytic",
@@ -402,7 +433,7 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 		if err != nil {
 			return nil, fmt.Errorf("fit: %w", err)
 		}
-		b := emulator.Backend{Emulator: e, Stats: &emulator.Stats{}}
+		b := emulator.Backend{Emulator: e, Early: set.Early, Stats: &emulator.Stats{}}
 		if !set.NoFallback {
 			b.Fallback = sv
 		}

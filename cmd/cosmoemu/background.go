@@ -27,7 +27,7 @@ func runBackground(e *env, args []string) error {
 	model := fs.String("model", "lcdm", "`model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
 	var params listFlag // repeatable: a name given twice is refused, not replaced
 	fs.Var(&params, "p", "parameters as `NAME=VALUE,…`, repeatable (Om or omch2, Ok, w, w0, wa, lambda, H0, mnu (default 0.06 eV), nnu (default 3.044); ombh2 adds z*, r_s(z*), θ*, z_drag, r_d, R, l_A)")
-	early := fs.String("early", "exact", "early-universe `route`: exact (recombination, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
+	early := fs.String("early", "exact", "early universe: `exact` (recombination, as CAMB), emulator (its emulator, exact outside its domain) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	zs := fs.String("z", "0.1,0.5,1,2.33", "redshifts `Z1,Z2,…` (> 0)")
 	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
 	be := fs.String("backend", "", "`backend`: analytic (closed form and quadrature; not for quintessence), solver (RK45) or emulator; default analytic where it exists")
@@ -73,7 +73,7 @@ func runBackground(e *env, args []string) error {
 			return usagef("background: -zhel has %d values for %d redshifts", len(zh), len(z))
 		}
 	}
-	route, err := cosmo.ParseEarlyRoute(*early)
+	route, err := fit.NewEarly(*early, *noFallback)
 	if err != nil {
 		return usagef("background: -early: %v", err)
 	}

@@ -30,18 +30,21 @@ func modelArg(args []string) string {
 		if !hasVal && i+1 < len(args) {
 			val = args[i+1]
 		}
-		if _, err := cosmo.Lookup(val); err == nil {
+		if _, err := cosmo.Lookup(val); err == nil || val == earlyName {
 			return val
 		}
 	}
 	return ""
 }
 
+// earlyName is the -model name of the early-universe emulator.
+const earlyName = "early"
+
 func runTrainModel(e *env, args []string) error {
-	fs := newFlagSet(e, "train", "-model lcdm|olcdm|wcdm|w0wacdm|quintessence -out FILE.bin [-n POINTS] [-seed S] [-workers N]")
-	model := fs.String("model", "", "cosmological `model` whose emulator to train")
-	out := fs.String("out", "", "model `file` to write (the embedded defaults are emu/models/MODEL.bin)")
-	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 8000)")
+	fs := newFlagSet(e, "train", "-model early|quintessence -out FILE.bin [-n POINTS] [-seed S] [-workers N]")
+	model := fs.String("model", "", "`emulator` to train: early (the early universe) or quintessence (the scalar field's late universe); the closed-form models need none")
+	out := fs.String("out", "", "model `file` to write (the embedded defaults are emulator/models/NAME.bin)")
+	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 20000)")
 	late := intFlag(fs, "late", 0, 0, 1_000_000, "design points of the scalar field's late-time networks (0: 9000)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same model bytes")
 	check := intFlag(fs, "check", 300, 0, maxSize, "random points at which to compare the trained emulator with the solver (stored in the file); 0: none")
@@ -49,10 +52,6 @@ func runTrainModel(e *env, args []string) error {
 	workersFlag(fs, &workers)
 	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	m, err := cosmo.Lookup(*model)
-	if err != nil {
-		return usagef("train: -model: %v", err)
 	}
 	if *out == "" {
 		return usagef("train: -out is required")
@@ -64,15 +63,37 @@ func runTrainModel(e *env, args []string) error {
 	if validate == 0 {
 		validate = -1 // none
 	}
-	bar := newProgress(e, -1, "train "+m.Name())
+	bar := newProgress(e, -1, "train "+*model)
 	start := time.Now()
-	em, err := emulator.Train(e.ctx, m.Name(), &emulator.TrainSettings{
+	set := &emulator.TrainSettings{
 		Seed: *seed, Points: *n, LatePoints: *late, Validate: validate, Workers: workers,
 		Progress: func(stage string, step, steps int, loss float64) {
 			bar.Describe(fmt.Sprintf("%s %d/%d", stage, step, steps))
 			bar.Set(int64(step))
 		},
-	})
+	}
+	if *model == earlyName {
+		em, err := emulator.TrainEarly(e.ctx, set)
+		bar.Finish()
+		if err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		if err := em.WriteFile(*out); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s: the early-universe emulator, domain %s (%.0f s)\n", *out, earlyDomainString(em.Domain()), time.Since(start).Seconds())
+		return nil
+	}
+	m, err := cosmo.Lookup(*model)
+	if err != nil {
+		bar.Finish()
+		return usagef("train: -model: %v", err)
+	}
+	if m.ClosedForm() {
+		bar.Finish()
+		return usagef("train: -model %s: the closed form needs no emulator; its early universe is the early-universe emulator's (train -model early)", m.Name())
+	}
+	em, err := emulator.Train(e.ctx, m.Name(), set)
 	bar.Finish()
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
@@ -82,6 +103,16 @@ func runTrainModel(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: the %s emulator, domain %s (%.0f s)\n", *out, m.Name(), domainString(em), time.Since(start).Seconds())
 	return nil
+}
+
+// earlyDomainString describes the early-universe emulator's domain.
+func earlyDomainString(d emulator.EarlyDomain) string {
+	names := []string{"ω_b", "ω_c", "N_eff", "Σmν", "ω_k"}
+	var parts []string
+	for i, n := range names {
+		parts = append(parts, fmt.Sprintf("%s ∈ [%g, %g]", n, d.Min[i], d.Max[i]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // validateModelJSON is validate -model NAME -json.
@@ -109,12 +140,15 @@ func runValidateModel(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := checkFiles(inFile("emulator", *file), outFile("plot", *plot)); err != nil {
+		return err
+	}
+	if *model == earlyName {
+		return validateEarly(e, *file, *n, *seed, workers, *plot, *asJSON)
+	}
 	m, err := cosmo.Lookup(*model)
 	if err != nil {
 		return usagef("validate: -model: %v", err)
-	}
-	if err := checkFiles(inFile("emulator", *file), outFile("plot", *plot)); err != nil {
-		return err
 	}
 	em, err := emulator.LoadModel(*file, m)
 	if err != nil {
@@ -155,6 +189,45 @@ func runValidateModel(e *env, args []string) error {
 	}
 	if *plot != "" {
 		fmt.Fprintf(w, "wrote %s\n", *plot)
+	}
+	return nil
+}
+
+// validateEarly is validate -model early: the early-universe emulator
+// against the exact route.
+func validateEarly(e *env, file string, n int, seed uint64, workers int, plot string, asJSON bool) error {
+	em, err := emulator.DefaultEarly()
+	name := "embedded"
+	if file != "" {
+		em, err = emulator.LoadEarly(file)
+		name = file
+	}
+	if err != nil {
+		return err
+	}
+	bar := newProgress(e, -1, "validate early")
+	v, err := emulator.ValidateEarly(e.ctx, em, &emulator.ValidateSettings{Points: n, Seed: seed, Workers: workers})
+	bar.Finish()
+	if err != nil {
+		return fmt.Errorf("validate: %w", err)
+	}
+	if plot != "" {
+		if err := plots.EarlyErrors(plot, v.Errors, v.Inputs); err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		return writeJSON(e.stdout, validateModelJSON{Model: earlyName, Emulator: name, Reference: "exact early universe",
+			Points: v.Points, Seed: v.Seed, Max: v.Max, Median: v.Median, Plot: plot})
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "the early-universe emulator (%s) against the exact route, %d random points of its domain:\n", name, v.Points)
+	fmt.Fprintf(w, "%-15s %12s %12s   %s\n", "quantity", "max", "median", "the worst point (ω_b, ω_c, N_eff, Σmν, ω_k)")
+	for _, q := range []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_100"} {
+		fmt.Fprintf(w, "%-15s %12.3g %12.3g   %.4g\n", q, v.Max[q], v.Median[q], v.Worst[q])
+	}
+	if plot != "" {
+		fmt.Fprintf(w, "wrote %s\n", plot)
 	}
 	return nil
 }

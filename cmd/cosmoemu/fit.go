@@ -57,6 +57,7 @@ type fitFlags struct {
 	resume, force, asJSON         bool
 	emuFile                       string
 	noFallback                    bool
+	early                         string
 }
 
 // register defines the flags of a fit; defModel and defData are the
@@ -82,6 +83,7 @@ func (f *fitFlags) registerProblem(fs *flag.FlagSet, defData string, withBackend
 	}
 	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (default: the embedded one of the model)")
 	fs.BoolVar(&f.noFallback, "no-fallback", false, "refuse points outside the emulator's domain instead of answering them with the solver")
+	fs.StringVar(&f.early, "early", "emulator", "early universe (z*, r_s, z_drag, r_d): `emulator` (the early-universe emulator; the exact route outside its domain, counted), exact (recombination for every point, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	fs.Var(&f.priors, "prior", "prior `NAME=LO:HI` or NAME=gauss:MU:SIGMA (repeatable or comma-separated)")
 	fs.Var(&f.fixes, "fix", "fixed parameter `NAME=VALUE` (repeatable or comma-separated)")
 	fs.BoolVar(&f.diagOnly, "diag-only", false, "fit pantheonplus or desy5 without their covariance (NOT the published likelihood)")
@@ -125,7 +127,7 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	}
 	cfg := &fit.Config{
 		Model: m, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
-		EmulatorFile: f.emuFile, NoFallback: f.noFallback,
+		EmulatorFile: f.emuFile, NoFallback: f.noFallback, Early: f.early,
 		Priors: map[string]string{}, Fixed: map[string]float64{},
 		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains, Live: f.live, DLogZ: f.dlogz,
 			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume, Force: f.force},
