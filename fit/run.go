@@ -170,18 +170,10 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	if s.Converge {
 		common.Converge = &mcmc.Convergence{RMinus1: 0.01}
 	}
-	// The derived column chi2 (CosmoMC's name) is χ² = 2(ln π − ln P) of
-	// each sample, from what the evaluation computes anyway. The χ² of
-	// each data set would need the posterior to hand out the terms it sums
-	// (likelihood.Posterior.Chi2 evaluates the model again).
-	target := mcmc.Target{LogProb: post.LogProb, LogPrior: post.LogPrior, Derived: func(x, der []float64) float64 {
-		lp := post.LogProb(x)
-		if !math.IsInf(lp, -1) {
-			der[0] = 2 * (post.LogPrior(x) - lp)
-		}
-		return lp
-	}}
-	common.Derived, common.DerivedLabels = []string{"chi2"}, []string{`\chi^2`}
+	// The derived columns: χ² at least (samplerTarget), evaluated in
+	// batches as the parameters are.
+	target, derived, derivedLabels := samplerTarget(post)
+	common.Derived, common.DerivedLabels = derived, derivedLabels
 	rnd := rand.New(rand.NewPCG(s.Seed, 0x636f736d6f656d75))
 	var res *mcmc.Result
 	samplingStart = time.Now()
