@@ -143,7 +143,7 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 		startCov = c
 	case err != nil:
 		if n := post.Failures(); n > 0 {
-			return nil, fmt.Errorf("fit: finding the best fit: %d evaluations failed, the first: %v", n, post.FirstFailure())
+			return nil, fmt.Errorf("fit: finding the best fit: %d evaluations failed, the first: %w", n, post.FirstFailure())
 		}
 		return nil, fmt.Errorf("fit: finding the best fit: %w", err)
 	default:
@@ -186,11 +186,11 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 		return nil, runError(err)
 	}
 	if n := post.Failures(); n > 0 {
-		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %v", n, post.FirstFailure())
+		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %w", n, post.FirstFailure())
 	}
 	sum := res.Summary
 	if sum == nil {
-		return nil, fmt.Errorf("fit: the run stopped before it finished (%s); continue it with -resume", res.Stop)
+		return nil, fmt.Errorf("fit: the run stopped before it finished (%s); continue it with Sampler.Resume", res.Stop)
 	}
 	r := &Result{
 		Model: p.Model.Name(), Data: p.DataNames(), Backend: post.Backend().Name(), Sampler: sum.Sampler,
@@ -230,19 +230,10 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	return r, nil
 }
 
-// runError words the errors of a sampler about the output root in the
-// terms of the command line (-resume, -force).
+// runError wraps an error of a sampler. Those about the output root keep
+// their types (chains.ExistsError, chains.CollisionError) for a caller to
+// word in its own terms.
 func runError(err error) error {
-	var ee *chains.ExistsError
-	var ce *chains.CollisionError
-	switch {
-	case errors.As(err, &ee):
-		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
-	case errors.As(err, &ce) && ce.Resume:
-		return fmt.Errorf("fit: %w", ce)
-	case errors.As(err, &ce):
-		return fmt.Errorf("fit: -out %s: %s: choose another -out, or -force to write over them: %w", ce.Root, ce.Detail, chains.ErrCollision)
-	}
 	return fmt.Errorf("fit: %w", err)
 }
 

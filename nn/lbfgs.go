@@ -221,7 +221,7 @@ func FitLBFGS(ctx context.Context, net *Network, x, y mat.Matrix, s *LBFGSSettin
 	}
 	switch {
 	case result == nil:
-		return res, fmt.Errorf("nn: FitLBFGS: %v", err)
+		return res, fmt.Errorf("nn: FitLBFGS: %w", err)
 	case result.Status == optimize.IterationLimit:
 		res.Status = "iteration limit"
 	case result.Status == optimize.GradientThreshold:

@@ -13,8 +13,8 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"github.com/cosmoemu/cosmoemu/nn"
-	"github.com/cosmoemu/cosmoemu/plots"
 	"github.com/cosmoemu/cosmoemu/paper/sdss"
+	"github.com/cosmoemu/cosmoemu/plots"
 )
 
 func init() {

@@ -11,7 +11,7 @@ import (
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/emulator"
-		"github.com/cosmoemu/cosmoemu/plots"
+	"github.com/cosmoemu/cosmoemu/plots"
 )
 
 // The emulators of the models (package emu) share the train and validate

@@ -80,7 +80,7 @@ func runPredict(e *env, args []string) error {
 	if err := m.PredictPoints(pts, ns, oms, h0s); err != nil {
 		var pe *emulator.FriedmannPointError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%s:%d: %v", name, lines[pe.Index], pe.Err)
+			return fmt.Errorf("%s:%d: %w", name, lines[pe.Index], pe.Err)
 		}
 		return err
 	}

@@ -12,8 +12,8 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	dataset "github.com/cosmoemu/cosmoemu/data"
-	"github.com/cosmoemu/cosmoemu/plots"
 	"github.com/cosmoemu/cosmoemu/paper/reconstruct"
+	"github.com/cosmoemu/cosmoemu/plots"
 )
 
 func init() {

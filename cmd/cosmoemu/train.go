@@ -11,8 +11,8 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/cosmoemu/cosmoemu/emulator"
-	"github.com/cosmoemu/cosmoemu/paper/friedmann"
 	"github.com/cosmoemu/cosmoemu/grid"
+	"github.com/cosmoemu/cosmoemu/paper/friedmann"
 	"github.com/cosmoemu/cosmoemu/plots"
 )
 

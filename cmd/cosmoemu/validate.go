@@ -23,9 +23,9 @@ func init() {
 
 // validateJSON is the -json output of validate.
 type validateJSON struct {
-	Model  string          `json:"model"`
-	Recipe string          `json:"recipe"`
-	Seed   uint64          `json:"seed"`
+	Model  string                   `json:"model"`
+	Recipe string                   `json:"recipe"`
+	Seed   uint64                   `json:"seed"`
 	Domain emulator.FriedmannDomain `json:"domain"`
 	*emulator.FriedmannReport
 	Fig6 string `json:"fig6,omitempty"`

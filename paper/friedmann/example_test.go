@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/cosmoemu/cosmoemu/paper/friedmann"
 	"github.com/cosmoemu/cosmoemu/grid"
+	"github.com/cosmoemu/cosmoemu/paper/friedmann"
 )
 
 // Train a small default-recipe emulator on a coarse training set. The
