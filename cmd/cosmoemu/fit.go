@@ -283,14 +283,7 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 		return err
 	}
 	if corner != "" {
-		truths := make([]float64, len(res.Params))
-		for i, n := range res.Params {
-			truths[i] = res.BestFit[n]
-		}
-		if err := plots.Corner(corner, []plots.Samples{{Name: res.Backend, X: res.Samples, Weights: res.Weights}}, res.Params, &plots.CornerOptions{
-			Labels: res.Labels, Truths: truths, TruthLabel: "best fit",
-			Title: fmt.Sprintf("%s: %s", res.Model, strings.Join(res.Data, " + ")),
-		}); err != nil {
+		if err := plots.FitCorner(corner, res); err != nil {
 			return err
 		}
 	}
