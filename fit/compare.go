@@ -152,12 +152,12 @@ func CompareBackends(runs []*Result) (*BackendComparison, error) {
 	c := &BackendComparison{Model: sol.Model, Data: sol.Data, Runs: runs}
 	if an := byBackend(runs, "analytic"); an != nil {
 		c.SpeedupAnalyticVsSolver = an.EvaluationsPerSecond / sol.EvaluationsPerSecond
-		c.AnalyticMaxMeanShiftSigma, c.AnalyticMaxStdRelDiff = Shifts(an, sol)
+		c.AnalyticMaxMeanShiftSigma, c.AnalyticMaxStdRelDiff = shifts(an, sol)
 	}
 	if emu := byBackend(runs, "emulator"); emu != nil {
 		c.FallbackFraction = emu.FallbackFraction
 		c.SpeedupEmulatorVsSolver = emu.EvaluationsPerSecond / sol.EvaluationsPerSecond
-		c.MaxMeanShiftSigma, c.MaxStdRelDiff = Shifts(emu, sol)
+		c.MaxMeanShiftSigma, c.MaxStdRelDiff = shifts(emu, sol)
 		c.Agree = c.MaxMeanShiftSigma <= AgreeMeanShift && c.MaxStdRelDiff <= AgreeStdRelDiff
 	}
 	return c, nil
@@ -175,9 +175,9 @@ func byBackend(runs []*Result, backend string) *Result {
 	return nil
 }
 
-// Shifts returns the largest |mean − mean_ref|/σ_ref and the largest
+// shifts returns the largest |mean − mean_ref|/σ_ref and the largest
 // |σ/σ_ref − 1| over the parameters of r against ref.
-func Shifts(r, ref *Result) (meanShift, stdDiff float64) {
+func shifts(r, ref *Result) (meanShift, stdDiff float64) {
 	for i := range ref.Mean {
 		meanShift = math.Max(meanShift, math.Abs(r.Mean[i]-ref.Mean[i])/ref.Std[i])
 		stdDiff = math.Max(stdDiff, math.Abs(r.Std[i]/ref.Std[i]-1))

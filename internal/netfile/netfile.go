@@ -18,7 +18,7 @@ import (
 // Encode records net with its scalers (nil means identity) and the names
 // of its inputs and outputs, its arrays in e.
 func Encode(e *modelfile.Encoder, net *nn.Network, in, out nn.Scaler, inputs, outputs []string) modelfile.Network {
-	nj := modelfile.Network{Inputs: inputs, Outputs: outputs, InputScaler: EncodeScaler(e, in), OutputScaler: EncodeScaler(e, out)}
+	nj := modelfile.Network{Inputs: inputs, Outputs: outputs, InputScaler: encodeScaler(e, in), OutputScaler: encodeScaler(e, out)}
 	for _, l := range net.Layers {
 		nj.Layers = append(nj.Layers, modelfile.Layer{
 			In: l.In, Out: l.Out, Activation: l.Act.String(),
@@ -29,9 +29,9 @@ func Encode(e *modelfile.Encoder, net *nn.Network, in, out nn.Scaler, inputs, ou
 	return nj
 }
 
-// EncodeScaler records s (nil: identity), its arrays in e; it panics for a
+// encodeScaler records s (nil: identity), its arrays in e; it panics for a
 // scaler type it does not know.
-func EncodeScaler(e *modelfile.Encoder, s nn.Scaler) modelfile.Scaler {
+func encodeScaler(e *modelfile.Encoder, s nn.Scaler) modelfile.Scaler {
 	switch s := s.(type) {
 	case nil:
 		return modelfile.Scaler{Kind: "identity"}
@@ -80,20 +80,20 @@ func Decode(f *modelfile.File, nj modelfile.Network, name string, inputs, output
 	if net.Inputs() != inputs || (outputs >= 0 && net.Outputs() != outputs) {
 		return nil, nil, nil, fmt.Errorf("network %s: %d inputs and %d outputs, want %d and %d", name, net.Inputs(), net.Outputs(), inputs, outputs)
 	}
-	in, err := DecodeScaler(f, nj.InputScaler, name+" input scaler", net.Inputs())
+	in, err := decodeScaler(f, nj.InputScaler, name+" input scaler", net.Inputs())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	out, err := DecodeScaler(f, nj.OutputScaler, name+" output scaler", net.Outputs())
+	out, err := decodeScaler(f, nj.OutputScaler, name+" output scaler", net.Outputs())
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return net, in, out, nil
 }
 
-// DecodeScaler rebuilds the scaler of cols columns of the record sj in f;
+// decodeScaler rebuilds the scaler of cols columns of the record sj in f;
 // identity gives nil. what names it in errors.
-func DecodeScaler(f *modelfile.File, sj modelfile.Scaler, what string, cols int) (nn.Scaler, error) {
+func decodeScaler(f *modelfile.File, sj modelfile.Scaler, what string, cols int) (nn.Scaler, error) {
 	switch sj.Kind {
 	case "identity":
 		return nil, nil
