@@ -397,8 +397,13 @@ func WriteColumnFiles(root string, c Columns) error {
 }
 
 // WriteColumns writes ROOT.paramnames and, with ranges, ROOT.ranges (under
-// the staging root while staged).
+// the staging root while staged). The labels default as Normalize sets
+// them, for the parameters c.Names; invalid columns are an error.
 func (r *Run) WriteColumns(c Columns) error {
+	c, err := c.Normalize(len(c.Names))
+	if err != nil {
+		return fmt.Errorf("chains: %w", err)
+	}
 	root := r.writeRoot()
 	if err := writeParamNames(root+ParamNamesSuffix, c); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -40,4 +41,25 @@ func TestCompareBackends(t *testing.T) {
 	if _, err := CompareBackends([]*Result{run("analytic", 1, []float64{0.3, 70}, []float64{1, 1})}); err == nil {
 		t.Error("no solver run accepted")
 	}
+}
+
+// The emulator's posterior against the solver's: the rule by which it
+// agrees, and the speedup.
+func ExampleCompareBackends() {
+	run := func(backend string, evalsPerS float64, mean, std []float64) *Result {
+		return &Result{Model: "w0wacdm", Data: []string{"desi-dr2"}, Backend: backend, Params: []string{"w0", "wa"},
+			Mean: mean, Std: std, EvaluationsPerSecond: evalsPerS}
+	}
+	c, err := CompareBackends([]*Result{
+		run("solver", 4.5e4, []float64{-0.68, -1.03}, []float64{0.093, 0.32}),
+		run("emulator", 4.6e5, []float64{-0.679, -1.035}, []float64{0.094, 0.318}),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("speedup %.1f×, largest mean shift %.3fσ, σ within %.1f%%: agree %v\n",
+		c.SpeedupEmulatorVsSolver, c.MaxMeanShiftSigma, 100*c.MaxStdRelDiff, c.Agree)
+	// Output:
+	// speedup 10.2×, largest mean shift 0.016σ, σ within 1.1%: agree true
 }
