@@ -1,12 +1,16 @@
 package fit
 
 import (
+	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/mcmc"
 )
 
 // cc31Problem is the sample command's problem: flat ΛCDM on cc31 with the
@@ -89,4 +93,61 @@ func BenchmarkSamplerTarget(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkCC31Sample runs the sample command's job (flat ΛCDM on cc31,
+// the ensemble sampler, 32 walkers × 20,000 steps) without outputs.
+func BenchmarkCC31Sample(b *testing.B) {
+	for b.Loop() {
+		p := cc31Problem(b)
+		p.Config.Sampler.Steps = 20000
+		r, err := p.Run(context.Background(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(r.EvaluationsPerSecond/1e6, "M-evals/s")
+	}
+}
+
+// BenchmarkCC31Targets runs the ensemble sampler on the cc31 posterior
+// (32 walkers × 20,000 steps, one goroutine) with ln P alone in batches, with the derived
+// χ² in batches, and with the derived χ² row by row.
+func BenchmarkCC31Targets(b *testing.B) {
+	p := cc31Problem(b)
+	post := p.Posterior
+	withDerived, names, _ := samplerTarget(post)
+	rows := withDerived
+	rows.BatchDerived = nil
+	for _, tc := range []struct {
+		name    string
+		t       mcmc.Target
+		derived []string
+	}{
+		{"batch", mcmc.Target{LogProb: post.LogProb, Batch: post.LogProbBatch, LogPrior: post.LogPrior}, nil},
+		{"batch-derived", withDerived, names},
+		{"rows-derived", rows, names},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var sampling time.Duration
+			for b.Loop() {
+				var first, last time.Time
+				_, err := mcmc.RunEnsemble(context.Background(), tc.t, &mcmc.EnsembleSettings{
+					Settings: mcmc.Settings{Steps: 20000, Start: []float64{0.3, 68}, Derived: tc.derived, Workers: 1,
+						Progress: func(pr mcmc.Progress) {
+							if pr.Step == 1 {
+								first = time.Now()
+							}
+							last = time.Now()
+						}},
+					Walkers: 32,
+				}, rand.New(rand.NewPCG(1, 2)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				sampling += last.Sub(first)
+			}
+			// Evaluations per second over the sampling, as fit reports them.
+			b.ReportMetric(float64(b.N)*19999*32/sampling.Seconds()/1e6, "M-evals/s")
+		})
+	}
 }
