@@ -16,10 +16,10 @@ import (
 // inside has its own format, owned by the sampler.
 const CheckpointFormat = "cosmoemu-checkpoint/1"
 
-// MaxCheckpoint bounds the size of a checkpoint read (1 GiB): it holds the
+// maxCheckpoint bounds the size of a checkpoint read (1 GiB): it holds the
 // state of a sampler (for nested sampling every dead point), never the
 // chains themselves.
-const MaxCheckpoint = 1 << 30
+const maxCheckpoint = 1 << 30
 
 // checksumPrefix starts the last line of a checkpoint: the SHA-256 of
 // everything before that line.

@@ -176,13 +176,13 @@ func (r *Run) Staged() bool { return r.staged }
 // writeRoot is where new files go: the staging root while staged.
 func (r *Run) writeRoot() string {
 	if r.staged {
-		return StagedRoot(r.root)
+		return stagedRoot(r.root)
 	}
 	return r.root
 }
 
 func (r *Run) openResume() error {
-	b, err := atomicfile.ReadRegular(r.root+CheckpointSuffix, MaxCheckpoint)
+	b, err := atomicfile.ReadRegular(r.root+CheckpointSuffix, maxCheckpoint)
 	if errors.Is(err, fs.ErrNotExist) {
 		if old, _ := describe(r.root); old != "" {
 			return fmt.Errorf("cannot resume %s: it holds %s but no checkpoint (%s), so where its chains end cannot be trusted; start a new run (Overwrite)", r.root, old, r.root+CheckpointSuffix)
@@ -252,7 +252,7 @@ func chainIndex(root, name string) int {
 // has a checkpoint or a .paramnames), with the header of its checkpoint if
 // one can be read.
 func isRoot(p string) (bool, *Header) {
-	if b, err := atomicfile.ReadRegular(p+CheckpointSuffix, MaxCheckpoint); err == nil {
+	if b, err := atomicfile.ReadRegular(p+CheckpointSuffix, maxCheckpoint); err == nil {
 		if h, _, err := DecodeCheckpoint(b); err == nil {
 			return true, h
 		}
@@ -336,7 +336,7 @@ func describe(root string) (string, error) {
 	if len(found) == 0 {
 		return "", nil
 	}
-	b, err := atomicfile.ReadRegular(root+CheckpointSuffix, MaxCheckpoint)
+	b, err := atomicfile.ReadRegular(root+CheckpointSuffix, maxCheckpoint)
 	if err == nil {
 		if h, _, err := DecodeCheckpoint(b); err == nil {
 			return h.Status, nil
@@ -347,18 +347,18 @@ func describe(root string) (string, error) {
 	return fmt.Sprintf("the files of a run (%s)", strings.Join(found, ", ")), nil
 }
 
-// StagedRoot is where a run that replaces another writes its text chains,
+// stagedRoot is where a run that replaces another writes its text chains,
 // .paramnames and .ranges until its first checkpoint: .BASE.new in the
 // directory of ROOT, hidden so that GetDist does not take the files for a
 // run.
-func StagedRoot(root string) string {
+func stagedRoot(root string) string {
 	dir, base := filepath.Split(root)
 	return filepath.Join(dir, "."+base+".new")
 }
 
 // removeStaged removes the files of an uncommitted replacement of root.
 func removeStaged(root string) {
-	sr := StagedRoot(root)
+	sr := stagedRoot(root)
 	for _, s := range ownedSuffixes {
 		os.Remove(sr + s)
 	}
@@ -397,8 +397,13 @@ func WriteColumnFiles(root string, c Columns) error {
 }
 
 // WriteColumns writes ROOT.paramnames and, with ranges, ROOT.ranges (under
-// the staging root while staged).
+// the staging root while staged). The labels default as Normalize sets
+// them, for the parameters c.Names; invalid columns are an error.
 func (r *Run) WriteColumns(c Columns) error {
+	c, err := c.Normalize(len(c.Names))
+	if err != nil {
+		return fmt.Errorf("chains: %w", err)
+	}
 	root := r.writeRoot()
 	if err := writeParamNames(root+ParamNamesSuffix, c); err != nil {
 		return err
@@ -463,7 +468,7 @@ func (r *Run) Commit() error {
 	if err := removeOwned(r.root); err != nil {
 		return err
 	}
-	sr := StagedRoot(r.root)
+	sr := stagedRoot(r.root)
 	for _, s := range r.stagedFiles {
 		if err := os.Rename(sr+s, r.root+s); err != nil {
 			return fmt.Errorf("replacing the earlier run: %w", err)

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/cosmoemu/cosmoemu/internal/modelfile"
+	"github.com/cosmoemu/cosmoemu/internal/netfile"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -97,7 +98,7 @@ func (c *friedmannCurves) encode(e *modelfile.Encoder, h *friedmannHeader) {
 		if n.name == "E_late" {
 			h.LateNodes = e.PutVector(c.lateNodes)
 		}
-		h.Networks[n.name] = e.Network(n.net.Net, n.net.In, n.net.Out, n.inputs, n.outputs)
+		h.Networks[n.name] = netfile.Encode(e, n.net.Net, n.net.In, n.net.Out, n.inputs, n.outputs)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/cosmoemu/cosmoemu/internal/modelfile"
+	"github.com/cosmoemu/cosmoemu/internal/netfile"
 )
 
 // WriteFile writes the emulator to path atomically, in the model file
@@ -97,7 +98,7 @@ func decodeFriedmannNet(f *modelfile.File, h *friedmannHeader, name string, inpu
 	if !ok {
 		return FriedmannNet{}, fmt.Errorf("network %q missing", name)
 	}
-	net, in, out, err := f.Network(nj, name, inputs, outputs)
+	net, in, out, err := netfile.Decode(f, nj, name, inputs, outputs)
 	if err != nil {
 		return FriedmannNet{}, err
 	}

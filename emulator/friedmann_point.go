@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cosmoemu/cosmoemu/internal/modelfile"
+	"github.com/cosmoemu/cosmoemu/internal/netfile"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -31,7 +32,7 @@ func (p *friedmannPoint) nets() []namedNet {
 
 func (p *friedmannPoint) encode(e *modelfile.Encoder, h *friedmannHeader) {
 	n := p.nets()[0]
-	h.Networks[n.name] = e.Network(n.net.Net, n.net.In, n.net.Out, n.inputs, n.outputs)
+	h.Networks[n.name] = netfile.Encode(e, n.net.Net, n.net.In, n.net.Out, n.inputs, n.outputs)
 }
 
 func decodePoint(f *modelfile.File, h *friedmannHeader) (*FriedmannNet, error) {

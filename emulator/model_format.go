@@ -8,6 +8,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/internal/modelfile"
+	"github.com/cosmoemu/cosmoemu/internal/netfile"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -99,7 +100,7 @@ func (e *Model) MarshalBinary() ([]byte, error) {
 
 func encodeNet(enc *modelfile.Encoder, n *Net) netJSON {
 	out := &nn.StandardScaler{Mean: n.Mean, Std: n.Std}
-	nj := netJSON{Network: enc.Network(n.Net, n.In, out, n.Inputs, n.Outputs), UDegree: n.UDegree}
+	nj := netJSON{Network: netfile.Encode(enc, n.Net, n.In, out, n.Inputs, n.Outputs), UDegree: n.UDegree}
 	nj.Skip = enc.Put(n.Skip, SkipLen(len(n.Inputs)), n.columns())
 	return nj
 }
@@ -265,7 +266,7 @@ func decodeModelNet(f *modelfile.File, nj *netJSON, name string) (*Net, error) {
 		return nil, fmt.Errorf("network %s: %d inputs, %d outputs, degree %d", name, d, len(nj.Outputs), nj.UDegree)
 	}
 	cols := len(nj.Outputs) * (nj.UDegree + 1)
-	net, in, out, err := f.Network(nj.Network, name, d, cols)
+	net, in, out, err := netfile.Decode(f, nj.Network, name, d, cols)
 	if err != nil {
 		return nil, err
 	}

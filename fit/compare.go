@@ -1,7 +1,12 @@
 package fit
 
 import (
+	"errors"
+	"fmt"
 	"math"
+	"slices"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
 )
 
 // Comparison is a Bayesian model comparison of nested-sampling fits on the
@@ -87,4 +92,114 @@ func Jeffreys(d float64) string {
 		return s + " evidence for"
 	}
 	return s + " evidence against"
+}
+
+// Backends returns the backends on which a comparison of m runs the same
+// fit, in order: analytic (where m has a closed form), solver, emulator.
+func Backends(m *cosmo.Model) []string {
+	var b []string
+	if m.ClosedForm() {
+		b = append(b, "analytic")
+	}
+	return append(b, "solver", "emulator")
+}
+
+// The rule by which the emulator agrees with the solver: every posterior
+// mean within AgreeMeanShift posterior standard deviations of the
+// solver's, and every standard deviation within a fraction AgreeStdRelDiff
+// of the solver's.
+const (
+	AgreeMeanShift  = 0.05
+	AgreeStdRelDiff = 0.05
+)
+
+// BackendComparison is the same fit run with every backend, against the
+// solver's: what `cosmoemu compare -json` prints.
+type BackendComparison struct {
+	Model string    `json:"model"`
+	Data  []string  `json:"data"`
+	Runs  []*Result `json:"runs"` // analytic (where it exists), solver, emulator (where it exists)
+	// Evaluations per second of each backend over the solver's.
+	SpeedupEmulatorVsSolver float64 `json:"speedup_emulator_vs_solver,omitempty"`
+	SpeedupAnalyticVsSolver float64 `json:"speedup_analytic_vs_solver,omitempty"`
+	// Largest |mean − mean_solver|/σ_solver over the parameters, and the
+	// largest |σ/σ_solver − 1|, of the emulator and of the closed form.
+	MaxMeanShiftSigma         float64 `json:"max_mean_shift_sigma,omitempty"`
+	MaxStdRelDiff             float64 `json:"max_std_rel_diff,omitempty"`
+	AnalyticMaxMeanShiftSigma float64 `json:"analytic_max_mean_shift_sigma,omitempty"`
+	AnalyticMaxStdRelDiff     float64 `json:"analytic_max_std_rel_diff,omitempty"`
+	// FallbackFraction is the emulator's share of evaluations answered by
+	// the solver because they fell outside its domain.
+	FallbackFraction float64 `json:"fallback_fraction"`
+	// Agree: the emulator's posterior agrees with the solver's
+	// (AgreeMeanShift, AgreeStdRelDiff).
+	Agree bool `json:"emulator_agrees"`
+}
+
+// CompareBackends compares the runs of one fit with several backends
+// (Result.Backend names each) against the solver's. It returns an error if
+// no run is the solver's or the runs differ in model or parameters.
+func CompareBackends(runs []*Result) (*BackendComparison, error) {
+	sol := byBackend(runs, "solver")
+	if sol == nil {
+		return nil, errors.New("fit: comparing backends needs the solver's run")
+	}
+	for _, r := range runs {
+		if r.Model != sol.Model || !slices.Equal(r.Params, sol.Params) {
+			return nil, fmt.Errorf("fit: comparing backends: the %s run fits %s %v, the solver's %s %v", r.Backend, r.Model, r.Params, sol.Model, sol.Params)
+		}
+	}
+	c := &BackendComparison{Model: sol.Model, Data: sol.Data, Runs: runs}
+	if an := byBackend(runs, "analytic"); an != nil {
+		c.SpeedupAnalyticVsSolver = an.EvaluationsPerSecond / sol.EvaluationsPerSecond
+		c.AnalyticMaxMeanShiftSigma, c.AnalyticMaxStdRelDiff = shifts(an, sol)
+	}
+	if emu := byBackend(runs, "emulator"); emu != nil {
+		c.FallbackFraction = emu.FallbackFraction
+		c.SpeedupEmulatorVsSolver = emu.EvaluationsPerSecond / sol.EvaluationsPerSecond
+		c.MaxMeanShiftSigma, c.MaxStdRelDiff = shifts(emu, sol)
+		c.Agree = c.MaxMeanShiftSigma <= AgreeMeanShift && c.MaxStdRelDiff <= AgreeStdRelDiff
+	}
+	return c, nil
+}
+
+// Run returns the run with the named backend, or nil.
+func (c *BackendComparison) Run(backend string) *Result { return byBackend(c.Runs, backend) }
+
+func byBackend(runs []*Result, backend string) *Result {
+	for _, r := range runs {
+		if r.Backend == backend {
+			return r
+		}
+	}
+	return nil
+}
+
+// shifts returns the largest |mean − mean_ref|/σ_ref and the largest
+// |σ/σ_ref − 1| over the parameters of r against ref.
+func shifts(r, ref *Result) (meanShift, stdDiff float64) {
+	for i := range ref.Mean {
+		meanShift = math.Max(meanShift, math.Abs(r.Mean[i]-ref.Mean[i])/ref.Std[i])
+		stdDiff = math.Max(stdDiff, math.Abs(r.Std[i]/ref.Std[i]-1))
+	}
+	return meanShift, stdDiff
+}
+
+// MeanShifts returns (mean − mean_ref)/σ_ref of each parameter of r
+// against ref.
+func MeanShifts(r, ref *Result) []float64 {
+	s := make([]float64, len(ref.Mean))
+	for i := range s {
+		s[i] = (r.Mean[i] - ref.Mean[i]) / ref.Std[i]
+	}
+	return s
+}
+
+// StdRatios returns σ/σ_ref of each parameter of r against ref.
+func StdRatios(r, ref *Result) []float64 {
+	s := make([]float64, len(ref.Std))
+	for i := range s {
+		s[i] = r.Std[i] / ref.Std[i]
+	}
+	return s
 }

@@ -45,11 +45,11 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		return nil, runError(err)
 	}
 	if n := post.Failures(); n > 0 {
-		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %v", n, post.FirstFailure())
+		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %w", n, post.FirstFailure())
 	}
 	sampling := time.Since(start).Seconds()
 	if res.Stop == nested.StopCancelled {
-		return nil, fmt.Errorf("fit: nested sampling interrupted after %d calls; continue it with -resume: %w", res.Calls, context.Canceled)
+		return nil, &InterruptedError{Calls: res.Calls, Root: s.Out, Err: context.Canceled}
 	}
 	r := &Result{
 		Model: p.Model.Name(), Data: p.DataNames(), Backend: post.Backend().Name(), Sampler: "nested",
@@ -101,6 +101,22 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	r.WallSeconds = time.Since(start).Seconds()
 	return r, nil
 }
+
+// InterruptedError is the error of Run for a nested-sampling run stopped
+// by its context after Calls likelihood calls. With Sampler.Out the run is
+// saved at Root, and Sampler.Resume continues it. It matches
+// context.Canceled.
+type InterruptedError struct {
+	Calls int64
+	Root  string
+	Err   error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("fit: nested sampling interrupted after %d calls: %v", e.Calls, e.Err)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
 
 // noteSNEvidence says why ln Z with marginalised supernova magnitudes is
 // defined only up to a model-independent constant.

@@ -110,81 +110,41 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	}
 	switch s.Kind {
 	case "ensemble", "mh":
+		return p.runMCMC(ctx, s, progress)
 	case "nested":
 		return p.runNested(ctx, progress)
-	default:
-		return nil, fmt.Errorf("fit: unknown sampler %q (want ensemble, mh or nested)", s.Kind)
 	}
+	return nil, fmt.Errorf("fit: unknown sampler %q (want ensemble, mh or nested)", s.Kind)
+}
+
+// runMCMC finds the best fit, starts the walkers or chains of sampler s
+// around it and summarizes their samples.
+func (p *Problem) runMCMC(ctx context.Context, s Sampler, progress func(Progress)) (*Result, error) {
 	post := p.Posterior
-	space := p.Space
 	start := time.Now()
 	if progress != nil {
 		progress(Progress{Stage: "best fit"})
 	}
-	lo, hi := space.Bounds()
-	scale := make([]float64, len(lo))
-	for i := range scale {
-		scale[i] = hi[i] - lo[i]
-		if pr := space.Prior(i); pr.Sigma > 0 && pr.Sigma < scale[i] {
-			scale[i] = pr.Sigma
-		}
+	scale := p.scales()
+	opt, startCov, err := p.bestStart(scale)
+	if err != nil {
+		return nil, err
 	}
-	opt, err := mcmc.BestFit(post.LogProb, p.Start(), &mcmc.BestFitSettings{Scale: scale})
-	var startCov mat.Symmetric
-	switch {
-	case errors.Is(err, mcmc.ErrNoCovariance):
-		// The posterior peaks on the edge of the prior: start from a small
-		// ball there instead of the Gaussian approximation.
-		p.Notes = append(p.Notes, "the best fit lies on the edge of the prior; the walkers start in a ball of 1% of the prior widths")
-		c := mat.NewSymDense(len(scale), nil)
-		for i, w := range scale {
-			c.SetSym(i, i, (0.01*w)*(0.01*w))
-		}
-		startCov = c
-	case err != nil:
-		if n := post.Failures(); n > 0 {
-			return nil, fmt.Errorf("fit: finding the best fit: %d evaluations failed, the first: %v", n, post.FirstFailure())
-		}
-		return nil, fmt.Errorf("fit: finding the best fit: %w", err)
-	default:
-		startCov = opt.Cov
-	}
-
 	evalsBefore := post.Evaluations()
-	var samplingStart, lastStep time.Time
-	ranges := make([][2]float64, len(lo))
-	for i := range lo {
-		ranges[i] = [2]float64{lo[i], hi[i]}
-	}
-	common := mcmc.Settings{
-		Steps: s.Steps, Start: opt.X, StartCov: startCov, Workers: s.Workers,
-		Root: s.Out, Names: space.Names(), Labels: space.Labels(), Resume: s.Resume,
-		Ranges: ranges, Fingerprint: p.Fingerprint(), Overwrite: s.Force,
-		Progress: func(pr mcmc.Progress) {
-			lastStep = time.Now()
-			if progress != nil {
-				progress(Progress{Stage: "sampling", Step: pr.Step, Steps: pr.Steps, Acceptance: pr.Acceptance})
-			}
-		},
-	}
-	if s.Converge {
-		common.Converge = &mcmc.Convergence{RMinus1: 0.01}
-	}
-	// The derived column chi2 (CosmoMC's name) is χ² = 2(ln π − ln P) of
-	// each sample, from what the evaluation computes anyway. The χ² of
-	// each data set would need the posterior to hand out the terms it sums
-	// (likelihood.Posterior.Chi2 evaluates the model again).
-	target := mcmc.Target{LogProb: post.LogProb, LogPrior: post.LogPrior, Derived: func(x, der []float64) float64 {
-		lp := post.LogProb(x)
-		if !math.IsInf(lp, -1) {
-			der[0] = 2 * (post.LogPrior(x) - lp)
+	var lastStep time.Time
+	common := p.mcmcSettings(s, opt.X, startCov, func(pr mcmc.Progress) {
+		lastStep = time.Now()
+		if progress != nil {
+			progress(Progress{Stage: "sampling", Step: pr.Step, Steps: pr.Steps, Acceptance: pr.Acceptance})
 		}
-		return lp
-	}}
-	common.Derived, common.DerivedLabels = []string{"chi2"}, []string{`\chi^2`}
+	})
+	// The derived columns: χ² at least (samplerTarget), evaluated in
+	// batches as the parameters are.
+	target, derived, derivedLabels := samplerTarget(post)
+	common.Derived, common.DerivedLabels = derived, derivedLabels
 	rnd := rand.New(rand.NewPCG(s.Seed, 0x636f736d6f656d75))
 	var res *mcmc.Result
-	samplingStart = time.Now()
+	samplingStart := time.Now()
 	if s.Kind == "ensemble" {
 		res, err = mcmc.RunEnsemble(ctx, target, &mcmc.EnsembleSettings{Settings: common, Walkers: s.Walkers}, rnd)
 	} else {
@@ -194,37 +154,19 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 		return nil, runError(err)
 	}
 	if n := post.Failures(); n > 0 {
-		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %v", n, post.FirstFailure())
+		return nil, fmt.Errorf("fit: %d likelihood evaluations failed; the first: %w", n, post.FirstFailure())
 	}
 	sum := res.Summary
 	if sum == nil {
-		return nil, fmt.Errorf("fit: the run stopped before it finished (%s); continue it with -resume", res.Stop)
+		return nil, fmt.Errorf("fit: the run stopped before it finished (%s); continue it with Sampler.Resume", res.Stop)
 	}
-	r := &Result{
-		Model: p.Model.Name(), Data: p.DataNames(), Backend: post.Backend().Name(), Sampler: sum.Sampler,
-		Params: space.Names(), Labels: space.Labels(), Fixed: p.Fixed, NData: post.Len(),
-		Converged: sum.Converged, Warning: sum.Warning, Acceptance: sum.Acceptance,
-		Steps: sum.Steps, Walkers: sum.Walkers, Burn: sum.Burn, Seed: s.Seed,
-		Evaluations: post.Evaluations(), Unphysical: post.Unphysical(),
-		Notes: p.Notes, Warnings: p.Warnings, Root: s.Out,
-	}
-	if rm1 := sum.RMinus1; !math.IsNaN(rm1) {
-		r.RMinus1 = &rm1
-	}
+	r := p.mcmcResult(s, sum)
 	r.WallSeconds = time.Since(start).Seconds()
 	// Throughput over the sampling phase only: the best fit before it and
 	// the summary after it cost the same whatever the backend.
 	r.SamplingSeconds = lastStep.Sub(samplingStart).Seconds()
 	if r.SamplingSeconds > 0 {
 		r.EvaluationsPerSecond = float64(r.Evaluations-evalsBefore) / r.SamplingSeconds
-	}
-	for _, ps := range sum.Params {
-		r.Mean = append(r.Mean, ps.Mean)
-		r.Std = append(r.Std, ps.Std)
-		r.Q025, r.Q975 = append(r.Q025, ps.Lo95), append(r.Q975, ps.Hi95)
-		r.Q16, r.Q84 = append(r.Q16, ps.Lo68), append(r.Q84, ps.Hi68)
-		r.Tau = append(r.Tau, ps.Tau)
-		r.ESS = append(r.ESS, ps.ESS)
 	}
 	maxPost := make([]float64, len(sum.Params))
 	for i, ps := range sum.Params {
@@ -238,19 +180,94 @@ func (p *Problem) Run(ctx context.Context, progress func(Progress)) (*Result, er
 	return r, nil
 }
 
-// runError words the errors of a sampler about the output root in the
-// terms of the command line (-resume, -force).
-func runError(err error) error {
-	var ee *chains.ExistsError
-	var ce *chains.CollisionError
-	switch {
-	case errors.As(err, &ee):
-		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
-	case errors.As(err, &ce) && ce.Resume:
-		return fmt.Errorf("fit: %w", ce)
-	case errors.As(err, &ce):
-		return fmt.Errorf("fit: -out %s: %s: choose another -out, or -force to write over them: %w", ce.Root, ce.Detail, chains.ErrCollision)
+// scales returns the scale of each parameter for the optimizer: the width
+// of its prior, or its Gaussian prior's σ if smaller.
+func (p *Problem) scales() []float64 {
+	lo, hi := p.Space.Bounds()
+	scale := make([]float64, len(lo))
+	for i := range scale {
+		scale[i] = hi[i] - lo[i]
+		if pr := p.Space.Prior(i); pr.Sigma > 0 && pr.Sigma < scale[i] {
+			scale[i] = pr.Sigma
+		}
 	}
+	return scale
+}
+
+// bestStart finds the best fit from the fiducial start and the covariance
+// of the ball the samplers start in: the Gaussian approximation there, or
+// a ball of 1% of the prior widths when the best fit lies on the edge of
+// the prior.
+func (p *Problem) bestStart(scale []float64) (*mcmc.Optimum, mat.Symmetric, error) {
+	post := p.Posterior
+	opt, err := mcmc.BestFit(post.LogProb, p.Start(), &mcmc.BestFitSettings{Scale: scale})
+	switch {
+	case errors.Is(err, mcmc.ErrNoCovariance):
+		p.Notes = append(p.Notes, "the best fit lies on the edge of the prior; the walkers start in a ball of 1% of the prior widths")
+		c := mat.NewSymDense(len(scale), nil)
+		for i, w := range scale {
+			c.SetSym(i, i, (0.01*w)*(0.01*w))
+		}
+		return opt, c, nil
+	case err != nil:
+		if n := post.Failures(); n > 0 {
+			return nil, nil, fmt.Errorf("fit: finding the best fit: %d evaluations failed, the first: %w", n, post.FirstFailure())
+		}
+		return nil, nil, fmt.Errorf("fit: finding the best fit: %w", err)
+	}
+	return opt, opt.Cov, nil
+}
+
+// mcmcSettings returns the settings of both MCMC samplers for sampler s,
+// starting in N(start, startCov).
+func (p *Problem) mcmcSettings(s Sampler, start []float64, startCov mat.Symmetric, progress func(mcmc.Progress)) mcmc.Settings {
+	lo, hi := p.Space.Bounds()
+	ranges := make([][2]float64, len(lo))
+	for i := range lo {
+		ranges[i] = [2]float64{lo[i], hi[i]}
+	}
+	common := mcmc.Settings{
+		Steps: s.Steps, Start: start, StartCov: startCov, Workers: s.Workers,
+		Root: s.Out, Names: p.Space.Names(), Labels: p.Space.Labels(), Resume: s.Resume,
+		Ranges: ranges, Fingerprint: p.Fingerprint(), Overwrite: s.Force,
+		Progress: progress,
+	}
+	if s.Converge {
+		common.Converge = &mcmc.Convergence{RMinus1: 0.01}
+	}
+	return common
+}
+
+// mcmcResult returns the result of an MCMC run of sampler s from its
+// summary, without the best fit and the timings.
+func (p *Problem) mcmcResult(s Sampler, sum *mcmc.Summary) *Result {
+	post := p.Posterior
+	r := &Result{
+		Model: p.Model.Name(), Data: p.DataNames(), Backend: post.Backend().Name(), Sampler: sum.Sampler,
+		Params: p.Space.Names(), Labels: p.Space.Labels(), Fixed: p.Fixed, NData: post.Len(),
+		Converged: sum.Converged, Warning: sum.Warning, Acceptance: sum.Acceptance,
+		Steps: sum.Steps, Walkers: sum.Walkers, Burn: sum.Burn, Seed: s.Seed,
+		Evaluations: post.Evaluations(), Unphysical: post.Unphysical(),
+		Notes: p.Notes, Warnings: p.Warnings, Root: s.Out,
+	}
+	if rm1 := sum.RMinus1; !math.IsNaN(rm1) {
+		r.RMinus1 = &rm1
+	}
+	for _, ps := range sum.Params {
+		r.Mean = append(r.Mean, ps.Mean)
+		r.Std = append(r.Std, ps.Std)
+		r.Q025, r.Q975 = append(r.Q025, ps.Lo95), append(r.Q975, ps.Hi95)
+		r.Q16, r.Q84 = append(r.Q16, ps.Lo68), append(r.Q84, ps.Hi68)
+		r.Tau = append(r.Tau, ps.Tau)
+		r.ESS = append(r.ESS, ps.ESS)
+	}
+	return r
+}
+
+// runError wraps an error of a sampler. Those about the output root keep
+// their types (chains.ExistsError, chains.CollisionError) for a caller to
+// word in its own terms.
+func runError(err error) error {
 	return fmt.Errorf("fit: %w", err)
 }
 

@@ -104,7 +104,7 @@ func BestFit(lp LogProb, x0 []float64, s *BestFitSettings) (*Optimum, error) {
 			Converger:       &optimize.FunctionConverge{Absolute: 1e-12, Relative: 1e-12, Iterations: 50 * d},
 		}, &optimize.NelderMead{SimplexSize: 0.05 / float64(round+1)})
 		if err != nil || res == nil {
-			return nil, fmt.Errorf("mcmc: BestFit: Nelder–Mead failed: %v", err)
+			return nil, fmt.Errorf("mcmc: BestFit: Nelder–Mead failed: %w", err)
 		}
 		if res.Status != optimize.FunctionConvergence && res.Status != optimize.Success {
 			return nil, fmt.Errorf("mcmc: BestFit: Nelder–Mead stopped with %v after %d evaluations (last point %v, ln p %g)", res.Status, res.FuncEvaluations, toX(res.X), -res.F)

@@ -95,6 +95,10 @@
 // copies the proposal's when it accepts it, and writes it beside the
 // parameters; nothing is recomputed at write time. The samples themselves
 // are those of LogProb: the same seed gives the same θ with or without.
+// Target.BatchDerived is its batch form, as Batch is LogProb's: it fills a
+// rows × derived matrix for a block of proposals, one block per worker, so
+// that a target that pays a fixed cost per call (borrowing its scratch,
+// say) pays it once per block.
 //
 // # Checkpoints and resuming
 //

@@ -14,9 +14,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/cosmoemu/cosmoemu/chains"
 )
@@ -242,5 +244,43 @@ func TestDerivedColumns(t *testing.T) {
 	s.Derived = []string{"sum"}
 	if _, err := runKind(context.Background(), false, Target{LogProb: gaussLogProb}, s, rand.New(rand.NewPCG(5, 5))); err == nil || !strings.Contains(err.Error(), "Target.Derived") {
 		t.Errorf("derived names without Target.Derived: %v", err)
+	}
+}
+
+// TestBatchDerived: the batch form of Derived, in one block per worker,
+// gives the same files, samples and derived values as Derived row by row,
+// whatever the number of workers; without Derived it is refused.
+func TestBatchDerived(t *testing.T) {
+	batch := derivedTarget
+	var calls atomic.Int64
+	batch.BatchDerived = func(dst []float64, xs, der *mat.Dense) {
+		calls.Add(1)
+		for i := range dst {
+			dst[i] = derivedTarget.Derived(xs.RawRowView(i), der.RawRowView(i))
+		}
+	}
+	for _, mh := range []bool{false, true} {
+		dirs := make([]string, 3)
+		for k, tgt := range []Target{derivedTarget, batch, batch} {
+			dirs[k] = t.TempDir()
+			s := resumeSettings(filepath.Join(dirs[k], "r"), 60)
+			s.Derived = []string{"sum", "prod"}
+			s.Workers = 1 + k // 1, 2 and 3 goroutines
+			if _, err := runKind(context.Background(), mh, tgt, s, rand.New(rand.NewPCG(5, 5))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ref := readDir(t, dirs[0])
+		sameFiles(t, ref, readDir(t, dirs[1]))
+		sameFiles(t, ref, readDir(t, dirs[2]))
+	}
+	if calls.Load() == 0 {
+		t.Error("BatchDerived was never called")
+	}
+	s := resumeSettings("", 10)
+	s.Derived = []string{"sum", "prod"}
+	noRow := Target{LogProb: gaussLogProb, BatchDerived: batch.BatchDerived}
+	if _, err := runKind(context.Background(), false, noRow, s, rand.New(rand.NewPCG(5, 5))); err == nil {
+		t.Error("BatchDerived without Derived accepted")
 	}
 }

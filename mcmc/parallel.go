@@ -26,10 +26,12 @@ type evaluator struct {
 	dim   int
 	x     []float64 // rows×dim proposals, filled by the caller
 	out   []float64 // ln p of each row
-	// With Target.Derived: nd derived parameters of each row.
-	der  func(x, derived []float64) float64
-	nd   int
-	dout []float64 // rows×nd
+	// With Target.Derived: nd derived parameters of each row, from der
+	// or, on the batch path, from batchDer.
+	der      func(x, derived []float64) float64
+	batchDer BatchDerived
+	nd       int
+	dout     []float64 // rows×nd
 	// batch path: one block of rows per goroutine
 	blocks []evalBlock
 
@@ -46,6 +48,7 @@ type evaluator struct {
 type evalBlock struct {
 	lo, hi int
 	xs     *mat.Dense
+	der    *mat.Dense // rows lo to hi−1 of dout, on the batch-derived path
 }
 
 // newEvaluator returns an evaluator of rows proposals of dimension dim on
@@ -78,14 +81,29 @@ func newEvaluator(t Target, rows, dim, workers int, auto bool) *evaluator {
 	return e
 }
 
-// setDerived makes the evaluator call t.Derived, which stores nd derived
-// parameters per row (derivedRow), instead of LogProb or Batch.
+// setDerived makes the evaluator store nd derived parameters per row
+// (derivedRow): with t.BatchDerived, one block of rows per goroutine, as
+// Batch; otherwise row by row with t.Derived, instead of LogProb or Batch.
 func (e *evaluator) setDerived(t Target, nd int) {
-	if t.Derived == nil {
+	if t.Derived == nil || nd == 0 {
 		return
 	}
 	e.der, e.nd, e.dout = t.Derived, nd, make([]float64, e.rows*nd)
-	e.batch, e.blocks, e.items = nil, nil, e.rows
+	if t.BatchDerived == nil {
+		e.batch, e.blocks, e.items = nil, nil, e.rows
+		return
+	}
+	e.batchDer = t.BatchDerived
+	workers := e.workers + 1
+	xs := mat.NewDense(e.rows, e.dim, e.x)
+	ds := mat.NewDense(e.rows, nd, e.dout)
+	e.blocks = e.blocks[:0]
+	for w := range workers {
+		lo, hi := w*e.rows/workers, (w+1)*e.rows/workers
+		e.blocks = append(e.blocks, evalBlock{lo: lo, hi: hi,
+			xs: xs.Slice(lo, hi, 0, e.dim).(*mat.Dense), der: ds.Slice(lo, hi, 0, nd).(*mat.Dense)})
+	}
+	e.items = len(e.blocks)
 }
 
 // derivedRow returns the derived parameters of row i.
@@ -116,7 +134,7 @@ func (e *evaluator) callerFrom() int {
 		return e.rows
 	}
 	b := e.workers * e.items / (e.workers + 1)
-	if e.batch != nil {
+	if e.blocks != nil {
 		return e.blocks[b].lo
 	}
 	return b
@@ -155,18 +173,21 @@ func (e *evaluator) work(w int) {
 // workRange evaluates items lo to hi−1.
 func (e *evaluator) workRange(lo, hi int) {
 	for i := lo; i < hi; i++ {
-		if e.der != nil {
+		switch {
+		case e.blocks != nil:
+			b := e.blocks[i]
+			if e.batchDer != nil {
+				e.batchDer(e.out[b.lo:b.hi], b.xs, b.der)
+			} else {
+				e.batch(e.out[b.lo:b.hi], b.xs)
+			}
+			for j := b.lo; j < b.hi; j++ {
+				e.out[j] = e.sanitize(e.out[j])
+			}
+		case e.der != nil:
 			e.out[i] = e.sanitize(e.der(e.row(i), e.derivedRow(i)))
-			continue
-		}
-		if e.batch == nil {
+		default:
 			e.out[i] = e.sanitize(e.lp(e.row(i)))
-			continue
-		}
-		b := e.blocks[i]
-		e.batch(e.out[b.lo:b.hi], b.xs)
-		for j := b.lo; j < b.hi; j++ {
-			e.out[j] = e.sanitize(e.out[j])
 		}
 	}
 }

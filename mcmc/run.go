@@ -97,6 +97,9 @@ func run(ctx context.Context, t Target, s Settings, spec runSpec, kern kernel, r
 	if (t.Derived == nil) != (r.nd == 0) {
 		return nil, fmt.Errorf("mcmc: %d derived parameters named in Settings.Derived, and Target.Derived is set: %v; set both or neither", r.nd, t.Derived != nil)
 	}
+	if t.BatchDerived != nil && t.Derived == nil {
+		return nil, errors.New("mcmc: Target.BatchDerived needs Target.Derived (it starts the walkers)")
+	}
 	if s.Steps > maxChainValues/k/(r.d+1+r.nd) {
 		return nil, fmt.Errorf("mcmc: Steps = %d with %d walkers of %d parameters is %.3g values, more than the %d the chain may hold in memory", s.Steps, k, r.d, float64(s.Steps)*float64(k)*float64(r.d+1+r.nd), maxChainValues)
 	}

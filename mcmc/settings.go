@@ -22,6 +22,11 @@ type LogProb func(x []float64) float64
 // LogProb, for targets that evaluate many points faster together.
 type BatchLogProb func(dst []float64, xs *mat.Dense)
 
+// BatchDerived is BatchLogProb that also stores the derived parameters of
+// row i of xs in row i of derived (rows × len(Settings.Derived)); a row of
+// derived whose ln p is −Inf may hold anything.
+type BatchDerived func(dst []float64, xs, derived *mat.Dense)
+
 // Target is the density to sample.
 type Target struct {
 	// LogProb is required; it starts walkers and is used for the steps
@@ -41,9 +46,13 @@ type Target struct {
 	// (the χ² of each data set, r_d), like emcee's blobs: the sampler
 	// keeps the values of the accepted points and writes them as derived
 	// columns, never calling the target again. It must be safe for
-	// concurrent use, and keep neither slice. derived is left as it was
-	// when ln p is −Inf.
+	// concurrent use, and keep neither slice. derived may hold anything
+	// when ln p is −Inf (the sampler never keeps such a point).
 	Derived func(x, derived []float64) float64
+	// BatchDerived, if set with Derived, evaluates the proposals of a
+	// step in one block per worker, as Batch does, with their derived
+	// parameters; Derived still starts the walkers.
+	BatchDerived BatchDerived
 }
 
 // Settings are the options shared by both samplers. The zero value of a
@@ -64,8 +73,9 @@ type Settings struct {
 	// Workers is the number of goroutines evaluating proposals. The
 	// default (0) uses GOMAXPROCS when a step has enough work to share: the
 	// first steps are timed on one goroutine, and a target so fast that a
-	// half-ensemble takes less than 30 µs stays there, since handing out
-	// the work would cost more than it saves. It does not change the chains.
+	// half-ensemble takes less than 8 µs (internal/pool.MinParallelRound)
+	// stays there, since handing out the work would cost more than it
+	// saves. It does not change the chains.
 	Workers int
 
 	// Root is the path prefix of the output files; "" writes no files.

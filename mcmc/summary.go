@@ -105,69 +105,19 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 		Stop:          cfg.stop,
 		NonFinite:     cfg.nonFinite,
 	}
-	t0 := min(cfg.adapt, n-1)
-	switch {
-	case cfg.burn > 0:
-		s.Burn = min(max(cfg.burn, t0), n-1)
-		s.BurnRule = "fixed (Settings.Burn)"
-		if cfg.adapt > cfg.burn {
-			s.BurnRule = "the adaptation phase (Adapt > Settings.Burn)"
-		}
-	default:
-		extra := (n - t0) / 2
-		tau := IntegratedTime(c, t0+extra)
-		if mt := maxFinite(tau); !math.IsNaN(mt) {
-			extra = min(extra, int(math.Ceil(2*mt)))
-		}
-		s.Burn = t0 + extra
-		s.BurnRule = "auto: 2·max τ (τ from the second half), at most half the chain"
-		if cfg.adapt > 0 {
-			s.BurnRule = "auto: the adaptation phase + 2·max τ (τ from the second half after it), at most half the rest"
-		}
-	}
+	s.Burn, s.BurnRule = burnIn(c, cfg)
 	post := n - s.Burn
 	s.Samples = post * k
 	s.IgnoreRows = s.Burn
 
 	tau := IntegratedTime(c, s.Burn)
 	s.TauWarning = TauTooShort(tau, post)
-	rm := make([]float64, c.Dim)
-	s.RMinus1Eigen = math.NaN()
-	if post*k/cfg.groups >= 2 {
-		rm = GelmanRubin(c, s.Burn, cfg.groups)
-		s.RMinus1Eigen = GelmanRubinEigen(c, s.Burn, cfg.groups)
-	} else {
-		for i := range rm {
-			rm[i] = math.NaN()
-		}
-	}
-	for i, v := range rm {
-		rm[i] = math.Max(v, 0) // NaN stays NaN
-	}
-	s.RMinus1 = maxFinite(rm)
-	if hasNaN(rm) {
-		s.RMinus1 = math.NaN()
-	}
+	rm := s.gelmanRubin(c, cfg.groups)
 	s.Acceptance = acceptance(c, s.Burn)
 	stuck := stuckWalkers(c, s.Burn)
 	still := stillParams(c, s.Burn)
 
-	best := 0
-	for i, v := range c.LnP {
-		if v > c.LnP[best] {
-			best = i
-		}
-	}
-	s.MaxLogProb = c.LnP[best]
-	bestX := c.X[best*c.Dim : (best+1)*c.Dim]
-	s.MinMinusLogLike = math.Inf(1)
-	for i := s.Burn * k; i < n*k; i++ {
-		like := -c.LnP[i]
-		if cfg.logPrior != nil {
-			like += cfg.logPrior(c.X[i*c.Dim : (i+1)*c.Dim])
-		}
-		s.MinMinusLogLike = math.Min(s.MinMinusLogLike, like)
-	}
+	bestX := s.best(c, cfg.logPrior)
 
 	vals := make([]float64, post*k)
 	q := make([]float64, len(summaryProbs))
@@ -192,6 +142,85 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 		})
 	}
 
+	s.Converged, s.Warning = s.diagnose(cfg, tau, stuck, still)
+	return s, nil
+}
+
+// burnIn returns the steps discarded from the summary and the rule that
+// chose them: Settings.Burn (at least the adaptation phase), or the
+// adaptation phase and 2·max τ of the rest, at most half of it.
+func burnIn(c *Chain, cfg summaryConfig) (burn int, rule string) {
+	n := c.Steps()
+	t0 := min(cfg.adapt, n-1)
+	if cfg.burn > 0 {
+		rule = "fixed (Settings.Burn)"
+		if cfg.adapt > cfg.burn {
+			rule = "the adaptation phase (Adapt > Settings.Burn)"
+		}
+		return min(max(cfg.burn, t0), n-1), rule
+	}
+	extra := (n - t0) / 2
+	tau := IntegratedTime(c, t0+extra)
+	if mt := maxFinite(tau); !math.IsNaN(mt) {
+		extra = min(extra, int(math.Ceil(2*mt)))
+	}
+	rule = "auto: 2·max τ (τ from the second half), at most half the chain"
+	if cfg.adapt > 0 {
+		rule = "auto: the adaptation phase + 2·max τ (τ from the second half after it), at most half the rest"
+	}
+	return t0 + extra, rule
+}
+
+// gelmanRubin sets RMinus1 and RMinus1Eigen of the samples after s.Burn
+// and returns R−1 of each parameter (≥ 0, NaN where undefined).
+func (s *Summary) gelmanRubin(c *Chain, groups int) []float64 {
+	rm := make([]float64, c.Dim)
+	s.RMinus1Eigen = math.NaN()
+	if (c.Steps()-s.Burn)*c.Walkers/groups >= 2 {
+		rm = GelmanRubin(c, s.Burn, groups)
+		s.RMinus1Eigen = GelmanRubinEigen(c, s.Burn, groups)
+	} else {
+		for i := range rm {
+			rm[i] = math.NaN()
+		}
+	}
+	for i, v := range rm {
+		rm[i] = math.Max(v, 0) // NaN stays NaN
+	}
+	s.RMinus1 = maxFinite(rm)
+	if hasNaN(rm) {
+		s.RMinus1 = math.NaN()
+	}
+	return rm
+}
+
+// best sets MaxLogProb, the highest ln p of any sample, and
+// MinMinusLogLike, the smallest −ln L after s.Burn (−ln p + ln π with
+// logPrior), and returns the highest-posterior sample.
+func (s *Summary) best(c *Chain, logPrior LogProb) []float64 {
+	best := 0
+	for i, v := range c.LnP {
+		if v > c.LnP[best] {
+			best = i
+		}
+	}
+	s.MaxLogProb = c.LnP[best]
+	s.MinMinusLogLike = math.Inf(1)
+	for i := s.Burn * c.Walkers; i < c.Steps()*c.Walkers; i++ {
+		like := -c.LnP[i]
+		if logPrior != nil {
+			like += logPrior(c.X[i*c.Dim : (i+1)*c.Dim])
+		}
+		s.MinMinusLogLike = math.Min(s.MinMinusLogLike, like)
+	}
+	return c.X[best*c.Dim : (best+1)*c.Dim]
+}
+
+// diagnose returns whether the run converged and the warnings, one per
+// line, from the summary so far, τ of each parameter, the walkers that
+// never moved and the parameters that never moved.
+func (s *Summary) diagnose(cfg summaryConfig, tau []float64, stuck int, still []int) (bool, string) {
+	post, k := s.Steps-s.Burn, s.Walkers
 	var warn []string
 	what := "walkers"
 	if cfg.sampler == samplerMH {
@@ -223,13 +252,12 @@ func summarize(c *Chain, cfg summaryConfig) (*Summary, error) {
 	} else if s.RMinus1 >= cfg.rMinus1 {
 		warn = append(warn, fmt.Sprintf("WARNING: R−1 = %.3g is not below %g: the %s disagree; run longer", s.RMinus1, cfg.rMinus1, what))
 	}
-	s.Converged = !s.TauWarning && s.Acceptance > 0 && stuck == 0 && len(still) == 0 &&
+	converged := !s.TauWarning && s.Acceptance > 0 && stuck == 0 && len(still) == 0 &&
 		s.RMinus1 < cfg.rMinus1 // false for NaN
 	if s.NonFinite > 0 {
 		warn = append(warn, fmt.Sprintf("WARNING: the target returned NaN or +Inf %d times (treated as −Inf)", s.NonFinite))
 	}
-	s.Warning = strings.Join(warn, "\n")
-	return s, nil
+	return converged, strings.Join(warn, "\n")
 }
 
 // stuckWalkers returns how many walkers (or MH chains) did not move in

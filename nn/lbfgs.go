@@ -133,18 +133,8 @@ func FitLBFGS(ctx context.Context, net *Network, x, y mat.Matrix, s *LBFGSSettin
 	if err := net.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkLoss(s.Loss, net.Layers[len(net.Layers)-1].Act); err != nil {
+	if err := s.check(net); err != nil {
 		return nil, err
-	}
-	switch {
-	case s.MaxIterations < 0:
-		return nil, fmt.Errorf("nn: LBFGSSettings.MaxIterations = %d, want ≥ 0", s.MaxIterations)
-	case !(s.GradientTolerance >= 0) || math.IsInf(s.GradientTolerance, 1):
-		return nil, fmt.Errorf("nn: LBFGSSettings.GradientTolerance = %v, want ≥ 0 and finite", s.GradientTolerance)
-	case s.Memory < 0:
-		return nil, fmt.Errorf("nn: LBFGSSettings.Memory = %d, want ≥ 0", s.Memory)
-	case s.Workers < 0:
-		return nil, fmt.Errorf("nn: LBFGSSettings.Workers = %d, want ≥ 0", s.Workers)
 	}
 	d, err := newDataset(net, x, y, "x", "y")
 	if err != nil {
@@ -219,22 +209,48 @@ func FitLBFGS(ctx context.Context, net *Network, x, y mat.Matrix, s *LBFGSSettin
 			}
 		}
 	}
-	switch {
-	case result == nil:
-		return res, fmt.Errorf("nn: FitLBFGS: %v", err)
-	case result.Status == optimize.IterationLimit:
-		res.Status = "iteration limit"
-	case result.Status == optimize.GradientThreshold:
-		res.Status = "gradient below tolerance"
-	default:
-		// A failed line search near the minimum is the usual end of a
-		// fit run to the limit of floating point.
-		res.Status = fmt.Sprintf("stopped: %v", result.Status)
-		if err != nil {
-			res.Status += fmt.Sprintf(" (%v)", err)
-		}
+	if result == nil {
+		return res, fmt.Errorf("nn: FitLBFGS: %w", err)
 	}
+	res.Status = lbfgsStatus(result.Status, err)
 	return res, nil
+}
+
+// check refuses settings out of range and a loss the network's output
+// cannot take.
+func (s *LBFGSSettings) check(net *Network) error {
+	if err := checkLoss(s.Loss, net.Layers[len(net.Layers)-1].Act); err != nil {
+		return err
+	}
+	switch {
+	case s.MaxIterations < 0:
+		return fmt.Errorf("nn: LBFGSSettings.MaxIterations = %d, want ≥ 0", s.MaxIterations)
+	case !(s.GradientTolerance >= 0) || math.IsInf(s.GradientTolerance, 1):
+		return fmt.Errorf("nn: LBFGSSettings.GradientTolerance = %v, want ≥ 0 and finite", s.GradientTolerance)
+	case s.Memory < 0:
+		return fmt.Errorf("nn: LBFGSSettings.Memory = %d, want ≥ 0", s.Memory)
+	case s.Workers < 0:
+		return fmt.Errorf("nn: LBFGSSettings.Workers = %d, want ≥ 0", s.Workers)
+	}
+	return nil
+}
+
+// lbfgsStatus describes how gonum's L-BFGS ended, with the error of
+// optimize.Minimize if any.
+func lbfgsStatus(st optimize.Status, err error) string {
+	switch st {
+	case optimize.IterationLimit:
+		return "iteration limit"
+	case optimize.GradientThreshold:
+		return "gradient below tolerance"
+	}
+	// A failed line search near the minimum is the usual end of a fit run
+	// to the limit of floating point.
+	status := fmt.Sprintf("stopped: %v", st)
+	if err != nil {
+		status += fmt.Sprintf(" (%v)", err)
+	}
+	return status
 }
 
 // lbfgsRecorder counts iterations, keeps the best parameters, calls the

@@ -100,42 +100,13 @@ func Train(ctx context.Context, net *Network, x, y mat.Matrix, s *Settings, rnd 
 	if err := net.Validate(); err != nil {
 		return nil, err
 	}
-	cfg := *s
-	cfg.Epochs = orDefaultInt(cfg.Epochs, 100)
-	cfg.BatchSize = orDefaultInt(cfg.BatchSize, 32)
-	if cfg.Optimizer == nil {
-		cfg.Optimizer = &Adam{}
-	}
-	if err := checkSettings(&cfg, net); err != nil {
-		return nil, err
-	}
-	data, err := newDataset(net, x, y, "x", "y")
+	cfg, err := s.withDefaults(net)
 	if err != nil {
 		return nil, err
 	}
-	var train, valid *dataset
-	switch {
-	case cfg.ValidX != nil || cfg.ValidY != nil:
-		if cfg.ValidX == nil || cfg.ValidY == nil {
-			return nil, errors.New("nn: Settings.ValidX and ValidY must be given together")
-		}
-		if valid, err = newDataset(net, cfg.ValidX, cfg.ValidY, "ValidX", "ValidY"); err != nil {
-			return nil, err
-		}
-		train = data
-	case cfg.ValidationFraction > 0:
-		nv := int(math.Round(cfg.ValidationFraction * float64(data.rows)))
-		if nv < 1 || nv >= data.rows {
-			return nil, fmt.Errorf("nn: validation fraction %v of %d rows leaves %d validation and %d training rows, want ≥ 1 of each",
-				cfg.ValidationFraction, data.rows, nv, data.rows-nv)
-		}
-		perm := rnd.Perm(data.rows)
-		train, valid = data.subset(perm[:data.rows-nv]), data.subset(perm[data.rows-nv:])
-	default:
-		train = data
-	}
-	if train.idx == nil {
-		train = train.subset(nil)
+	train, valid, err := trainingData(net, x, y, &cfg, rnd)
+	if err != nil {
+		return nil, err
 	}
 
 	batch := min(cfg.BatchSize, train.rows)
@@ -163,31 +134,15 @@ func Train(ctx context.Context, net *Network, x, y mat.Matrix, s *Settings, rnd 
 
 	nout := net.Outputs()
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
-		lr := base
-		if cfg.Schedule != nil {
-			lr = cfg.Schedule.Rate(epoch, base, monitored)
-			if !(lr > 0) || math.IsInf(lr, 1) {
-				return h, fmt.Errorf("nn: epoch %d: schedule gave learning rate %v, want positive and finite", epoch, lr)
-			}
+		lr, err := cfg.rate(epoch, base, monitored)
+		if err != nil {
+			return h, err
 		}
 		e.lr = lr
 		train.shuffle(rnd)
-		var sum float64
-		hits := 0
-		for b0 := 0; b0 < train.rows; b0 += batch {
-			if err := ctx.Err(); err != nil {
-				return h, err
-			}
-			n := min(batch, train.rows-b0)
-			train.gather(e, b0, n)
-			e.step++
-			e.lossGrad(n, classify, false, true)
-			for r := 0; r < n; r++ {
-				sum += e.rowLoss[r]
-				if classify && e.rowHit[r] {
-					hits++
-				}
-			}
+		sum, hits, err := e.epoch(ctx, train, batch, classify)
+		if err != nil {
+			return h, err
 		}
 		ep := Epoch{Epoch: epoch, LearningRate: lr, Loss: sum * lossScale(cfg.Loss, train.rows, nout)}
 		if classify {
@@ -228,6 +183,87 @@ func Train(ctx context.Context, net *Network, x, y mat.Matrix, s *Settings, rnd 
 		}
 	}
 	return h, nil
+}
+
+// withDefaults returns a copy of s with its defaults filled in, checked
+// against net.
+func (s *Settings) withDefaults(net *Network) (Settings, error) {
+	cfg := *s
+	cfg.Epochs = orDefaultInt(cfg.Epochs, 100)
+	cfg.BatchSize = orDefaultInt(cfg.BatchSize, 32)
+	if cfg.Optimizer == nil {
+		cfg.Optimizer = &Adam{}
+	}
+	return cfg, checkSettings(&cfg, net)
+}
+
+// rate returns the learning rate of an epoch: base, or the schedule's
+// given the monitored losses of the epochs before.
+func (s *Settings) rate(epoch int, base float64, monitored []float64) (float64, error) {
+	if s.Schedule == nil {
+		return base, nil
+	}
+	lr := s.Schedule.Rate(epoch, base, monitored)
+	if !(lr > 0) || math.IsInf(lr, 1) {
+		return 0, fmt.Errorf("nn: epoch %d: schedule gave learning rate %v, want positive and finite", epoch, lr)
+	}
+	return lr, nil
+}
+
+// trainingData returns the training rows of x and y and the validation
+// rows (nil for none): Settings.ValidX and ValidY, or a random fraction
+// ValidationFraction of the rows.
+func trainingData(net *Network, x, y mat.Matrix, cfg *Settings, rnd *rand.Rand) (train, valid *dataset, err error) {
+	data, err := newDataset(net, x, y, "x", "y")
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case cfg.ValidX != nil || cfg.ValidY != nil:
+		if cfg.ValidX == nil || cfg.ValidY == nil {
+			return nil, nil, errors.New("nn: Settings.ValidX and ValidY must be given together")
+		}
+		if valid, err = newDataset(net, cfg.ValidX, cfg.ValidY, "ValidX", "ValidY"); err != nil {
+			return nil, nil, err
+		}
+		train = data
+	case cfg.ValidationFraction > 0:
+		nv := int(math.Round(cfg.ValidationFraction * float64(data.rows)))
+		if nv < 1 || nv >= data.rows {
+			return nil, nil, fmt.Errorf("nn: validation fraction %v of %d rows leaves %d validation and %d training rows, want ≥ 1 of each",
+				cfg.ValidationFraction, data.rows, nv, data.rows-nv)
+		}
+		perm := rnd.Perm(data.rows)
+		train, valid = data.subset(perm[:data.rows-nv]), data.subset(perm[data.rows-nv:])
+	default:
+		train = data
+	}
+	if train.idx == nil {
+		train = train.subset(nil)
+	}
+	return train, valid, nil
+}
+
+// epoch takes one optimizer step per mini-batch of the (shuffled) training
+// rows and returns the sum of the rows' losses and, when classify, the
+// rows classified right. It checks ctx before each batch.
+func (e *engine) epoch(ctx context.Context, train *dataset, batch int, classify bool) (sum float64, hits int, err error) {
+	for b0 := 0; b0 < train.rows; b0 += batch {
+		if err := ctx.Err(); err != nil {
+			return sum, hits, err
+		}
+		n := min(batch, train.rows-b0)
+		train.gather(e, b0, n)
+		e.step++
+		e.lossGrad(n, classify, false, true)
+		for r := 0; r < n; r++ {
+			sum += e.rowLoss[r]
+			if classify && e.rowHit[r] {
+				hits++
+			}
+		}
+	}
+	return sum, hits, nil
 }
 
 func (h *History) add(ep Epoch, classify bool) {

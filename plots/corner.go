@@ -162,36 +162,8 @@ func cornerDefaults(sets []Samples, names []string, opt *CornerOptions) (*corner
 		return nil, errors.New("plots: corner plot without sample sets")
 	}
 	for k, s := range sets {
-		if s.X == nil {
-			return nil, fmt.Errorf("plots: sample set %d (%q) has no samples", k+1, s.Name)
-		}
-		r, c := s.X.Dims()
-		if c != n {
-			return nil, fmt.Errorf("plots: sample set %d (%q) has %d columns for %d parameters", k+1, s.Name, c, n)
-		}
-		if r < 2 {
-			return nil, fmt.Errorf("plots: sample set %d (%q) has %d samples, need at least 2", k+1, s.Name, r)
-		}
-		if s.Weights != nil && len(s.Weights) != r {
-			return nil, fmt.Errorf("plots: sample set %d (%q) has %d weights for %d samples", k+1, s.Name, len(s.Weights), r)
-		}
-		var sum float64
-		for i := range r {
-			for j := range c {
-				if v := s.X.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-					return nil, fmt.Errorf("plots: sample set %d (%q), sample %d, parameter %s: %g is not finite", k+1, s.Name, i+1, names[j], v)
-				}
-			}
-			if s.Weights != nil {
-				w := s.Weights[i]
-				if !(w >= 0) || math.IsInf(w, 0) {
-					return nil, fmt.Errorf("plots: sample set %d (%q): weight %d = %g must be finite and ≥ 0", k+1, s.Name, i+1, w)
-				}
-				sum += w
-			}
-		}
-		if s.Weights != nil && !(sum > 0) {
-			return nil, fmt.Errorf("plots: sample set %d (%q): the weights sum to %g", k+1, s.Name, sum)
+		if err := checkSamples(k, s, names); err != nil {
+			return nil, err
 		}
 	}
 	o := &cornerOptions{}
@@ -261,6 +233,45 @@ func cornerDefaults(sets []Samples, names []string, opt *CornerOptions) (*corner
 		return nil, fmt.Errorf("plots: MaxPoints = %d: want 1 to 100000", o.MaxPoints)
 	}
 	return o, nil
+}
+
+// checkSamples refuses sample set k (from 0) of a corner plot of the
+// parameters names if it has the wrong shape, a non-finite value, or
+// weights that are negative, non-finite or sum to zero.
+func checkSamples(k int, s Samples, names []string) error {
+	n := len(names)
+	if s.X == nil {
+		return fmt.Errorf("plots: sample set %d (%q) has no samples", k+1, s.Name)
+	}
+	r, c := s.X.Dims()
+	if c != n {
+		return fmt.Errorf("plots: sample set %d (%q) has %d columns for %d parameters", k+1, s.Name, c, n)
+	}
+	if r < 2 {
+		return fmt.Errorf("plots: sample set %d (%q) has %d samples, need at least 2", k+1, s.Name, r)
+	}
+	if s.Weights != nil && len(s.Weights) != r {
+		return fmt.Errorf("plots: sample set %d (%q) has %d weights for %d samples", k+1, s.Name, len(s.Weights), r)
+	}
+	var sum float64
+	for i := range r {
+		for j := range c {
+			if v := s.X.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("plots: sample set %d (%q), sample %d, parameter %s: %g is not finite", k+1, s.Name, i+1, names[j], v)
+			}
+		}
+		if s.Weights != nil {
+			w := s.Weights[i]
+			if !(w >= 0) || math.IsInf(w, 0) {
+				return fmt.Errorf("plots: sample set %d (%q): weight %d = %g must be finite and ≥ 0", k+1, s.Name, i+1, w)
+			}
+			sum += w
+		}
+	}
+	if s.Weights != nil && !(sum > 0) {
+		return fmt.Errorf("plots: sample set %d (%q): the weights sum to %g", k+1, s.Name, sum)
+	}
+	return nil
 }
 
 // minRelSpan is the narrowest range drawn, relative to the magnitude of

@@ -46,20 +46,8 @@ func ReconstructionPNG(path string, r *Reconstruction, width, height vg.Length) 
 	if err := checkCanvasDefault(width, height); err != nil {
 		return err
 	}
-	n := len(r.Z)
-	if n < 2 || len(r.H) != n {
-		return fmt.Errorf("plots: reconstruction of %d values on a grid of %d", len(r.H), n)
-	}
-	for name, v := range map[string][]float64{"Sigma": r.Sigma, "Mean": r.Mean, "Std": r.Std, "Compare": r.Compare} {
-		if v != nil && len(v) != n {
-			return fmt.Errorf("plots: %s has %d values on a grid of %d", name, len(v), n)
-		}
-	}
-	if (r.Mean == nil) != (r.Std == nil) {
-		return fmt.Errorf("plots: Mean and Std go together")
-	}
-	if len(r.DataH) != len(r.DataZ) || len(r.DataSigma) != len(r.DataZ) {
-		return fmt.Errorf("plots: data of %d z, %d H and %d sigma values", len(r.DataZ), len(r.DataH), len(r.DataSigma))
+	if err := r.check(); err != nil {
+		return err
 	}
 	p := plot.New()
 	p.Title.Text = r.Title
@@ -117,32 +105,8 @@ func ReconstructionPNG(path string, r *Reconstruction, width, height vg.Length) 
 			return err
 		}
 	}
-	if len(r.DataZ) > 0 {
-		pts := xys(r.DataZ, r.DataH)
-		errs := make(plotter.YErrors, len(r.DataZ))
-		for i, s := range r.DataSigma {
-			errs[i].Low, errs[i].High = s, s
-		}
-		eb, err := plotter.NewYErrorBars(struct {
-			plotter.XYs
-			plotter.YErrors
-		}{pts, errs})
-		if err != nil {
-			return err
-		}
-		eb.LineStyle.Color = color.Black
-		eb.CapWidth = vg.Points(4)
-		sc, err := plotter.NewScatter(pts)
-		if err != nil {
-			return err
-		}
-		sc.GlyphStyle.Color = color.Black
-		sc.GlyphStyle.Shape = draw.CircleGlyph{}
-		sc.GlyphStyle.Radius = vg.Points(2.5)
-		p.Add(eb, sc)
-		if r.DataLabel != "" {
-			p.Legend.Add(r.DataLabel, sc)
-		}
+	if err := r.addData(p); err != nil {
+		return err
 	}
 
 	canvas := vgimg.New(width, height)
@@ -160,6 +124,59 @@ func ReconstructionPNG(path string, r *Reconstruction, width, height vg.Length) 
 		inset.Draw(ic)
 	}
 	return savePNG(path, canvas)
+}
+
+// check refuses curves of lengths that do not match.
+func (r *Reconstruction) check() error {
+	n := len(r.Z)
+	if n < 2 || len(r.H) != n {
+		return fmt.Errorf("plots: reconstruction of %d values on a grid of %d", len(r.H), n)
+	}
+	for name, v := range map[string][]float64{"Sigma": r.Sigma, "Mean": r.Mean, "Std": r.Std, "Compare": r.Compare} {
+		if v != nil && len(v) != n {
+			return fmt.Errorf("plots: %s has %d values on a grid of %d", name, len(v), n)
+		}
+	}
+	if (r.Mean == nil) != (r.Std == nil) {
+		return fmt.Errorf("plots: Mean and Std go together")
+	}
+	if len(r.DataH) != len(r.DataZ) || len(r.DataSigma) != len(r.DataZ) {
+		return fmt.Errorf("plots: data of %d z, %d H and %d sigma values", len(r.DataZ), len(r.DataH), len(r.DataSigma))
+	}
+	return nil
+}
+
+// addData draws the data points with their error bars on p.
+func (r *Reconstruction) addData(p *plot.Plot) error {
+	if len(r.DataZ) == 0 {
+		return nil
+	}
+	pts := xys(r.DataZ, r.DataH)
+	errs := make(plotter.YErrors, len(r.DataZ))
+	for i, s := range r.DataSigma {
+		errs[i].Low, errs[i].High = s, s
+	}
+	eb, err := plotter.NewYErrorBars(struct {
+		plotter.XYs
+		plotter.YErrors
+	}{pts, errs})
+	if err != nil {
+		return err
+	}
+	eb.LineStyle.Color = color.Black
+	eb.CapWidth = vg.Points(4)
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return err
+	}
+	sc.GlyphStyle.Color = color.Black
+	sc.GlyphStyle.Shape = draw.CircleGlyph{}
+	sc.GlyphStyle.Radius = vg.Points(2.5)
+	p.Add(eb, sc)
+	if r.DataLabel != "" {
+		p.Legend.Add(r.DataLabel, sc)
+	}
+	return nil
 }
 
 // lossInset is a small log-scale plot of the training and validation loss

@@ -162,8 +162,9 @@ type Stats struct {
 // workspace it needs, so Solve does not allocate. A Solver is not safe for
 // concurrent use; make one per goroutine.
 type Solver struct {
-	dim int
-	set Settings
+	dim   int
+	set   Settings
+	invNC float64 // 1/Controlled
 
 	y, y1, ytmp            []float64
 	k1, k2, k3, k4, k5, k6 []float64
@@ -203,7 +204,7 @@ func New(dim int, s *Settings) (*Solver, error) {
 		return v
 	}
 	return &Solver{
-		dim: dim, set: set,
+		dim: dim, set: set, invNC: 1 / float64(set.Controlled),
 		y: next(), y1: next(), ytmp: next(),
 		k1: next(), k2: next(), k3: next(), k4: next(), k5: next(), k6: next(), k7: next(),
 		r1: next(), r2: next(), r3: next(), r4: next(), r5: next(),
@@ -286,222 +287,277 @@ func (s *Solver) Solve(dst []float64, f Func, t0 float64, y0 []float64, ts []flo
 	if len(ts) == 0 {
 		return s.stats, nil
 	}
-	if math.IsNaN(t0) || math.IsInf(t0, 0) {
-		return s.stats, fmt.Errorf("solver: initial time t0 = %v is not finite", t0)
-	}
-	tEnd := ts[len(ts)-1]
-	dir := 1.0
-	if tEnd < t0 {
-		dir = -1
-	}
-	prev := t0
-	for j, t := range ts {
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return s.stats, fmt.Errorf("solver: output time ts[%d] = %v is not finite", j, t)
-		}
-		if (t-prev)*dir < 0 {
-			return s.stats, fmt.Errorf("solver: output times are not monotone away from t0 = %v: ts[%d] = %v after %v", t0, j, t, prev)
-		}
-		prev = t
+	dir, err := direction(t0, ts)
+	if err != nil {
+		return s.stats, err
 	}
 	for i, v := range y0 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return s.stats, &NonFiniteError{T: t0, Component: i, Value: v}
 		}
 	}
-
-	y, y1, yt := s.y, s.y1, s.ytmp
-	k1, k2, k3, k4, k5, k6, k7 := s.k1, s.k2, s.k3, s.k4, s.k5, s.k6, s.k7
-	copy(y, y0)
-
+	copy(s.y, y0)
 	// Outputs at t0 need no step.
 	out := 0
 	for out < len(ts) && ts[out] == t0 {
-		copy(dst[out*d:(out+1)*d], y)
+		copy(dst[out*d:(out+1)*d], s.y)
 		out++
 	}
 	if out == len(ts) {
 		return s.stats, nil
 	}
+	err = s.integrate(dst[out*d:], f, t0, ts[out:], dir)
+	return s.stats, err
+}
 
+// direction checks that t0 and the output times are finite and that the
+// times run monotonically away from t0, and returns the direction of
+// integration, +1 or −1.
+func direction(t0 float64, ts []float64) (float64, error) {
+	if math.IsNaN(t0) || math.IsInf(t0, 0) {
+		return 0, fmt.Errorf("solver: initial time t0 = %v is not finite", t0)
+	}
+	dir := 1.0
+	if ts[len(ts)-1] < t0 {
+		dir = -1
+	}
+	prev := t0
+	for j, t := range ts {
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return 0, fmt.Errorf("solver: output time ts[%d] = %v is not finite", j, t)
+		}
+		if (t-prev)*dir < 0 {
+			return 0, fmt.Errorf("solver: output times are not monotone away from t0 = %v: ts[%d] = %v after %v", t0, j, t, prev)
+		}
+		prev = t
+	}
+	return dir, nil
+}
+
+// controller is the PI step-size controller of DOPRI5 (see the package
+// documentation), working with logarithms of the error.
+type controller struct {
+	safety, beta, minFactor, maxFactor float64
+	expo1                              float64 // 1/5 − 0.75β
+	lnFacOld                           float64 // ln of the previous accepted error, at least lnMinFacOld
+}
+
+const lnMinFacOld = -9.210340371976184 // ln 1e-4, DOPRI5's floor on the previous error
+
+func newController(set *Settings) controller {
+	return controller{
+		safety: set.Safety, beta: set.Beta, minFactor: set.MinFactor, maxFactor: set.MaxFactor,
+		expo1: 0.2 - 0.75*set.Beta, lnFacOld: lnMinFacOld,
+	}
+}
+
+// accept returns h_new/h after a step accepted with error² errSq ≤ 1,
+// safety·err^{−expo1}·errOld^{β} clamped to [minFactor, maxFactor], and
+// remembers the error.
+func (c *controller) accept(errSq float64) float64 {
+	lnErr := 0.5 * fastmath.CoarseLn(errSq)
+	grow := c.safety * fastmath.CoarseExp(c.beta*c.lnFacOld-c.expo1*lnErr)
+	if grow > c.maxFactor {
+		grow = c.maxFactor
+	}
+	if grow < c.minFactor {
+		grow = c.minFactor
+	}
+	c.lnFacOld = lnMinFacOld
+	if lnErr > lnMinFacOld {
+		c.lnFacOld = lnErr
+	}
+	return grow
+}
+
+// reject returns h_new/h after a step rejected with error² errSq > 1:
+// safety·err^{−expo1}, at least minFactor.
+func (c *controller) reject(errSq float64) float64 {
+	return math.Max(c.minFactor, c.safety*fastmath.CoarseExp(-0.5*c.expo1*fastmath.CoarseLn(errSq)))
+}
+
+// integrate steps from y(t0) = s.y to the last of the output times ts, all
+// beyond t0 in the direction dir, writing y(ts[j]) to dst[j*d : (j+1)*d],
+// and sets s.stats.
+func (s *Solver) integrate(dst []float64, f Func, t0 float64, ts []float64, dir float64) error {
 	set := &s.set
-	rtol, atol := set.RTol, set.ATol
-	span := math.Abs(tEnd - t0)
+	tEnd := ts[len(ts)-1]
 	hmax := set.MaxStep
-	if hmax == 0 || hmax > span {
+	if span := math.Abs(tEnd - t0); hmax == 0 || hmax > span {
 		hmax = span
 	}
-	expo1 := 0.2 - 0.75*set.Beta
-	nc := s.set.Controlled
-	invDim := 1 / float64(nc)
-	const lnMinFacOld = -9.210340371976184 // ln 1e-4, DOPRI5's floor on the previous error
-	lnFacOld := lnMinFacOld
-
+	ctl := newController(set)
 	t := t0
-	f(k1, t, y)
+	f(s.k1, t, s.y)
 	evals := 1
 	h := set.InitialStep
 	if h == 0 {
-		h = s.initialStep(f, t, y, k1, hmax, dir)
+		h = s.initialStep(f, t, s.y, s.k1, hmax, dir)
 		evals++
 	}
 	accepted, rejected, maxSteps := 0, 0, set.MaxSteps
-	safety, beta, minFactor, maxFactor := set.Safety, set.Beta, set.MinFactor, set.MaxFactor
 	h = math.Min(h, hmax) * dir
-	rejectedLast := false
-	nonFinite := false
-
+	rejectedLast, nonFinite := false, false
+	out := 0
 	for {
 		if accepted+rejected >= maxSteps {
 			s.stats = Stats{Evaluations: evals, Accepted: accepted, Rejected: rejected}
-			return s.stats, &MaxStepsError{T: t, Steps: maxSteps}
+			return &MaxStepsError{T: t, Steps: maxSteps}
 		}
 		if 0.1*math.Abs(h) <= math.Abs(t)*0x1p-52 || h == 0 {
 			s.stats = Stats{Evaluations: evals, Accepted: accepted, Rejected: rejected}
 			if nonFinite {
-				return s.stats, &NonFiniteError{T: t, Component: -1, Value: math.NaN()}
+				return &NonFiniteError{T: t, Component: -1, Value: math.NaN()}
 			}
-			return s.stats, &StepSizeError{T: t, H: h}
+			return &StepSizeError{T: t, H: h}
 		}
 		last := false
 		if (t+1.01*h-tEnd)*dir >= 0 {
 			h = tEnd - t
 			last = true
 		}
-
-		// Stages 2 to 7. Each stage input is y + h Σ_j a_sj k_j; the term of
-		// the newest stage enters last through one fused multiply-add, so
-		// that the rest of the sum is ready before its stage is.
-		h2, h3, h4, h5, h6, h7 := h*a21, h*a32, h*a43, h*a54, h*a65, h*a76
-		for i := range yt {
-			yt[i] = math.FMA(h2, k1[i], y[i])
-		}
-		f(k2, t+c2*h, yt)
-		k2 = k2[:len(yt)]
-		for i := range yt {
-			yt[i] = math.FMA(h3, k2[i], y[i]+h*(a31*k1[i]))
-		}
-		f(k3, t+c3*h, yt)
-		k3 = k3[:len(yt)]
-		for i := range yt {
-			yt[i] = math.FMA(h4, k3[i], y[i]+h*(a41*k1[i]+a42*k2[i]))
-		}
-		f(k4, t+c4*h, yt)
-		k4 = k4[:len(yt)]
-		for i := range yt {
-			yt[i] = math.FMA(h5, k4[i], y[i]+h*(a51*k1[i]+a52*k2[i]+a53*k3[i]))
-		}
-		f(k5, t+c5*h, yt)
-		k5 = k5[:len(yt)]
-		for i := range yt {
-			yt[i] = math.FMA(h6, k5[i], y[i]+h*(a61*k1[i]+a62*k2[i]+a63*k3[i]+a64*k4[i]))
-		}
 		tNew := t + h
 		if last {
 			tNew = tEnd // t + (tEnd − t) may round away from tEnd
 		}
-		f(k6, tNew, yt)
-		k6 = k6[:len(yt)]
-		y1 = y1[:len(yt)]
-		for i := range y1 {
-			y1[i] = math.FMA(h7, k6[i], y[i]+h*(a71*k1[i]+a73*k3[i]+a74*k4[i]+a75*k5[i]))
-		}
-		f(k7, tNew, y1)
-		k7 = k7[:len(yt)]
+		errSq := s.step(f, t, h, tNew)
 		evals += 6
-
-		// Error estimate, RMS norm. ySum only detects a non-finite state:
-		// x − x is NaN exactly when x is ±Inf or NaN.
-		he7 := h * e7
-		sum, ySum := 0.0, 0.0
-		for i := range y1[:nc] {
-			e := math.FMA(he7, k7[i], h*(e1*k1[i]+e3*k3[i]+e4*k4[i]+e5*k5[i]+e6*k6[i]))
-			ya, yb := math.Abs(y[i]), math.Abs(y1[i])
-			if yb > ya {
-				ya = yb
-			}
-			r := e / (atol + rtol*ya)
-			sum += r * r
-		}
-		for _, v := range y1 {
-			ySum += v
-		}
-		// err² = sum/d: comparing it with 1 and halving its logarithm
-		// avoids a square root on the critical path.
-		errSq := sum * invDim
-
-		if errSq-errSq != 0 || ySum-ySum != 0 {
+		if errSq-errSq != 0 {
 			// A non-finite stage: retry with a much smaller step.
-			nonFinite = true
+			nonFinite, rejectedLast = true, true
 			rejected++
-			rejectedLast = true
-			h *= minFactor
+			h *= ctl.minFactor
 			continue
 		}
-
-		if errSq <= 1 {
-			// Accepted: h_new = h·safety·err^{−expo1}·errOld^{β}, clamped.
-			nonFinite = false
-			lnErr := 0.5 * fastmath.CoarseLn(errSq)
-			grow := safety * fastmath.CoarseExp(beta*lnFacOld-expo1*lnErr)
-			if grow > maxFactor {
-				grow = maxFactor
-			}
-			if grow < minFactor {
-				grow = minFactor
-			}
-			hNew := h * grow
-			lnFacOld = lnMinFacOld
-			if lnErr > lnMinFacOld {
-				lnFacOld = lnErr
-			}
-			accepted++
-
-			// Dense output for the requested times inside (t, tNew].
-			if out < len(ts) && (ts[out]-tNew)*dir <= 0 {
-				s.denseCoefficients(h, y, y1)
-				quintic := set.Dense == Order5
-				if quintic {
-					s.bootstrap(f, t, h, y, y1, k1, k7)
-					evals += 2
-				}
-				for out < len(ts) && (ts[out]-tNew)*dir <= 0 {
-					row := dst[out*d : (out+1)*d]
-					switch theta := (ts[out] - t) / h; {
-					case ts[out] == tNew:
-						copy(row, y1)
-					case quintic:
-						s.quintic(row, theta, h, y, k1, k7)
-					default:
-						s.interpolate(row, theta)
-					}
-					out++
-				}
-			}
-
-			copy(y, y1)
-			k1, k7 = k7, k1 // first same as last
-			s.k1, s.k7 = k1, k7
-			t = tNew
-			if last || out == len(ts) {
-				s.stats = Stats{Evaluations: evals, Accepted: accepted, Rejected: rejected}
-				return s.stats, nil
-			}
-			if math.Abs(hNew) > hmax {
-				hNew = hmax * dir
-			}
-			if rejectedLast {
-				hNew = dir * math.Min(math.Abs(hNew), math.Abs(h))
-			}
-			rejectedLast = false
-			h = hNew
-		} else {
-			// Rejected: shrink by err^expo1/safety, at most by MinFactor.
-			h *= math.Max(minFactor, safety*fastmath.CoarseExp(-0.5*expo1*fastmath.CoarseLn(errSq)))
+		if errSq > 1 {
+			h *= ctl.reject(errSq)
 			rejected++
 			rejectedLast = true
+			continue
 		}
+		nonFinite = false
+		hNew := h * ctl.accept(errSq)
+		accepted++
+		if out < len(ts) && (ts[out]-tNew)*dir <= 0 {
+			var n int
+			out, n = s.denseOutput(dst, f, ts, out, t, tNew, h, dir)
+			evals += n
+		}
+		copy(s.y, s.y1)
+		s.k1, s.k7 = s.k7, s.k1 // first same as last
+		t = tNew
+		if last || out == len(ts) {
+			s.stats = Stats{Evaluations: evals, Accepted: accepted, Rejected: rejected}
+			return nil
+		}
+		if math.Abs(hNew) > hmax {
+			hNew = hmax * dir
+		}
+		if rejectedLast {
+			hNew = dir * math.Min(math.Abs(hNew), math.Abs(h))
+		}
+		rejectedLast = false
+		h = hNew
 	}
+}
+
+// step takes one Dormand–Prince step of size h from y(t) = s.y, with
+// k1 = f(t, y), to tNew = t + h: it computes the stages k2 to k7 and the
+// fifth-order solution s.y1, and returns the square of the RMS error
+// estimate over the controlled components, NaN if a stage or the solution
+// is not finite.
+func (s *Solver) step(f Func, t, h, tNew float64) float64 {
+	y, y1, yt := s.y, s.y1, s.ytmp
+	k1, k2, k3, k4, k5, k6, k7 := s.k1, s.k2, s.k3, s.k4, s.k5, s.k6, s.k7
+	// Stages 2 to 7. Each stage input is y + h Σ_j a_sj k_j; the term of
+	// the newest stage enters last through one fused multiply-add, so
+	// that the rest of the sum is ready before its stage is.
+	h2, h3, h4, h5, h6, h7 := h*a21, h*a32, h*a43, h*a54, h*a65, h*a76
+	y = y[:len(yt)]
+	k1 = k1[:len(yt)]
+	for i := range yt {
+		yt[i] = math.FMA(h2, k1[i], y[i])
+	}
+	f(k2, t+c2*h, yt)
+	k2 = k2[:len(yt)]
+	for i := range yt {
+		yt[i] = math.FMA(h3, k2[i], y[i]+h*(a31*k1[i]))
+	}
+	f(k3, t+c3*h, yt)
+	k3 = k3[:len(yt)]
+	for i := range yt {
+		yt[i] = math.FMA(h4, k3[i], y[i]+h*(a41*k1[i]+a42*k2[i]))
+	}
+	f(k4, t+c4*h, yt)
+	k4 = k4[:len(yt)]
+	for i := range yt {
+		yt[i] = math.FMA(h5, k4[i], y[i]+h*(a51*k1[i]+a52*k2[i]+a53*k3[i]))
+	}
+	f(k5, t+c5*h, yt)
+	k5 = k5[:len(yt)]
+	for i := range yt {
+		yt[i] = math.FMA(h6, k5[i], y[i]+h*(a61*k1[i]+a62*k2[i]+a63*k3[i]+a64*k4[i]))
+	}
+	f(k6, tNew, yt)
+	k6 = k6[:len(yt)]
+	y1 = y1[:len(yt)]
+	for i := range y1 {
+		y1[i] = math.FMA(h7, k6[i], y[i]+h*(a71*k1[i]+a73*k3[i]+a74*k4[i]+a75*k5[i]))
+	}
+	f(k7, tNew, y1)
+	k7 = k7[:len(yt)]
+
+	// Error estimate, RMS norm. ySum only detects a non-finite state:
+	// x − x is NaN exactly when x is ±Inf or NaN.
+	rtol, atol, nc := s.set.RTol, s.set.ATol, s.set.Controlled
+	he7 := h * e7
+	sum, ySum := 0.0, 0.0
+	for i := range y1[:nc] {
+		e := math.FMA(he7, k7[i], h*(e1*k1[i]+e3*k3[i]+e4*k4[i]+e5*k5[i]+e6*k6[i]))
+		ya, yb := math.Abs(y[i]), math.Abs(y1[i])
+		if yb > ya {
+			ya = yb
+		}
+		r := e / (atol + rtol*ya)
+		sum += r * r
+	}
+	for _, v := range y1 {
+		ySum += v
+	}
+	if ySum-ySum != 0 {
+		return math.NaN()
+	}
+	// err² = sum/d: comparing it with 1 and halving its logarithm avoids a
+	// square root on the critical path.
+	return sum * s.invNC
+}
+
+// denseOutput writes the solution at the output times ts[out:] inside the
+// step (t, tNew] of size h just taken to their rows of dst, and returns the
+// index of the first output time after the step and the evaluations of f
+// it made (two for Order5, none for Order4).
+func (s *Solver) denseOutput(dst []float64, f Func, ts []float64, out int, t, tNew, h, dir float64) (int, int) {
+	d := s.dim
+	s.denseCoefficients(h, s.y, s.y1)
+	evals := 0
+	quintic := s.set.Dense == Order5
+	if quintic {
+		s.bootstrap(f, t, h, s.y, s.y1, s.k1, s.k7)
+		evals = 2
+	}
+	for out < len(ts) && (ts[out]-tNew)*dir <= 0 {
+		row := dst[out*d : (out+1)*d]
+		switch theta := (ts[out] - t) / h; {
+		case ts[out] == tNew:
+			copy(row, s.y1)
+		case quintic:
+			s.quintic(row, theta, h, s.y, s.k1, s.k7)
+		default:
+			s.interpolate(row, theta)
+		}
+		out++
+	}
+	return out, evals
 }
 
 // SolveAt is Solve for output times in any order and on either side of t0:

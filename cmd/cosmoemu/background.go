@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -119,7 +121,7 @@ func parseList(s string) ([]float64, error) {
 func printBackground(e *env, bg *backend.Background) error {
 	w := bufio.NewWriter(e.stdout)
 	fmt.Fprintf(w, "model %s, backend %s:", bg.Model, bg.Backend)
-	for _, name := range sortedKeys(bg.Params) {
+	for _, name := range slices.Sorted(maps.Keys(bg.Params)) {
 		fmt.Fprintf(w, " %s=%g", name, bg.Params[name])
 	}
 	fmt.Fprintln(w)
@@ -138,17 +140,4 @@ func printBackground(e *env, bg *backend.Background) error {
 		fmt.Fprintln(w, "(give ombh2 for r_d, z*, r_s(z*), R and l_A)")
 	}
 	return w.Flush()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	k := make([]string, 0, len(m))
-	for n := range m {
-		k = append(k, n)
-	}
-	for i := 1; i < len(k); i++ {
-		for j := i; j > 0 && k[j] < k[j-1]; j-- {
-			k[j], k[j-1] = k[j-1], k[j]
-		}
-	}
-	return k
 }

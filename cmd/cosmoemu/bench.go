@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/paper/speed"
@@ -14,32 +13,6 @@ func init() {
 		summary: "time the solver against the emulator: the paper's 10,000 × 50 test and the 31-redshift likelihood query",
 		run:     runBench,
 	})
-}
-
-// benchJSON is what bench -json prints. The keys name the tests, not
-// their default sizes: queries, pairs and points_per_pair give those.
-type benchJSON struct {
-	Model      string  `json:"model"`
-	GoVersion  string  `json:"go_version"`
-	GOMAXPROCS int     `json:"gomaxprocs"`
-	SolverRTol float64 `json:"solver_rtol"`
-
-	Data               string  `json:"query_data"`
-	Redshifts          int     `json:"query_redshifts"`
-	Queries            int     `json:"queries"`
-	SolverUsPerQuery   float64 `json:"solver_us_per_query"`
-	EmulatorUsPerQuery float64 `json:"emulator_us_per_query"`
-	AnalyticUsPerQuery float64 `json:"analytic_us_per_query"`
-	SpeedupQuery       float64 `json:"speedup_query"`
-	MaxRelDiffQuery    float64 `json:"max_rel_diff_query"` // emulator against solver over the first 1,000 queries
-
-	Pairs               int     `json:"pairs"`
-	Points              int     `json:"points_per_pair"`
-	SolverPaperTest     float64 `json:"solver_s_paper_test"`
-	EmulatorPaperTest   float64 `json:"emulator_s_paper_test"`
-	SpeedupPaperTest    float64 `json:"speedup_paper_test"`
-	PaperOdeint10000x50 float64 `json:"paper_reported_odeint_s_10000x50"`
-	PaperKeras10000x50  float64 `json:"paper_reported_keras_s_10000x50"`
 }
 
 func runBench(e *env, args []string) error {
@@ -75,18 +48,11 @@ func runBench(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	q, p := r.Query, r.Paper
-	res := benchJSON{
-		Model: *model, GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), SolverRTol: r.RTol,
-		Data: data.Name, Redshifts: q.Redshifts, Queries: q.Queries,
-		SolverUsPerQuery: q.SolverUs, EmulatorUsPerQuery: q.EmulatorUs, AnalyticUsPerQuery: q.AnalyticUs,
-		SpeedupQuery: q.Speedup, MaxRelDiffQuery: q.MaxRelDiff,
-		Pairs: p.Pairs, Points: p.Points, SolverPaperTest: p.SolverS, EmulatorPaperTest: p.EmulatorS, SpeedupPaperTest: p.Speedup,
-		PaperOdeint10000x50: speed.PaperOdeintSeconds, PaperKeras10000x50: speed.PaperKerasSeconds,
-	}
+	res := r.Report(*model, data.Name)
 	if *asJSON {
 		return writeJSON(e.stdout, res)
 	}
+	q, p := r.Query, r.Paper
 	w := e.stdout
 	fmt.Fprintf(w, "model %s (recipe %s); %s, GOMAXPROCS %d; solver: RK45 at rtol %g, one goroutine\n", *model, m.Recipe(), res.GoVersion, res.GOMAXPROCS, r.RTol)
 	fmt.Fprintf(w, "\nH at the %d %s redshifts, %d random parameter points:\n", q.Redshifts, data.Name, q.Queries)

@@ -2,11 +2,8 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
-
-	"gonum.org/v1/plot/vg"
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
@@ -165,7 +162,7 @@ func runValidateModel(e *env, args []string) error {
 		return fmt.Errorf("validate: %w", err)
 	}
 	if *plot != "" {
-		if err := plotValidation(*plot, v); err != nil {
+		if err := plots.ValidationErrors(*plot, v); err != nil {
 			return err
 		}
 	}
@@ -230,31 +227,6 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 		fmt.Fprintf(w, "wrote %s\n", plot)
 	}
 	return nil
-}
-
-// plotValidation draws the relative errors of the distances and H against z.
-func plotValidation(path string, v *emulator.Validation) error {
-	var maxSeries, medSeries []plots.Series
-	for _, name := range []string{"H", "DM", "DH", "DV", "DL"} {
-		o := v.Observable(name)
-		if o == nil || o.MaxAtZ == nil {
-			continue
-		}
-		floor := func(y []float64) []float64 {
-			out := make([]float64, len(y))
-			for i, x := range y {
-				out[i] = math.Max(x, 1e-16) // a log axis cannot show 0
-			}
-			return out
-		}
-		maxSeries = append(maxSeries, plots.Series{Label: name, X: v.Z, Y: floor(o.MaxAtZ)})
-		medSeries = append(medSeries, plots.Series{Label: name, X: v.Z, Y: floor(o.MedianAtZ)})
-	}
-	panels := []plots.Panel{
-		{Title: fmt.Sprintf("%s emulator: largest relative error over %d points", v.Model, v.Points), XLabel: "z", YLabel: "max |Δ|/value", LogX: true, LogY: true, Series: maxSeries},
-		{Title: "median relative error", XLabel: "z", YLabel: "median |Δ|/value", LogX: true, LogY: true, Series: medSeries},
-	}
-	return plots.Lines(path, panels, 2, 6*vg.Inch, 4*vg.Inch)
 }
 
 func domainString(em *emulator.Model) string {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,38 +160,6 @@ func TestEmulatorCommandErrors(t *testing.T) {
 	if code, stdout, stderr := runCLI(t, "predict", "-in", bom); code != 0 || !strings.HasPrefix(stdout, "N,Om0,H0,") {
 		t.Errorf("predict with a BOM: exit %d, %s", code, stderr)
 	}
-}
-
-// FuzzReadPoints feeds predict's CSV reader arbitrary text: it returns
-// points or an error naming the file, never panics, and what it returns
-// is finite.
-func FuzzReadPoints(f *testing.F) {
-	for _, s := range []string{
-		"N,Om0,H0\n-1,0.3,65\n0,0.25,61\n",
-		"H0, N ,Om0,x\n65,-1,0.3,\"a,b\"\n# comment\n",
-		"N,Om0,H0\n\"-1\"x,0.3,65\n",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		ns, oms, h0s, lines, err := readPoints(strings.NewReader(s), "fuzz.csv")
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
-				t.Fatalf("error %q does not name the file", err)
-			}
-			return
-		}
-		if len(ns) == 0 || len(oms) != len(ns) || len(h0s) != len(ns) || len(lines) != len(ns) {
-			t.Fatalf("%d, %d, %d values and %d lines", len(ns), len(oms), len(h0s), len(lines))
-		}
-		for i := range ns {
-			for _, v := range []float64{ns[i], oms[i], h0s[i]} {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					t.Fatalf("line %d: %v", lines[i], v)
-				}
-			}
-		}
-	})
 }
 
 // bench -json names its keys after the tests, and reports the sizes it

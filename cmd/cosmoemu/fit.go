@@ -6,10 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/fit"
 	"github.com/cosmoemu/cosmoemu/likelihood"
@@ -237,7 +240,23 @@ func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
 		}
 	})
 	bar.Finish()
-	return res, err
+	return res, runFailure(err)
+}
+
+// runFailure words the errors of a run about its output root in the terms
+// of the command line (-out, -resume, -force).
+func runFailure(err error) error {
+	var ee *chains.ExistsError
+	var ce *chains.CollisionError
+	switch {
+	case errors.As(err, &ee):
+		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
+	case errors.As(err, &ce) && ce.Resume:
+		return fmt.Errorf("fit: %w", ce)
+	case errors.As(err, &ce):
+		return fmt.Errorf("fit: -out %s: %s: choose another -out, or -force to write over them: %w", ce.Root, ce.Detail, chains.ErrCollision)
+	}
+	return err
 }
 
 func runFit(e *env, args []string) error {
@@ -296,14 +315,7 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 		return err
 	}
 	if corner != "" {
-		truths := make([]float64, len(res.Params))
-		for i, n := range res.Params {
-			truths[i] = res.BestFit[n]
-		}
-		if err := plots.Corner(corner, []plots.Samples{{Name: res.Backend, X: res.Samples, Weights: res.Weights}}, res.Params, &plots.CornerOptions{
-			Labels: res.Labels, Truths: truths, TruthLabel: "best fit",
-			Title: fmt.Sprintf("%s: %s", res.Model, strings.Join(res.Data, " + ")),
-		}); err != nil {
+		if err := plots.FitCorner(corner, res); err != nil {
 			return err
 		}
 	}
@@ -338,7 +350,7 @@ func printResults(w io.Writer, runs []*fit.Result) {
 	}
 	if len(r0.Fixed) > 0 {
 		fmt.Fprint(w, "fixed:")
-		for _, k := range sortedKeys(r0.Fixed) {
+		for _, k := range slices.Sorted(maps.Keys(r0.Fixed)) {
 			fmt.Fprintf(w, " %s=%g", k, r0.Fixed[k])
 		}
 		fmt.Fprintln(w)

@@ -1,5 +1,9 @@
-// Command cosmoemu solves, emulates and fits the background expansion of a
-// flat universe of barotropic fluids.
+// Command cosmoemu solves, emulates and fits the background expansion of the
+// Universe: ΛCDM with or without curvature, constant w, CPL w0–wa and a
+// thawing scalar field, against BAO, supernovae, CMB distance priors and
+// H(z) data. It only parses flags, calls the library and prints: every
+// result and JSON report it prints comes from a library package (fit,
+// emulator, paper/…), and every figure from plots or paper/….
 //
 // Usage:
 //
@@ -15,12 +19,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 
+	"github.com/cosmoemu/cosmoemu/fit"
 	"github.com/cosmoemu/cosmoemu/mcmc"
 )
 
@@ -104,12 +110,7 @@ func printCommands(w io.Writer) {
 	fmt.Fprintln(w, "usage: cosmoemu <command> [flags]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "commands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(commands)) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w)
@@ -176,6 +177,7 @@ func exitCode(err error, stderr io.Writer) int {
 func interruptMessage(err error) string {
 	var ie *interruptedError
 	var me *mcmc.InterruptedError
+	var fe *fit.InterruptedError
 	switch {
 	case errors.As(err, &ie):
 		return ie.Error()
@@ -187,9 +189,11 @@ func interruptMessage(err error) string {
 			return fmt.Sprintf("interrupted before the first step; %s is unchanged", me.Root)
 		}
 		return fmt.Sprintf("interrupted at step %d of %d; nothing was saved", me.Step, me.Steps)
-	case strings.Contains(err.Error(), "-resume"):
-		// A library's own account of what was kept (nested sampling).
-		return strings.TrimSuffix(err.Error(), ": "+context.Canceled.Error())
+	case errors.As(err, &fe):
+		// Nested sampling: what the command added before the library's
+		// account, then how to go on.
+		prefix := strings.TrimSuffix(err.Error(), fe.Error())
+		return fmt.Sprintf("%sfit: nested sampling interrupted after %d calls; continue it with -resume", prefix, fe.Calls)
 	}
 	return "interrupted"
 }

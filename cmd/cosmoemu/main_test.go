@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cosmoemu/cosmoemu/fit"
 	"github.com/cosmoemu/cosmoemu/friedmann"
 	"github.com/cosmoemu/cosmoemu/grid"
 	"github.com/cosmoemu/cosmoemu/mcmc"
@@ -232,6 +233,8 @@ func TestInterrupted(t *testing.T) {
 			"cosmoemu: interrupted before the first step; out/cc31 is unchanged\n"},
 		{&mcmc.InterruptedError{Step: 3, Steps: 10, Err: context.Canceled}, "cosmoemu: interrupted at step 3 of 10; nothing was saved\n"},
 		{fmt.Errorf("solver: %w", context.Canceled), "cosmoemu: interrupted\n"},
+		{fmt.Errorf("evidence: wcdm: %w", &fit.InterruptedError{Calls: 5120, Root: "ev_wcdm", Err: context.Canceled}),
+			"cosmoemu: evidence: wcdm: fit: nested sampling interrupted after 5120 calls; continue it with -resume\n"},
 	} {
 		var b bytes.Buffer
 		if code := exitCode(tc.err, &b); code != exitInterrupted || b.String() != tc.want {

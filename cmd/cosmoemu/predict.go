@@ -2,17 +2,14 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
+	"github.com/cosmoemu/cosmoemu/paper/friedmann"
 )
 
 func init() {
@@ -72,15 +69,16 @@ func runPredict(e *env, args []string) error {
 		defer f.Close()
 		r, name = f, *in
 	}
-	ns, oms, h0s, lines, err := readPoints(r, name)
+	points, err := friedmann.ReadPoints(r, name)
 	if err != nil {
 		return err
 	}
+	ns, oms, h0s := points.N, points.Om0, points.H0
 	pts := make([]emulator.Point, len(ns))
 	if err := m.PredictPoints(pts, ns, oms, h0s); err != nil {
 		var pe *emulator.FriedmannPointError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%s:%d: %v", name, lines[pe.Index], pe.Err)
+			return fmt.Errorf("%s:%d: %w", name, points.Lines[pe.Index], pe.Err)
 		}
 		return err
 	}
@@ -96,79 +94,4 @@ func runPredict(e *env, args []string) error {
 		return write(e.stdout)
 	}
 	return atomicfile.Write(*out, write)
-}
-
-// readPoints reads a CSV with the columns N, Om0 and H0 (in any order, named
-// in a header line; other columns are ignored). Errors name the file, line
-// and column.
-func readPoints(r io.Reader, name string) (ns, oms, h0s []float64, lines []int, err error) {
-	fail := func(format string, args ...any) ([]float64, []float64, []float64, []int, error) {
-		return nil, nil, nil, nil, fmt.Errorf(format, args...)
-	}
-	cr := csv.NewReader(r)
-	cr.TrimLeadingSpace = true
-	cr.Comment = '#'
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err == io.EOF {
-		return fail("%s: empty file: want a header line N,Om0,H0", name)
-	}
-	if err != nil {
-		return fail("%s", csvMessage(name, err))
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\ufeff") // a byte-order mark from spreadsheet exports
-		}
-		if _, dup := col[h]; dup {
-			return fail("%s:1: column %q appears twice in the header", name, h)
-		}
-		col[h] = i
-	}
-	idx := [3]int{}
-	for k, want := range []string{"N", "Om0", "H0"} {
-		i, ok := col[want]
-		if !ok {
-			return fail("%s:1: header %q has no column %s (want N,Om0,H0)", name, strings.Join(header, ","), want)
-		}
-		idx[k] = i
-	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fail("%s", csvMessage(name, err))
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != len(header) {
-			return fail("%s:%d: %d fields, the header has %d", name, line, len(rec), len(header))
-		}
-		var v [3]float64
-		for k, c := range []string{"N", "Om0", "H0"} {
-			s := strings.TrimSpace(rec[idx[k]])
-			x, err := strconv.ParseFloat(s, 64)
-			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return fail("%s:%d: column %s: %q is not a finite number", name, line, c, s)
-			}
-			v[k] = x
-		}
-		ns, oms, h0s, lines = append(ns, v[0]), append(oms, v[1]), append(h0s, v[2]), append(lines, line)
-	}
-	if len(ns) == 0 {
-		return fail("%s: no points after the header", name)
-	}
-	return ns, oms, h0s, lines, nil
-}
-
-// csvMessage turns an encoding/csv error into "file:line: problem".
-func csvMessage(name string, err error) string {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Sprintf("%s:%d: %v", name, pe.Line, pe.Err)
-	}
-	return fmt.Sprintf("%s: %v", name, err)
 }

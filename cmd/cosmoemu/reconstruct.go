@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -9,11 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"gonum.org/v1/plot/vg"
-
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/paper/reconstruct"
-	"github.com/cosmoemu/cosmoemu/plots"
 )
 
 func init() {
@@ -22,53 +20,6 @@ func init() {
 		summary: "reconstruct H(z) and sigma_H from data with a network z → (H, sigma_H), an ensemble band and the ΛCDM best fit (paper Fig. 4)",
 		run:     runReconstruct,
 	})
-}
-
-// paperReconstructionCost is the cost the paper reports for its network
-// trained on the 20 simulated points (Section 4).
-const paperReconstructionCost = 1.7
-
-// costDefinition says what train_cost and val_cost are.
-const costDefinition = "mean over points and both outputs of the squared error of (H, sigma_H) in (km/s/Mpc)^2 (Keras mse on unscaled targets)"
-
-// reconstructRun is what reconstruct -json prints.
-type reconstructRun struct {
-	Data           string    `json:"data"`
-	Points         int       `json:"points"`
-	TrainPoints    []int     `json:"train_points"`
-	ValPoints      []int     `json:"validation_points"`
-	TrainCost      float64   `json:"train_cost"`
-	ValCost        float64   `json:"val_cost"`
-	CostDefinition string    `json:"cost_definition"`
-	PaperCost      float64   `json:"paper_cost"`
-	TrainLoss      float64   `json:"train_loss_scaled"`
-	ValLoss        float64   `json:"val_loss_scaled"`
-	Chi2           float64   `json:"chi2"`
-	Z              []float64 `json:"z"`
-	H              []float64 `json:"H"`
-	Sigma          []float64 `json:"sigma"`
-	Members        int       `json:"ensemble_members"`
-	EnsembleMean   []float64 `json:"ensemble_mean,omitempty"`
-	EnsembleStd    []float64 `json:"ensemble_std,omitempty"`
-	EnsembleCost   float64   `json:"ensemble_mean_cost_H,omitempty"`
-	EnsembleChi2   float64   `json:"ensemble_mean_chi2,omitempty"`
-	LCDM           *lcdmJSON `json:"lcdm"`
-	Loss           []float64 `json:"loss_history"`     // per epoch, scaled MSE
-	ValLossHistory []float64 `json:"val_loss_history"` // per epoch, scaled MSE
-	Hidden         int       `json:"hidden"`
-	Epochs         int       `json:"epochs"`
-	Seed           uint64    `json:"seed"`
-	Figure         string    `json:"figure,omitempty"`
-	Seconds        float64   `json:"seconds"`
-}
-
-type lcdmJSON struct {
-	Om0    float64   `json:"Om0"`
-	Om0Err float64   `json:"Om0_err"`
-	H0     float64   `json:"H0"`
-	H0Err  float64   `json:"H0_err"`
-	Chi2   float64   `json:"chi2"`
-	H      []float64 `json:"H"`
 }
 
 func runReconstruct(e *env, args []string) error {
@@ -134,56 +85,35 @@ func runReconstruct(e *env, args []string) error {
 		return err
 	}
 	zlo, zhi := slices.Min(d.Z), slices.Max(d.Z)
-	z := reconstruct.Grid(zlo, zhi, *gridN)
-	curve := res.Curve(z)
-	f := res.Fit
-	run := &reconstructRun{
-		Data: d.Name, Points: d.Len(), TrainPoints: f.Train, ValPoints: f.Val,
-		TrainCost: f.TrainCost, ValCost: f.ValCost, CostDefinition: costDefinition, PaperCost: paperReconstructionCost,
-		TrainLoss: f.TrainLoss, ValLoss: f.ValLoss, Chi2: f.Chi2,
-		Z: curve.Z, H: curve.H, Sigma: curve.Sigma, Members: len(res.Members),
-		EnsembleMean: curve.Mean, EnsembleStd: curve.Std,
-		LCDM: &lcdmJSON{Om0: lcdm.Om0, Om0Err: lcdm.Om0Err, H0: lcdm.H0, H0Err: lcdm.H0Err, Chi2: lcdm.Chi2, H: lcdm.HZ(z)},
-		Loss: f.History.Loss, ValLossHistory: f.History.ValLoss,
-		Hidden: *hidden, Epochs: *epochs, Seed: *seed, Figure: *out,
-	}
-	run.EnsembleCost, run.EnsembleChi2, _ = res.EnsembleFit()
-	fig := &plots.Reconstruction{
-		Title: fmt.Sprintf("H(z) reconstruction from %s (%d points)", d.Name, d.Len()),
-		DataZ: d.Z, DataH: d.H, DataSigma: d.Sigma, DataLabel: "data ± sigma_H",
-		Z: z, H: curve.H, Sigma: curve.Sigma,
-		HLabel:       fmt.Sprintf("network (1x%d sigmoid)", *hidden),
-		SigmaLabel:   "network H ± its sigma_H output",
-		Compare:      run.LCDM.H,
-		CompareLabel: fmt.Sprintf("flat ΛCDM best fit (Ωm0 = %.3f, H0 = %.1f)", lcdm.Om0, lcdm.H0),
-		Loss:         f.History.Loss, ValLoss: f.History.ValLoss, LossLabel: "MSE (scaled)",
-	}
-	if len(res.Members) > 0 {
-		fig.Mean, fig.Std = curve.Mean, curve.Std
-		fig.MeanLabel = fmt.Sprintf("ensemble mean (%d networks)", len(res.Members))
-		fig.StdLabel = "ensemble ± 1 s.d. (perturbed data)"
-	}
-	if err := plots.ReconstructionPNG(*out, fig, 7*vg.Inch, 5*vg.Inch); err != nil {
+	rep := res.Report(lcdm, reconstruct.Grid(zlo, zhi, *gridN), *hidden, *epochs, *seed)
+	if err := res.Figure(*out, rep); err != nil {
 		return err
 	}
-	run.Seconds = time.Since(start).Seconds()
+	rep.Figure, rep.Seconds = *out, time.Since(start).Seconds()
 	if *asJSON {
-		return writeJSON(e.stdout, run)
+		return writeJSON(e.stdout, rep)
 	}
-	w := e.stdout
+	printReconstruction(e.stdout, res, rep, *lr, *batch)
+	return nil
+}
+
+// printReconstruction prints the summary of reconstruct.
+func printReconstruction(w io.Writer, res *reconstruct.Result, rep *reconstruct.Report, lr float64, batch int) {
+	d, f := res.Data, res.Fit
 	fmt.Fprintf(w, "reconstruct %s: %d points, z in [%s, %s]; network z -> %d sigmoid -> (H, sigma_H), Adam lr %s (cosine), batch %d, %d epochs, seed %d\n",
-		d.Name, d.Len(), ff(zlo), ff(zhi), *hidden, ff(*lr), *batch, *epochs, *seed)
+		d.Name, d.Len(), ff(slices.Min(d.Z)), ff(slices.Max(d.Z)), rep.Hidden, ff(lr), batch, rep.Epochs, rep.Seed)
 	fmt.Fprintf(w, "split: %d training, %d validation points (validation z = %s)\n", len(f.Train), len(f.Val), joinZ(d.Z, f.Val))
-	fmt.Fprintf(w, "cost = MSE of (H, sigma_H) in (km/s/Mpc)^2: training %.4g, validation %.4g   [paper: %.1f]\n", f.TrainCost, f.ValCost, paperReconstructionCost)
+	fmt.Fprintf(w, "cost = MSE of (H, sigma_H) in (km/s/Mpc)^2: training %.4g, validation %.4g   [paper: %.1f]\n", f.TrainCost, f.ValCost, reconstruct.PaperCost)
 	fmt.Fprintf(w, "loss = MSE of min-max scaled targets:        training %.4g, validation %.4g\n", f.TrainLoss, f.ValLoss)
 	fmt.Fprintf(w, "chi2 of the network's H at the %d points: %.4g\n", d.Len(), f.Chi2)
+	curve := reconstruct.Curve{Z: rep.Z, H: rep.H, Sigma: rep.Sigma, Mean: rep.EnsembleMean, Std: rep.EnsembleStd}
 	if lo, med, hi, ok := curve.BandWidth(); ok {
 		fmt.Fprintf(w, "ensemble of %d networks on data perturbed within sigma_H: chi2 of the ensemble mean %.4g; band half-width %.3g to %.3g km/s/Mpc (median %.3g)\n",
-			len(res.Members), run.EnsembleChi2, lo, hi, med)
+			len(res.Members), rep.EnsembleChi2, lo, hi, med)
 	}
-	fmt.Fprintf(w, "flat ΛCDM best fit: Om0 = %.4f ± %.4f, H0 = %.3f ± %.3f km/s/Mpc, chi2 = %.4g\n", lcdm.Om0, lcdm.Om0Err, lcdm.H0, lcdm.H0Err, lcdm.Chi2)
-	fmt.Fprintf(w, "wrote %s in %.1f s\n", *out, run.Seconds)
-	return nil
+	l := rep.LCDM
+	fmt.Fprintf(w, "flat ΛCDM best fit: Om0 = %.4f ± %.4f, H0 = %.3f ± %.3f km/s/Mpc, chi2 = %.4g\n", l.Om0, l.Om0Err, l.H0, l.H0Err, l.Chi2)
+	fmt.Fprintf(w, "wrote %s in %.1f s\n", rep.Figure, rep.Seconds)
 }
 
 func joinZ(z []float64, idx []int) string {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cosmoemu/cosmoemu/paper/reconstruct"
 )
 
 func TestReconstructCommand(t *testing.T) {
@@ -19,17 +21,17 @@ func TestReconstructCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var r struct {
-		TrainCost *float64  `json:"train_cost"`
-		ValCost   *float64  `json:"val_cost"`
-		PaperCost float64   `json:"paper_cost"`
-		Z         []float64 `json:"z"`
-		HH        []float64 `json:"H"`
-		Sigma     []float64 `json:"sigma"`
-		Mean      []float64 `json:"ensemble_mean"`
-		Std       []float64 `json:"ensemble_std"`
-		LCDM      *lcdmJSON `json:"lcdm"`
-		Val       []int     `json:"validation_points"`
-		Loss      []float64 `json:"loss_history"`
+		TrainCost *float64                `json:"train_cost"`
+		ValCost   *float64                `json:"val_cost"`
+		PaperCost float64                 `json:"paper_cost"`
+		Z         []float64               `json:"z"`
+		HH        []float64               `json:"H"`
+		Sigma     []float64               `json:"sigma"`
+		Mean      []float64               `json:"ensemble_mean"`
+		Std       []float64               `json:"ensemble_std"`
+		LCDM      *reconstruct.LCDMReport `json:"lcdm"`
+		Val       []int                   `json:"validation_points"`
+		Loss      []float64               `json:"loss_history"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cosmoemu/cosmoemu/fit"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 )
 
@@ -15,10 +16,6 @@ func init() {
 	})
 }
 
-// sampleDefaults are the paper's priors for the H(z) fits: Ωm ∈ [0.1, 0.5],
-// H0 ∈ [50, 90] km/s/Mpc.
-var sampleDefaults = []string{"Om=0.1:0.5", "H0=50:90"}
-
 func runSample(e *env, args []string) error {
 	var f fitFlags
 	fs := newFlagSet(e, "sample", "[-backend analytic|solver] [-data cc31|simulated20|FILE] [-cov FILE] [-sampler ensemble|mh] [-walkers 32] [-steps 5000] [-seed S] [-out ROOT] [-resume] [-json]")
@@ -27,22 +24,32 @@ func runSample(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *cov != "" && (builtinSet(f.data) || strings.Contains(f.data, ":")) {
+	if *cov != "" && dataSpec(f.data) {
 		return usagef("sample: -cov gives the covariance of an H(z) data file; %s brings its own (use hz:FILE:COV)", f.data)
 	}
 	f.data = hzSpec(f.data, *cov)
-	withDefaultPriors(&f)
 	cfg, err := f.config("sample")
 	if err != nil {
 		return err
 	}
+	fit.DefaultPriors(cfg.Priors, fit.PaperHzPriors())
 	return fitAndReport(e, "sample", &f, cfg)
+}
+
+// dataSpec reports whether -data names a built-in data set or is a spec
+// such as hz:FILE:COV, rather than a file.
+func dataSpec(data string) bool {
+	if strings.Contains(data, ":") {
+		return true
+	}
+	_, err := likelihood.Lookup(data)
+	return err == nil
 }
 
 // hzSpec turns sample's -data FILE [-cov FILE] into the data spec
 // hz:FILE[:COV]; names of built-in sets and specs pass through.
 func hzSpec(data, cov string) string {
-	if strings.Contains(data, ":") || builtinSet(data) {
+	if dataSpec(data) {
 		return data
 	}
 	if _, err := os.Stat(data); err != nil {
@@ -52,26 +59,4 @@ func hzSpec(data, cov string) string {
 		return "hz:" + data + ":" + cov
 	}
 	return "hz:" + data
-}
-
-// builtinSet reports whether name is a built-in data set.
-func builtinSet(name string) bool {
-	_, err := likelihood.Lookup(name)
-	return err == nil
-}
-
-// withDefaultPriors adds the paper's priors for parameters the user did not
-// give one.
-func withDefaultPriors(f *fitFlags) {
-	given := map[string]bool{}
-	for _, it := range f.priors.items {
-		name, _, _ := strings.Cut(it, "=")
-		given[name] = true
-	}
-	for _, it := range sampleDefaults {
-		name, _, _ := strings.Cut(it, "=")
-		if !given[name] {
-			f.priors.items = append(f.priors.items, it)
-		}
-	}
 }

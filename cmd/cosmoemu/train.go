@@ -2,18 +2,16 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"gonum.org/v1/plot/vg"
-
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/grid"
 	"github.com/cosmoemu/cosmoemu/paper/friedmann"
-	"github.com/cosmoemu/cosmoemu/plots"
 )
 
 func init() {
@@ -58,56 +56,20 @@ func runTrain(e *env, args []string) error {
 		return err
 	}
 
-	var set *friedmann.Set
-	if *gridPath != "" {
-		g, err := grid.Read(*gridPath)
-		if err != nil {
-			return err
-		}
-		if set, err = friedmann.FromGrid(g); err != nil {
-			return fmt.Errorf("%s: %w", *gridPath, err)
-		}
-	} else {
-		spec, err := friedmann.Grid(*recipe)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stderr, "building the %s recipe's grid: Om0 %v, H0 %v, N %v (%d rows)\n", *recipe, spec.Om0, spec.H0, spec.N, spec.Rows())
-		if set, err = friedmann.Build(e.ctx, spec, &grid.Settings{Workers: workers}); err != nil {
-			return err
-		}
+	set, err := trainingSet(e, *gridPath, *recipe, workers)
+	if err != nil {
+		return err
 	}
 
 	s := &friedmann.Settings{
 		Seed: *seed, Epochs: *epochs, BatchSize: *batch, Hidden: *hidden,
 		LBFGSIters: lbfgs, Check: check, Workers: workers,
 	}
-	// One bar per network stage.
-	var bar *progress
-	stage := ""
-	epochTimes := map[string]time.Duration{}
-	stageStart := time.Now()
-	s.Progress = func(name string, step, steps int, loss, val float64) {
-		if name != stage {
-			if bar != nil {
-				bar.Finish()
-			}
-			stage, stageStart = name, time.Now()
-			bar = newProgress(e, int64(steps), name)
-		}
-		bar.Set(int64(step))
-		if step%10 == 0 || step == steps {
-			bar.Describe(fmt.Sprintf("%s loss %.3g", name, loss))
-		}
-		if step == steps {
-			epochTimes[name] = time.Since(stageStart) / time.Duration(steps)
-		}
-	}
+	bars := &stageBars{e: e, perStep: map[string]time.Duration{}}
+	s.Progress = bars.progress
 	start := time.Now()
 	m, hist, err := friedmann.Train(e.ctx, *recipe, set, s)
-	if bar != nil {
-		bar.Finish()
-	}
+	bars.finish()
 	if err != nil {
 		return err
 	}
@@ -115,11 +77,19 @@ func runTrain(e *env, args []string) error {
 	if err := m.WriteFile(*out); err != nil {
 		return err
 	}
-	if err := plotLosses(*plot, hist); err != nil {
+	if err := friedmann.LossFigure(*plot, hist); err != nil {
 		return err
 	}
 
-	w := e.stdout
+	printTraining(e.stdout, m, hist, bars.perStep)
+	fmt.Fprintf(e.stdout, "wrote %s and %s in %.1f s\n", *out, *plot, elapsed.Seconds())
+	return nil
+}
+
+// printTraining prints what a training of the Friedmann emulator did: the
+// networks' costs, the time per step of each stage, the check against the
+// closed form.
+func printTraining(w io.Writer, m *emulator.Friedmann, hist *friedmann.History, perStep map[string]time.Duration) {
 	fmt.Fprintf(w, "recipe %s: %s\n", m.Recipe(), m.Description())
 	tr := m.Training()
 	fmt.Fprintf(w, "trained on %s; %d training and %d validation samples; %s\n", tr.Grid, tr.Samples, tr.Validation, tr.Optimizer)
@@ -129,7 +99,7 @@ func runTrain(e *env, args []string) error {
 	}
 	for _, name := range hist.Network {
 		for _, st := range []string{"adam", "lbfgs", "rmsprop"} {
-			if d, ok := epochTimes[name+" "+st]; ok {
+			if d, ok := perStep[name+" "+st]; ok {
 				fmt.Fprintf(w, "  %s %s: %.4g s per step\n", name, st, d.Seconds())
 			}
 		}
@@ -138,29 +108,58 @@ func runTrain(e *env, args []string) error {
 		fmt.Fprintf(w, "against the closed form at %d random points: max rel err H %.3g (z in [0,3]), %.3g (all N); max abs err Omega %.3g\n",
 			r.N, r.MaxRelErrHZ03, r.MaxRelErrHAll, math.Max(r.MaxAbsErrOmega, r.MaxAbsErrOmegaZ3))
 	}
-	fmt.Fprintf(w, "wrote %s and %s in %.1f s\n", *out, *plot, elapsed.Seconds())
-	return nil
 }
 
-// plotLosses draws the training and validation loss of each network per
-// epoch (the inset of the paper's Fig. 6).
-func plotLosses(path string, h *friedmann.History) error {
-	var panels []plots.Panel
-	for i, name := range h.Network {
-		loss, val := h.Loss[i], h.ValLoss[i]
-		x := make([]float64, len(loss))
-		for j := range x {
-			x[j] = float64(j + 1)
+// trainingSet reads the training grid from path, or builds the recipe's
+// grid in memory when path is "".
+func trainingSet(e *env, path, recipe string, workers int) (*friedmann.Set, error) {
+	if path != "" {
+		g, err := grid.Read(path)
+		if err != nil {
+			return nil, err
 		}
-		stages := h.Stages[i]
-		label := "training"
-		if len(stages) > 0 && stages[len(stages)-1] == "lbfgs" {
-			label = "training (Adam, then L-BFGS iterations)"
+		set, err := friedmann.FromGrid(g)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		panels = append(panels, plots.Panel{
-			Title: "network " + name, XLabel: "epoch / iteration", YLabel: "MSE (scaled outputs)", LogY: true,
-			Series: []plots.Series{{Label: label, X: x, Y: loss}, {Label: "validation", X: x, Y: val, Dashed: true}},
-		})
+		return set, nil
 	}
-	return plots.Lines(path, panels, len(panels), 5*vg.Inch, 3.5*vg.Inch)
+	spec, err := friedmann.Grid(recipe)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "building the %s recipe's grid: Om0 %v, H0 %v, N %v (%d rows)\n", recipe, spec.Om0, spec.H0, spec.N, spec.Rows())
+	return friedmann.Build(e.ctx, spec, &grid.Settings{Workers: workers})
+}
+
+// stageBars shows one progress bar per stage of a training (a network's
+// Adam, L-BFGS or RMSprop) and times each stage's steps.
+type stageBars struct {
+	e       *env
+	bar     *progress
+	stage   string
+	start   time.Time
+	perStep map[string]time.Duration // the time of one step of each finished stage
+}
+
+// progress is friedmann.Settings.Progress.
+func (b *stageBars) progress(name string, step, steps int, loss, _ float64) {
+	if name != b.stage {
+		b.finish()
+		b.stage, b.start = name, time.Now()
+		b.bar = newProgress(b.e, int64(steps), name)
+	}
+	b.bar.Set(int64(step))
+	if step%10 == 0 || step == steps {
+		b.bar.Describe(fmt.Sprintf("%s loss %.3g", name, loss))
+	}
+	if step == steps {
+		b.perStep[name] = time.Since(b.start) / time.Duration(steps)
+	}
+}
+
+func (b *stageBars) finish() {
+	if b.bar != nil {
+		b.bar.Finish()
+	}
 }

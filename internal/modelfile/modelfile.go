@@ -3,7 +3,9 @@
 // float64 arrays, readable from any language (docs/model-format.md).
 // Packages that save models (the Friedmann emulator, the SDSS classifier)
 // define their own header, which refers to arrays with Tensor and embeds the
-// Network and Scaler records defined here.
+// Network and Scaler records defined here. The container knows nothing of
+// package nn: internal/netfile converts its networks and scalers to and
+// from these records.
 //
 //	[0, 8)          magic "COSMOEMU"
 //	[8, 12)         format version, uint32 little-endian (Version)
@@ -29,7 +31,6 @@ import (
 	"os"
 
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
-	"github.com/cosmoemu/cosmoemu/nn"
 )
 
 const (
@@ -105,36 +106,6 @@ func (e *Encoder) Put(v []float64, shape ...int) Tensor {
 func (e *Encoder) PutVector(v []float64) *Tensor {
 	r := e.Put(v, len(v))
 	return &r
-}
-
-// Network records net with its scalers (nil means identity).
-func (e *Encoder) Network(net *nn.Network, in, out nn.Scaler, inputs, outputs []string) Network {
-	nj := Network{Inputs: inputs, Outputs: outputs, InputScaler: e.Scaler(in), OutputScaler: e.Scaler(out)}
-	for _, l := range net.Layers {
-		nj.Layers = append(nj.Layers, Layer{
-			In: l.In, Out: l.Out, Activation: l.Act.String(),
-			Weight: e.Put(l.W, l.In, l.Out),
-			Bias:   e.Put(l.B, l.Out),
-		})
-	}
-	return nj
-}
-
-// Scaler records s; it panics for a scaler type it does not know.
-func (e *Encoder) Scaler(s nn.Scaler) Scaler {
-	switch s := s.(type) {
-	case nil:
-		return Scaler{Kind: "identity"}
-	case *nn.MinMaxScaler:
-		lo, hi := s.Low, s.High
-		if lo == 0 && hi == 0 {
-			hi = 1
-		}
-		return Scaler{Kind: "minmax", Low: lo, High: hi, Min: e.PutVector(s.Min), Max: e.PutVector(s.Max)}
-	case *nn.StandardScaler:
-		return Scaler{Kind: "standard", Mean: e.PutVector(s.Mean), Std: e.PutVector(s.Std)}
-	}
-	panic(fmt.Sprintf("modelfile: cannot encode scaler %T", s))
 }
 
 // Encode returns the file bytes for header (marshalled as JSON) and the data
@@ -279,91 +250,6 @@ func (f *File) Tensor(ref *Tensor, what string, shape ...int) ([]float64, error)
 		}
 	}
 	return append([]float64(nil), v...), nil
-}
-
-// Network rebuilds a network and its scalers (nil for identity), checking
-// that it has the given numbers of inputs and outputs (outputs < 0: any).
-func (f *File) Network(nj Network, name string, inputs, outputs int) (*nn.Network, nn.Scaler, nn.Scaler, error) {
-	if len(nj.Layers) == 0 {
-		return nil, nil, nil, fmt.Errorf("network %s: no layers", name)
-	}
-	net := &nn.Network{}
-	for i, lj := range nj.Layers {
-		what := fmt.Sprintf("network %s layer %d", name, i)
-		act, err := nn.ParseActivation(lj.Activation)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %v", what, err)
-		}
-		if lj.In < 1 || lj.Out < 1 || lj.In > 1<<20 || lj.Out > 1<<20 {
-			return nil, nil, nil, fmt.Errorf("%s: bad shape %d×%d", what, lj.In, lj.Out)
-		}
-		w, err := f.Tensor(&lj.Weight, what+" weight", lj.In, lj.Out)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		b, err := f.Tensor(&lj.Bias, what+" bias", lj.Out)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		net.Layers = append(net.Layers, nn.Layer{In: lj.In, Out: lj.Out, Act: act, W: w, B: b})
-	}
-	if err := net.Validate(); err != nil {
-		return nil, nil, nil, fmt.Errorf("network %s: %v", name, err)
-	}
-	if net.Inputs() != inputs || (outputs >= 0 && net.Outputs() != outputs) {
-		return nil, nil, nil, fmt.Errorf("network %s: %d inputs and %d outputs, want %d and %d", name, net.Inputs(), net.Outputs(), inputs, outputs)
-	}
-	in, err := f.Scaler(nj.InputScaler, name+" input scaler", net.Inputs())
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	out, err := f.Scaler(nj.OutputScaler, name+" output scaler", net.Outputs())
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return net, in, out, nil
-}
-
-// Scaler rebuilds a scaler of cols columns; identity gives nil.
-func (f *File) Scaler(sj Scaler, what string, cols int) (nn.Scaler, error) {
-	switch sj.Kind {
-	case "identity":
-		return nil, nil
-	case "minmax":
-		lo, err := f.Tensor(sj.Min, what+" min", cols)
-		if err != nil {
-			return nil, err
-		}
-		hi, err := f.Tensor(sj.Max, what+" max", cols)
-		if err != nil {
-			return nil, err
-		}
-		if !(sj.Low < sj.High) || math.IsInf(sj.Low, 0) || math.IsInf(sj.High, 0) {
-			return nil, fmt.Errorf("%s: range [%v, %v] is not an interval", what, sj.Low, sj.High)
-		}
-		for j := range lo {
-			if !(lo[j] <= hi[j]) {
-				return nil, fmt.Errorf("%s: column %d has min %v > max %v", what, j, lo[j], hi[j])
-			}
-		}
-		return &nn.MinMaxScaler{Low: sj.Low, High: sj.High, Min: lo, Max: hi}, nil
-	case "standard":
-		mean, err := f.Tensor(sj.Mean, what+" mean", cols)
-		if err != nil {
-			return nil, err
-		}
-		std, err := f.Tensor(sj.Std, what+" std", cols)
-		if err != nil {
-			return nil, err
-		}
-		for j, s := range std {
-			if s < 0 {
-				return nil, fmt.Errorf("%s: column %d has negative std %v", what, j, s)
-			}
-		}
-		return &nn.StandardScaler{Mean: mean, Std: std}, nil
-	}
-	return nil, fmt.Errorf("%s: unknown kind %q", what, sj.Kind)
 }
 
 // Read reads a whole model file, naming it in errors.

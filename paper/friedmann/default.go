@@ -74,50 +74,14 @@ func trainDefault(ctx context.Context, set *Set, s *Settings) (*emulator.Friedma
 	// Hold out a random fraction of the Ω_m0 curves, never the two ends of
 	// the range: the domain is where training data are.
 	rnd := rand.New(rand.NewPCG(s.Seed, 0x636f736d6f656d75))
-	nVal := int(math.Round(s.ValidationFraction * float64(n)))
-	perm := rnd.Perm(n - 2)
-	isVal := make([]bool, n)
-	for _, p := range perm[:nVal] {
-		isVal[p+1] = true
-	}
-	split := func(y *mat.Dense) (xt, yt, xv, yv *mat.Dense) {
-		_, c := y.Dims()
-		xt, yt = mat.NewDense(n-nVal, 1, nil), mat.NewDense(n-nVal, c, nil)
-		xv, yv = mat.NewDense(nVal, 1, nil), mat.NewDense(nVal, c, nil)
-		it, iv := 0, 0
-		for i := range n {
-			if isVal[i] {
-				xv.Set(iv, 0, data.om0[i])
-				yv.SetRow(iv, y.RawRowView(i))
-				iv++
-			} else {
-				xt.Set(it, 0, data.om0[i])
-				yt.SetRow(it, y.RawRowView(i))
-				it++
-			}
-		}
-		return xt, yt, xv, yv
-	}
+	split := newCurveSplit(data.om0, int(math.Round(s.ValidationFraction*float64(n))), rnd)
+	nVal := split.nVal
 
 	// The late-time network covers the nodes from three below N(z = LateZ)
 	// to today, with E itself as the target: the margin keeps z ≤ LateZ
 	// away from the end of its spline, where it is least accurate.
-	kLate := 0
-	for kk, n := range nodes {
-		if n <= friedmann.NOfZ(emulator.LateZ) {
-			kLate = max(kk-3, 0)
-		}
-	}
+	kLate, lateE := lateTargets(nodes, data.lnE)
 	lateNodes := nodes[kLate:]
-	var lateE *mat.Dense
-	if len(lateNodes) >= 4 && nodes[0] <= friedmann.NOfZ(emulator.LateZ) {
-		lateE = mat.NewDense(n, len(lateNodes), nil)
-		for i := range n {
-			for j := range lateNodes {
-				lateE.Set(i, j, math.Exp(data.lnE.At(i, kLate+j)))
-			}
-		}
-	}
 
 	// The networks, each with its own random stream, set up before any is
 	// trained so that a set the model cannot be made of fails at once.
@@ -136,7 +100,7 @@ func trainDefault(ctx context.Context, set *Set, s *Settings) (*emulator.Friedma
 	}
 	fits := make([]*curveFit, len(specs))
 	for i, sp := range specs {
-		xt, yt, xv, yv := split(sp.y)
+		xt, yt, xv, yv := split.of(sp.y)
 		if fits[i], err = newCurveFit(sp.name, sp.sizes, xt, yt, xv, yv, sp.relative, rand.New(rand.NewPCG(s.Seed, uint64(i)))); err != nil {
 			return nil, nil, err
 		}
@@ -167,7 +131,89 @@ func trainDefault(ctx context.Context, set *Set, s *Settings) (*emulator.Friedma
 	}
 
 	hist := &History{}
-	p.Training = emulator.FriedmannTraining{
+	p.Training = trainingInfo(s, set, d, n, nVal, k)
+	for _, f := range fits {
+		rec, err := f.fit(ctx, s, hist)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Training.TrainLoss[f.name] = rec.Train
+		p.Training.ValLoss[f.name] = rec.Validation
+		p.Training.Params[f.name] = f.net.Net.NumParams()
+	}
+	return p, hist, nil
+}
+
+// curveSplit holds out nVal of the curves of om0 for validation, never the
+// first or the last.
+type curveSplit struct {
+	om0   []float64
+	isVal []bool
+	nVal  int
+}
+
+func newCurveSplit(om0 []float64, nVal int, rnd *rand.Rand) *curveSplit {
+	n := len(om0)
+	perm := rnd.Perm(n - 2)
+	isVal := make([]bool, n)
+	for _, p := range perm[:nVal] {
+		isVal[p+1] = true
+	}
+	return &curveSplit{om0: om0, isVal: isVal, nVal: nVal}
+}
+
+// of returns the inputs Ω_m0 and the targets (rows of y) of the training
+// and the validation curves.
+func (c *curveSplit) of(y *mat.Dense) (xt, yt, xv, yv *mat.Dense) {
+	n, nVal := len(c.om0), c.nVal
+	_, cols := y.Dims()
+	xt, yt = mat.NewDense(n-nVal, 1, nil), mat.NewDense(n-nVal, cols, nil)
+	xv, yv = mat.NewDense(nVal, 1, nil), mat.NewDense(nVal, cols, nil)
+	it, iv := 0, 0
+	for i := range n {
+		if c.isVal[i] {
+			xv.Set(iv, 0, c.om0[i])
+			yv.SetRow(iv, y.RawRowView(i))
+			iv++
+		} else {
+			xt.Set(it, 0, c.om0[i])
+			yt.SetRow(it, y.RawRowView(i))
+			it++
+		}
+	}
+	return xt, yt, xv, yv
+}
+
+// lateTargets returns the first node of the late-time network and its
+// targets, E itself at the nodes from there on (nil when the nodes do not
+// reach z = LateZ, or too few are after it). The network covers the nodes
+// from three below N(z = LateZ) to today: the margin keeps z ≤ LateZ away
+// from the end of its spline, where it is least accurate.
+func lateTargets(nodes []float64, lnE *mat.Dense) (int, *mat.Dense) {
+	kLate := 0
+	for kk, n := range nodes {
+		if n <= friedmann.NOfZ(emulator.LateZ) {
+			kLate = max(kk-3, 0)
+		}
+	}
+	late := len(nodes) - kLate
+	if late < 4 || nodes[0] > friedmann.NOfZ(emulator.LateZ) {
+		return kLate, nil
+	}
+	rows, _ := lnE.Dims()
+	e := mat.NewDense(rows, late, nil)
+	for i := range rows {
+		for j := range late {
+			e.Set(i, j, math.Exp(lnE.At(i, kLate+j)))
+		}
+	}
+	return kLate, e
+}
+
+// trainingInfo records how the default recipe trains on n curves (nVal of
+// them for validation) of k nodes over the domain d.
+func trainingInfo(s *Settings, set *Set, d emulator.FriedmannDomain, n, nVal, k int) emulator.FriedmannTraining {
+	return emulator.FriedmannTraining{
 		Seed:         s.Seed,
 		GridRows:     set.Len(),
 		Grid:         fmt.Sprintf("%d Om0 in [%g, %g] × H0 in [%g, %g] × %d N in [%g, %g]", n, d.Om0[0], d.Om0[1], d.H0[0], d.H0[1], k, d.N[0], d.N[1]),
@@ -182,16 +228,6 @@ func trainDefault(ctx context.Context, set *Set, s *Settings) (*emulator.Friedma
 		ValLoss:      map[string]float64{},
 		Params:       map[string]int{},
 	}
-	for _, f := range fits {
-		rec, err := f.fit(ctx, s, hist)
-		if err != nil {
-			return nil, nil, err
-		}
-		p.Training.TrainLoss[f.name] = rec.Train
-		p.Training.ValLoss[f.name] = rec.Validation
-		p.Training.Params[f.name] = f.net.Net.NumParams()
-	}
-	return p, hist, nil
 }
 
 // newCurveFit sets up one network of the default recipe: tanh hidden

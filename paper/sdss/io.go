@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/cosmoemu/cosmoemu/internal/modelfile"
+	"github.com/cosmoemu/cosmoemu/internal/netfile"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
 
@@ -46,7 +47,7 @@ func (c *Classifier) MarshalBinary() ([]byte, error) {
 		Classes:     c.Classes,
 		Features:    c.Features,
 		Asinh:       c.Asinh,
-		Network:     e.Network(c.Net, c.Scaler, nil, c.Features, probNames(c.Classes)),
+		Network:     netfile.Encode(&e, c.Net, c.Scaler, nil, c.Features, probNames(c.Classes)),
 		Training:    c.Training,
 		Accuracy:    c.Accuracy,
 	}
@@ -113,7 +114,7 @@ func decode(b []byte, file string) (*Classifier, error) {
 			return nil, bad("asinh stretch of %q: scale %v must be a positive number", a.Feature, a.Scale)
 		}
 	}
-	net, in, out, err := f.Network(h.Network, "classifier", len(h.Features), len(h.Classes))
+	net, in, out, err := netfile.Decode(f, h.Network, "classifier", len(h.Features), len(h.Classes))
 	if err != nil {
 		return nil, bad("%v", err)
 	}
