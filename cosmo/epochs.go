@@ -84,15 +84,16 @@ type EarlyPoint struct {
 	Ombh2, Omch2, Nnu, Mnu float64
 	Omkh2                  float64 // Ωk h², the curvature (0 if flat)
 	// DENegligible says whether dark energy holds less than EarlyDETol
-	// of the density at z ≥ 500 (a field counts as frozen there): then
-	// the epochs depend on the five numbers above alone.
+	// of the density at z ≥ 800 (a field counts as frozen there): then
+	// the epochs, which depend on H at z ≳ 1000, depend on the five
+	// numbers above alone.
 	DENegligible bool
 }
 
-// EarlyDETol bounds the share of dark energy at z ≥ 500 for
-// EarlyPoint.DENegligible: it moves H there, and z* and r_s, by less than
-// half of it.
-const EarlyDETol = 1e-7
+// EarlyDETol bounds the share of dark energy at z ≥ 800 for
+// EarlyPoint.DENegligible: it moves H there, and z*, z_drag and the sound
+// horizons, by less than half of it.
+const EarlyDETol = 1e-6
 
 // EarlyPoint returns the early-universe parameters of p, which must have
 // ω_b.
@@ -104,12 +105,11 @@ func (m *Model) EarlyPoint(p *Params) EarlyPoint {
 		e.Omkh2 = p.Ok * h2
 	}
 	if m.closed != nil && !m.closed.Constant(p.DE) {
-		// The share of dark energy at z = 500 against the matter, which
+		// The share of dark energy at z = 800 against the matter, which
 		// dominates there: the dark energy of a fluid subdominant early
-		// falls faster than the matter before, if it rises at all later
-		// (w < 0 early).
+		// falls faster than the matter before (w < 0 early).
 		ex := m.Expansion(p)
-		const z = 500
+		const z = 800
 		x := math.Log1p(z)
 		de := ex.Ode * math.Exp(ex.lnF(x, z/(1+z)))
 		e.DENegligible = math.Abs(de) <= EarlyDETol*ex.Ocb*(1+z)*(1+z)*(1+z)

@@ -16,7 +16,7 @@ import (
 // Early is the emulator of the early universe: the epochs of the exact
 // route (cosmo.EarlyExact, recombination as CAMB computes it) — z*, z_drag,
 // r_s(z*) and r_d — as functions of the five numbers they depend on when
-// dark energy is negligible before z ≈ 500 (cosmo.EarlyPoint):
+// dark energy is negligible before z ≈ 800 (cosmo.EarlyPoint):
 //
 //	x = (ω_b, ω_c, N_eff, Σmν, ω_k),   ω_k = Ωk h².
 //
@@ -102,7 +102,7 @@ func (d *EarlyDomain) Contains(ep *cosmo.EarlyPoint) error {
 		}
 	}
 	if !ep.DENegligible {
-		return &DomainError{Model: earlyModel, Reason: fmt.Sprintf("dark energy holds more than %g of the density at z = 500", cosmo.EarlyDETol)}
+		return &DomainError{Model: earlyModel, Reason: fmt.Sprintf("dark energy holds more than %g of the density at z = 800", cosmo.EarlyDETol)}
 	}
 	return nil
 }

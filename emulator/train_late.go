@@ -103,14 +103,13 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 			p.DE[j] = a + (b-a)*u[1+j]
 		}
 		p.Mnu = mlo + (mhi-mlo)*u[1+len(de)]
-		if t.belowLimit(&p) {
+		if t.belowLimit(&p) && t.physicalAtEveryU(&p) {
 			pts = append(pts, p)
 		}
 	}
 	if len(pts) < n {
 		return nil, fmt.Errorf("train: %s: only %d of %d late-time design points fall in the domain", m.Name(), len(pts), n)
 	}
-	orLo, orHi := radiationRange(&t.dom)[0], radiationRange(&t.dom)[1]
 	cols := k + 1 // of the extra network: w at the nodes, then the age beyond ZSplit
 	x := make([][]float64, n)
 	yL := make([][]float64, n)
@@ -135,7 +134,7 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 		var wv [3][]float64
 		for j, u := range radiationU {
 			p := pt
-			p.H0 = h0OfU(u, orLo, orHi, &pt)
+			p.H0 = t.h0OfU(u, &pt)
 			r := wRes[w]
 			if err := wEvs[w].Eval(r, &p); err != nil {
 				return fmt.Errorf("train: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
@@ -200,4 +199,25 @@ func (t *trainer) belowLimit(p *cosmo.Params) bool {
 	v, _ := t.m.Get(p, l.Param)
 	b := t.box(l.Param)
 	return v <= t.dom.LimitAt(p.Om)+padding*(b[1]-b[0])
+}
+
+// physicalAtEveryU reports whether p is a point of the model at the H0 of
+// every radiation coordinate of the training (radiationU): at the ends of
+// the boxes of Ωm and Σmν the massive neutrinos can exceed the matter.
+func (t *trainer) physicalAtEveryU(p *cosmo.Params) bool {
+	for _, u := range radiationU {
+		q := *p
+		q.H0 = t.h0OfU(u, &q)
+		if t.m.Check(&q) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// h0OfU returns the H0 at which p has the radiation coordinate u of the
+// domain.
+func (t *trainer) h0OfU(u float64, p *cosmo.Params) float64 {
+	r := radiationRange(&t.dom)
+	return h0OfU(u, r[0], r[1], p)
 }

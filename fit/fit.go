@@ -349,14 +349,9 @@ func nuisanceNames(n likelihood.Needs) string {
 // insideDomain checks, for an emulator without a fallback, that every
 // prior box and fixed value lies in the emulator's domain: otherwise the
 // run would fail at its first point outside, after the work before it.
-// ombh2 counts only when the CMB is asked for (r_d alone is exact for any
-// ω_b). Limits on combinations (λ_max, E² > 0) are left to the run.
+// Limits on combinations (λ_max, E² > 0) are left to the run.
 func (p *Problem) insideDomain(d emulator.Domain) error {
-	cmb := p.Posterior.Request().CMB
 	for _, name := range d.Params {
-		if name == cosmo.NameOmbh2 && !cmb {
-			continue
-		}
 		lo, hi, _ := d.Range(name)
 		if i := p.Space.Index(name); i >= 0 {
 			pr := p.Space.Prior(i)

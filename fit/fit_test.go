@@ -104,7 +104,7 @@ func TestBuildErrors(t *testing.T) {
 		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"Om": "0.1:0.5"}, Fixed: map[string]float64{"Om": 0.3}}, "both a prior and a fixed value"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"H0": -70}}, "H0 = -70"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"hrd": 100}}, "cannot be fixed"},
-		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"M": "-20:-19"}}, `does not take parameter "M" (it takes Om, H0, ombh2), nor do the data (hrd)`},
+		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"M": "-20:-19"}}, `does not take parameter "M" (it takes Om, H0, ombh2, omch2, mnu, nnu), nor do the data (hrd)`},
 		{Config{Data: []string{"desi-dr2"}, Backend: "warp"}, "unknown backend"},
 		{Config{Model: cosmo.Quintessence, Data: []string{"desi-dr2"}, Backend: "analytic"}, "no closed form"},
 		{Config{Data: []string{"planck18-distance"}, Fixed: map[string]float64{"Om": 0.3, "H0": 67, "ombh2": 0.0224}}, "nothing to sample"},
@@ -177,27 +177,28 @@ func TestNestedAgreesWithMCMC(t *testing.T) {
 // and one inside it runs with no fallback at all.
 func TestEmulatorBackend(t *testing.T) {
 	data := []string{"desi-dr2", "union3", "planck18-distance"}
-	steps := Sampler{Steps: 400, Seed: 3}
-	r := runFitQuiet(t, &Config{Model: cosmo.WCDM, Data: data, Backend: "emulator", Sampler: steps})
-	if r.Backend != "emulator" || r.Evaluations == 0 {
-		t.Fatalf("backend %s, %d evaluations", r.Backend, r.Evaluations)
+	steps := Sampler{Steps: 200, Seed: 3}
+	inside := map[string]string{"Om": "0.1:0.6", "lambda": "0:1", "H0": "55:85", "ombh2": "0.02:0.025"}
+	r := runFitQuiet(t, &Config{Model: cosmo.Quintessence, Data: data, Backend: "emulator", Sampler: steps,
+		Priors: map[string]string{"H0": "40:85", "lambda": "0:1", "ombh2": "0.02:0.025"}})
+	if r.Backend != "emulator" || r.Evaluations == 0 || r.Fallbacks == 0 {
+		t.Fatalf("backend %s, %d evaluations, %d fallbacks", r.Backend, r.Evaluations, r.Fallbacks)
 	}
 	// The fraction is of the emulator's own calls, which include the χ²
 	// at the best fit after the count of evaluations: a few more.
-	if want := float64(r.Fallbacks) / float64(r.Evaluations); (r.Fallbacks > 0) != (r.FallbackFraction > 0) || math.Abs(r.FallbackFraction-want) > 1e-3*want {
+	if want := float64(r.Fallbacks) / float64(r.Evaluations); math.Abs(r.FallbackFraction-want) > 1e-2*want {
 		t.Errorf("fallback fraction %v, want about %d/%d", r.FallbackFraction, r.Fallbacks, r.Evaluations)
 	}
 
-	_, err := Build(&Config{Model: cosmo.WCDM, Data: data, Backend: "emulator", NoFallback: true})
+	_, err := Build(&Config{Model: cosmo.Quintessence, Data: data, Backend: "emulator", NoFallback: true})
 	if err == nil || !strings.Contains(err.Error(), "prior of Om, [0.01, 0.99], leaves the emulator's domain [0.05, 0.7]") {
 		t.Errorf("a prior beyond the domain without a fallback: %v", err)
 	}
-	inside := map[string]string{"Om": "0.1:0.6", "w": "-2:0", "H0": "55:85", "ombh2": "0.02:0.025"}
-	r = runFitQuiet(t, &Config{Model: cosmo.WCDM, Data: data, Backend: "emulator", NoFallback: true, Priors: inside, Sampler: steps})
+	r = runFitQuiet(t, &Config{Model: cosmo.Quintessence, Data: data, Backend: "emulator", NoFallback: true, Priors: inside, Sampler: steps})
 	if r.Fallbacks != 0 {
 		t.Errorf("%d fallbacks without a fallback", r.Fallbacks)
 	}
-	// ω_b is free of the domain when no CMB is asked for (r_d is exact).
+	// ω_b is free of the late universe's domain (the closed form's has none).
 	if _, err := Build(&Config{Model: cosmo.LCDM, Data: []string{"desi-dr2"}, Backend: "emulator", NoFallback: true,
 		Priors: map[string]string{"Om": "0.1:0.6", "H0": "55:85", "ombh2": "gauss:0.02218:0.00055"}}); err != nil {
 		t.Errorf("BAO with ω_b and no CMB: %v", err)

@@ -22,7 +22,7 @@ func TestBackgroundJSON(t *testing.T) {
 			t.Errorf("-json %s = %v, want an array of 3", k, r[k])
 		}
 	}
-	for _, k := range []string{"rd", "zstar", "rs_star", "R", "lA", "age_Gyr"} {
+	for _, k := range []string{"rdrag", "zdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA", "YHe", "Omega_nu", "age_Gyr"} {
 		if _, ok := r[k].(float64); !ok {
 			t.Errorf("-json lacks the number %s", k)
 		}
@@ -37,7 +37,7 @@ func TestBackgroundJSON(t *testing.T) {
 	}
 	// Without ombh2 the early-universe scalars are absent, the age is not.
 	code, stdout, _ = runCLI(t, "background", "-model", "lcdm", "-p", "Om=0.3,H0=70", "-z", "1", "-json")
-	if code != 0 || strings.Contains(stdout, `"rd"`) || !strings.Contains(stdout, `"age_Gyr"`) {
+	if code != 0 || strings.Contains(stdout, `"rdrag"`) || !strings.Contains(stdout, `"age_Gyr"`) {
 		t.Errorf("without ombh2: exit %d, %s", code, stdout)
 	}
 	// The table names every column and the scalars.
@@ -74,7 +74,11 @@ func TestBackgroundErrors(t *testing.T) {
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70", "-zhel", "1,2", "-z", "1"}, "2 values for 1 redshifts"},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70", "-backend", "magic"}, `unknown backend "magic"`},
 		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70", "-rtol", "-1"}, "-rtol"},
-		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=95", "-backend", "emulator", "-no-fallback"}, "H0 = 95 is outside the training domain [50, 90]"},
+		{[]string{"-model", "quintessence", "-p", "Om=0.3,H0=95,lambda=0.5", "-backend", "emulator", "-no-fallback"}, "H0 = 95 is outside the training domain [50, 90]"},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,mnu=-0.1"}, "mnu = -0.1"},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,nnu=0"}, "nnu = 0"},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,ombh2=0.05"}, "ombh2 = 0.05: outside the early universe's range [0.005, 0.04]"},
+		{[]string{"-model", "lcdm", "-p", "Om=0.3,H0=70,ombh2=0.0224", "-early", "warm"}, "-early"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"background"}, tc.args...)...)
 		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
@@ -90,7 +94,7 @@ func TestBackgroundEmulatorFallback(t *testing.T) {
 		h0   string
 		note bool
 	}{{"95", true}, {"70", false}} {
-		code, stdout, stderr := runCLI(t, "background", "-model", "lcdm", "-p", "Om=0.3,H0="+tc.h0+",ombh2=0.0224", "-backend", "emulator", "-z", "0.5", "-json")
+		code, stdout, stderr := runCLI(t, "background", "-model", "quintessence", "-p", "Om=0.3,lambda=0.5,H0="+tc.h0+",ombh2=0.0224", "-backend", "emulator", "-z", "0.5", "-json")
 		if code != 0 || !strings.Contains(stdout, `"backend": "emulator"`) {
 			t.Fatalf("H0 = %s: exit %d, %s", tc.h0, code, stderr)
 		}
