@@ -24,8 +24,8 @@ type Backend struct {
 	// model m of each NewEvaluator.
 	Emulator *Model
 	// Early computes the early universe; nil means the embedded
-	// early-universe emulator with the exact route as its fallback, both
-	// counted in Stats.
+	// early-universe emulator with the exact route as its fallback (an
+	// EarlySource of its own Stats counts those).
 	Early cosmo.EarlySource
 	// Fallback answers what the emulator does not: points outside its
 	// domain, and requests beyond what it predicts (redshifts above ZMax,
@@ -134,7 +134,7 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 			if err != nil {
 				return nil, err
 			}
-			src = EarlySource{Emulator: early, Stats: b.Stats}
+			src = EarlySource{Emulator: early}
 		}
 		ev.early = src.NewEarly()
 	}

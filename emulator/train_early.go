@@ -187,10 +187,11 @@ func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyVa
 	}
 	nw := workersOf(set.Workers, set.Points)
 	calc := make([]*cosmo.EarlyUniverse, nw)
+	nodes := make([]cosmo.Nodes, nw) // they carry scratch: one set per worker
 	for w := range calc {
 		calc[w] = cosmo.NewEarlyUniverse(cosmo.EarlyExact)
+		nodes[w] = cosmo.NewNodes(64)
 	}
-	nodes := cosmo.NewNodes(64)
 	err := parallel(ctx, set.Points, nw, func(w, i int) error {
 		ep := &pts[i]
 		want, err := exactEpochs(calc[w], ep)
@@ -204,7 +205,7 @@ func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyVa
 		p := earlyParams(ep)
 		ex := cosmo.OLCDM.Expansion(&p)
 		dm := func(z float64) float64 {
-			return cosmo.TransverseDistance(ex.ComovingBetween(1/(1+z), 1, nodes), ex.Ok)
+			return cosmo.TransverseDistance(ex.ComovingBetween(1/(1+z), 1, nodes[w]), ex.Ok)
 		}
 		dH := cosmo.HubbleDistance(p.H0)
 		rel := func(a, b float64) float64 { return math.Abs(a/b - 1) }

@@ -87,7 +87,6 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 	}
 	zs[k], zs[k+1] = ZSplit, ZField
 	req := cosmo.Request{Z: zs, Distances: true, Age: true, W: true}
-	jNd, ageNd := cosmo.NewNodes(nodesJ), cosmo.NewNodes(nodesAge)
 	n := t.s.LatePoints
 	de := m.DEParams()
 	cand := halton(16*n, 2+len(de), t.s.Seed+1)
@@ -119,7 +118,10 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 	nw := workersOf(t.s.Workers, n)
 	wEvs := make([]cosmo.Evaluator, nw)
 	wRes := make([]*cosmo.Result, nw)
+	// The quadratures' nodes carry scratch: one set per worker.
+	jNd, ageNd := make([]cosmo.Nodes, nw), make([]cosmo.Nodes, nw)
 	for w := range nw {
+		jNd[w], ageNd[w] = cosmo.NewNodes(nodesJ), cosmo.NewNodes(nodesAge)
 		if wEvs[w], err = (backend.Solver{}).NewEvaluator(m, req); err != nil {
 			return nil, err
 		}
@@ -148,11 +150,11 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 			// expansion (the evaluator's quadratures).
 			ex := m.EarlyExpansion(&p)
 			dH := cosmo.HubbleDistance(p.H0)
-			jL := ex.ComovingBetween(1/(1+ZField), 1/(1+ZSplit), jNd)
+			jL := ex.ComovingBetween(1/(1+ZField), 1/(1+ZSplit), jNd[w])
 			v[k] = math.Log((r.DC[k+1] - r.DC[k]) / dH / jL)
 			vals[j] = v
 			tail := (r.Age - r.Lookback[k]) * p.H0 / cosmo.GyrPerInvH0
-			wv[j] = append(append([]float64(nil), r.W[:k]...), math.Log(tail/ex.AgeAt(1/(1+ZSplit), ageNd)))
+			wv[j] = append(append([]float64(nil), r.W[:k]...), math.Log(tail/ex.AgeAt(1/(1+ZSplit), ageNd[w])))
 		}
 		for q := range k + 1 {
 			quadraticInU(yL[i], vals[0][q], vals[1][q], vals[2][q], q, k+1)

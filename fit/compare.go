@@ -203,3 +203,46 @@ func StdRatios(r, ref *Result) []float64 {
 	}
 	return s
 }
+
+// EarlyComparison is the same fit run with the exact early universe
+// (recombination for every point) and with the early-universe emulator,
+// on one late-universe backend: what `cosmoemu compare -what early -json`
+// prints. The emulator agrees with the exact route by the rule of
+// BackendComparison (AgreeMeanShift, AgreeStdRelDiff).
+type EarlyComparison struct {
+	Model   string    `json:"model"`
+	Data    []string  `json:"data"`
+	Backend string    `json:"backend"`
+	Runs    []*Result `json:"runs"` // exact, emulator
+	// SpeedupEmulatedVsExact is the emulated run's evaluations per second
+	// over the exact run's.
+	SpeedupEmulatedVsExact float64 `json:"speedup_emulated_vs_exact"`
+	// Largest |mean − mean_exact|/σ_exact over the parameters, and the
+	// largest |σ/σ_exact − 1|.
+	MaxMeanShiftSigma float64 `json:"max_mean_shift_sigma"`
+	MaxStdRelDiff     float64 `json:"max_std_rel_diff"`
+	// FallbackFraction is the emulated run's share of evaluations the
+	// exact route answered because they fell outside the emulator's domain.
+	FallbackFraction float64 `json:"early_fallback_fraction"`
+	Agree            bool    `json:"emulator_agrees"`
+}
+
+// CompareEarly compares a fit with the emulated early universe against the
+// same fit with the exact one. It returns an error unless the two runs
+// are the same fit on the same backend, with early universes "exact" and
+// "emulator".
+func CompareEarly(exact, emulated *Result) (*EarlyComparison, error) {
+	if exact.Early != cosmo.EarlyExact.Name() || emulated.Early != "emulator" {
+		return nil, fmt.Errorf("fit: comparing early universes needs an exact and an emulated run, not %q and %q", exact.Early, emulated.Early)
+	}
+	if emulated.Model != exact.Model || emulated.Backend != exact.Backend || !slices.Equal(emulated.Params, exact.Params) || !slices.Equal(emulated.Data, exact.Data) {
+		return nil, fmt.Errorf("fit: comparing early universes: the emulated run fits %s %v to %v with %s, the exact %s %v to %v with %s",
+			emulated.Model, emulated.Params, emulated.Data, emulated.Backend, exact.Model, exact.Params, exact.Data, exact.Backend)
+	}
+	c := &EarlyComparison{Model: exact.Model, Data: exact.Data, Backend: exact.Backend, Runs: []*Result{exact, emulated},
+		SpeedupEmulatedVsExact: emulated.EvaluationsPerSecond / exact.EvaluationsPerSecond,
+		FallbackFraction:       emulated.EarlyFallbackFraction}
+	c.MaxMeanShiftSigma, c.MaxStdRelDiff = shifts(emulated, exact)
+	c.Agree = c.MaxMeanShiftSigma <= AgreeMeanShift && c.MaxStdRelDiff <= AgreeStdRelDiff
+	return c, nil
+}

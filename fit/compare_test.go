@@ -63,3 +63,38 @@ func ExampleCompareBackends() {
 	// Output:
 	// speedup 10.2×, largest mean shift 0.016σ, σ within 1.1%: agree true
 }
+
+// TestCompareEarly: the emulated early universe against the exact one, and
+// the runs it refuses to compare.
+func TestCompareEarly(t *testing.T) {
+	run := func(early string, evals float64, mean, std []float64) *Result {
+		return &Result{Model: "w0wacdm", Data: []string{"desi-dr2", "cmb-compressed"}, Backend: "analytic", Early: early,
+			Params: []string{"w0", "wa"}, Mean: mean, Std: std, EvaluationsPerSecond: evals}
+	}
+	ex := run("exact", 5e3, []float64{-0.7, -1}, []float64{0.1, 0.3})
+	em := run("emulator", 1.5e5, []float64{-0.7 + 0.049*0.1, -1}, []float64{0.1, 0.3 * 1.049})
+	em.EarlyFallbackFraction = 1e-4
+	c, err := CompareEarly(ex, em)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Agree || c.SpeedupEmulatedVsExact != 30 || math.Abs(c.MaxMeanShiftSigma-0.049) > 1e-12 || c.FallbackFraction != 1e-4 || c.Backend != "analytic" {
+		t.Errorf("%+v", c)
+	}
+	em.Mean[1] = -1 - 0.06*0.3
+	if c, _ := CompareEarly(ex, em); c.Agree {
+		t.Error("a 0.06σ shift agrees")
+	}
+	other := run("emulator", 1, ex.Mean, ex.Std)
+	other.Backend = "solver"
+	for name, pair := range map[string][2]*Result{
+		"reversed":  {em, ex},
+		"no early":  {run("", 1, ex.Mean, ex.Std), em},
+		"backends":  {ex, other},
+		"same kind": {ex, ex},
+	} {
+		if _, err := CompareEarly(pair[0], pair[1]); err == nil {
+			t.Errorf("%s: compared", name)
+		}
+	}
+}

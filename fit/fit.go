@@ -156,6 +156,7 @@ type Problem struct {
 	likes           []likelihood.Likelihood
 	emuStats        *emulator.Stats // the emulator backend's counts, or nil
 	earlyStats      *emulator.Stats // the early-universe emulator's counts, or nil
+	earlyName       string          // the early universe's source, if the data need it
 }
 
 // Build opens the data, chooses the parameter space from what the
@@ -320,6 +321,9 @@ func Build(cfg *Config) (*Problem, error) {
 	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
 		return nil, &ConfigError{Err: err}
 	}
+	if req := p.Posterior.Request(); req.CMB || req.Drag {
+		p.earlyName = early.Name()
+	}
 	if req := p.Posterior.Request(); len(req.Z) == 0 && !req.CMB {
 		p.Notes = append(p.Notes, "the data need no observable of the model, only its parameters (an H0 or ω_b measurement): the parameters they do not measure follow their priors")
 	}
@@ -452,6 +456,10 @@ func (p *Problem) Start() []float64 {
 	}
 	return x
 }
+
+// EarlyUniverse names the source of the early universe (z*, r_s, z_drag,
+// r_d): emulator, exact or fitting; "" if the data need none of it.
+func (p *Problem) EarlyUniverse() string { return p.earlyName }
 
 // DataNames returns the names of the data sets.
 func (p *Problem) DataNames() []string {

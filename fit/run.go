@@ -74,11 +74,17 @@ type Result struct {
 	Unphysical  int64 `json:"unphysical"`
 	// With the emulator: the evaluations the solver answered because they
 	// fell outside the emulator's domain, and their share.
-	Fallbacks            int64   `json:"fallbacks"`
-	FallbackFraction     float64 `json:"fallback_fraction"`
-	EvaluationsPerSecond float64 `json:"evaluations_per_second"`
-	WallSeconds          float64 `json:"wall_seconds"`
-	SamplingSeconds      float64 `json:"sampling_seconds"`
+	Fallbacks        int64   `json:"fallbacks"`
+	FallbackFraction float64 `json:"fallback_fraction"`
+	// Early is how the early universe was computed (emulator, exact or
+	// fitting); with the emulator, the evaluations the exact route
+	// answered outside its domain, and their share.
+	Early                 string  `json:"early"`
+	EarlyFallbacks        int64   `json:"early_fallbacks"`
+	EarlyFallbackFraction float64 `json:"early_fallback_fraction"`
+	EvaluationsPerSecond  float64 `json:"evaluations_per_second"`
+	WallSeconds           float64 `json:"wall_seconds"`
+	SamplingSeconds       float64 `json:"sampling_seconds"`
 
 	// Nested sampling only.
 	LogZ        *float64 `json:"logz,omitempty"`
@@ -300,6 +306,13 @@ func (p *Problem) fillBest(r *Result, best []float64) error {
 		r.Fallbacks = st.Fallbacks()
 		if n := st.Evaluations(); n > 0 {
 			r.FallbackFraction = float64(r.Fallbacks) / float64(n)
+		}
+	}
+	r.Early = p.earlyName
+	if st := p.earlyStats; st != nil {
+		r.EarlyFallbacks = st.Fallbacks()
+		if n := st.Evaluations(); n > 0 {
+			r.EarlyFallbackFraction = float64(r.EarlyFallbacks) / float64(n)
 		}
 	}
 	r.Chi2ByData = make(map[string]float64)

@@ -23,15 +23,32 @@ func FitCorner(path string, r *fit.Result) error {
 // BackendsCorner draws the posteriors of the same fit with every backend
 // over one another to path.
 func BackendsCorner(path string, c *fit.BackendComparison) error {
-	if len(c.Runs) == 0 {
-		panic("plots: BackendsCorner of no runs")
+	names := make([]string, len(c.Runs))
+	for i, r := range c.Runs {
+		names[i] = r.Backend
 	}
-	var sets []Samples
-	for _, r := range c.Runs {
-		sets = append(sets, Samples{Name: r.Backend, X: r.Samples})
+	return runsCorner(path, c.Runs, names, fmt.Sprintf("%s: %s, every backend", c.Model, strings.Join(c.Data, " + ")))
+}
+
+// EarlyCorner draws the posteriors of the same fit with the exact and the
+// emulated early universe over one another to path.
+func EarlyCorner(path string, c *fit.EarlyComparison) error {
+	names := make([]string, len(c.Runs))
+	for i, r := range c.Runs {
+		names[i] = "early " + r.Early
 	}
-	r0 := c.Runs[0]
-	return Corner(path, sets, r0.Params, &CornerOptions{
-		Labels: r0.Labels, Title: fmt.Sprintf("%s: %s, every backend", c.Model, strings.Join(c.Data, " + ")),
-	})
+	return runsCorner(path, c.Runs, names, fmt.Sprintf("%s: %s, %s, exact and emulated early universe", c.Model, strings.Join(c.Data, " + "), c.Backend))
+}
+
+// runsCorner draws the samples of runs of one fit, named by names, over
+// one another.
+func runsCorner(path string, runs []*fit.Result, names []string, title string) error {
+	if len(runs) == 0 {
+		panic("plots: corner plot of no runs")
+	}
+	sets := make([]Samples, len(runs))
+	for i, r := range runs {
+		sets[i] = Samples{Name: names[i], X: r.Samples, Weights: r.Weights}
+	}
+	return Corner(path, sets, runs[0].Params, &CornerOptions{Labels: runs[0].Labels, Title: title})
 }

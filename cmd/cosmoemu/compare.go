@@ -14,14 +14,17 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		summary: "run the same fit with every backend (closed form, solver, emulator) and compare speed and posteriors",
+		summary: "run the same fit with every backend (closed form, solver, emulator), or with the exact and the emulated early universe, and compare speed and posteriors",
 		run:     runCompare,
 	})
 }
 
 func runCompare(e *env, args []string) error {
 	var f fitFlags
-	flags := newFlagSet(e, "compare", "[-model lcdm] [-data cc31|SET,…] [-prior …] [-fix …] [-sampler ensemble|mh] [-walkers N] [-steps 5000] [-seed S] [-out ROOT] [-corner FILE] [-json]")
+	var what string
+	flags := newFlagSet(e, "compare", "[-what backends|early] [-model lcdm] [-data cc31|SET,…] [-backend B] [-prior …] [-fix …] [-sampler ensemble|mh] [-walkers N] [-steps 5000] [-seed S] [-out ROOT] [-corner FILE] [-json]")
+	flags.StringVar(&what, "what", "backends", "what to compare: `backends` (closed form, solver and emulator of the late universe) or early (the exact early universe against the emulated one, on -backend)")
+	flags.StringVar(&f.backend, "backend", "", "`backend` of the late universe with -what early: analytic, solver or emulator; default analytic where the model has a closed form, else emulator")
 	f.register(flags, "lcdm", "cc31", false)
 	if err := parseFlags(flags, args); err != nil {
 		return err
@@ -30,26 +33,46 @@ func runCompare(e *env, args []string) error {
 	if err != nil {
 		return usagef("compare: -model: %v", err)
 	}
-	backends := fit.Backends(m)
+	var runs []compareCase
+	switch what {
+	case "backends":
+		if f.backend != "" {
+			return usagef("compare: -backend is for -what early: -what backends runs every backend")
+		}
+		for _, b := range fit.Backends(m) {
+			runs = append(runs, compareCase{backend: b, early: f.early, label: b})
+		}
+	case "early":
+		if f.backend == "" {
+			f.backend = fit.Backends(m)[0]
+			if f.backend == "solver" {
+				f.backend = "emulator"
+			}
+		}
+		runs = []compareCase{{backend: f.backend, early: "exact", label: "early exact"}, {backend: f.backend, early: "emulator", label: "early emulator"}}
+	default:
+		return usagef("compare: -what %q: want backends or early", what)
+	}
 	corner := cornerPath(&f)
 	var roots []string
 	if f.out != "" {
-		for _, b := range backends {
-			roots = append(roots, f.out+"_"+b)
+		for _, c := range runs {
+			roots = append(roots, c.root(f.out, what))
 		}
 	}
 	if err := checkRunOutputs(f.out, corner, roots...); err != nil {
 		return err
 	}
-	var runs []*fit.Result
-	for _, name := range backends {
-		r, err := compareRun(e, &f, name)
-		if err != nil {
+	results := make([]*fit.Result, len(runs))
+	for i, c := range runs {
+		if results[i], err = compareRun(e, &f, c, what); err != nil {
 			return err
 		}
-		runs = append(runs, r)
 	}
-	c, err := fit.CompareBackends(runs)
+	if what == "early" {
+		return reportEarly(e, results, corner, f.asJSON)
+	}
+	c, err := fit.CompareBackends(results)
 	if err != nil {
 		return err
 	}
@@ -65,10 +88,54 @@ func runCompare(e *env, args []string) error {
 	return nil
 }
 
-// compareRun runs the fit of the flags with one backend, its outputs under
-// -out ROOT_BACKEND.
-func compareRun(e *env, f *fitFlags, backend string) (*fit.Result, error) {
-	f.backend = backend
+// compareCase is one run of a comparison.
+type compareCase struct{ backend, early, label string }
+
+// root is the output root of the run under -out ROOT: ROOT_BACKEND, or
+// ROOT_EARLY with -what early.
+func (c compareCase) root(out, what string) string {
+	if what == "early" {
+		return out + "_" + c.early
+	}
+	return out + "_" + c.backend
+}
+
+// reportEarly compares the runs with the exact and the emulated early
+// universe and prints or draws the comparison.
+func reportEarly(e *env, runs []*fit.Result, corner string, asJSON bool) error {
+	c, err := fit.CompareEarly(runs[0], runs[1])
+	if err != nil {
+		return err
+	}
+	if corner != "" {
+		if err := plots.EarlyCorner(corner, c); err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		return writeJSON(e.stdout, c)
+	}
+	w := e.stdout
+	printResults(w, c.Runs, "early exact", "early emulator")
+	fmt.Fprintln(w)
+	ex, em := c.Runs[0], c.Runs[1]
+	fmt.Fprintf(w, "emulated against exact early universe: speedup %.1f× in evaluations per second; mean shifts %s σ; σ ratios %s\n",
+		c.SpeedupEmulatedVsExact, paramList(ex.Params, fit.MeanShifts(em, ex), "%+.3f"), paramList(ex.Params, fit.StdRatios(em, ex), "%.3f"))
+	verdict := "agree"
+	if !c.Agree {
+		verdict = "do NOT agree"
+	}
+	fmt.Fprintf(w, "the posteriors %s (every mean within %.2gσ, every σ within %.0f%%)\n", verdict, fit.AgreeMeanShift, 100*fit.AgreeStdRelDiff)
+	if corner != "" {
+		fmt.Fprintf(w, "wrote %s\n", corner)
+	}
+	return nil
+}
+
+// compareRun runs the fit of the flags in one case of a comparison, its
+// outputs under -out ROOT_BACKEND (ROOT_EARLY with -what early).
+func compareRun(e *env, f *fitFlags, c compareCase, what string) (*fit.Result, error) {
+	f.backend, f.early = c.backend, c.early
 	cfg, err := f.config("compare")
 	if err != nil {
 		return nil, err
@@ -77,20 +144,23 @@ func compareRun(e *env, f *fitFlags, backend string) (*fit.Result, error) {
 		fit.DefaultPriors(cfg.Priors, fit.PaperHzPriors())
 	}
 	if f.out != "" {
-		cfg.Sampler.Out = f.out + "_" + backend
+		cfg.Sampler.Out = c.root(f.out, what)
 	}
 	p, err := build(e, "compare", cfg)
 	if err != nil {
 		return nil, err
 	}
-	r, err := runOne(e, p, backend)
+	if what == "early" && p.EarlyUniverse() == "" {
+		return nil, usagef("compare: -what early: the data %s need no early universe (z*, r_d): add CMB, θ* or BAO data with r_d from the model", f.data)
+	}
+	r, err := runOne(e, p, c.label)
 	if err != nil && f.resume && errors.Is(err, fs.ErrNotExist) {
-		// Interrupted before this backend started: start it now.
+		// Interrupted before this case started: start it now.
 		p.Config.Sampler.Resume = false
-		r, err = runOne(e, p, backend)
+		r, err = runOne(e, p, c.label)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("compare: %s: %w", backend, err)
+		return nil, fmt.Errorf("compare: %s: %w", c.label, err)
 	}
 	return r, nil
 }

@@ -335,8 +335,9 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// printResults prints fits side by side (one column per result).
-func printResults(w io.Writer, runs []*fit.Result) {
+// printResults prints fits side by side, one column per result, headed by
+// its backend or, given, its label.
+func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 	r0 := runs[0]
 	if r0.Sampler == "nested" {
 		fmt.Fprintf(w, "model %s; data %s (%d points); nested sampling, %d live points, %d iterations, seed %d\n",
@@ -344,6 +345,9 @@ func printResults(w io.Writer, runs []*fit.Result) {
 	} else {
 		fmt.Fprintf(w, "model %s; data %s (%d points); %s sampler, %d walkers/chains × %d steps (burn-in %d), seed %d\n",
 			r0.Model, strings.Join(r0.Data, ", "), r0.NData, r0.Sampler, r0.Walkers, r0.Steps, r0.Burn, r0.Seed)
+	}
+	if r0.Early != "" {
+		fmt.Fprintf(w, "early universe (z*, z_drag, r_s, r_d): %s\n", r0.Early)
 	}
 	for _, n := range r0.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
@@ -357,8 +361,12 @@ func printResults(w io.Writer, runs []*fit.Result) {
 	}
 	const col = 24
 	fmt.Fprintf(w, "%-22s", "")
-	for _, r := range runs {
-		fmt.Fprintf(w, " %*s", col, r.Backend)
+	for i, r := range runs {
+		label := r.Backend
+		if i < len(labels) {
+			label = labels[i]
+		}
+		fmt.Fprintf(w, " %*s", col, label)
 	}
 	fmt.Fprintln(w)
 	row := func(name string, f func(r *fit.Result) string) {
@@ -411,6 +419,10 @@ func printResults(w io.Writer, runs []*fit.Result) {
 			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside its domain and were answered by the solver\n", r.Fallbacks, 100*r.FallbackFraction)
 		default:
 			fmt.Fprintf(w, "emulator: every evaluation was inside its domain\n")
+		}
+		if r.EarlyFallbacks > 0 {
+			fmt.Fprintf(w, "%s: the early-universe emulator answered all but %d evaluations (%.2g%%), which fell outside its domain and took the exact route\n",
+				r.Backend, r.EarlyFallbacks, 100*r.EarlyFallbackFraction)
 		}
 	}
 }

@@ -202,3 +202,47 @@ func TestSampleErrors(t *testing.T) {
 		}
 	}
 }
+
+// compare -what early: the same fit with the exact and the emulated early
+// universe, on data that need r_d from the model (BAO with a BBN prior).
+func TestCompareEarlyJSON(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "compare", "-what", "early", "-data", "desi-dr2,bbn", "-steps", "300", "-walkers", "8", "-json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var r struct {
+		Backend string `json:"backend"`
+		Runs    []struct {
+			Early   string  `json:"early"`
+			EvalsPS float64 `json:"evaluations_per_second"`
+		} `json:"runs"`
+		Speedup  float64 `json:"speedup_emulated_vs_exact"`
+		Shift    float64 `json:"max_mean_shift_sigma"`
+		StdRel   float64 `json:"max_std_rel_diff"`
+		Fallback float64 `json:"early_fallback_fraction"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if r.Backend != "analytic" || len(r.Runs) != 2 || r.Runs[0].Early != "exact" || r.Runs[1].Early != "emulator" {
+		t.Fatalf("backend %q, runs %+v", r.Backend, r.Runs)
+	}
+	if want := r.Runs[1].EvalsPS / r.Runs[0].EvalsPS; !(r.Speedup > 0) || math.Abs(r.Speedup/want-1) > 1e-12 {
+		t.Errorf("speedup %v, want %v", r.Speedup, want)
+	}
+	// The emulator is within 1e-6 of the exact route: with the same seed
+	// the chains take the same steps. A few of the best-fit search's
+	// trial points leave its domain.
+	if r.Shift > 0.01 || r.StdRel > 0.01 || r.Fallback > 0.01 {
+		t.Errorf("emulated against exact: mean shift %.3g σ, σ difference %.3g, fallbacks %.3g", r.Shift, r.StdRel, r.Fallback)
+	}
+	for _, args := range [][]string{
+		{"-what", "late"},
+		{"-backend", "solver"},
+		{"-what", "early", "-data", "cc31"},
+	} {
+		if code, _, stderr := runCLI(t, append([]string{"compare", "-steps", "10"}, args...)...); code != 2 || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("compare %v: exit %d, %q", args, code, stderr)
+		}
+	}
+}
