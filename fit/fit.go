@@ -16,8 +16,16 @@
 // prior (the boxes of its declaration) unless the user gives a prior or
 // fixes it. Then:
 //
-//   - ombh2 (ω_b) is sampled when a likelihood needs it (the CMB distance
-//     priors, bbn) or the user gives it a prior;
+//   - the matter is Om, unless the user gives omch2 (ω_c) a prior, which
+//     samples it in Om's place, or a value: Om = (ω_b + ω_c + ω_ν)/h² is
+//     then derived at every point (ω_c needs ω_b, sampled or fixed), and
+//     Result.Derived reports it (or ω_c when Om is sampled and ω_b known);
+//     DESI DR2's priors are H0 U[20, 100], ω_b U[0.005, 0.1] (the default
+//     boxes) and ω_c U[0.001, 0.99] (-prior omch2=0.001:0.99);
+//   - ombh2 (ω_b) is sampled when a likelihood needs it (the CMB sets,
+//     bbn) or the user gives it a prior;
+//   - mnu (Σmν) and nnu (N_eff) keep their defaults, 0.06 eV and 3.044,
+//     unless the user gives them a prior or a value;
 //   - a likelihood that needs r_d (BAO) gets it from the model when ω_b is
 //     sampled or fixed, otherwise through the nuisance parameter
 //     hrd = h·r_d [Mpc];
@@ -35,11 +43,15 @@
 // NewPosterior then checks the combination once: unknown, missing or
 // doubly given parameters, the source of r_d, ω_b where it is needed, the
 // same data given twice and sets that must never be combined. Build
-// returns these mistakes, and those in the data specs and the priors, as
-// *ConfigError values naming the Config field.
+// returns these mistakes, those in the data specs and the priors, and a
+// fixed value with which the early universe cannot be computed (ω_b or
+// N_eff outside BBN's table with the exact route), as *ConfigError values
+// naming the Config field. Sampled values there are unphysical points,
+// counted in Result.Unphysical.
 package fit
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -48,6 +60,7 @@ import (
 	"strings"
 
 	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/likelihood"
@@ -232,10 +245,31 @@ func Build(cfg *Config) (*Problem, error) {
 	}
 	ombh2Prior, ombh2Fixed := given(cosmo.NameOmbh2)
 	haveOmbh2 := needs.Ombh2 || ombh2Prior || ombh2Fixed
+	// The matter as ω_c, when the user gives omch2 a prior or a value.
+	omchPrior, omchFixed := given(cosmo.NameOmch2)
+	if omchPrior || omchFixed {
+		field := "Priors"
+		if !omchPrior {
+			field = "Fixed"
+		}
+		if omPrior, omFixed := given(cosmo.NameOm); omPrior || omFixed {
+			return nil, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("the matter is given twice, as %s and as %s: give one of them", cosmo.NameOm, cosmo.NameOmch2)}
+		}
+		if !haveOmbh2 {
+			return nil, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("%s gives the matter only with %s (Ωm = (ω_b + ω_c + ω_ν)/h²): give %s a prior or fix it, or sample %s instead", cosmo.NameOmch2, cosmo.NameOmbh2, cosmo.NameOmbh2, cosmo.NameOm)}
+		}
+		p.Notes = append(p.Notes, "the matter is given as ω_c (omch2): Om = (ω_b + ω_c + ω_ν)/h² is derived at every point")
+	}
 	// Distances in units of r_d measure H0 when r_d comes from ω_b.
 	measuresH0 := needs.H0 || needs.Rd && haveOmbh2
 	var names []string
 	for _, name := range m.Params() {
+		if name == cosmo.NameOm && (omchPrior || omchFixed) {
+			if omchPrior {
+				names = append(names, cosmo.NameOmch2)
+			}
+			continue
+		}
 		prior, fixed := given(name)
 		if fixed && !prior {
 			continue
@@ -249,6 +283,12 @@ func Build(cfg *Config) (*Problem, error) {
 	}
 	if (needs.Ombh2 || ombh2Prior) && (ombh2Prior || !ombh2Fixed) {
 		names = append(names, cosmo.NameOmbh2)
+	}
+	// Σmν and N_eff keep their defaults unless given a prior (or a value).
+	for _, name := range []string{cosmo.NameMnu, cosmo.NameNnu} {
+		if prior, _ := given(name); prior {
+			names = append(names, name)
+		}
 	}
 	// A fixed nuisance parameter is left to NewPosterior to refuse.
 	if prior, fixed := given(likelihood.HRd.Name); needs.Rd && !haveOmbh2 && (prior || !fixed) {
@@ -324,6 +364,9 @@ func Build(cfg *Config) (*Problem, error) {
 	if req := p.Posterior.Request(); req.CMB || req.Drag {
 		p.earlyName = early.Name()
 	}
+	if err := p.checkFixed(); err != nil {
+		return nil, err
+	}
 	if req := p.Posterior.Request(); len(req.Z) == 0 && !req.CMB {
 		p.Notes = append(p.Notes, "the data need no observable of the model, only its parameters (an H0 or ω_b measurement): the parameters they do not measure follow their priors")
 	}
@@ -333,6 +376,157 @@ func Build(cfg *Config) (*Problem, error) {
 		}
 	}
 	return p, nil
+}
+
+// checkFixed refuses a fixed value with which no point of the fit is
+// physical: one outside the range the early universe can compute (ω_b or
+// N_eff outside BBN's table), found by computing the starting point. A
+// sampled parameter outside that range only makes its points unphysical,
+// counted in Result.Unphysical.
+func (p *Problem) checkFixed() error {
+	_, _, err := p.Posterior.Chi2(p.Start())
+	var pe *cosmo.PointError
+	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Reason, "outside") {
+		return nil
+	}
+	if _, fixed := p.Fixed[pe.Param]; !fixed {
+		return nil
+	}
+	return &ConfigError{Field: "Fixed", Key: pe.Param, Err: fmt.Errorf("%s = %v is %s: no point of the fit could be computed", pe.Param, pe.Value, pe.Reason)}
+}
+
+// A Derived is the posterior of a parameter computed from the sampled
+// ones: Om when the matter is sampled as ω_c (omch2), ω_c when it is
+// sampled as Om and ω_b is sampled or fixed.
+type Derived struct {
+	Name    string  `json:"name"`
+	Label   string  `json:"label"`
+	Mean    float64 `json:"mean"`
+	Std     float64 `json:"std"`
+	Q025    float64 `json:"q025"`
+	Q16     float64 `json:"q16"`
+	Q84     float64 `json:"q84"`
+	Q975    float64 `json:"q975"`
+	BestFit float64 `json:"best_fit"` // at the best fit of the sampled parameters
+}
+
+// MarshalJSON writes d with its non-finite numbers as null.
+func (d Derived) MarshalJSON() ([]byte, error) {
+	f := func(v float64) chains.Float { return chains.Float(v) }
+	return json.Marshal(struct {
+		Name    string       `json:"name"`
+		Label   string       `json:"label"`
+		Mean    chains.Float `json:"mean"`
+		Std     chains.Float `json:"std"`
+		Q025    chains.Float `json:"q025"`
+		Q16     chains.Float `json:"q16"`
+		Q84     chains.Float `json:"q84"`
+		Q975    chains.Float `json:"q975"`
+		BestFit chains.Float `json:"best_fit"`
+	}{d.Name, d.Label, f(d.Mean), f(d.Std), f(d.Q025), f(d.Q16), f(d.Q84), f(d.Q975), f(d.BestFit)})
+}
+
+// derivedParams returns the parameters Derived reports and how each is
+// computed from a point.
+func (p *Problem) derivedParams() []derivedParam {
+	sampled := func(name string) bool { return p.Space.Index(name) >= 0 }
+	_, omFixed := p.Fixed[cosmo.NameOm]
+	_, omchFixed := p.Fixed[cosmo.NameOmch2]
+	_, wbFixed := p.Fixed[cosmo.NameOmbh2]
+	var out []derivedParam
+	if !sampled(cosmo.NameOm) && !omFixed && (sampled(cosmo.NameOmch2) || omchFixed) {
+		out = append(out, derivedParam{cosmo.NameOm, func(c *cosmo.Params) float64 { return c.Om }})
+	}
+	if !sampled(cosmo.NameOmch2) && !omchFixed && (sampled(cosmo.NameOm) || omFixed) && (sampled(cosmo.NameOmbh2) || wbFixed) {
+		out = append(out, derivedParam{cosmo.NameOmch2, func(c *cosmo.Params) float64 {
+			h := c.H()
+			return (c.Om-c.OmegaNu())*h*h - c.Ombh2
+		}})
+	}
+	return out
+}
+
+type derivedParam struct {
+	name string
+	f    func(*cosmo.Params) float64
+}
+
+// fillDerived fills r.Derived from the samples (weighted for nested
+// sampling) and the best fit.
+func (p *Problem) fillDerived(r *Result) {
+	dps := p.derivedParams()
+	if len(dps) == 0 || r.Samples == nil {
+		return
+	}
+	rows, _ := r.Samples.Dims()
+	best := make([]float64, p.Space.Dim())
+	for i, name := range p.Space.Names() {
+		best[i] = r.BestFit[name]
+	}
+	bp := p.Posterior.Params(best)
+	v := make([][]float64, len(dps))
+	for k := range dps {
+		v[k] = make([]float64, rows)
+	}
+	for i := range rows {
+		c := p.Posterior.Params(r.Samples.RawRowView(i))
+		for k, d := range dps {
+			v[k][i] = d.f(&c)
+		}
+	}
+	for k, d := range dps {
+		par, _ := p.Model.Param(d.name)
+		s := weightedSummary(v[k], r.Weights)
+		r.Derived = append(r.Derived, Derived{Name: d.name, Label: par.Label, Mean: s[0], Std: s[1],
+			Q025: s[2], Q16: s[3], Q84: s[4], Q975: s[5], BestFit: d.f(&bp)})
+	}
+}
+
+// weightedSummary returns the mean, the standard deviation and the 2.5,
+// 16, 84 and 97.5% quantiles of x with weights w (nil: equal), the
+// quantiles interpolated linearly in the cumulative weight at the middle
+// of each sample's share.
+func weightedSummary(x, w []float64) [6]float64 {
+	n := len(x)
+	if w == nil {
+		w = make([]float64, n)
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	sw, mean := 0.0, 0.0
+	for i, v := range x {
+		sw += w[i]
+		mean += w[i] * v
+	}
+	mean /= sw
+	vr := 0.0
+	for i, v := range x {
+		vr += w[i] * (v - mean) * (v - mean)
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	cum := make([]float64, n) // the middle of each sample's share of the weight
+	acc := 0.0
+	for k, i := range idx {
+		cum[k] = (acc + w[i]/2) / sw
+		acc += w[i]
+	}
+	q := func(pr float64) float64 {
+		k := sort.SearchFloat64s(cum, pr)
+		switch {
+		case k == 0:
+			return x[idx[0]]
+		case k == n:
+			return x[idx[n-1]]
+		}
+		t := (pr - cum[k-1]) / (cum[k] - cum[k-1])
+		return x[idx[k-1]] + t*(x[idx[k]]-x[idx[k-1]])
+	}
+	return [6]float64{mean, math.Sqrt(vr / sw), q(0.025), q(0.16), q(0.84), q(0.975)}
 }
 
 // nuisanceNames lists the nuisance parameters of the data for an error.

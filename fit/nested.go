@@ -98,6 +98,7 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		r.Notes = append(r.Notes, noteSNEvidence)
 	}
 	r.Samples, r.Weights = res.Samples, res.Weights()
+	p.fillDerived(r)
 	r.WallSeconds = time.Since(start).Seconds()
 	return r, nil
 }

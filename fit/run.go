@@ -95,6 +95,10 @@ type Result struct {
 	Iterations  int      `json:"iterations,omitempty"`
 	ESSTotal    float64  `json:"ess_total,omitempty"`
 
+	// Derived are the parameters computed from the sampled ones (Om when
+	// the matter is sampled as ω_c, ω_c when it is sampled as Om).
+	Derived []Derived `json:"derived,omitempty"`
+
 	Notes    []string `json:"notes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
 	Root     string   `json:"root,omitempty"`
@@ -183,6 +187,7 @@ func (p *Problem) runMCMC(ctx context.Context, s Sampler, progress func(Progress
 	}
 	r.Chi2MinSample = 2 * sum.MinMinusLogLike
 	r.Samples = res.Chain.Flat(sum.Burn)
+	p.fillDerived(r)
 	return r, nil
 }
 

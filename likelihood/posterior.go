@@ -66,11 +66,14 @@ type evaluator struct {
 // NewPosterior returns the posterior of model m computed by backend b with
 // the likelihoods likes over the space (the sampled parameters and their
 // priors) and the fixed parameter values. Every parameter of the model must
-// be sampled or fixed; the space may also hold ombh2, hrd when a likelihood
-// needs r_d, and the likelihoods' nuisance parameters under the names
-// Combine gives them. It is the one place where a combination is checked:
-// the likelihoods (Combine), unknown, missing or doubly given parameters,
-// fixed values outside their ranges, fixed nuisance parameters, a
+// be sampled or fixed, except that the matter may be given as ω_c (omch2,
+// with ombh2) instead of Om, which is then derived at every point
+// (cosmo.Params.Resolve); the space may also hold ombh2, mnu, nnu, hrd when
+// a likelihood needs r_d, and the likelihoods' nuisance parameters under
+// the names Combine gives them. It is the one place where a combination is
+// checked: the likelihoods (Combine), unknown, missing or doubly given
+// parameters (Om and omch2 both, omch2 without ombh2), fixed values
+// outside their ranges, fixed nuisance parameters, a
 // likelihood that needs ω_b without it, r_d without a source (neither ω_b
 // nor hrd) or with both, hrd without a likelihood that needs r_d, a
 // required nuisance parameter that is not sampled, and a backend that
@@ -128,12 +131,18 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 		}
 		_ = m.Set(&p.base, name, v)
 	}
+	hasOmbh2 := have[cosmo.NameOmbh2]
+	switch {
+	case have[cosmo.NameOm] && have[cosmo.NameOmch2]:
+		return nil, fmt.Errorf("likelihood: the matter is given twice, as %s and as %s: sample or fix one of them", cosmo.NameOm, cosmo.NameOmch2)
+	case have[cosmo.NameOmch2] && !hasOmbh2:
+		return nil, fmt.Errorf("likelihood: %s gives the matter only with %s (Ωm = (ω_b + ω_c + ω_ν)/h²): sample or fix %s, or sample %s instead", cosmo.NameOmch2, cosmo.NameOmbh2, cosmo.NameOmbh2, cosmo.NameOm)
+	}
 	for _, name := range m.Params() {
-		if !have[name] {
+		if !have[name] && !(name == cosmo.NameOm && have[cosmo.NameOmch2]) {
 			return nil, fmt.Errorf("likelihood: model %s needs parameter %s: sample it or fix it", m.Name(), name)
 		}
 	}
-	hasOmbh2 := have[cosmo.NameOmbh2]
 	for _, l := range likes {
 		n := l.Needs()
 		if n.Ombh2 && !hasOmbh2 {
@@ -290,19 +299,25 @@ func (p *Posterior) FirstFailure() error {
 	return p.firstErr
 }
 
-// Params returns the cosmological point of θ.
+// Params returns the cosmological point of θ, with Om derived from ω_c
+// when the matter is given as omch2 (cosmo.Params.Resolve).
 func (p *Posterior) Params(theta []float64) cosmo.Params {
 	c := p.base
 	p.set(&c, theta)
 	return c
 }
 
-// set writes the sampled cosmological parameters of θ to c.
+// set writes the sampled cosmological parameters of θ to c and derives
+// Om from ω_c if the matter is given as omch2 (NewPosterior checked that
+// ω_b is there, so Resolve cannot fail).
 func (p *Posterior) set(c *cosmo.Params, theta []float64) {
 	for i, sl := range p.slots {
 		if sl >= 0 {
 			c.Set(sl, theta[i])
 		}
+	}
+	if c.HasOmch2 {
+		_ = c.Resolve()
 	}
 }
 
