@@ -367,7 +367,7 @@ func Build(cfg *Config) (*Problem, error) {
 	if err := p.checkFixed(); err != nil {
 		return nil, err
 	}
-	if req := p.Posterior.Request(); len(req.Z) == 0 && !req.CMB {
+	if p.paramsOnly() {
 		p.Notes = append(p.Notes, "the data need no observable of the model, only its parameters (an H0 or ω_b measurement): the parameters they do not measure follow their priors")
 	}
 	if eb, ok := b.(emulator.Backend); ok && eb.Fallback == nil {
@@ -649,6 +649,16 @@ func (p *Problem) Start() []float64 {
 		}
 	}
 	return x
+}
+
+// paramsOnly reports whether every likelihood measures parameters only.
+func (p *Problem) paramsOnly() bool {
+	for _, l := range p.likes {
+		if !l.Needs().ParamsOnly {
+			return false
+		}
+	}
+	return true
 }
 
 // EarlyUniverse names the source of the early universe (z*, r_s, z_drag,

@@ -129,14 +129,18 @@ func (l *CMB) LogNorm() float64 { return -0.5 * (3*ln2Pi + l.logDet) }
 // Needs says that the distance priors read ω_b and measure H0 (through R).
 func (l *CMB) Needs() Needs { return Needs{Ombh2: true, H0: true} }
 
-// Bind asks for the CMB scalars of the backend: z*, r_s(z*) and D_M(z*)
-// for ShiftEarly, and for ShiftCHW, whose numbers the likelihood computes
-// itself, the point's check by the backend (and D_M(z*) for a model
-// without a closed form).
+// Bind asks for the CMB scalars of the backend, z*, r_s(z*) and D_M(z*),
+// for ShiftEarly, and for ShiftCHW only where the model has no closed form
+// (its D_M(z*) is moved to CHW's conventions); with a closed form, CHW's
+// numbers are the likelihood's own, +Inf χ² where they do not exist.
 func (l *CMB) Bind(r *Requirements) (Term, error) {
-	r.CMB = true
 	if l.conv == ShiftCHW && r.Model == nil {
 		return nil, fmt.Errorf("%s: binding needs the model (Requirements.Model) for the conventions of Chen, Huang & Wang", l.d.Name)
+	}
+	// In Chen, Huang & Wang's conventions a closed form needs nothing of
+	// the backend's early universe: its z* and integrals are their own.
+	if l.conv == ShiftEarly || !r.Model.ClosedForm() {
+		r.CMB = true
 	}
 	return cmbTerm{l: l, model: r.Model}, nil
 }
@@ -166,6 +170,9 @@ func (t cmbTerm) Chi2(th *Theory) float64 {
 	var r, la float64
 	if t.l.conv == ShiftCHW {
 		r, la, _ = chwShift(chwNodes.WithScratch(th.Work), t.model, th.P, th.Res)
+		if !(r > 0 && la > 0) || math.IsInf(r+la, 0) {
+			return math.Inf(1) // E² ≤ 0 before decoupling: no such universe
+		}
 	} else {
 		r, la = th.Res.ShiftR(th.P.Om), th.Res.AcousticScale()
 	}

@@ -353,3 +353,35 @@ func TestCHWFieldApproximation(t *testing.T) {
 		}
 	}
 }
+
+// A closed universe that recollapses before decoupling (E² < 0 near
+// z = 4) has no l_A in Chen, Huang & Wang's conventions: planck18-distance
+// gives χ² = +Inf, which the posterior counts as unphysical, not as a
+// failure.
+func TestCHWNoDecoupling(t *testing.T) {
+	m := cosmo.OLCDM
+	p, err := m.NewParams(map[string]float64{"Om": 0.05, "Ok": -0.5, "H0": 70, "ombh2": 0.0224})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(&p); err != nil {
+		t.Fatalf("the point is refused before the likelihood: %v", err)
+	}
+	r, lA, _ := CHWShift(m, &p, nil)
+	if r > 0 && lA > 0 && !math.IsInf(r+lA, 0) {
+		t.Fatalf("R = %g, l_A = %g for a universe that does not reach decoupling", r, lA)
+	}
+	space, err := param.NewSpace([]param.Param{{Name: cosmo.NameH0, Min: 20, Max: 100, Lo: 0, Hi: 1000, LoOpen: true}}, []param.Prior{param.Uniform(20, 100)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := m.Values(&p)
+	delete(fixed, cosmo.NameH0)
+	post, err := NewPosterior(m, backend.Analytic{}, []Likelihood{openSet(t, "planck18-distance")}, space, fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lp := post.LogProb([]float64{70}); !math.IsInf(lp, -1) || post.Unphysical() != 1 || post.Failures() != 0 {
+		t.Errorf("ln P %g, %d unphysical, %d failures (%v)", lp, post.Unphysical(), post.Failures(), post.FirstFailure())
+	}
+}

@@ -20,8 +20,9 @@ import (
 // and scratch) from a pool, so steady-state evaluations do not allocate.
 //
 // A point the model cannot describe (cosmo.PointError: w0 + wa ≥ 0, E² ≤ 0,
-// no thawing field, …) has zero posterior density and is counted in
-// Unphysical. Any other failure of the backend, or a non-finite χ², also
+// no thawing field, …), or where a term's χ² is +Inf (Term), has zero
+// posterior density and is counted in Unphysical. Any other failure of the
+// backend, or a NaN or −Inf χ², also
 // gives −Inf but is counted in Failures, with the first one kept in
 // FirstFailure: callers must report them.
 type Posterior struct {
@@ -353,7 +354,9 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 	}
 	if math.IsNaN(total) || math.IsInf(total, 0) {
 		for k, t := range p.terms {
-			if c := t.Chi2(th); math.IsNaN(c) || math.IsInf(c, 0) {
+			if c := t.Chi2(th); math.IsInf(c, 1) {
+				return 0, &cosmo.PointError{Model: p.model.Name(), Reason: "the data set " + p.likes[k].Name() + " finds the point impossible (χ² = +Inf)"}
+			} else if math.IsNaN(c) || math.IsInf(c, 0) {
 				return 0, fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
 			}
 		}
