@@ -181,20 +181,38 @@ func Build(cfg *Config) (*Problem, error) {
 	if c.Model == nil {
 		c.Model = cosmo.LCDM
 	}
-	m := c.Model
 	if len(c.Data) == 0 && len(c.Likelihoods) == 0 {
 		return nil, &ConfigError{Field: "Data", Err: errors.New("no data sets: name one (e.g. desi-dr2) or give likelihoods")}
 	}
-	p := &Problem{Config: c, Model: m, Fixed: make(map[string]float64)}
+	p := &Problem{Config: c, Model: c.Model, Fixed: make(map[string]float64)}
 	for k, v := range c.Fixed {
 		p.Fixed[k] = v
 	}
+	needs, err := p.openData()
+	if err != nil {
+		return nil, err
+	}
+	sb := &spaceBuilder{p: p, m: c.Model, needs: needs}
+	if err := sb.parsePriors(c.Priors); err != nil {
+		return nil, err
+	}
+	if p.Space, err = sb.build(); err != nil {
+		return nil, err
+	}
+	if err := p.connect(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
 
-	// The data, and what they need together.
+// openData opens the data sets of the configuration and returns what they
+// need together (likelihood.Combine checks the combination).
+func (p *Problem) openData() (likelihood.Needs, error) {
+	c := &p.Config
 	for _, spec := range c.Data {
 		l, warn, err := likelihood.Open(spec, &likelihood.Options{DiagOnly: c.DiagOnly, CacheDir: c.CacheDir})
 		if err != nil {
-			return nil, &ConfigError{Field: "Data", Err: err}
+			return likelihood.Needs{}, &ConfigError{Field: "Data", Err: err}
 		}
 		if warn != "" {
 			p.Warnings = append(p.Warnings, warn)
@@ -204,73 +222,127 @@ func Build(cfg *Config) (*Problem, error) {
 	p.likes = append(p.likes, c.Likelihoods...)
 	needs, err := likelihood.Combine(p.likes)
 	if err != nil {
-		return nil, &ConfigError{Field: "Data", Err: err}
+		return likelihood.Needs{}, &ConfigError{Field: "Data", Err: err}
 	}
+	return needs, nil
+}
 
-	// Priors: on a parameter of the model, hrd, or a nuisance parameter
-	// of the data, by its name or the name it was declared as.
-	declared := func(name string) (param.Param, error) {
-		par, err := m.Param(name)
-		if err == nil {
-			return par, nil
-		}
-		if name == likelihood.HRd.Name && needs.Rd {
-			return likelihood.HRd, nil
-		}
-		for _, n := range needs.Nuisance {
-			if n.Name == name || n.Declared == name {
-				return n.Param, nil
-			}
-		}
-		return param.Param{}, fmt.Errorf("%w, nor do the data%s", err, nuisanceNames(needs))
-	}
-	priors := make(map[string]param.Prior)
-	for _, name := range sortedKeys(c.Priors) {
-		par, err := declared(name)
-		if err != nil {
-			return nil, &ConfigError{Field: "Priors", Key: name, Err: err}
-		}
-		pr, err := param.ParsePrior(par, c.Priors[name])
-		if err != nil {
-			return nil, &ConfigError{Field: "Priors", Err: err} // it names the parameter
-		}
-		priors[name] = pr
-	}
+// spaceBuilder chooses the sampled parameters of a fit and their priors
+// from the model, what the data need and what the user gave.
+type spaceBuilder struct {
+	p      *Problem
+	m      *cosmo.Model
+	needs  likelihood.Needs
+	priors map[string]param.Prior // the user's, by the name given
+	// nuisancePriors are the user's priors of nuisance parameters by
+	// their posterior names.
+	nuisancePriors map[string]param.Prior
+}
 
-	// The sampled parameters.
-	given := func(name string) (prior, fixed bool) {
-		_, prior = priors[name]
-		_, fixed = p.Fixed[name]
-		return
+// declared returns the declaration of a parameter of the model, hrd, or a
+// nuisance parameter of the data, by its name or the name it was declared
+// as.
+func (sb *spaceBuilder) declared(name string) (param.Param, error) {
+	par, err := sb.m.Param(name)
+	if err == nil {
+		return par, nil
 	}
-	ombh2Prior, ombh2Fixed := given(cosmo.NameOmbh2)
+	if name == likelihood.HRd.Name && sb.needs.Rd {
+		return likelihood.HRd, nil
+	}
+	for _, n := range sb.needs.Nuisance {
+		if n.Name == name || n.Declared == name {
+			return n.Param, nil
+		}
+	}
+	return param.Param{}, fmt.Errorf("%w, nor do the data%s", err, nuisanceNames(sb.needs))
+}
+
+// parsePriors reads the user's priors.
+func (sb *spaceBuilder) parsePriors(specs map[string]string) error {
+	sb.priors = make(map[string]param.Prior)
+	for _, name := range sortedKeys(specs) {
+		par, err := sb.declared(name)
+		if err != nil {
+			return &ConfigError{Field: "Priors", Key: name, Err: err}
+		}
+		pr, err := param.ParsePrior(par, specs[name])
+		if err != nil {
+			return &ConfigError{Field: "Priors", Err: err} // it names the parameter
+		}
+		sb.priors[name] = pr
+	}
+	return nil
+}
+
+// given reports whether the user gave name a prior or a value.
+func (sb *spaceBuilder) given(name string) (prior, fixed bool) {
+	_, prior = sb.priors[name]
+	_, fixed = sb.p.Fixed[name]
+	return prior, fixed
+}
+
+// build chooses the sampled parameters and returns their space.
+func (sb *spaceBuilder) build() (*param.Space, error) {
+	names, err := sb.cosmological()
+	if err != nil {
+		return nil, err
+	}
+	names = sb.nuisance(names)
+	for _, name := range sortedKeys(sb.priors) {
+		if slices.Contains(names, name) || slices.ContainsFunc(sb.needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
+			continue
+		}
+		return nil, &ConfigError{Field: "Priors", Key: name, Err: fmt.Errorf("%s is not a parameter of this fit (sampled: %s)", name, strings.Join(names, ", "))}
+	}
+	if len(names) == 0 {
+		return nil, &ConfigError{Field: "Fixed", Err: errors.New("every parameter is fixed: nothing to sample")}
+	}
+	var params []param.Param
+	var prs []param.Prior
+	for _, name := range names {
+		par, _ := sb.declared(name)
+		pr, ok := sb.priors[name]
+		if !ok {
+			pr, ok = sb.nuisancePriors[name]
+		}
+		if !ok {
+			pr = par.DefaultPrior()
+		}
+		par.Name = name
+		params = append(params, par)
+		prs = append(prs, pr)
+	}
+	space, err := param.NewSpace(params, prs)
+	if err != nil {
+		return nil, &ConfigError{Field: "Priors", Err: err}
+	}
+	return space, nil
+}
+
+// cosmological returns the sampled cosmological parameters (and hrd):
+// the model's, the matter as ω_c if the user gave omch2, H0 fixed when no
+// data set measures it, ω_b when the data need it or the user gave it a
+// prior, Σmν and N_eff only with a prior.
+func (sb *spaceBuilder) cosmological() ([]string, error) {
+	p, needs := sb.p, sb.needs
+	ombh2Prior, ombh2Fixed := sb.given(cosmo.NameOmbh2)
 	haveOmbh2 := needs.Ombh2 || ombh2Prior || ombh2Fixed
-	// The matter as ω_c, when the user gives omch2 a prior or a value.
-	omchPrior, omchFixed := given(cosmo.NameOmch2)
-	if omchPrior || omchFixed {
-		field := "Priors"
-		if !omchPrior {
-			field = "Fixed"
-		}
-		if omPrior, omFixed := given(cosmo.NameOm); omPrior || omFixed {
-			return nil, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("the matter is given twice, as %s and as %s: give one of them", cosmo.NameOm, cosmo.NameOmch2)}
-		}
-		if !haveOmbh2 {
-			return nil, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("%s gives the matter only with %s (Ωm = (ω_b + ω_c + ω_ν)/h²): give %s a prior or fix it, or sample %s instead", cosmo.NameOmch2, cosmo.NameOmbh2, cosmo.NameOmbh2, cosmo.NameOm)}
-		}
-		p.Notes = append(p.Notes, "the matter is given as ω_c (omch2): Om = (ω_b + ω_c + ω_ν)/h² is derived at every point")
+	omch2, err := sb.matterAsOmch2(haveOmbh2)
+	if err != nil {
+		return nil, err
 	}
 	// Distances in units of r_d measure H0 when r_d comes from ω_b.
 	measuresH0 := needs.H0 || needs.Rd && haveOmbh2
 	var names []string
-	for _, name := range m.Params() {
-		if name == cosmo.NameOm && (omchPrior || omchFixed) {
-			if omchPrior {
+	for _, name := range sb.m.Params() {
+		if name == cosmo.NameOm && omch2 {
+			if prior, _ := sb.given(cosmo.NameOmch2); prior {
 				names = append(names, cosmo.NameOmch2)
 			}
 			continue
 		}
-		prior, fixed := given(name)
+		prior, fixed := sb.given(name)
 		if fixed && !prior {
 			continue
 		}
@@ -286,96 +358,101 @@ func Build(cfg *Config) (*Problem, error) {
 	}
 	// Σmν and N_eff keep their defaults unless given a prior (or a value).
 	for _, name := range []string{cosmo.NameMnu, cosmo.NameNnu} {
-		if prior, _ := given(name); prior {
+		if prior, _ := sb.given(name); prior {
 			names = append(names, name)
 		}
 	}
 	// A fixed nuisance parameter is left to NewPosterior to refuse.
-	if prior, fixed := given(likelihood.HRd.Name); needs.Rd && !haveOmbh2 && (prior || !fixed) {
+	if prior, fixed := sb.given(likelihood.HRd.Name); needs.Rd && !haveOmbh2 && (prior || !fixed) {
 		names = append(names, likelihood.HRd.Name)
 		p.Notes = append(p.Notes, "r_d without ω_b: it is free through hrd = h·r_d")
 	}
-	nuisancePriors := make(map[string]param.Prior)
-	for _, n := range needs.Nuisance {
-		pr, ok := priors[n.Name]
+	return names, nil
+}
+
+// matterAsOmch2 reports whether the matter is given as ω_c (the user gave
+// omch2 a prior or a value), which needs ω_b and excludes Om.
+func (sb *spaceBuilder) matterAsOmch2(haveOmbh2 bool) (bool, error) {
+	omchPrior, omchFixed := sb.given(cosmo.NameOmch2)
+	if !omchPrior && !omchFixed {
+		return false, nil
+	}
+	field := "Priors"
+	if !omchPrior {
+		field = "Fixed"
+	}
+	if omPrior, omFixed := sb.given(cosmo.NameOm); omPrior || omFixed {
+		return false, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("the matter is given twice, as %s and as %s: give one of them", cosmo.NameOm, cosmo.NameOmch2)}
+	}
+	if !haveOmbh2 {
+		return false, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("%s gives the matter only with %s (Ωm = (ω_b + ω_c + ω_ν)/h²): give %s a prior or fix it, or sample %s instead", cosmo.NameOmch2, cosmo.NameOmbh2, cosmo.NameOmbh2, cosmo.NameOm)}
+	}
+	sb.p.Notes = append(sb.p.Notes, "the matter is given as ω_c (omch2): Om = (ω_b + ω_c + ω_ν)/h² is derived at every point")
+	return true, nil
+}
+
+// nuisance appends the sampled nuisance parameters of the data to names:
+// those that are not optional, and the optional ones given a prior (the
+// others are marginalised by their likelihoods).
+func (sb *spaceBuilder) nuisance(names []string) []string {
+	sb.nuisancePriors = make(map[string]param.Prior)
+	for _, n := range sb.needs.Nuisance {
+		pr, ok := sb.priors[n.Name]
 		if !ok {
-			pr, ok = priors[n.Declared]
+			pr, ok = sb.priors[n.Declared]
 		}
-		if _, fixed := p.Fixed[n.Name]; fixed && !ok {
+		if _, fixed := sb.p.Fixed[n.Name]; fixed && !ok {
 			continue
 		}
 		if ok || !n.Optional {
 			names = append(names, n.Name)
 			if ok {
-				nuisancePriors[n.Name] = pr
+				sb.nuisancePriors[n.Name] = pr
 			}
 			continue
 		}
-		p.Notes = append(p.Notes, fmt.Sprintf("the %s %s of %s is marginalised by its likelihood (a prior on %s samples it)", n.Doc, n.Name, n.Data, n.Name))
+		sb.p.Notes = append(sb.p.Notes, fmt.Sprintf("the %s %s of %s is marginalised by its likelihood (a prior on %s samples it)", n.Doc, n.Name, n.Data, n.Name))
 	}
-	for _, name := range sortedKeys(priors) {
-		if slices.Contains(names, name) || slices.ContainsFunc(needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
-			continue
-		}
-		return nil, &ConfigError{Field: "Priors", Key: name, Err: fmt.Errorf("%s is not a parameter of this fit (sampled: %s)", name, strings.Join(names, ", "))}
-	}
-	if len(names) == 0 {
-		return nil, &ConfigError{Field: "Fixed", Err: errors.New("every parameter is fixed: nothing to sample")}
-	}
-	var params []param.Param
-	var prs []param.Prior
-	for _, name := range names {
-		par, _ := declared(name)
-		pr, ok := priors[name]
-		if !ok {
-			pr, ok = nuisancePriors[name]
-		}
-		if !ok {
-			pr = par.DefaultPrior()
-		}
-		par.Name = name
-		params = append(params, par)
-		prs = append(prs, pr)
-	}
-	space, err := param.NewSpace(params, prs)
-	if err != nil {
-		return nil, &ConfigError{Field: "Priors", Err: err}
-	}
-	p.Space = space
+	return names
+}
 
+// connect makes the early universe, the backend and the posterior, and
+// checks what can only be checked with them (fixed values the early
+// universe cannot compute, an emulator's domain without a fallback).
+func (p *Problem) connect() error {
+	c := &p.Config
 	early, err := NewEarly(c.Early, c.NoFallback)
 	if err != nil {
-		return nil, &ConfigError{Field: "Early", Err: err}
+		return &ConfigError{Field: "Early", Err: err}
 	}
 	if es, ok := early.(emulator.EarlySource); ok {
 		p.earlyStats = es.Stats
 	}
-	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback, Early: early})
+	b, err := NewBackend(c.Backend, p.Model, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback, Early: early})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if eb, ok := b.(emulator.Backend); ok {
+	eb, isEmu := b.(emulator.Backend)
+	if isEmu {
 		p.emuStats = eb.Stats
 	}
-	p.Config.Backend = b.Name()
-	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
-		return nil, &ConfigError{Err: err}
+	c.Backend = b.Name()
+	if p.Posterior, err = likelihood.NewPosterior(p.Model, b, p.likes, p.Space, p.Fixed); err != nil {
+		return &ConfigError{Err: err}
 	}
 	if req := p.Posterior.Request(); req.CMB || req.Drag {
 		p.earlyName = early.Name()
 	}
 	if err := p.checkFixed(); err != nil {
-		return nil, err
+		return err
 	}
 	if p.paramsOnly() {
 		p.Notes = append(p.Notes, "the data need no observable of the model, only its parameters (an H0 or ω_b measurement): the parameters they do not measure follow their priors")
 	}
-	if eb, ok := b.(emulator.Backend); ok && eb.Fallback == nil {
-		if err := p.insideDomain(eb.Emulator.Domain()); err != nil {
-			return nil, err
-		}
+	if isEmu && eb.Fallback == nil {
+		return p.insideDomain(eb.Emulator.Domain())
 	}
-	return p, nil
+	return nil
 }
 
 // checkFixed refuses a fixed value with which no point of the fit is
