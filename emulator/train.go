@@ -46,8 +46,8 @@ type TrainSettings struct {
 	Iterations int
 	// Validate is the number of random points at which the trained
 	// emulator is compared with the solver or the exact early universe,
-	// the summary being stored in the file; default 300 (1000 for the
-	// early universe), negative for none.
+	// the summary being stored in the file; default 300, negative for
+	// none.
 	Validate int
 	// Workers is the number of goroutines; 0 means GOMAXPROCS. Results do
 	// not depend on it.

@@ -32,9 +32,6 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s == nil || s.Validate == 0 {
-		set.Validate = 1000
-	}
 	if s == nil || s.Iterations == 0 {
 		// Measured: 8000 points, width 32 and 1500 iterations meet 1e-5
 		// with a margin of 3.5 (docs/emulators.md) in a minute.
