@@ -125,6 +125,7 @@ type NetTraining struct {
 	Loss       float64 `json:"loss"`
 	Iterations int     `json:"iterations"`
 	Status     string  `json:"status"`
+	Restarts   int     `json:"restarts,omitempty"` // of L-BFGS after a failed line search
 	Params     int     `json:"parameters"`
 }
 
@@ -240,7 +241,7 @@ func (t *trainer) fitSettings(name string) fitSettings {
 }
 
 func (t *trainer) record(name string, points int, n *Net, r *fitResult) {
-	t.rec.Networks[name] = &NetTraining{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Params: n.Net.NumParams()}
+	t.rec.Networks[name] = &NetTraining{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Restarts: r.Restarts, Params: n.Net.NumParams()}
 }
 
 // padded returns the training interval of the parameter called name: its

@@ -90,7 +90,7 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 	}
 	rec := &TrainingRecord{Seed: set.Seed, Generator: "exact early universe (cosmo.EarlyExact)",
 		Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding, Width: set.Width, Epochs: set.Epochs,
-		Networks: map[string]*NetTraining{earlyModel: {Points: n, Loss: res.Loss, Iterations: res.Iterations, Status: res.Status, Params: net.Net.NumParams()}}}
+		Networks: map[string]*NetTraining{earlyModel: {Points: n, Loss: res.Loss, Iterations: res.Iterations, Status: res.Status, Restarts: res.Restarts, Params: net.Net.NumParams()}}}
 	spec := EarlySpec{Net: net, Domain: dom}
 	if spec.Training, err = json.Marshal(rec); err != nil {
 		return nil, err
