@@ -70,7 +70,7 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 		ep.Ombh2, ep.Omch2, ep.Nnu, ep.Mnu, ep.Omkh2 = v[0], v[1], v[2], v[3], v[4]
 		e, err := exactEpochs(calc[w], &ep)
 		if err != nil {
-			return fmt.Errorf("train: early-universe point %d %+v: %w", i, ep, err)
+			return fmt.Errorf("emulator: early-universe point %d %+v: %w", i, ep, err)
 		}
 		t, err := earlyTargets(&ep, &e)
 		if err != nil {
@@ -97,7 +97,7 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 	}
 	e, err := NewEarly(spec)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if set.Validate > 0 {
 		v, err := ValidateEarly(ctx, e, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
@@ -108,7 +108,7 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 			return nil, err
 		}
 		if e, err = NewEarly(spec); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
+			return nil, fmt.Errorf("emulator: %w", err)
 		}
 	}
 	return e, nil

@@ -53,11 +53,11 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	n, d := x.Dims()
 	_, cols := y.Dims()
 	if n < 2*(s.width+SkipLen(d)+1) {
-		return nil, nil, fmt.Errorf("train: network %s: %d training points are too few for width %d", s.name, n, s.width)
+		return nil, nil, fmt.Errorf("emulator: network %s: %d training points are too few for width %d", s.name, n, s.width)
 	}
 	in := &nn.MinMaxScaler{Low: -1, High: 1}
 	if err := in.Fit(x); err != nil {
-		return nil, nil, fmt.Errorf("train: network %s: %v", s.name, err)
+		return nil, nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
 	}
 	xs := mat.NewDense(n, d, nil)
 	in.Transform(xs, x)
@@ -98,7 +98,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	// The quadratic alone, and Adam on what it leaves.
 	base, err := lstsq(f, ys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: network %s: %v", s.name, err)
+		return nil, nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
 	}
 	resid := mat.NewDense(n, cols, nil)
 	resid.Mul(f, base)
@@ -125,7 +125,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 			},
 		}, rnd)
 		if err != nil {
-			return nil, nil, fmt.Errorf("train: network %s: %w", s.name, err)
+			return nil, nil, fmt.Errorf("emulator: network %s: %w", s.name, err)
 		}
 	}
 	vp := &varPro{net: net, x: xs, y: ys, f: f, workers: s.workers}
@@ -282,7 +282,7 @@ func (v *varPro) fit(ctx context.Context, s fitSettings) (*fitResult, error) {
 			return nil, cerr
 		}
 		if evalErr != nil {
-			return nil, fmt.Errorf("train: network %s: %v", s.name, evalErr)
+			return nil, fmt.Errorf("emulator: network %s: %v", s.name, evalErr)
 		}
 		if result != nil && result.F < bestF {
 			bestF = result.F
@@ -306,10 +306,10 @@ func (v *varPro) fit(ctx context.Context, s fitSettings) (*fitResult, error) {
 		res.Status = result.Status.String()
 	}
 	if err != nil && result == nil {
-		return nil, fmt.Errorf("train: network %s: %v", s.name, err)
+		return nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
 	}
 	if res.Status != "iteration limit" && res.Iterations < s.iterations/10 {
-		return nil, fmt.Errorf("train: network %s: L-BFGS stopped (%s) after %d of %d iterations and %d restarts, at loss %.3g: try another seed or width", s.name, res.Status, res.Iterations, s.iterations, res.Restarts, bestF)
+		return nil, fmt.Errorf("emulator: network %s: L-BFGS stopped (%s) after %d of %d iterations and %d restarts, at loss %.3g: try another seed or width", s.name, res.Status, res.Iterations, s.iterations, res.Restarts, bestF)
 	}
 	v.lastP = nil
 	if err := v.eval(best); err != nil {

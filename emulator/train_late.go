@@ -130,7 +130,7 @@ func (t *trainer) lateDesign(n int) ([]cosmo.Params, error) {
 		}
 	}
 	if len(pts) < n {
-		return nil, fmt.Errorf("train: %s: only %d of %d late-time design points fall in the domain", m.Name(), len(pts), n)
+		return nil, fmt.Errorf("emulator: %s: only %d of %d late-time design points fall in the domain", m.Name(), len(pts), n)
 	}
 	return pts, nil
 }
@@ -174,7 +174,7 @@ func (t *trainer) lateTargets(ctx context.Context, pts []cosmo.Params, nodes []f
 			p.H0 = t.h0OfU(u, &pt)
 			r := wRes[w]
 			if err := wEvs[w].Eval(r, &p); err != nil {
-				return fmt.Errorf("train: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
+				return fmt.Errorf("emulator: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
 			}
 			v := make([]float64, k+1)
 			for q := range k {
