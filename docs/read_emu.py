@@ -102,7 +102,8 @@ def load(path):
         return data[off:off + n].reshape(ref["shape"])
 
     if fmt == "cosmoemu-early":
-        return Early(h, Network(h["net"], tensor))
+        wide = h.get("wide")
+        return Early(h, Network(h["net"], tensor), wide and Network(wide["net"], tensor))
     if "late" not in h:
         raise ValueError(f"{path}: model {h.get('model')} has no late-time networks")
     return Field(h, tensor)
@@ -153,7 +154,7 @@ class Network:
 
 
 # ---------------------------------------------------------- early universe
-
+EARLY_WIDE_INPUTS = ["ln ombh2", "ln omch2", "nnu", "mnu", "omkh2"]
 EARLY_INPUTS = ["ombh2", "omch2", "nnu", "mnu", "omkh2"]
 
 
@@ -180,24 +181,42 @@ def sound_horizon_tail(ae, orr, om, r):
 
 
 class Early:
-    """The early-universe emulator (emulator.Early)."""
+    """The early-universe emulator (emulator.Early): the inner network on
+    its box, and the outer one (inputs ln ω_b, ln ω_c, …) on the wider box
+    around it, when the file has one."""
 
-    def __init__(self, h, net):
+    def __init__(self, h, net, wide=None):
         if h.get("inputs") != EARLY_INPUTS or net.inputs != EARLY_INPUTS or net.degree != 0 or len(net.outputs) != 4:
             raise ValueError(f"early: inputs {h.get('inputs')}, want {EARLY_INPUTS}")
         self.min, self.max, self.net = h["min"], h["max"], net
+        self.wide = None
+        if wide is not None:
+            w = h["wide"]
+            if w.get("inputs") != EARLY_WIDE_INPUTS or wide.inputs != EARLY_WIDE_INPUTS or wide.degree != 0 or len(wide.outputs) != 4:
+                raise ValueError(f"early: outer inputs {w.get('inputs')}, want {EARLY_WIDE_INPUTS}")
+            self.wide, self.wide_min, self.wide_max = wide, w["min"], w["max"]
 
     def epochs(self, ombh2, omch2, nnu, mnu, omkh2):
         x = [ombh2, omch2, nnu, mnu, omkh2]
-        for name, v, lo, hi in zip(EARLY_INPUTS, x, self.min, self.max):
-            if not lo <= v <= hi:
-                raise ValueError(f"early: {name} = {v} is outside the domain [{lo}, {hi}]")
+
+        def inside(lo_, hi_):
+            return all(lo <= v <= hi for v, lo, hi in zip(x, lo_, hi_))
+
+        if inside(self.min, self.max):
+            net, inputs = self.net, x
+        elif self.wide is not None and inside(self.wide_min, self.wide_max):
+            net, inputs = self.wide, [math.log(ombh2), math.log(omch2), nnu, mnu, omkh2]
+        else:
+            lo_, hi_ = (self.wide_min, self.wide_max) if self.wide is not None else (self.min, self.max)
+            for name, v, lo, hi in zip(EARLY_INPUTS, x, lo_, hi_):
+                if not lo <= v <= hi:
+                    raise ValueError(f"early: {name} = {v} is outside the domain [{lo}, {hi}]")
         # The closed forms (newEarlyReference): all neutrinos relativistic
         # in the radiation, the massive ones non-relativistic in the matter.
         orr = OMEGA_GAMMA_H2 * (1 + MASSLESS_FACTOR * nnu)
         wm = ombh2 + omch2 + mnu / 93.14
         rb = 3 * ombh2 / (4 * OMEGA_GAMMA_H2)
-        y = self.net(x)
+        y = net(inputs)
         zs = decoupling(wm, ombh2) * math.exp(y[0])
         zd = drag_eh(wm, ombh2) * math.exp(y[1])
 

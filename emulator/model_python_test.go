@@ -56,6 +56,10 @@ func TestPythonReaderModel(t *testing.T) {
 		{hi[0], lo[1], lo[2], hi[3], hi[4]},
 		{0.021, 0.1, 2.5, 1e-3, -0.1},
 	}
+	// The outer tier: its corners and points outside the inner box.
+	if wd, ok := early.WideDomain(); ok {
+		earlyPts = append(earlyPts, wd.Min, wd.Max, [5]float64{0.01, 0.5, 3, 0.1, 0.2}, [5]float64{0.035, 0.003, 4, 0.5, -0.28})
+	}
 
 	// The field: the defaults of Σmν and N_eff (not given), the corners of
 	// the box, both ends of the radiation coordinate u, and λ on its
@@ -101,7 +105,7 @@ out["refused"] = {
     "v1": refused(lambda: r.load(f["v1"])),
     "v3": refused(lambda: r.load(f["v3"])),
     "corrupt": refused(lambda: r.load(f["corrupt"])),
-    "early outside": refused(lambda: early.epochs(0.0224, 0.12, 3.044, 0.06, 0.3)),
+    "early outside": refused(lambda: early.epochs(0.0224, 0.12, 3.044, 0.06, 0.35)),
     "z > 3": refused(lambda: field.observables(a["field"][0], [3.5])),
 }
 for i, p in enumerate(a["outside"]):
