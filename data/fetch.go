@@ -139,14 +139,13 @@ func Fetch(ctx context.Context, client *http.Client, r *Remote, cacheDir string,
 
 // Verify checks that the file at path has r's git blob SHA-1.
 func Verify(r *Remote, path string) error {
-	f, err := os.Open(path)
+	f, fi, err := atomicfile.OpenRegular(path, false)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
+	if fi.Size() > maxRemoteSize {
+		return fmt.Errorf("%s has %d bytes, more than the %d of any release: %w", path, fi.Size(), maxRemoteSize, atomicfile.ErrTooLarge)
 	}
 	h := newBlobHash(fi.Size())
 	n, err := io.Copy(h, f)

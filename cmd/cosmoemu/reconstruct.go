@@ -61,13 +61,16 @@ func runReconstruct(e *env, args []string) error {
 	warnShadowed(e, "data", *data, "cc31", "simulated20")
 	l, _, err := likelihood.Open(*data, nil)
 	if err != nil {
-		return err
+		return badInput("reconstruct", "data", err)
 	}
 	hz, ok := l.(*likelihood.Hz) // the network learns H(z)
 	if !ok {
 		return usagef("reconstruct: -data %s is not H(z) data", *data)
 	}
 	d := hz.Data()
+	if d.Len() < reconstruct.MinPoints {
+		return usagef("reconstruct: -data %s: %d points, need at least %d for a training/validation split", *data, d.Len(), reconstruct.MinPoints)
+	}
 	set := &reconstruct.Settings{
 		Hidden: *hidden, Epochs: *epochs, BatchSize: *batch, LearningRate: *lr,
 		Members: members, Workers: workers,
