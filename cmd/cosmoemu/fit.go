@@ -274,25 +274,6 @@ func runFit(e *env, args []string) error {
 	return fitAndReport(e, "fit", &f, cfg)
 }
 
-// checkRunOutputs creates the -out directory and refuses, before any work, a
-// corner plot that would overwrite a chain file and outputs that cannot be
-// written.
-func checkRunOutputs(out, corner string, roots ...string) error {
-	if err := makeOutDir(out); err != nil {
-		return err
-	}
-	files := []fileFlag{outFile("corner", corner)}
-	for _, r := range roots {
-		if r == "" {
-			continue
-		}
-		for _, suffix := range []string{"_1.txt", ".paramnames", ".chain.npy", ".summary.json"} {
-			files = append(files, outFile("out", r+suffix))
-		}
-	}
-	return checkFiles(files...)
-}
-
 // cornerPath is -corner, or ROOT.corner.png with -out.
 func cornerPath(f *fitFlags) string {
 	if f.corner == "" && f.out != "" {
@@ -304,11 +285,14 @@ func cornerPath(f *fitFlags) string {
 // fitAndReport builds, runs and prints one fit (fit and sample).
 func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 	corner := cornerPath(f)
-	if err := checkRunOutputs(f.out, corner, f.out); err != nil {
+	if err := checkRunFiles(f, corner, f.out); err != nil {
 		return err
 	}
 	p, err := build(e, cmd, cfg)
 	if err != nil {
+		return err
+	}
+	if err := checkApplies(cmd, f, p); err != nil {
 		return err
 	}
 	res, err := runOne(e, p, p.Config.Backend)
