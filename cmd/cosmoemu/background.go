@@ -92,6 +92,16 @@ func runBackground(e *env, args []string) error {
 		}
 		return fmt.Errorf("background: %w", err)
 	}
+	// No answer with a NaN or an infinity, whatever the redshift: past
+	// what float64 holds (E ∝ z² overflows near z = 1e154), the input is
+	// refused naming the quantity.
+	if name, i, v, bad := firstNonFinite(bg); bad {
+		at := ""
+		if i >= 0 && i < len(z) {
+			at = fmt.Sprintf(" at z = %g", z[i])
+		}
+		return usagef("background: %s%s is %v, beyond what a float64 holds: give smaller redshifts (-z)", name, at, v)
+	}
 	if eb, ok := b.(emulator.Backend); ok && eb.Stats.Fallbacks() > 0 {
 		d := eb.Emulator.Domain()
 		fmt.Fprintf(e.stderr, "background: note: the point is outside the emulator's domain (%s): the solver answered\n", d.String())
