@@ -18,6 +18,9 @@ import (
 func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Result, error) {
 	s := p.Config.Sampler
 	post, space := p.Posterior, p.Space
+	if _, err := p.physicalStart(p.Start()); err != nil {
+		return nil, err // a prior box where the model is unphysical everywhere
+	}
 	start := time.Now()
 	lo, hi := space.Bounds()
 	ranges := make([][2]float64, len(lo))

@@ -249,7 +249,10 @@ func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
 func runFailure(err error) error {
 	var ee *chains.ExistsError
 	var ce *chains.CollisionError
+	var cfe *fit.ConfigError
 	switch {
+	case errors.As(err, &cfe):
+		return fitUsage("fit", cfe) // found by the run: a prior box where the model is unphysical
 	case errors.As(err, &ee):
 		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
 	case errors.As(err, &ce) && ce.Resume:
