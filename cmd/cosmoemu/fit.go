@@ -229,6 +229,9 @@ func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
 	}
 	bar := newProgress(e, max, label)
 	res, err := p.Run(e.ctx, func(pr fit.Progress) {
+		if e.onProgress != nil {
+			e.onProgress(pr)
+		}
 		switch pr.Stage {
 		case "sampling":
 			bar.Set(int64(pr.Step))

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/cosmoemu/cosmoemu/chains"
@@ -49,6 +52,13 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 	}
 	if err := checkFiles(files...); err != nil {
 		return err
+	}
+	if f.corner == "" && corner != "" && !slices.Contains(roots, f.out) {
+		// compare draws ROOT.corner.png beside runs at ROOT_CASE: a run
+		// at ROOT itself would get another run's plot.
+		if other := otherRunFile(f.out, filepath.Base(corner)); other != "" {
+			return usagef("-out %s holds %s of another run, whose corner plot %s this would replace: choose another -out, or name the plot with -corner", f.out, other, corner)
+		}
 	}
 	for _, r := range roots {
 		if r == "" {
@@ -129,4 +139,21 @@ func distinctModels(cmd string, names []string) error {
 		}
 	}
 	return nil
+}
+
+// otherRunFile returns an existing file of a run at root other than the
+// one named except, or "".
+func otherRunFile(root, except string) string {
+	dir, base := filepath.Split(root)
+	d := dir
+	if d == "" {
+		d = "."
+	}
+	entries, _ := os.ReadDir(d)
+	for _, e := range entries {
+		if e.Name() != except && chains.IsRunFile(base, e.Name()) {
+			return dir + e.Name()
+		}
+	}
+	return ""
 }
