@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -321,9 +323,22 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		// A NaN or an infinity somewhere: null there (jsonSafe), so that
+		// -json is always valid JSON.
+		if !errors.As(err, new(*json.UnsupportedValueError)) {
+			return err
+		}
+		buf.Reset()
+		if err := enc.Encode(jsonSafe(reflect.ValueOf(v))); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // plural writes "1 point", "2 points".
