@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,11 +50,12 @@ func runReconstruct(e *env, args []string) error {
 		base := strings.TrimSuffix(filepath.Base(*data), filepath.Ext(*data))
 		*out = "reconstruct-" + base + ".png"
 	}
-	dataFile := ""
-	if _, err := os.Stat(*data); err == nil {
-		dataFile = *data
+	// The files of the data spec (FILE, hz:FILE[:COV]) are inputs.
+	var files []fileFlag
+	for _, p := range likelihood.Files(*data, nil) {
+		files = append(files, inFile("data", p))
 	}
-	if err := checkFiles(inFile("data", dataFile), outFile("out", *out)); err != nil {
+	if err := checkFiles(append(files, outFile("out", *out))...); err != nil {
 		return err
 	}
 	warnShadowed(e, "data", *data, "cc31", "simulated20")
