@@ -166,6 +166,9 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{[]string{"compare", "-no-fallback", "-what", "backends", "-data", "cc31", "-model", "lcdm", "-steps", "1", "-emulator", garbage}, "not a cosmoemu model file"},
 		{[]string{"fit", "-data", "cc31", "-diag-only"}, "-diag-only applies to the sets whose covariance is fetched (pantheonplus, desy5)"},
 		{[]string{"evidence", "-models", "lcdm,wcdm,lcdm", "-data", "cc31"}, "-models names lcdm twice"},
+		{[]string{"background", "-p", "Om=0.3,H0=70", "-emulator", garbage}, "-emulator " + garbage + ": the backend is analytic"},
+		{[]string{"background", "-p", "Om=0.3,H0=70", "-no-fallback"}, "-no-fallback: no emulator answers"},
+		{[]string{"background", "-p", "Om=0.3,H0=70,ombh2=0.022", "-no-fallback"}, "-no-fallback"},
 		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-live", "1"}, "-live 1: nested sampling of 2 parameters needs at least 3 live points"},
 		{[]string{"fit", "-data", "cc31", "-model", "wcdm", "-walkers", "4"}, "-walkers 4: the ensemble of 3 parameters needs at least 6 walkers"},
 	} {
@@ -179,6 +182,8 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{"fit", "-data", "cc31", "-backend", "emulator", "-no-fallback", "-steps", "20", "-walkers", "8"},
 		{"fit", "-data", "desi-dr2", "-prior", "ombh2=0.02:0.025", "-no-fallback", "-steps", "20", "-walkers", "8"},
 		{"fit", "-data", "union3,pantheonplus", "-diag-only", "-steps", "20", "-walkers", "8"},
+		{"background", "-p", "Om=0.3,H0=70", "-backend", "emulator", "-no-fallback"},
+		{"background", "-p", "Om=0.3,H0=70,ombh2=0.022", "-early", "emulator", "-no-fallback"},
 	} {
 		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
