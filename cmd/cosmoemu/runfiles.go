@@ -64,6 +64,9 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 		if r == "" {
 			continue
 		}
+		if f.corner != "" && isRunPath(r, f.corner) {
+			return usagef("-corner %s is a file of the run at -out %s: name the plot otherwise (the default is %s)", f.corner, r, r+chains.CornerSuffix)
+		}
 		for _, i := range in {
 			if i.path == "" {
 				continue
@@ -156,4 +159,22 @@ func otherRunFile(root, except string) string {
 		}
 	}
 	return ""
+}
+
+// isRunPath reports whether path names a file a run at root may write:
+// in root's directory (after links in the directories are resolved) with
+// a name chains.IsRunFile gives to root, or the same file as one.
+func isRunPath(root, path string) bool {
+	if chains.RunFileOf(root, path) != "" {
+		return true
+	}
+	real := func(p string) string {
+		d, err := filepath.EvalSymlinks(filepath.Dir(p))
+		if err != nil {
+			d = filepath.Dir(p)
+		}
+		a, _ := filepath.Abs(d)
+		return a
+	}
+	return real(root) == real(path) && chains.IsRunFile(filepath.Base(root), filepath.Base(path))
 }

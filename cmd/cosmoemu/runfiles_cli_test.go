@@ -111,6 +111,31 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 	}
 }
 
+// TestCornerNotARunFile: -corner naming a file of the run's own root
+// (its .ranges, a chain, its checkpoint, also through another spelling of
+// the directory) is refused before the run, which would draw the plot over
+// it.
+func TestCornerNotARunFile(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	os.Symlink(dir, filepath.Join(dir, "link"))
+	out := filepath.Join(dir, "r")
+	for _, c := range []struct{ cmd, root string }{{"fit", "r"}, {"compare", "r_solver"}} {
+		for _, file := range []string{
+			filepath.Join(dir, c.root+".ranges"), filepath.Join(dir, c.root+"_1.txt"), filepath.Join(dir, c.root+".checkpoint"),
+			filepath.Join(dir, c.root+".txt"), filepath.Join(dir, "sub", "..", c.root+".paramnames"), filepath.Join(dir, "link", c.root+".summary.json"),
+		} {
+			args := []string{c.cmd, "-data", "cc31", "-steps", "20", "-out", out, "-corner", file}
+			if code, _, stderr := runCLI(t, args...); code != 2 || !strings.Contains(stderr, "-corner") {
+				t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
+			}
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("files written: %v", entries)
+	}
+}
+
 // TestRunFilesKnown: every file that runs of each kind leave under their
 // roots is one chains.IsRunFile knows, so that the check of outputs
 // against inputs covers all of them.
