@@ -62,3 +62,34 @@ func RunFileOf(root, path string) string {
 	// A file not there yet cannot be an input; one there is found above.
 	return ""
 }
+
+// RunOf returns the root of an existing run (a root with a checkpoint or
+// a .paramnames) that path names a file of (IsRunFile), or "" if there is
+// none: a command refuses to write there, since the file belongs to that
+// run (its chain, its .ranges, its corner plot …).
+func RunOf(path string) string {
+	dir, name := filepath.Split(path)
+	var bases []string
+	for _, s := range append(slices.Clip(ownedSuffixes), atomicfile.LockSuffix) {
+		if b, ok := strings.CutSuffix(name, s); ok && b != "" {
+			bases = append(bases, b)
+		}
+	}
+	if m := chainName.FindStringSubmatch(name); m != nil {
+		bases = append(bases, m[1]) // ROOT_N.txt of ROOT
+	}
+	for _, b := range bases {
+		if s, ok := strings.CutPrefix(b, "."); ok {
+			if s, ok = strings.CutSuffix(s, ".new"); ok && s != "" {
+				b = s // a file of the staging root .BASE.new
+			}
+		}
+		if ok, _ := isRoot(dir + b); ok && IsRunFile(b, name) {
+			return dir + b
+		}
+	}
+	return ""
+}
+
+// chainName matches a text chain ROOT_N.txt.
+var chainName = regexp.MustCompile(`^(.+)_[0-9]+\.txt$`)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/fit"
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 )
 
@@ -41,17 +42,24 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 	if f.corner == "" {
 		cornerFlag = "out" // ROOT.corner.png
 	}
-	files := append(in, outFile(cornerFlag, corner))
+	cornerFile := outFile(cornerFlag, corner)
+	cornerFile.run = true // checked below against the roots
+	files := append(in, cornerFile)
 	for _, r := range roots {
 		if r == "" {
 			continue
 		}
 		for _, suffix := range []string{"_1.txt", ".paramnames", ".chain.npy", ".summary.json"} {
-			files = append(files, outFile("out", r+suffix))
+			o := outFile("out", r+suffix)
+			o.run = true
+			files = append(files, o)
 		}
 	}
 	if err := checkFiles(files...); err != nil {
 		return err
+	}
+	if owner := chains.RunOf(corner); owner != "" && !slices.Contains(roots, owner) {
+		return usagef("-%s %s is a file of the run at %s: choose another file", cornerFlag, corner, owner)
 	}
 	if f.corner == "" && corner != "" && !slices.Contains(roots, f.out) {
 		// compare draws ROOT.corner.png beside runs at ROOT_CASE: a run
@@ -64,7 +72,7 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 		if r == "" {
 			continue
 		}
-		if f.corner != "" && isRunPath(r, f.corner) {
+		if f.corner != "" && isRunPath(r, f.corner) && atomicfile.Distinct(f.corner, r+chains.CornerSuffix) == nil {
 			return usagef("-corner %s is a file of the run at -out %s: name the plot otherwise (the default is %s)", f.corner, r, r+chains.CornerSuffix)
 		}
 		for _, i := range in {

@@ -248,3 +248,47 @@ func TestEvidenceResumeLaterModel(t *testing.T) {
 		t.Error("wcdm was not run")
 	}
 }
+
+// TestOutputsNeverTouchOtherRuns: no output flag of any command writes
+// over a file of a finished run at another root (a chain, its .ranges,
+// .paramnames, summary, corner plot, .npy, the nested chain), not even
+// -corner of a fit with -force on its own root: the directory is left
+// byte for byte, with exit 2 naming the run.
+func TestOutputsNeverTouchOtherRuns(t *testing.T) {
+	dir := t.TempDir()
+	a, n := filepath.Join(dir, "a"), filepath.Join(dir, "n")
+	if code, _, stderr := runCLI(t, "fit", "-data", "desi-dr2", "-steps", "40", "-walkers", "8", "-out", a); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := runCLI(t, "fit", "-data", "desi-dr2", "-sampler", "nested", "-live", "30", "-out", n); code != 0 {
+		t.Fatal(stderr)
+	}
+	points := filepath.Join(t.TempDir(), "p.csv")
+	os.WriteFile(points, []byte("N,Om0,H0\n-1,0.3,65\n"), 0o644)
+	before := filesOf(t, dir)
+	for _, target := range []string{a + "_1.txt", a + "_8.txt", a + ".ranges", a + ".paramnames", a + ".summary.json", a + ".corner.png", a + ".chain.npy", n + ".txt", n + ".checkpoint"} {
+		cmds := [][]string{
+			{"solve", "-out", target},
+			{"predict", "-in", points, "-out", target},
+			{"fit", "-data", "cc31", "-steps", "20", "-out", filepath.Join(dir, "b"), "-corner", target},
+			{"fit", "-data", "cc31", "-steps", "20", "-out", filepath.Join(dir, "b"), "-force", "-corner", target},
+			{"compare", "-steps", "20", "-corner", target},
+			{"train", "-model", "early", "-out", target},
+			{"validate", "-fig6", target},
+			{"reconstruct", "-data", "cc31", "-out", target},
+			{"classify", "-data", points, "-model-out", target},
+		}
+		if strings.HasSuffix(target, ".npy") { // grid writes .npy or .npz only
+			cmds = append(cmds, []string{"grid", "-om", "0.3:0.3:1", "-h0", "70:70:1", "-N", "-1:0:2", "-out", target})
+		}
+		for _, args := range cmds {
+			code, _, stderr := runCLI(t, args...)
+			if code != 2 || !strings.Contains(stderr, "is a file of the run at") {
+				t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
+			}
+		}
+	}
+	after := filesOf(t, dir)
+	delete(after, "b.lock")
+	sameDir(t, "outputs on another run's files", before, after)
+}
