@@ -104,7 +104,11 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 		bg.DA[i] = res.DA(i, zi)
 		bg.DL[i] = res.DL(i, zhel[i])
 		if !(bg.DL[i] > 0) {
-			return nil, &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("D_L(z = %g) = %.4g Mpc ≤ 0: the redshift lies past the antipode of this closed universe", zi, bg.DL[i])}
+			if p.Ok < 0 && bg.DC[i] > 0 {
+				return nil, &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("D_L(z = %g) = %.4g Mpc ≤ 0: the redshift lies past the antipode of this closed universe", zi, bg.DL[i])}
+			}
+			// Flat or open: D_L ≤ 0 only where the distance underflows.
+			return nil, &cosmo.PointError{Model: m.Name(), Param: "z", Value: zi, Reason: fmt.Sprintf("D_L = %.4g Mpc: the redshift is too small for a positive distance in float64", bg.DL[i])}
 		}
 		bg.Mu[i] = res.Mu(i, zhel[i])
 		bg.DH[i] = res.DH(i)

@@ -88,9 +88,14 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	for k, i := range ev.order {
 		ev.nz[k] = -math.Log1p(r.Z[i])
 	}
+	if n > 0 && ev.nz[n-1] < earlyN {
+		return nil, &cosmo.PointError{Model: m.Name(), Param: "z", Value: r.Z[ev.order[n-1]],
+			Reason: fmt.Sprintf("the solver integrates back to N = %g (z = %.4g), and this redshift is earlier", earlyN, math.Expm1(-earlyN))}
+	}
 	if m.Field() != nil {
 		if n > 0 && ev.nz[n-1] < FieldStartN {
-			return nil, fmt.Errorf("backend solver: model %s starts at N = %g (z = %.4g); redshift %g is earlier", m.Name(), FieldStartN, math.Expm1(-FieldStartN), r.Z[ev.order[n-1]])
+			return nil, &cosmo.PointError{Model: m.Name(), Param: "z", Value: r.Z[ev.order[n-1]],
+				Reason: fmt.Sprintf("the field starts at rest at N = %g (z = %.4g), and this redshift is earlier", FieldStartN, math.Expm1(-FieldStartN))}
 		}
 		ev.fieldX = &friedmann.FieldSystem{Extra: true}
 		var err error

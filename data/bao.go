@@ -3,8 +3,9 @@ package data
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -107,7 +108,7 @@ func (d *BAO) Validate() error {
 
 // ReadBAO reads a BAO mean file (see ParseBAO).
 func ReadBAO(path string) (*BAO, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenInput(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}

@@ -211,7 +211,15 @@ func (p *Problem) scales() []float64 {
 // the prior.
 func (p *Problem) bestStart(scale []float64) (*mcmc.Optimum, mat.Symmetric, error) {
 	post := p.Posterior
-	opt, err := mcmc.BestFit(post.LogProb, p.Start(), &mcmc.BestFitSettings{Scale: scale})
+	x0 := p.Start()
+	start, err := p.physicalStart(x0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if &start[0] != &x0[0] {
+		p.Notes = append(p.Notes, fmt.Sprintf("the model is unphysical at the fiducial start point (%s); the best fit is searched from %s", post.Format(x0), post.Format(start)))
+	}
+	opt, err := mcmc.BestFit(post.LogProb, start, &mcmc.BestFitSettings{Scale: scale})
 	switch {
 	case errors.Is(err, mcmc.ErrNoCovariance):
 		p.Notes = append(p.Notes, "the best fit lies on the edge of the prior; the walkers start in a ball of 1% of the prior widths")

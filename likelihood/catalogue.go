@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
 // A Set is a built-in data set, declared once as a value: its name, what it
@@ -243,7 +244,7 @@ func openHzFiles(table, cov string, _ *Options) (Likelihood, string, error) {
 		return nil, "", err
 	}
 	if cov != "" {
-		f, err := os.Open(cov)
+		f, err := atomicfile.OpenInput(cov, atomicfile.MaxInput)
 		if err != nil {
 			return nil, "", fmt.Errorf("likelihood: %w", err)
 		}
@@ -266,7 +267,7 @@ func openBAOFiles(mean, cov string, _ *Options) (Likelihood, string, error) {
 		}
 		return newBAO(d, nil)
 	}
-	f, err := os.Open(cov)
+	f, err := atomicfile.OpenInput(cov, atomicfile.MaxInput)
 	if err != nil {
 		return nil, "", fmt.Errorf("likelihood: %w", err)
 	}

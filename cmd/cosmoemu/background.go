@@ -83,6 +83,13 @@ func runBackground(e *env, args []string) error {
 	if err != nil {
 		return fitUsage("background", err)
 	}
+	// Flags that would change nothing are refused, as fit refuses them.
+	if *emuFile != "" && b.Name() != "emulator" {
+		return usagef("background: -emulator %s: the backend is %s, not the emulator: add -backend emulator, or leave out -emulator", *emuFile, b.Name())
+	}
+	if *noFallback && b.Name() != "emulator" && !(*early == "emulator" && p.HasOmbh2) {
+		return usagef("background: -no-fallback: no emulator answers (backend %s; the early-universe emulator only with -early emulator and ombh2): leave it out", b.Name())
+	}
 	bg, err := backend.Observe(b, m, p, z, zh)
 	if err != nil {
 		var pe *cosmo.PointError
@@ -91,6 +98,16 @@ func runBackground(e *env, args []string) error {
 			return usagef("background: %v", err)
 		}
 		return fmt.Errorf("background: %w", err)
+	}
+	// No answer with a NaN or an infinity, whatever the redshift: past
+	// what float64 holds (E ∝ z² overflows near z = 1e154), the input is
+	// refused naming the quantity.
+	if name, i, v, bad := firstNonFinite(bg); bad {
+		at := ""
+		if i >= 0 && i < len(z) {
+			at = fmt.Sprintf(" at z = %g", z[i])
+		}
+		return usagef("background: %s%s is %v, beyond what a float64 holds: give smaller redshifts (-z)", name, at, v)
 	}
 	if eb, ok := b.(emulator.Backend); ok && eb.Stats.Fallbacks() > 0 {
 		d := eb.Emulator.Domain()

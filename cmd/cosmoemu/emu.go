@@ -55,6 +55,19 @@ func runTrainModel(e *env, args []string) error {
 	if *out == "" {
 		return usagef("train: -out is required")
 	}
+	for _, c := range []struct {
+		flag     string
+		v        int
+		min, max int
+	}{
+		{"n", *n, emulator.MinTrainPoints, emulator.MaxTrainPoints},
+		{"late", *late, emulator.MinTrainPoints, emulator.MaxTrainPoints},
+		{"width", *width, emulator.MinTrainWidth, emulator.MaxTrainWidth},
+	} {
+		if c.v != 0 && (c.v < c.min || c.v > c.max) {
+			return usagef("train: -%s %d: want 0 (the default) or an integer in [%d, %d]", c.flag, c.v, c.min, c.max)
+		}
+	}
 	if err := checkFiles(outFile("out", *out)); err != nil {
 		return err
 	}
@@ -144,7 +157,7 @@ func runValidateModel(e *env, args []string) error {
 	}
 	em, err := emulator.LoadModel(*file, m)
 	if err != nil {
-		return err
+		return badInput("validate", "emulator", err)
 	}
 	name := "embedded"
 	if *file != "" {
@@ -195,7 +208,7 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 		name = file
 	}
 	if err != nil {
-		return err
+		return badInput("validate", "emulator", err)
 	}
 	bar := newProgress(e, -1, "validate early")
 	v, err := emulator.ValidateEarly(e.ctx, em, &emulator.ValidateSettings{Points: n, Seed: seed, Workers: workers})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -229,6 +231,9 @@ func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
 	}
 	bar := newProgress(e, max, label)
 	res, err := p.Run(e.ctx, func(pr fit.Progress) {
+		if e.onProgress != nil {
+			e.onProgress(pr)
+		}
 		switch pr.Stage {
 		case "sampling":
 			bar.Set(int64(pr.Step))
@@ -249,7 +254,10 @@ func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
 func runFailure(err error) error {
 	var ee *chains.ExistsError
 	var ce *chains.CollisionError
+	var cfe *fit.ConfigError
 	switch {
+	case errors.As(err, &cfe):
+		return fitUsage("fit", cfe) // found by the run: a prior box where the model is unphysical
 	case errors.As(err, &ee):
 		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
 	case errors.As(err, &ce) && ce.Resume:
@@ -274,25 +282,6 @@ func runFit(e *env, args []string) error {
 	return fitAndReport(e, "fit", &f, cfg)
 }
 
-// checkRunOutputs creates the -out directory and refuses, before any work, a
-// corner plot that would overwrite a chain file and outputs that cannot be
-// written.
-func checkRunOutputs(out, corner string, roots ...string) error {
-	if err := makeOutDir(out); err != nil {
-		return err
-	}
-	files := []fileFlag{outFile("corner", corner)}
-	for _, r := range roots {
-		if r == "" {
-			continue
-		}
-		for _, suffix := range []string{"_1.txt", ".paramnames", ".chain.npy", ".summary.json"} {
-			files = append(files, outFile("out", r+suffix))
-		}
-	}
-	return checkFiles(files...)
-}
-
 // cornerPath is -corner, or ROOT.corner.png with -out.
 func cornerPath(f *fitFlags) string {
 	if f.corner == "" && f.out != "" {
@@ -304,11 +293,14 @@ func cornerPath(f *fitFlags) string {
 // fitAndReport builds, runs and prints one fit (fit and sample).
 func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 	corner := cornerPath(f)
-	if err := checkRunOutputs(f.out, corner, f.out); err != nil {
+	if err := checkRunFiles(f, corner, f.out); err != nil {
 		return err
 	}
 	p, err := build(e, cmd, cfg)
 	if err != nil {
+		return err
+	}
+	if err := checkApplies(cmd, f, p); err != nil {
 		return err
 	}
 	res, err := runOne(e, p, p.Config.Backend)
@@ -331,9 +323,22 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		// A NaN or an infinity somewhere: null there (jsonSafe), so that
+		// -json is always valid JSON.
+		if !errors.As(err, new(*json.UnsupportedValueError)) {
+			return err
+		}
+		buf.Reset()
+		if err := enc.Encode(jsonSafe(reflect.ValueOf(v))); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // plural writes "1 point", "2 points".
