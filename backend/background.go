@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -49,22 +48,18 @@ type Background struct {
 	// The linear growth of CDM and baryons (cosmo's growth conventions):
 	// D(z)/D(0), f(z) and fσ8(z)/σ8 = f D/D0, and D0 (D → a in the matter
 	// era). With sigma8 among the parameters, fσ8(z), σ8(z) and S8 too.
-	// Where the point has no growth history (a bounce between the big
-	// bang and today) they are missing and GrowthError says why.
-	DRatio      []float64 `json:"D_ratio,omitempty"`
-	F           []float64 `json:"f,omitempty"`
-	FS8OverS8   []float64 `json:"fs8_over_s8,omitempty"`
-	D0          *float64  `json:"D0,omitempty"`
-	FSigma8     []float64 `json:"fsigma8,omitempty"`
-	Sigma8Z     []float64 `json:"sigma8_z,omitempty"`
-	S8          *float64  `json:"S8,omitempty"`
-	GrowthError string    `json:"growth_error,omitempty"`
+	DRatio    []float64 `json:"D_ratio"`
+	F         []float64 `json:"f"`
+	FS8OverS8 []float64 `json:"fs8_over_s8"`
+	D0        float64   `json:"D0"`
+	FSigma8   []float64 `json:"fsigma8,omitempty"`
+	Sigma8Z   []float64 `json:"sigma8_z,omitempty"`
+	S8        *float64  `json:"S8,omitempty"`
 }
 
 // Observe computes the Background of model m at p for redshifts z with
 // heliocentric redshifts zhel (nil: the same as z) using backend b, the
-// linear growth included (Background.GrowthError when the point has no
-// growth history, the rest being computed all the same). The
+// linear growth included. The
 // redshifts must be positive (μ is undefined at z = 0). A point the model
 // cannot describe, E² ≤ 0 up to the largest redshift (or z* with ombh2),
 // and D_L ≤ 0 (past the antipode of a closed universe) are
@@ -89,7 +84,7 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 	if err := m.Check(&p); err != nil {
 		return nil, err
 	}
-	req := cosmo.Request{Z: z, Distances: true, W: true, Age: true, CMB: p.HasOmbh2, Drag: p.HasOmbh2}
+	req := cosmo.Request{Z: z, Distances: true, W: true, Age: true, CMB: p.HasOmbh2, Drag: p.HasOmbh2, Growth: true}
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
@@ -103,8 +98,12 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 			return nil, err
 		}
 	}
-	res, growthErr, err := observe(b, m, &p, req)
+	ev, err := b.NewEvaluator(m, req)
 	if err != nil {
+		return nil, err
+	}
+	res := cosmo.NewResult(req)
+	if err := ev.Eval(res, &p); err != nil {
 		return nil, err
 	}
 	n := len(z)
@@ -134,46 +133,14 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 			bg.YHe = &ep.YHe
 		}
 	}
-	bg.setGrowth(res, &p, growthErr)
+	bg.setGrowth(res, &p)
 	return bg, nil
 }
 
-// observe evaluates req, with the growth, at p. A point whose growth
-// alone cannot be computed (a *cosmo.PointError that the request without
-// the growth does not give: a bounce before today) is evaluated without
-// it, and growthErr says why.
-func observe(b cosmo.Backend, m *cosmo.Model, p *cosmo.Params, req cosmo.Request) (res *cosmo.Result, growthErr, err error) {
-	eval := func(r cosmo.Request) (*cosmo.Result, error) {
-		ev, err := b.NewEvaluator(m, r)
-		if err != nil {
-			return nil, err
-		}
-		res := cosmo.NewResult(r)
-		return res, ev.Eval(res, p)
-	}
-	req.Growth = true
-	res, err = eval(req)
-	var pe *cosmo.PointError
-	if err == nil || !errors.As(err, &pe) {
-		return res, nil, err
-	}
-	req.Growth = false
-	res, err2 := eval(req)
-	if err2 != nil {
-		return nil, nil, err2
-	}
-	return res, err, nil
-}
-
-// setGrowth copies the growth of res, or the reason it is missing.
-func (bg *Background) setGrowth(res *cosmo.Result, p *cosmo.Params, growthErr error) {
-	if growthErr != nil {
-		bg.GrowthError = growthErr.Error()
-		return
-	}
+// setGrowth copies the growth of res.
+func (bg *Background) setGrowth(res *cosmo.Result, p *cosmo.Params) {
 	n := len(bg.Z)
-	d0 := res.D0
-	bg.DRatio, bg.F, bg.D0 = res.DRatio, res.F, &d0
+	bg.DRatio, bg.F, bg.D0 = res.DRatio, res.F, res.D0
 	bg.FS8OverS8 = make([]float64, n)
 	for i := range n {
 		bg.FS8OverS8[i] = res.FSigma8(i, 1)

@@ -25,6 +25,10 @@
 //     data set measures it: a likelihood measures it when it declares so
 //     (H(z), an H0 prior, the CMB) or needs r_d with ω_b given (BAO alone
 //     with hrd, or supernovae, do not): it moves Ωm by less than 0.02σ;
+//   - sigma8 (σ8 today) is sampled when a likelihood measures fσ8 (the
+//     BOSS/eBOSS full-shape sets) or the user gives it a prior, with the
+//     default box [0.3, 1.5]; S8 = σ8 (Ωm/0.3)^{1/2} is then derived
+//     (Result.S8, and a column of the chains);
 //   - a likelihood's own nuisance parameters are sampled when required,
 //     and an optional one (the supernova absolute magnitude M) only when
 //     the user gives it a prior; otherwise its likelihood marginalises it.
@@ -254,6 +258,10 @@ func Build(cfg *Config) (*Problem, error) {
 	if prior, fixed := given(likelihood.HRd.Name); needs.Rd && !haveOmbh2 && (prior || !fixed) {
 		names = append(names, likelihood.HRd.Name)
 		p.Notes = append(p.Notes, "r_d without ω_b: it is free through hrd = h·r_d")
+	}
+	// σ8 when the data measure fσ8, or the user gives it a prior.
+	if prior, fixed := given(cosmo.NameSigma8); (needs.Sigma8 || prior) && (prior || !fixed) {
+		names = append(names, cosmo.NameSigma8)
 	}
 	nuisancePriors := make(map[string]param.Prior)
 	for _, n := range needs.Nuisance {

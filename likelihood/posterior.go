@@ -46,6 +46,7 @@ type Posterior struct {
 	firstErr   error
 
 	marginalised []string
+	s8           bool // σ8 is sampled or fixed: S8 is a derived parameter
 }
 
 type rdSource int
@@ -152,6 +153,14 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 		p.rdFrom = rdFromHRd
 	case p.hrd >= 0:
 		return nil, fmt.Errorf("likelihood: %s is sampled but no data set uses r_d", HRd.Name)
+	}
+	p.s8 = have[cosmo.NameSigma8]
+	if needs.Sigma8 && !p.s8 {
+		for _, l := range likes {
+			if l.Needs().Sigma8 {
+				return nil, fmt.Errorf("likelihood: %s needs %s (it measures fσ8): sample it or fix it", l.Name(), cosmo.NameSigma8)
+			}
+		}
 	}
 	for _, n := range needs.Nuisance {
 		if !have[n.Name] {

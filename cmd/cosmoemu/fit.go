@@ -385,6 +385,9 @@ func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 			row(name+" best fit", func(r *fit.Result) string { return fmt.Sprintf("%.5g", r.BestFit[name]) })
 		}
 	}
+	if r0.S8 != nil {
+		s8Rows(row)
+	}
 	row("χ²_min", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2Min) })
 	for _, d := range r0.Data {
 		row("  χ² "+d, func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2ByData[d]) })
