@@ -48,13 +48,16 @@ type Background struct {
 	// The linear growth of CDM and baryons (cosmo's growth conventions):
 	// D(z)/D(0), f(z) and fσ8(z)/σ8 = f D/D0, and D0 (D → a in the matter
 	// era). With sigma8 among the parameters, fσ8(z), σ8(z) and S8 too.
-	DRatio    []float64 `json:"D_ratio"`
-	F         []float64 `json:"f"`
-	FS8OverS8 []float64 `json:"fs8_over_s8"`
-	D0        float64   `json:"D0"`
+	DRatio    []float64 `json:"D_ratio,omitempty"`
+	F         []float64 `json:"f,omitempty"`
+	FS8OverS8 []float64 `json:"fs8_over_s8,omitempty"`
+	D0        float64   `json:"D0,omitempty"`
 	FSigma8   []float64 `json:"fsigma8,omitempty"`
 	Sigma8Z   []float64 `json:"sigma8_z,omitempty"`
 	S8        *float64  `json:"S8,omitempty"`
+	// GrowthNote says why the growth is missing when the backend cannot
+	// compute it (an emulator without a growth emulator or a fallback).
+	GrowthNote string `json:"growth_note,omitempty"`
 }
 
 // Observe computes the Background of model m at p for redshifts z with
@@ -99,8 +102,15 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 		}
 	}
 	ev, err := b.NewEvaluator(m, req)
+	var growthNote string
 	if err != nil {
-		return nil, err
+		// A backend that computes all but the growth still answers.
+		req.Growth = false
+		ev2, err2 := b.NewEvaluator(m, req)
+		if err2 != nil {
+			return nil, err
+		}
+		ev, growthNote = ev2, "the linear growth is not computed: "+err.Error()
 	}
 	res := cosmo.NewResult(req)
 	if err := ev.Eval(res, &p); err != nil {
@@ -132,6 +142,10 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 		if !math.IsNaN(ep.YHe) {
 			bg.YHe = &ep.YHe
 		}
+	}
+	if growthNote != "" {
+		bg.GrowthNote = growthNote
+		return bg, nil
 	}
 	bg.setGrowth(res, &p)
 	return bg, nil

@@ -10,7 +10,9 @@
 //	w0wacdm       Om, w0, wa, H0        flat, CPL: w(a) = w0 + wa(1 − a)
 //	quintessence  Om, lambda, H0        flat, thawing scalar field, V ∝ e^{−λκφ}
 //
-// Any model takes ombh2 = ω_b = Ω_b h² when an observable needs it (the
+// Any model takes sigma8 = σ8 today, the amplitude of the growth (fσ8 data
+// need it; see growth.go for the growth's conventions), and
+// ombh2 = ω_b = Ω_b h² when an observable needs it (the
 // sound horizons and the CMB shift parameters).
 //
 // # Conventions

@@ -45,6 +45,14 @@
 //   - w(z) and the age: the closed form, or for the scalar field a second
 //     network at the late-time nodes.
 //
+//   - The linear growth (Request.Growth): the growth ODE on the closed form
+//     (RTol 1e-7) for the closed-form models; a growth network (GrowthModel:
+//     Heath's closed form plus a network at Chebyshev nodes) where the
+//     Backend is given one; otherwise, for the scalar field, the fallback
+//     computes the growth alone (Stats.GrowthFallbacks).
+//     No growth network is embedded: none trained so far meets 1e-5 against
+//     the solver everywhere in the domain (docs/growth.md).
+//
 // Ω_r = ω_r/h² enters E at z ≤ 3 weakly and smoothly (at most 1% of E at
 // z = 3): with u = (2Ω_r − Ω_r,lo − Ω_r,hi)/(Ω_r,hi − Ω_r,lo) ∈ [−1, 1]
 // over the H0 range, the late-time networks give each output as

@@ -15,19 +15,27 @@ import (
 
 // GrowthModel is the emulator of the linear growth (cosmo.Request.Growth)
 // of one model at 0 ≤ z ≤ ZMax, for the models whose growth is an ODE
-// that costs (docs/growth.md has the measurements): a network of the
-// point gives ln(D/D0) and ln f at the nodes x_k of a Chebyshev grid in
-// x = ln(1+z), and ln D0; for a Request, the interpolation to its
-// redshifts folds into the network's output layer, so that an evaluation
-// is the hidden layers and one matrix–vector product.
+// that costs (docs/growth.md has the measurements): at the nodes x_k of a
+// Chebyshev grid in x = ln(1+z), and today,
 //
-// Its inputs are ln Ωm, the dark energy's parameters, Σmν, H0 and N_eff
-// (GrowthInputs): the growth of CDM and baryons depends on the split of Ωm
-// between them and the massive neutrinos (Ω_ν = ω_ν/h²), and on the
-// radiation (ω_r/h², with N_eff), not only on what sets E(z) at late
-// times, so H0 and N_eff are inputs and not the radiation coordinate of
-// the late-time networks. The network's outputs are not quadratics in u
-// (Net.UDegree 0).
+//	ln(D/D0)(x_k) = ln(D/D0)_H(x_k) + r_k,   ln f(x_k) = ln f_H(x_k) + s_k,
+//	ln D0 = ln D0_H + t,
+//
+// where the subscript H is Heath's closed form (growth.Heath) for flat
+// ΛCDM with the point's Ωm and no radiation, and (r, s, t) a network of
+// the point: what the dark energy, the radiation and the massive
+// neutrinos change. For a Request, the values at the nodes are
+// interpolated to its redshifts by a matrix computed once.
+//
+// Its inputs are ln Ωm, the dark energy's parameters, √Σmν, H0, N_eff and
+// f_ν = Ω_ν/Ωm (GrowthInputs): the growth of CDM and baryons depends on
+// the split of Ωm between them and the massive neutrinos (Ω_ν = ω_ν/h²),
+// and on the radiation (ω_r/h², with N_eff), not only on what sets E(z)
+// at late times, so H0 and N_eff are inputs and not the radiation
+// coordinate of the late-time networks (Net.UDegree 0); f_ν, a function
+// of the others, is the combination the neutrinos' effect follows, and
+// √Σmν spreads the light masses, whose transition to matter (z ∝ Σmν)
+// falls near the outputs' redshifts.
 //
 // A GrowthModel is immutable and safe for concurrent use.
 type GrowthModel struct {
@@ -51,15 +59,15 @@ type GrowthSpec struct {
 	ZMax             float64
 	Panels, PerPanel int
 	// Net has the inputs GrowthInputs(model), degree 0 in u, and outputs
-	// ln(D/D0) at the nodes, then ln f at the nodes, then ln D0.
+	// r at the nodes, then s at the nodes, then t (see GrowthModel).
 	Net                  *Net
 	Training, Validation json.RawMessage
 }
 
 // GrowthInputs returns the inputs of the growth network of model m: ln Om,
-// the dark energy's parameters, mnu, H0 and nnu.
+// the dark energy's parameters, mnu, H0, nnu and f_nu = Ω_ν/Ωm.
 func GrowthInputs(m *cosmo.Model) []string {
-	return append(append([]string{"ln Om"}, m.DEParams()...), cosmo.NameMnu, cosmo.NameH0, cosmo.NameNnu)
+	return append(append([]string{"ln Om"}, m.DEParams()...), "sqrt mnu", cosmo.NameH0, cosmo.NameNnu, "f_nu")
 }
 
 // NewGrowthModel returns the growth emulator of a spec, checking that its
@@ -125,47 +133,75 @@ func (g *GrowthModel) Spec() GrowthSpec {
 func (g *GrowthModel) grid() *cheb.Grid { return cheb.New(math.Log1p(g.zmax), g.panels, g.perPanel) }
 
 // growthInput writes the network's inputs of p to dst.
-func growthInput(dst []float64, m *cosmo.Model, p *cosmo.Params) {
-	nde := len(dst) - 4
+func growthInput(dst []float64, p *cosmo.Params) {
+	nde := len(dst) - 5
 	dst[0] = math.Log(p.Om)
 	copy(dst[1:1+nde], p.DE[:nde])
-	dst[1+nde], dst[2+nde], dst[3+nde] = p.Mnu, p.H0, p.Nnu
+	dst[1+nde], dst[2+nde], dst[3+nde], dst[4+nde] = math.Sqrt(p.Mnu), p.H0, p.Nnu, p.OmegaNu()/p.Om
+}
+
+// growthBaseline is Heath's closed form for flat ΛCDM at the nodes of a
+// GrowthModel's grid: ln(D/D0), ln f at the nodes and ln D0.
+type growthBaseline struct {
+	h   *growth.Heath
+	res *growth.Result
+}
+
+func newGrowthBaseline(nodes []float64) *growthBaseline {
+	z := make([]float64, len(nodes))
+	for j, x := range nodes {
+		z[j] = math.Expm1(x)
+	}
+	h, err := growth.NewHeath(z)
+	if err != nil {
+		panic(err) // the nodes are finite and ≥ 0
+	}
+	return &growthBaseline{h: h, res: growth.NewResult(len(z))}
+}
+
+// add adds the baseline of Ωm = om to v (r at the nodes, s at the nodes,
+// t), making it ln(D/D0), ln f at the nodes and ln D0. Heath's closed
+// form cannot fail for flat ΛCDM with 0 < Ωm ≤ 1.
+func (b *growthBaseline) add(v []float64, om float64) {
+	if err := b.h.Eval(b.res, om, 0); err != nil {
+		panic(err)
+	}
+	k := len(b.res.F)
+	for j := range k {
+		v[j] += math.Log(b.res.DRatio[j])
+		v[k+j] += math.Log(b.res.F[j])
+	}
+	v[2*k] += math.Log(b.res.D0)
 }
 
 // growthEval evaluates a GrowthModel at the redshifts of a Request without
-// allocating: D/D0 and f there and D0, from one folded layer on the
-// network's features.
+// allocating: the network at the nodes with the baseline added, then the
+// interpolation to the redshifts.
 type growthEval struct {
-	g     *GrowthModel
-	ne    *netEval
-	layer *nn.Workspace
-	vals  []float64 // ln(D/D0) at the redshifts, ln f there, ln D0
-	in    []float64
+	g      *GrowthModel
+	ne     *netEval
+	layer  *nn.Workspace
+	base   *growthBaseline
+	nodes  []float64 // r, s at the nodes and t, then the baseline added
+	interp []float64 // n×k interpolation weights, row-major
+	in     []float64
 }
 
 func newGrowthEval(g *GrowthModel, z []float64) *growthEval {
 	grid := g.grid()
 	k := len(grid.Nodes())
 	n := len(z)
-	rows := make([][]weighted, 0, 2*n+1)
-	w := make([]float64, k)
-	interp := func(off int) {
-		for _, zi := range z {
-			grid.Interp(w, math.Log1p(zi))
-			var terms []weighted
-			for j, v := range w {
-				if v != 0 {
-					terms = append(terms, weighted{off + j, v})
-				}
-			}
-			rows = append(rows, terms)
-		}
+	rows := make([][]weighted, 2*k+1)
+	for j := range rows {
+		rows[j] = []weighted{{j, 1}}
 	}
-	interp(0) // ln(D/D0)
-	interp(k) // ln f
-	rows = append(rows, []weighted{{2 * k, 1}})
-	return &growthEval{g: g, ne: newNetEval(g.net), layer: layerWorkspace(g.net.folded(rows)),
-		vals: make([]float64, len(rows)), in: make([]float64, len(g.net.Inputs))}
+	ge := &growthEval{g: g, ne: newNetEval(g.net), layer: layerWorkspace(g.net.folded(rows)),
+		base: newGrowthBaseline(grid.Nodes()), nodes: make([]float64, 2*k+1), interp: make([]float64, n*k),
+		in: make([]float64, len(g.net.Inputs))}
+	for i, zi := range z {
+		grid.Interp(ge.interp[i*k:(i+1)*k], math.Log1p(zi))
+	}
+	return ge
 }
 
 // contains reports whether p lies in the growth emulator's domain.
@@ -173,14 +209,21 @@ func (ge *growthEval) contains(p *cosmo.Params) bool { return ge.g.domain.Contai
 
 // eval fills dst.DRatio, dst.F and dst.D0 for p (inside the domain).
 func (ge *growthEval) eval(dst *cosmo.Result, p *cosmo.Params) {
-	growthInput(ge.in, ge.g.model, p)
-	ge.layer.Forward(ge.vals, ge.ne.features(ge.in, 0))
-	n := len(dst.F)
-	for i := range n {
-		dst.DRatio[i] = math.Exp(ge.vals[i])
-		dst.F[i] = math.Exp(ge.vals[n+i])
+	growthInput(ge.in, p)
+	ge.layer.Forward(ge.nodes, ge.ne.features(ge.in, 0))
+	ge.base.add(ge.nodes, p.Om)
+	k := (len(ge.nodes) - 1) / 2
+	lnD, lnF := ge.nodes[:k], ge.nodes[k:2*k]
+	for i := range dst.F {
+		w := ge.interp[i*k : (i+1)*k]
+		d, f := 0.0, 0.0
+		for j, wj := range w {
+			d += wj * lnD[j]
+			f += wj * lnF[j]
+		}
+		dst.DRatio[i], dst.F[i] = math.Exp(d), math.Exp(f)
 	}
-	dst.D0 = math.Exp(ge.vals[2*n])
+	dst.D0 = math.Exp(ge.nodes[2*k])
 }
 
 // growthODE are the settings of the growth ODE that the emulator backend
@@ -193,9 +236,11 @@ var growthODE = growth.Settings{RTol: 1e-7, ATol: 1e-9}
 // setupGrowth prepares the growth of the Evaluator's request: the growth
 // network gm (nil: the model's embedded one, if any) at redshifts it
 // covers, and for the closed-form models the ODE (alone, or outside the
-// network's domain). It returns why the emulator cannot answer (a field
-// model without a growth network for these redshifts).
-func (ev *Evaluator) setupGrowth(gm *GrowthModel) error {
+// network's domain). A field model without a growth network for these
+// redshifts has its growth alone computed by fb (counted in
+// Stats.GrowthFallbacks), the rest emulated; without fb it returns why the
+// emulator cannot answer.
+func (ev *Evaluator) setupGrowth(gm *GrowthModel, fb cosmo.Backend) error {
 	m, r := ev.m, &ev.req
 	if gm == nil {
 		var err error
@@ -218,6 +263,15 @@ func (ev *Evaluator) setupGrowth(gm *GrowthModel) error {
 		return nil
 	}
 	if ev.growNet == nil {
+		if fb != nil {
+			gr := cosmo.Request{Z: r.Z, Growth: true}
+			var err error
+			if ev.growFB, err = fb.NewEvaluator(m, gr); err != nil {
+				return fmt.Errorf("emu: fallback %s: %w", fb.Name(), err)
+			}
+			ev.growRes = cosmo.NewResult(gr)
+			return nil
+		}
 		if gm == nil {
 			return fmt.Errorf("emulator %s has no growth emulator; a fallback backend must answer Request.Growth", m.Name())
 		}

@@ -87,6 +87,8 @@ type Evaluator struct {
 	// model's growth network (growth_eval.go).
 	grow    *backend.ClosedGrowth
 	growNet *growthEval
+	growFB  cosmo.Evaluator // the fallback for the growth alone (a field without a growth network)
+	growRes *cosmo.Result
 }
 
 // Gauss–Legendre nodes of the closed-form early-universe integrals, in
@@ -161,7 +163,7 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 	} else if (r.W || r.Age) && !e.PredictsExtra() {
 		ev.all = fmt.Errorf("emulator %s does not predict w(z) and the age; a fallback backend must answer Request.W and Request.Age", m.Name())
 	} else if r.Growth {
-		ev.all = ev.setupGrowth(b.Growth)
+		ev.all = ev.setupGrowth(b.Growth, b.Fallback)
 	}
 	if ev.all != nil {
 		if ev.fb == nil {
@@ -378,6 +380,14 @@ func (ev *Evaluator) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 		ev.growNet.eval(dst, p)
 	case ev.grow != nil:
 		return ev.grow.Eval(dst, m, p, &ex)
+	case ev.growFB != nil:
+		ev.c.growthFallbacks.Add(1)
+		if err := ev.growFB.Eval(ev.growRes, p); err != nil {
+			return err
+		}
+		copy(dst.DRatio, ev.growRes.DRatio)
+		copy(dst.F, ev.growRes.F)
+		dst.D0 = ev.growRes.D0
 	}
 	return nil
 }

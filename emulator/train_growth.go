@@ -111,9 +111,13 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 			a, b := t.padded(name)
 			p.DE[j] = a + (b-a)*u[1+j]
 		}
-		for j, name := range []string{cosmo.NameMnu, cosmo.NameH0, cosmo.NameNnu} {
+		// Σmν uniform in √Σmν, as the network sees it.
+		mlo, mhi := t.padded(cosmo.NameMnu)
+		sq := math.Sqrt(mlo) + (math.Sqrt(mhi)-math.Sqrt(mlo))*u[1+len(de)]
+		p.Mnu = sq * sq
+		for j, name := range []string{cosmo.NameH0, cosmo.NameNnu} {
 			a, b := t.padded(name)
-			_ = m.Set(&p, name, a+(b-a)*u[1+len(de)+j])
+			_ = m.Set(&p, name, a+(b-a)*u[2+len(de)+j])
 		}
 		if m.Check(&p) != nil || (t.dom.Limit != nil && !t.belowLimit(&p)) || (t.dom.MinE2 > 0 && minE2(p.OmegaR(), p.Om, p.Ok) < t.dom.MinE2*0.9) {
 			continue
@@ -128,27 +132,34 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 	nw := workersOf(t.s.Workers, n)
 	evs := make([]cosmo.Evaluator, nw)
 	res := make([]*cosmo.Result, nw)
+	bases := make([]*growthBaseline, nw)
 	for w := range nw {
 		var err error
 		if evs[w], err = ref.NewEvaluator(m, req); err != nil {
 			return nil, err
 		}
 		res[w] = cosmo.NewResult(req)
+		bases[w] = newGrowthBaseline(nodes)
 	}
 	err := parallel(ctx, n, nw, func(w, i int) error {
 		p := &pts[i]
 		x[i] = make([]float64, len(inputs))
-		growthInput(x[i], m, p)
+		growthInput(x[i], p)
 		r := res[w]
 		if err := evs[w].Eval(r, p); err != nil {
 			return fmt.Errorf("train: %s: growth design point %d (%s): %w", m.Name(), i, m.Format(p, 6), err)
 		}
+		// The targets: what the network adds to the baseline.
 		row := make([]float64, 2*k+1)
 		for j := range k {
-			row[j] = math.Log(r.DRatio[j])
-			row[k+j] = math.Log(r.F[j])
+			row[j] = -math.Log(r.DRatio[j])
+			row[k+j] = -math.Log(r.F[j])
 		}
-		row[2*k] = math.Log(r.D0)
+		row[2*k] = -math.Log(r.D0)
+		bases[w].add(row, p.Om)
+		for j := range row {
+			row[j] = -row[j]
+		}
 		y[i] = row
 		return nil
 	}, func(done int) { t.progress("growth data", done, n, math.NaN()) })
@@ -157,10 +168,10 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 	}
 	outs := make([]string, 2*k+1)
 	for j := range k {
-		outs[j] = fmt.Sprintf("ln(D/D0)(x_%d)", j)
-		outs[k+j] = fmt.Sprintf("ln f(x_%d)", j)
+		outs[j] = fmt.Sprintf("ln(D/D0)(x_%d) - Heath", j)
+		outs[k+j] = fmt.Sprintf("ln f(x_%d) - Heath", j)
 	}
-	outs[2*k] = "ln D0"
+	outs[2*k] = "ln D0 - Heath"
 	net, fr, err := fitNet(ctx, matrix(x), matrix(y), inputs, outs, 0, t.fitSettings("growth"))
 	if err != nil {
 		return nil, err

@@ -77,6 +77,10 @@ type Config struct {
 	// EmulatorFile is the emulator's model file; "" means the embedded
 	// default of the model.
 	EmulatorFile string
+	// GrowthEmulatorFile is a growth emulator's file (cosmoemu train
+	// -growth) for the emulator backend; "" means the model's embedded one
+	// if it has one, else the growth ODE (closed forms) or the fallback.
+	GrowthEmulatorFile string
 	// NoFallback makes points outside the emulator's domain errors
 	// instead of solver evaluations (the default falls back, counted in
 	// Result.Fallbacks).
@@ -318,7 +322,7 @@ func Build(cfg *Config) (*Problem, error) {
 	if es, ok := early.(emulator.EarlySource); ok {
 		p.earlyStats = es.Stats
 	}
-	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback, Early: early})
+	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early})
 	if err != nil {
 		return nil, err
 	}
@@ -401,6 +405,7 @@ func NewEarly(name string, noFallback bool) (cosmo.EarlySource, error) {
 type BackendSettings struct {
 	SolverRTol   float64           // the solver's tolerance (RTol = ATol); 0: its default
 	EmulatorFile string            // the emulator's model file; "": the embedded default
+	GrowthFile   string            // a growth emulator's file; "": the embedded one, if any
 	NoFallback   bool              // the emulator refuses points outside its domain
 	Early        cosmo.EarlySource // how the early universe is computed; nil: the exact route
 }
@@ -441,6 +446,11 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 			return nil, fmt.Errorf("fit: %w", err)
 		}
 		b := emulator.Backend{Emulator: e, Early: set.Early, Stats: &emulator.Stats{}}
+		if set.GrowthFile != "" {
+			if b.Growth, err = emulator.LoadGrowth(set.GrowthFile, m); err != nil {
+				return nil, fmt.Errorf("fit: %w", err)
+			}
+		}
 		if !set.NoFallback {
 			b.Fallback = sv
 		}

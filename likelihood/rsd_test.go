@@ -211,3 +211,34 @@ func TestRSDNeedsSigma8(t *testing.T) {
 		t.Errorf("got %v, want an error saying sdss-dr16-qso-fs needs sigma8", err)
 	}
 }
+
+// TestDerivedS8: with σ8 among the parameters, S8 = σ8 (Ωm/0.3)^{1/2} is
+// the last derived column, from the same evaluation (batch and single).
+func TestDerivedS8(t *testing.T) {
+	l, _, err := Open("sdss-dr16-lrg-fs", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	om, _ := cosmo.LCDM.Param("Om")
+	s8, _ := cosmo.LCDM.Param("sigma8")
+	space, err := param.NewSpace([]param.Param{om, s8, HRd}, []param.Prior{om.DefaultPrior(), s8.DefaultPrior(), HRd.DefaultPrior()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, []Likelihood{l}, space, map[string]float64{"H0": 70})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, labels := post.DerivedNames()
+	if names[len(names)-1] != "S8" || labels[len(labels)-1] != "S_8" || len(names) != 4 {
+		t.Fatalf("derived %v %v", names, labels)
+	}
+	theta := []float64{0.3, 0.8, 100}
+	der := make([]float64, len(names))
+	if lp := post.LogProbDerived(theta, der); math.IsInf(lp, -1) {
+		t.Fatal("−Inf")
+	}
+	if want := 0.8 * math.Sqrt(0.3/0.3); math.Abs(der[3]-want) > 1e-15 || der[2] != 100/0.7 {
+		t.Errorf("derived %v, want S8 = %g and rdrag = %g", der, want, 100/0.7)
+	}
+}

@@ -94,7 +94,9 @@ func runBackground(e *env, args []string) error {
 	}
 	if eb, ok := b.(emulator.Backend); ok && eb.Stats.Fallbacks() > 0 {
 		d := eb.Emulator.Domain()
-		fmt.Fprintf(e.stderr, "background: note: the solver answered: the point is outside the emulator's domain (%s), or the emulator does not compute all of the request (the growth of a model without a growth emulator)\n", d.String())
+		fmt.Fprintf(e.stderr, "background: note: the point is outside the emulator's domain (%s): the solver answered\n", d.String())
+	} else if ok && eb.Stats.GrowthFallbacks() > 0 {
+		fmt.Fprintf(e.stderr, "background: note: %s has no growth emulator: the solver computed D/D0 and f, the emulator the rest\n", m.Name())
 	}
 	if *asJSON {
 		return writeJSON(e.stdout, bg)

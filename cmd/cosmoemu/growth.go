@@ -5,12 +5,17 @@ import (
 	"io"
 
 	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/fit"
 )
 
 // printGrowth prints the linear growth of a background: D/D0, f and
 // fσ8/σ8 at each redshift, with fσ8 and σ8(z) when sigma8 was given.
 func printGrowth(w io.Writer, bg *backend.Background) {
+	if bg.GrowthNote != "" {
+		fmt.Fprintf(w, "(%s)\n", bg.GrowthNote)
+	}
 	if bg.DRatio == nil {
 		return
 	}
@@ -41,4 +46,24 @@ func s8Rows(row func(string, func(*fit.Result) string)) {
 	row("S8 mean ± std", func(r *fit.Result) string { return fmt.Sprintf("%.5g ± %.3g", r.S8.Mean, r.S8.Std) })
 	row("S8 95% interval", func(r *fit.Result) string { return fmt.Sprintf("[%.5g, %.5g]", r.S8.Q025, r.S8.Q975) })
 	row("S8 best fit", func(r *fit.Result) string { return fmt.Sprintf("%.5g", r.S8.BestFit) })
+}
+
+// validateGrowth checks the growth emulator of m in file (or the embedded
+// one) against its reference (the closed form's ODE, or the solver).
+func validateGrowth(e *env, m *cosmo.Model, file string, n int, seed uint64, workers int) (*emulator.Validation, error) {
+	var g *emulator.GrowthModel
+	var err error
+	if file != "" {
+		g, err = emulator.LoadGrowth(file, m)
+	} else if g, err = emulator.DefaultGrowth(m); err == nil && g == nil {
+		err = usagef("model %s has no embedded growth emulator: give one with -emulator FILE (train -model %s -growth)", m.Name(), m.Name())
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ref cosmo.Backend = backend.Solver{}
+	if m.ClosedForm() {
+		ref = backend.Analytic{}
+	}
+	return emulator.ValidateGrowth(e.ctx, g, ref, &emulator.ValidateSettings{Points: n, Seed: seed, Workers: workers})
 }
