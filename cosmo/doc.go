@@ -10,44 +10,64 @@
 //	w0wacdm       Om, w0, wa, H0        flat, CPL: w(a) = w0 + wa(1 − a)
 //	quintessence  Om, lambda, H0        flat, thawing scalar field, V ∝ e^{−λκφ}
 //
-// Any model takes sigma8 = σ8 today, the amplitude of the growth (fσ8 data
-// need it; see growth.go for the growth's conventions), and
+// Every model also takes mnu (Σmν in eV, default 0.06) and nnu (N_eff,
+// default 3.044), sigma8 (σ8 today, the amplitude of the growth, which fσ8
+// data need; growth.go has the growth's conventions), and
 // ombh2 = ω_b = Ω_b h² when an observable needs it (the
-// sound horizons and the CMB shift parameters).
+// sound horizons, the CMB); omch2 = ω_c may replace Om (Resolve). A model is
+// a value (NewModel): its dark energy supplies its own w(a) and density,
+// and every parameter is declared once, with its range and unit
+// (Model.Declarations).
 //
 // # Conventions
 //
-//   - c = 299792.458 km/s; h = H0/(100 km/s/Mpc).
-//   - Radiation: photons at T_CMB = 2.7255 K and N_eff = 3.046 massless
-//     neutrinos, ω_γ = (4σ_SB T⁴/c³)/ρ_c,100 (CODATA 2018 constants, as
-//     astropy), ω_r = ω_γ(1 + 0.22710731766 N_eff), Ω_r = ω_r/h². (The
-//     paper's fixed Ω_r0 = 1e-4 belongs to its grid and emulator recipe
-//     only, in package friedmann.)
-//   - Ωm counts baryons and cold dark matter; Ω_DE = 1 − Ωm − Ω_r − Ωk.
+//   - c = 299792.458 km/s; h = H0/(100 km/s/Mpc); T_CMB = 2.7255 K;
+//     ω_γ = (4σ_SB T⁴/c³)/ρ_c,100 (CODATA 2018 constants, as astropy).
+//   - Neutrinos as CAMB has them by default (package neutrino): one
+//     massive eigenstate of mass Σmν carrying N_eff/3 of the species
+//     (degeneracy g = N_eff/3), the rest massless, T_ν = (4/11)^{1/3} T_CMB;
+//     the massive state's energy density and pressure are the exact
+//     Fermi–Dirac integrals at every a (tabulated to 1e-14). With Σmν = 0
+//     all N_eff species are massless.
+//   - Om is all matter today, non-relativistic massive neutrinos included
+//     (CAMB's omegam, DESI's Ωm): Om = (ω_b + ω_c + ω_ν)/h², ω_ν = Ω_ν h²
+//     the massive state's density today (OmegaNu); ω_cb = ω_b + ω_c
+//     excludes it. Ω_r = Ω_γ(1 + 0.22710731766 N_eff) is the radiation
+//     while every neutrino is relativistic (OmegaR); OmegaRToday is what
+//     still scales as a⁻⁴ today (photons and massless neutrinos).
+//     Ω_DE = 1 − Ωm − OmegaRToday − Ωk.
 //   - The expansion rate, with a = 1/(1+z),
-//     E²(a) = H²/H0² = Ω_r a⁻⁴ + Ωm a⁻³ + Ωk a⁻² + Ω_DE f(a), with
-//     f = 1 (Λ), a^{−3(1+w)} (wcdm) or a^{−3(1+w0+wa)} e^{−3wa(1−a)} (CPL).
+//     E²(a) = H²/H0² = Ω_γ a⁻⁴[1 + ρ_ν(a)/ρ_γ(a)] + Ω_cb a⁻³ + Ωk a⁻² + Ω_DE f(a),
+//     ρ_ν all neutrinos, Ω_cb = Ωm − Ω_ν, f = ρ_DE(a)/ρ_DE0 from the dark
+//     energy: 1 (Λ), a^{−3(1+w)} (wcdm), a^{−3(1+w0+wa)} e^{−3wa(1−a)} (CPL).
 //   - Distances (Mpc): D_C = c∫₀^z dz'/H, D_M = D_C (flat),
 //     (c/H0)/√Ωk sinh(√Ωk H0 D_C/c) (Ωk > 0) or the sin form (Ωk < 0);
 //     D_A = D_M/(1+z); D_L = (1+z_hel) D_M(z_cmb); μ = 5 log10(D_L/Mpc) + 25;
 //     D_H = c/H; D_V = (z D_M² D_H)^{1/3}.
-//   - Drag-epoch sound horizon r_d: Aubourg et al. 2015 (arXiv:1411.1074)
-//     Eq. 16 with no massive neutrinos, r_d = 55.154 e^{−72.3·0.0006²} /
-//     (ω_cb^0.25351 ω_b^0.12807) Mpc, ω_cb = Ωm h².
-//   - Photon decoupling z*: Hu & Sugiyama 1996, z* = 1048[1 + 0.00124
-//     ω_b^−0.738][1 + g1 ω_m^g2], g1 = 0.0783 ω_b^−0.238/(1 + 39.5 ω_b^0.763),
-//     g2 = 0.560/(1 + 21.1 ω_b^1.81), ω_m = Ωm h².
-//   - Sound horizon r_s(z*) = ∫_{z*}^∞ c_s dz/H, c_s = c/√(3(1+R_b)),
-//     R_b = 3ω_b/(4ω_γ(1+z)).
-//   - CMB shift parameters (Chen, Huang & Wang 2019, arXiv:1808.05724):
-//     R = √Ωm H0 D_M(z*)/c, l_A = π D_M(z*)/r_s(z*).
+//   - The early universe (EarlyRoute; CAMB's names and definitions, package
+//     recomb): EarlyExact, the default, integrates RECFAST's hydrogen and
+//     helium recombination as CAMB 2.0.3 does, with Y_He from BBN (PRIMAT);
+//     z* is where the Thomson optical depth is 1 (zstar), z_drag where the
+//     baryon drag depth is 1 (zdrag), r_s(z) = ∫_z^∞ c_s dz'/H with
+//     c_s = c/√(3(1+R)), R = 3ω_b/(4ω_γ(1+z)); r* = r_s(z*), r_d =
+//     r_s(z_drag) (rstar, rdrag); θ* = r*/D_M(z*) (100θ* is CAMB's
+//     thetastar). EarlyFitting is the older route: z* of Hu & Sugiyama
+//     1996 and r_d of Aubourg et al. 2015 (arXiv:1411.1074) Eq. 16, within
+//     a few tenths of a per cent of the exact route. An EarlySource may stand in for either
+//     (package emulator's emulated early universe, the default of fits).
+//   - CMB shift parameters: R = √Ωm H0 D_M(z*)/c, l_A = π D_M(z*)/r_s(z*);
+//     the Planck distance priors of Chen, Huang & Wang 2019 hold in their
+//     own definitions of these, which package likelihood computes.
 //   - Scalar field (Rojas Olvera et al. 2022 variables): x = κφ'/√6,
 //     y = κ√V/(√3H), ' = d/dN, N = ln a; Ω_m = 1 − x² − y² − Ω_r,
 //     Π = Ω_m + (4/3)Ω_r + 2x², x' = −3x + λ√(3/2) y² + (3/2)Πx,
 //     y' = −λ√(3/2) xy + (3/2)Πy, Ω_r' = 3(Π − 4/3)Ω_r, (ln H)' = −(3/2)Π,
-//     w_φ = (x² − y²)/(x² + y²). The field starts at rest (x = 0) at
-//     N = −12; y there is found by root finding so that today
-//     x² + y² = 1 − Ωm − Ω_r to 1e-10. λ = 0 is flat ΛCDM.
+//     w_φ = (x² − y²)/(x² + y²), with the massive neutrinos as one more
+//     fluid of varying w. The field starts at rest (x = 0) at N = −12; y
+//     there is found by root finding so that today x² + y² = Ω_DE to
+//     1e-10. λ = 0 is flat ΛCDM.
+//   - The paper's fixed Ω_r0 = 1e-4 and massless neutrinos belong to its
+//     grid and emulator recipe only (package paper/friedmann).
 //
 // # Physical points
 //

@@ -73,12 +73,17 @@ func AgeTail(ae, or, om float64) float64 {
 
 // Nodes are Gauss–Legendre nodes T and weights W on [0, 1], with ln T, for
 // the early-universe integrals of the closed form, and the scratch those
-// use: a Nodes is not safe for concurrent use.
+// use: a Nodes, and every copy of it, is not safe for concurrent use.
+// Goroutines sharing one set of nodes each take a copy with its own
+// scratch (WithScratch).
 type Nodes struct {
 	T, W, LnT []float64
 	a, lna    []float64 // the scale factors of an integral's nodes, and their logarithms
 	x, c, v   []float64 // −ln a, 1 − a, and the integrand's factor 1/√(a⁴E²) − 1/√(Ω_r + Ωm a)
 }
+
+// nodeScratch is the number of scratch slices of length n that Nodes use.
+const nodeScratch = 5
 
 // NewNodes returns n Gauss–Legendre nodes on [0, 1] (from gonum's
 // quad.Legendre).
@@ -88,8 +93,21 @@ func NewNodes(n int) Nodes {
 	for k, t := range nd.T {
 		nd.LnT[k] = math.Log(t)
 	}
-	nd.a, nd.lna = make([]float64, n), make([]float64, n)
-	nd.x, nd.c, nd.v = make([]float64, n), make([]float64, n), make([]float64, n)
+	return nd.WithScratch(make([]float64, nd.ScratchLen()))
+}
+
+// ScratchLen is the length of the scratch that WithScratch needs.
+func (nd Nodes) ScratchLen() int { return nodeScratch * len(nd.T) }
+
+// WithScratch returns the same nodes with buf (at least ScratchLen long)
+// as their scratch, so that a goroutine can use shared nodes without
+// allocating. It panics if buf is too short.
+func (nd Nodes) WithScratch(buf []float64) Nodes {
+	n := len(nd.T)
+	if len(buf) < nodeScratch*n {
+		panic("cosmo: Nodes scratch too short")
+	}
+	nd.a, nd.lna, nd.x, nd.c, nd.v = buf[:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:5*n:5*n]
 	return nd
 }
 

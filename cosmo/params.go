@@ -174,7 +174,7 @@ type sharedParam struct {
 // parameters: Om, [Ok,] the dark energy's, H0, and ombh2 (which any model
 // takes when an observable needs it).
 var (
-	sharedOm = sharedParam{param.Param{Name: NameOm, Label: `\Omega_{\rm m}`, Doc: "matter density today (baryons and cold dark matter)",
+	sharedOm = sharedParam{param.Param{Name: NameOm, Label: `\Omega_{\rm m}`, Doc: "matter density today: baryons, cold dark matter and massive neutrinos",
 		Min: 0.01, Max: 0.99, Lo: 0, Hi: 1, LoOpen: true, HiOpen: true, Fiducial: 0.3, EmuBox: [2]float64{0.05, 0.7}},
 		func(p *Params) *float64 { return &p.Om }, nil}
 	sharedOk = sharedParam{param.Param{Name: NameOk, Label: `\Omega_k`, Doc: "curvature density today",

@@ -19,4 +19,5 @@ import "embed"
 //go:embed sn/union3/lcparam_full.txt sn/union3/mag_covmat.txt sn/union3/LICENSE_union3_release
 //go:embed sn/pantheonplus/Pantheon+SH0ES.dat sn/des_sn5yr/DES-SN5YR_HD.csv
 //go:embed cmb/chw2019_planck2018_TTTEEE_lowE_distance_priors.txt cmb/desi_dr2_priors_bbn_thetastar.txt
+//go:embed cmb/desi_dr2_cmb_compressed_theta_ombh2_ombch2.txt
 var Files embed.FS

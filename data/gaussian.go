@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Gaussian is a Gaussian measurement of one parameter, Mean ± Sigma: a
@@ -69,4 +71,72 @@ func ParseGaussians(r io.Reader, name string) ([]Gaussian, error) {
 		return nil, &ParseError{File: name, Msg: "no data lines"}
 	}
 	return out, nil
+}
+
+// GaussianVector is a Gaussian measurement of several quantities at once:
+// their mean and covariance, such as DESI DR2's compressed CMB likelihood
+// in (θ*, ω_b, ω_bc). The file says what the quantities are; the
+// likelihood that reads it declares their order.
+type GaussianVector struct {
+	Name string
+	Mean []float64
+	Cov  *mat.SymDense // len(Mean)×len(Mean), positive definite
+	Chol *mat.Cholesky // of Cov
+}
+
+// ParseGaussianVector parses a Gaussian in n quantities: '#' comments,
+// then the mean on the first line with fields (n numbers), then the n×n
+// covariance, one row per line (the format of DESI DR2's
+// desi_dr2_cmb_compressed_theta_ombh2_ombch2.txt). name labels errors.
+// Refused, each with a *ParseError naming the line (and column): a mean
+// line without n numbers, NaN/Inf, and every mistake ParseCov refuses in
+// the covariance (its line numbers are those of the file).
+func ParseGaussianVector(r io.Reader, name string, n int) (*GaussianVector, error) {
+	if n <= 0 {
+		return nil, &ParseError{File: name, Msg: fmt.Sprintf("size %d must be > 0", n)}
+	}
+	// The mean is the first line with fields; the covariance is read from
+	// the rest, with the lines before it blanked so that its errors keep
+	// the file's line numbers.
+	var rest strings.Builder
+	var mean []float64
+	err := scanLines(r, name, func(line int, text string) error {
+		if mean != nil {
+			rest.WriteString(text)
+			rest.WriteByte('\n')
+			return nil
+		}
+		rest.WriteByte('\n')
+		body := text
+		if i := strings.IndexByte(body, '#'); i >= 0 {
+			body = body[:i]
+		}
+		fields := splitFields(nil, body)
+		if len(fields) == 0 {
+			return nil
+		}
+		if len(fields) != n {
+			return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("the mean has %d values, want %d", len(fields), n)}
+		}
+		mean = make([]float64, n)
+		for i, f := range fields {
+			v, err := parseNumber(f.text)
+			if err != nil {
+				return &ParseError{File: name, Line: line, Column: f.col, Msg: fmt.Sprintf("mean value %d: %v", i+1, err)}
+			}
+			mean[i] = v
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if mean == nil {
+		return nil, &ParseError{File: name, Msg: "no data lines"}
+	}
+	cov, chol, err := parseCov(strings.NewReader(rest.String()), name, n)
+	if err != nil {
+		return nil, err
+	}
+	return &GaussianVector{Name: name, Mean: mean, Cov: cov, Chol: chol}, nil
 }

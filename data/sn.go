@@ -117,144 +117,161 @@ var (
 //
 // The result has no covariance (Cov is nil).
 func ParseSN(r io.Reader, name string) (*SN, error) {
-	d := &SN{Name: name}
-	var (
-		header          bool
-		comma           bool
-		ncol            int
-		iz, izh, im, ie = -1, -1, -1, -1
-		zName, zhName   string
-		fields          []field
-		errName         string
-		allZero         = true
-		width, maxIndex int
-	)
+	ps := &snParser{d: &SN{Name: name}, name: name, allZero: true}
 	err := scanLines(r, name, func(line int, text string) error {
 		trimmed := strings.TrimLeft(text, " \t\r\v\f")
 		if trimmed == "" || strings.Trim(trimmed, " \t\r\v\f,") == "" {
 			return nil
 		}
 		isComment := trimmed[0] == '#'
-		if header && isComment {
-			return nil
-		}
-		if !header {
-			if isComment {
-				// Blank out the '#' so that columns stay byte-exact.
-				k := len(text) - len(trimmed)
-				text = text[:k] + " " + text[k+1:]
-			}
-			comma = strings.IndexByte(text, ',') >= 0
-			fields = split(fields[:0], text, comma)
-			isHeader := false
-			for _, f := range fields {
-				for _, zc := range snZColumns {
-					isHeader = isHeader || strings.EqualFold(f.text, zc)
-				}
-			}
-			if !isHeader {
-				if isComment {
-					return nil
-				}
-				return &ParseError{File: name, Line: line, Msg: "want a header line naming the columns before the data, with a redshift column zHD or zcmb"}
-			}
-			cols := make(map[string]int, len(fields))
-			for i, f := range fields {
-				key := strings.ToLower(f.text)
-				if j, dup := cols[key]; dup {
-					return &ParseError{File: name, Line: line, Column: f.col, Msg: fmt.Sprintf("column %d (%q) repeats the name of column %d (%q)", i+1, f.text, j+1, fields[j].text)}
-				}
-				cols[key] = i
-			}
-			header, ncol = true, len(fields)
-			iz, zName = pick(cols, fields, snZColumns)
-			izh, zhName = pick(cols, fields, []string{"zhel"})
-			var mag string
-			im, d.MagColumn = pick(cols, fields, snMagColumns)
-			if im >= 0 {
-				mag = strings.ToLower(d.MagColumn)
-				ie, d.ErrColumn = pick(cols, fields, snErrColumns[mag])
-			}
-			switch {
-			case izh < 0:
-				return &ParseError{File: name, Line: line, Msg: "the header has no heliocentric redshift column (zhel or zHEL)"}
-			case im < 0:
-				return &ParseError{File: name, Line: line, Msg: "the header has no magnitude column (m_b_corr, MU or mb)"}
-			}
-			errName = d.ErrColumn
-			maxIndex = max(iz, izh, im, ie)
-			return nil
-		}
-		fields = split(fields[:0], text, comma)
-		if i := len(fields) - 1; comma && i > 0 && fields[i].text == "" && len(fields) == ncol+1 {
-			fields = fields[:i] // a trailing comma
-		}
 		switch {
-		case width == 0 && len(fields) <= ncol && len(fields) > maxIndex:
-			// Union3's header names 19 columns and its rows have 18: the
-			// trailing names may lack data, but every row has the same width.
-			width = len(fields)
-		case len(fields) > ncol || width == 0:
-			return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("got %d fields, the header has %d", len(fields), ncol)}
-		case len(fields) != width:
-			return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("got %d fields, the first data line has %d", len(fields), width)}
+		case ps.header && isComment:
+			return nil
+		case ps.header:
+			return ps.row(line, text)
+		case isComment:
+			// Blank out the '#' so that columns stay byte-exact.
+			k := len(text) - len(trimmed)
+			return ps.readHeader(line, text[:k]+" "+text[k+1:], true)
 		}
-		get := func(i int, col string) (float64, error) {
-			v, err := parseNumber(fields[i].text)
-			if err != nil {
-				return 0, &ParseError{File: name, Line: line, Column: fields[i].col, Msg: fmt.Sprintf("column %d (%s): %v", i+1, col, err)}
-			}
-			return v, nil
-		}
-		z, err := get(iz, zName)
-		if err != nil {
-			return err
-		}
-		zh, err := get(izh, zhName)
-		if err != nil {
-			return err
-		}
-		m, err := get(im, d.MagColumn)
-		if err != nil {
-			return err
-		}
-		if z <= 0 {
-			return &ParseError{File: name, Line: line, Column: fields[iz].col, Msg: fmt.Sprintf("column %d (%s): redshift %g must be > 0", iz+1, zName, z)}
-		}
-		if zh <= 0 {
-			return &ParseError{File: name, Line: line, Column: fields[izh].col, Msg: fmt.Sprintf("column %d (%s): redshift %g must be > 0", izh+1, zhName, zh)}
-		}
-		if ie >= 0 {
-			e, err := get(ie, errName)
-			if err != nil {
-				return err
-			}
-			if e < 0 {
-				return &ParseError{File: name, Line: line, Column: fields[ie].col, Msg: fmt.Sprintf("column %d (%s): error %g is negative", ie+1, errName, e)}
-			}
-			allZero = allZero && e == 0
-			d.MagErr = append(d.MagErr, e)
-		}
-		d.Z = append(d.Z, z)
-		d.ZHel = append(d.ZHel, zh)
-		d.Mag = append(d.Mag, m)
-		return nil
+		return ps.readHeader(line, text, false)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if !header {
+	d := ps.d
+	if !ps.header {
 		return nil, &ParseError{File: name, Msg: "no header line naming the columns (zHD or zcmb, zhel, m_b_corr, MU or mb)"}
 	}
 	if len(d.Z) == 0 {
 		return nil, &ParseError{File: name, Msg: "no data lines"}
 	}
-	if allZero {
+	if ps.allZero {
 		// An error column of zeros (Union3's dmb) is a placeholder, not an
 		// error bar.
 		d.MagErr, d.ErrColumn = nil, ""
 	}
 	return d, nil
+}
+
+// snParser holds the state of ParseSN between lines.
+type snParser struct {
+	d               *SN
+	name            string
+	header          bool // the header has been read
+	comma           bool // comma-separated, else whitespace
+	ncol            int  // columns named by the header
+	iz, izh, im, ie int  // columns of z, z_hel, the magnitude, its error (−1: none)
+	zName, zhName   string
+	fields          []field
+	allZero         bool // every error so far is 0
+	width, maxIndex int  // fields of the first data line; the largest column used
+}
+
+// readHeader reads a line before the header: the header if it names a
+// redshift column, else a comment (if comment) or an error.
+func (ps *snParser) readHeader(line int, text string, comment bool) error {
+	ps.comma = strings.IndexByte(text, ',') >= 0
+	ps.fields = split(ps.fields[:0], text, ps.comma)
+	isHeader := false
+	for _, f := range ps.fields {
+		for _, zc := range snZColumns {
+			isHeader = isHeader || strings.EqualFold(f.text, zc)
+		}
+	}
+	if !isHeader {
+		if comment {
+			return nil
+		}
+		return &ParseError{File: ps.name, Line: line, Msg: "want a header line naming the columns before the data, with a redshift column zHD or zcmb"}
+	}
+	fields := ps.fields
+	cols := make(map[string]int, len(fields))
+	for i, f := range fields {
+		key := strings.ToLower(f.text)
+		if j, dup := cols[key]; dup {
+			return &ParseError{File: ps.name, Line: line, Column: f.col, Msg: fmt.Sprintf("column %d (%q) repeats the name of column %d (%q)", i+1, f.text, j+1, fields[j].text)}
+		}
+		cols[key] = i
+	}
+	d := ps.d
+	ps.header, ps.ncol = true, len(fields)
+	ps.iz, ps.zName = pick(cols, fields, snZColumns)
+	ps.izh, ps.zhName = pick(cols, fields, []string{"zhel"})
+	ps.ie = -1
+	ps.im, d.MagColumn = pick(cols, fields, snMagColumns)
+	if ps.im >= 0 {
+		ps.ie, d.ErrColumn = pick(cols, fields, snErrColumns[strings.ToLower(d.MagColumn)])
+	}
+	switch {
+	case ps.izh < 0:
+		return &ParseError{File: ps.name, Line: line, Msg: "the header has no heliocentric redshift column (zhel or zHEL)"}
+	case ps.im < 0:
+		return &ParseError{File: ps.name, Line: line, Msg: "the header has no magnitude column (m_b_corr, MU or mb)"}
+	}
+	ps.maxIndex = max(ps.iz, ps.izh, ps.im, ps.ie)
+	return nil
+}
+
+// row reads a data line.
+func (ps *snParser) row(line int, text string) error {
+	ps.fields = split(ps.fields[:0], text, ps.comma)
+	fields := ps.fields
+	if i := len(fields) - 1; ps.comma && i > 0 && fields[i].text == "" && len(fields) == ps.ncol+1 {
+		fields = fields[:i] // a trailing comma
+	}
+	switch {
+	case ps.width == 0 && len(fields) <= ps.ncol && len(fields) > ps.maxIndex:
+		// Union3's header names 19 columns and its rows have 18: the
+		// trailing names may lack data, but every row has the same width.
+		ps.width = len(fields)
+	case len(fields) > ps.ncol || ps.width == 0:
+		return &ParseError{File: ps.name, Line: line, Msg: fmt.Sprintf("got %d fields, the header has %d", len(fields), ps.ncol)}
+	case len(fields) != ps.width:
+		return &ParseError{File: ps.name, Line: line, Msg: fmt.Sprintf("got %d fields, the first data line has %d", len(fields), ps.width)}
+	}
+	get := func(i int, col string) (float64, error) {
+		v, err := parseNumber(fields[i].text)
+		if err != nil {
+			return 0, &ParseError{File: ps.name, Line: line, Column: fields[i].col, Msg: fmt.Sprintf("column %d (%s): %v", i+1, col, err)}
+		}
+		return v, nil
+	}
+	positive := func(i int, col string) (float64, error) {
+		v, err := get(i, col)
+		if err == nil && v <= 0 {
+			err = &ParseError{File: ps.name, Line: line, Column: fields[i].col, Msg: fmt.Sprintf("column %d (%s): redshift %g must be > 0", i+1, col, v)}
+		}
+		return v, err
+	}
+	d := ps.d
+	z, err := positive(ps.iz, ps.zName)
+	if err != nil {
+		return err
+	}
+	zh, err := positive(ps.izh, ps.zhName)
+	if err != nil {
+		return err
+	}
+	m, err := get(ps.im, d.MagColumn)
+	if err != nil {
+		return err
+	}
+	if ps.ie >= 0 {
+		e, err := get(ps.ie, d.ErrColumn)
+		if err != nil {
+			return err
+		}
+		if e < 0 {
+			return &ParseError{File: ps.name, Line: line, Column: fields[ps.ie].col, Msg: fmt.Sprintf("column %d (%s): error %g is negative", ps.ie+1, d.ErrColumn, e)}
+		}
+		ps.allZero = ps.allZero && e == 0
+		d.MagErr = append(d.MagErr, e)
+	}
+	d.Z = append(d.Z, z)
+	d.ZHel = append(d.ZHel, zh)
+	d.Mag = append(d.Mag, m)
+	return nil
 }
 
 func split(dst []field, s string, comma bool) []field {

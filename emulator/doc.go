@@ -1,81 +1,43 @@
-// Package emu is the emulator backend of cosmoemu: trained neural networks
-// that stand in for the expensive parts of the background observables of
-// every model of package cosmo, behind the cosmo.Backend interface
-// (Backend, named "emulator"). Package emu/train makes the emulators; one
-// per model is embedded (Default).
+// Package emulator holds every emulator of cosmoemu: neural networks, or
+// cheaper closed forms where those are exact, that stand in for expensive
+// computations, behind one file format (docs/model-format.md) and one Load.
 //
-// # What is emulated, and why
+//   - Early emulates the early universe of the exact route
+//     (cosmo.EarlyExact: recombination as CAMB computes it): z*, z_drag,
+//     r_s(z*) and r_d from (ω_b, ω_c, N_eff, Σmν, ω_k), as the logarithms
+//     of ratios to fitting formulas that a network corrects. As an
+//     EarlySource it is the default early universe of fits, the exact
+//     route answering (and counted) outside its domain. TrainEarly makes
+//     it.
+//   - Model is the late universe of a cosmological model as a backend
+//     (Backend, named "emulator"): for the models with a closed form, the
+//     closed form on a Chebyshev grid in ln(1+z) with one matrix for the
+//     interpolation and the distances (no file, no domain); for the
+//     scalar field, networks of (ln Ωm, λ, Σmν), quadratic in a radiation
+//     coordinate u, give ln(1/E) at the nodes, w and the age. Train makes
+//     them; Validate compares one with a reference backend.
+//   - GrowthModel is the linear growth (D/D0 and f at z ≤ 3) of a model:
+//     Heath's closed form plus a network at Chebyshev nodes, used by
+//     Backend where it is given one (Backend.Growth). None is embedded
+//     (none trained meets 1e-5 everywhere: docs/growth.md); without one
+//     the closed-form models run the growth ODE on the closed form and the
+//     scalar field's growth alone goes to the fallback
+//     (Stats.GrowthFallbacks). TrainGrowth makes one, ValidateGrowth
+//     checks it.
+//   - Friedmann is the paper's emulator (Rojas Olvera, Gómez-Vargas &
+//     Vázquez 2022) of Ω_r, Ω_m, Ω_Λ and H of flat ΛCDM with Ω_r0 = 1e-4 as
+//     functions of N = ln a, Ω_m0 and H0, in two recipes: "default"
+//     (networks of Ω_m0 alone at the nodes of a grid in N, a spline
+//     between them) and "paper" (the paper's 4×150 sigmoid network).
+//     Package paper/friedmann trains it.
 //
-// Every Request is computed from three parts (docs/emulators.md has the
-// measurements behind each choice):
+// Load and Decode read any of them (LoadEarly, LoadModel, LoadFriedmann the
+// typed ones); DefaultEarly, DefaultModel and DefaultFriedmann return the
+// embedded files (models/). An emulator never extrapolates: a point outside
+// its domain is answered by its fallback (the exact route, the solver) and
+// counted, or is a *DomainError. Emulators are immutable and safe for
+// concurrent use; the evaluators made from them are not.
 //
-//   - The late-time expansion, 0 ≤ z ≤ z_max, as 1/E at the nodes x_k of a
-//     piecewise Chebyshev grid in x = ln(1+z). For the closed-form models
-//     (lcdm, olcdm, wcdm, w0wacdm) 1/E there is the closed form: at the
-//     1e-5 accuracy required, no network evaluates faster than the closed
-//     form at the 32 nodes of one panel on [0, ln 4]. For the scalar field
-//     (no closed form, a shooting solve per point) a network gives ln(1/E)
-//     at the 16 nodes of one panel on [0, ln 4] from (ln Ωm, λ), as a
-//     quadratic in the radiation coordinate u (below). Then, with fixed
-//     weights computed once per Request,
-//
-//     1/E(z_i) = Σ_k P_ik (1/E)_k,   D_C(z_i) = (c/H0) Σ_k W_ik (1+z_k)(1/E)_k,
-//
-//     P interpolating and W integrating the piecewise polynomial through
-//     the nodes; D_M follows from D_C and Ωk.
-//
-//   - The early universe: z* is the Hu & Sugiyama formula and r_d that of
-//     Aubourg et al. (computed exactly, as the other backends). The sound
-//     horizon and the distance from z = 3 to z* are
-//
-//     r_s(z*) = r_s,rm·e^{y_0},   D_C(z*) = D_C(3) + J_rm·e^{y_1},
-//
-//     where r_s,rm and J_rm are those of a universe of radiation and
-//     matter with the same Ωm, Ω_r and ω_b (closed forms:
-//     cosmo.SoundHorizonTail, cosmo.ComovingTail), and y = (y_0, y_1),
-//     the effect of dark energy and curvature before z = 3, comes from a
-//     network of (ln Ωm, the model's parameters, u, ln(1+z*)). For the
-//     closed-form models the network answers where dark energy and
-//     curvature are perturbations at z ≥ 3 (Region); elsewhere the same
-//     integrals are the closed form's, by Gauss–Legendre in √a. The scalar
-//     field is frozen before z ≈ 300: there r_s and D_C are those of
-//     radiation and matter (to 4e-8), and its late-time network gives
-//     D_C from z = 3 to 300 as one more output.
-//
-//   - w(z) and the age: the closed form, or for the scalar field a second
-//     network at the late-time nodes.
-//
-//   - The linear growth (Request.Growth): the growth ODE on the closed form
-//     (RTol 1e-7) for the closed-form models; a growth network (GrowthModel:
-//     Heath's closed form plus a network at Chebyshev nodes) where the
-//     Backend is given one; otherwise, for the scalar field, the fallback
-//     computes the growth alone (Stats.GrowthFallbacks).
-//     No growth network is embedded: none trained so far meets 1e-5 against
-//     the solver everywhere in the domain (docs/growth.md).
-//
-// Ω_r = ω_r/h² enters E at z ≤ 3 weakly and smoothly (at most 1% of E at
-// z = 3): with u = (2Ω_r − Ω_r,lo − Ω_r,hi)/(Ω_r,hi − Ω_r,lo) ∈ [−1, 1]
-// over the H0 range, the late-time networks give each output as
-// v_0 + u v_1 + u² v_2, so that H0 is not one of their inputs; for the
-// field's ln E that quadratic is exact to 1.2e-9 (against the solver).
-//
-// # Networks
-//
-// A Net has two tanh hidden layers and a linear output layer, plus a
-// quadratic in its (min-max scaled) inputs added to the output, both
-// fitted together; its outputs are scaled by their means and one common
-// scale. For a Request, the output layer, the scaling, the quadratic and
-// the interpolation weights fold into one linear layer, evaluated by
-// package nn's kernels: an evaluation costs the hidden layers and one
-// matrix–vector product, and allocates nothing.
-//
-// # Domain
-//
-// An emulator answers points of its Domain only: Ωm ∈ [0.05, 0.7],
-// H0 ∈ [50, 90], ombh2 ∈ [0.018, 0.026], Ωk ∈ [−0.3, 0.3] with E² ≥ 0.25
-// at every z, w ∈ [−2, 0], w0 ∈ [−2, 0], wa ∈ [−3, 2] (w0 + wa < 0), and
-// λ ∈ [0, 2] below λ_max(Ωm) − 0.3, where λ_max is the largest λ for which
-// a thawing field exists. Elsewhere it never extrapolates: a Backend with
-// a Fallback hands the point to it (and counts it), one without returns a
-// *DomainError.
+// docs/emulators.md says what is emulated and why, with the measurements
+// behind each choice, the training, the accuracy and the speed.
 package emulator

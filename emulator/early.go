@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -32,9 +33,16 @@ import (
 //
 // Y_He is not emulated (NaN; the exact route gives it). Early is immutable
 // and safe for concurrent use.
+//
+// A second network (the outer tier, optional in a file) answers a wider box
+// with ln ω_b and ln ω_c as inputs, so that the wide priors of nested
+// sampling do not send most points to the exact route; it is less accurate
+// (docs/emulators.md) and answers only outside the inner box.
 type Early struct {
 	net      *Net
 	domain   EarlyDomain
+	wide     *Net // the outer tier, or nil
+	wideDom  EarlyDomain
 	training json.RawMessage
 	valid    json.RawMessage
 }
@@ -47,14 +55,20 @@ type EarlyDomain struct {
 
 // earlyInputs and earlyOutputs name the network's inputs and outputs.
 var (
-	earlyInputs  = []string{cosmo.NameOmbh2, cosmo.NameOmch2, cosmo.NameNnu, cosmo.NameMnu, "omkh2"}
-	earlyOutputs = []string{"ln(z*/z*_HS)", "ln(zdrag/zdrag_EH)", "ln(rs*/rs_rm)", "ln(rd/rd_rm)"}
+	earlyInputs     = []string{cosmo.NameOmbh2, cosmo.NameOmch2, cosmo.NameNnu, cosmo.NameMnu, "omkh2"}
+	earlyWideInputs = []string{"ln " + cosmo.NameOmbh2, "ln " + cosmo.NameOmch2, cosmo.NameNnu, cosmo.NameMnu, "omkh2"}
+	earlyOutputs    = []string{"ln(z*/z*_HS)", "ln(zdrag/zdrag_EH)", "ln(rs*/rs_rm)", "ln(rd/rd_rm)"}
 )
 
 // EarlySpec is what an Early emulator is made of.
 type EarlySpec struct {
-	Net                  *Net
-	Domain               EarlyDomain
+	Net    *Net
+	Domain EarlyDomain
+	// Wide, if not nil, is the outer tier: a network of earlyWideInputs
+	// answering WideDomain (in ω_b, ω_c, …, like Domain, which it must
+	// contain) outside Domain.
+	Wide                 *Net
+	WideDomain           EarlyDomain
 	Training, Validation json.RawMessage
 }
 
@@ -69,19 +83,63 @@ func NewEarly(s EarlySpec) (*Early, error) {
 	if !slices.Equal(s.Net.Inputs, earlyInputs) || !slices.Equal(s.Net.Outputs, earlyOutputs) || s.Net.UDegree != 0 {
 		return nil, fmt.Errorf("emulator: early: network has inputs %v and outputs %v of degree %d, want %v, %v and 0", s.Net.Inputs, s.Net.Outputs, s.Net.UDegree, earlyInputs, earlyOutputs)
 	}
+	if err := s.Domain.check(); err != nil {
+		return nil, err
+	}
+	e := &Early{net: s.Net, domain: s.Domain, training: s.Training, valid: s.Validation}
+	if s.Wide == nil {
+		return e, nil
+	}
+	if err := s.Wide.check("early wide"); err != nil {
+		return nil, fmt.Errorf("emulator: early: %w", err)
+	}
+	if !slices.Equal(s.Wide.Inputs, earlyWideInputs) || !slices.Equal(s.Wide.Outputs, earlyOutputs) || s.Wide.UDegree != 0 {
+		return nil, fmt.Errorf("emulator: early: outer network has inputs %v and outputs %v of degree %d, want %v, %v and 0", s.Wide.Inputs, s.Wide.Outputs, s.Wide.UDegree, earlyWideInputs, earlyOutputs)
+	}
+	if err := s.WideDomain.check(); err != nil {
+		return nil, err
+	}
 	for i := range s.Domain.Min {
-		if lo, hi := s.Domain.Min[i], s.Domain.Max[i]; !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-			return nil, fmt.Errorf("emulator: early: domain of %s is [%v, %v]", earlyInputs[i], lo, hi)
+		if s.WideDomain.Min[i] > s.Domain.Min[i] || s.WideDomain.Max[i] < s.Domain.Max[i] {
+			return nil, fmt.Errorf("emulator: early: the outer box of %s, [%v, %v], does not hold the inner [%v, %v]", earlyInputs[i], s.WideDomain.Min[i], s.WideDomain.Max[i], s.Domain.Min[i], s.Domain.Max[i])
 		}
 	}
-	if s.Domain.Min[0] <= 0 || s.Domain.Min[1] <= 0 || s.Domain.Min[2] <= 0 || s.Domain.Min[3] < 0 {
-		return nil, fmt.Errorf("emulator: early: domain %+v leaves the physical ranges", s.Domain)
-	}
-	return &Early{net: s.Net, domain: s.Domain, training: s.Training, valid: s.Validation}, nil
+	e.wide, e.wideDom = s.Wide, s.WideDomain
+	return e, nil
 }
 
-// Domain returns the box the emulator answers.
+// String writes the box as "ω_b ∈ [0.017, 0.027], ω_c ∈ …".
+func (d EarlyDomain) String() string {
+	names := [5]string{"ω_b", "ω_c", "N_eff", "Σmν", "ω_k"}
+	var b strings.Builder
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s ∈ [%g, %g]", n, d.Min[i], d.Max[i])
+	}
+	return b.String()
+}
+
+// check refuses a box that is empty, infinite or leaves the physical
+// ranges (ω_b, ω_c, N_eff > 0, Σmν ≥ 0).
+func (d *EarlyDomain) check() error {
+	for i := range d.Min {
+		if lo, hi := d.Min[i], d.Max[i]; !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+			return fmt.Errorf("emulator: early: domain of %s is [%v, %v]", earlyInputs[i], lo, hi)
+		}
+	}
+	if d.Min[0] <= 0 || d.Min[1] <= 0 || d.Min[2] <= 0 || d.Min[3] < 0 {
+		return fmt.Errorf("emulator: early: domain %+v leaves the physical ranges", *d)
+	}
+	return nil
+}
+
+// Domain returns the box the emulator's inner tier answers.
 func (e *Early) Domain() EarlyDomain { return e.domain }
+
+// WideDomain returns the box of the outer tier, and whether there is one.
+func (e *Early) WideDomain() (EarlyDomain, bool) { return e.wideDom, e.wide != nil }
 
 // Kind returns "cosmoemu-early".
 func (e *Early) Kind() string { return earlyFormat }
@@ -110,9 +168,31 @@ func (d *EarlyDomain) Contains(ep *cosmo.EarlyPoint) error {
 // earlyModel names the early-universe emulator in errors and files.
 const earlyModel = "early"
 
-// earlyX returns the network's inputs of an early point.
+// earlyX returns the inner network's inputs of an early point.
 func earlyX(ep *cosmo.EarlyPoint) [5]float64 {
 	return [5]float64{ep.Ombh2, ep.Omch2, ep.Nnu, ep.Mnu, ep.Omkh2}
+}
+
+// earlyWideX returns the outer network's inputs of an early point.
+func earlyWideX(ep *cosmo.EarlyPoint) [5]float64 {
+	return [5]float64{math.Log(ep.Ombh2), math.Log(ep.Omch2), ep.Nnu, ep.Mnu, ep.Omkh2}
+}
+
+// tier returns the network that answers ep and its inputs: the inner one
+// inside Domain, else the outer one inside WideDomain; else the inner
+// box's *DomainError (the outer box's if there is one).
+func (e *Early) tier(ep *cosmo.EarlyPoint) (inner bool, x [5]float64, err error) {
+	err = e.domain.Contains(ep)
+	if err == nil {
+		return true, earlyX(ep), nil
+	}
+	if e.wide == nil {
+		return false, x, err
+	}
+	if err := e.wideDom.Contains(ep); err != nil {
+		return false, x, err
+	}
+	return false, earlyWideX(ep), nil
 }
 
 // earlyReference returns the fitting formulas the network corrects: z* of
@@ -187,8 +267,12 @@ func (EarlySource) Name() string { return "emulator" }
 
 // NewEarly returns a calculator.
 func (s EarlySource) NewEarly() cosmo.EarlyCalculator {
-	c := &earlyEval{e: s.Emulator, in: newNetEval(s.Emulator.net), c: &counts{}, noFallback: s.NoFallback}
-	c.layer = layerWorkspace(s.Emulator.net.folded([][]weighted{{{0, 1}}, {{1, 1}}, {{2, 1}}, {{3, 1}}}))
+	e := s.Emulator
+	c := &earlyEval{e: e, c: &counts{}, noFallback: s.NoFallback}
+	c.in, c.layer = e.net.evaluator()
+	if e.wide != nil {
+		c.wideIn, c.wideLayer = e.wide.evaluator()
+	}
 	if !s.NoFallback {
 		c.fb = cosmo.NewEarly(s.Fallback)
 	}
@@ -200,13 +284,13 @@ func (s EarlySource) NewEarly() cosmo.EarlyCalculator {
 
 // earlyEval is one calculator of an EarlySource.
 type earlyEval struct {
-	e          *Early
-	in         *netEval
-	layer      *nn.Workspace
-	out        [4]float64
-	fb         cosmo.EarlyCalculator
-	noFallback bool
-	c          *counts
+	e                *Early
+	in, wideIn       *netEval
+	layer, wideLayer *nn.Workspace
+	out              [4]float64
+	fb               cosmo.EarlyCalculator
+	noFallback       bool
+	c                *counts
 }
 
 // Compute fills dst from the network inside the domain, else from the
@@ -217,23 +301,25 @@ func (c *earlyEval) Compute(dst *cosmo.Epochs, m *cosmo.Model, p *cosmo.Params) 
 		return fmt.Errorf("model %s: the early universe needs ombh2", m.Name())
 	}
 	ep := m.EarlyPoint(p)
-	if err := c.e.domain.Contains(&ep); err != nil {
-		if c.noFallback {
-			return err
-		}
+	inner, x, err := c.e.tier(&ep)
+	switch {
+	case err != nil && c.noFallback:
+		return err
+	case err != nil:
 		c.c.fallbacks.Add(1)
 		return c.fb.Compute(dst, m, p)
+	case inner:
+		return epochs(dst, &ep, x, c.in, c.layer, &c.out)
 	}
-	return c.e.epochs(dst, &ep, c.in, c.layer, &c.out)
+	return epochs(dst, &ep, x, c.wideIn, c.wideLayer, &c.out)
 }
 
-// epochs evaluates the network at ep.
-func (e *Early) epochs(dst *cosmo.Epochs, ep *cosmo.EarlyPoint, in *netEval, ly *nn.Workspace, out *[4]float64) error {
+// epochs evaluates a network, with inputs x, at ep.
+func epochs(dst *cosmo.Epochs, ep *cosmo.EarlyPoint, x [5]float64, in *netEval, ly *nn.Workspace, out *[4]float64) error {
 	r, err := newEarlyReference(ep)
 	if err != nil {
 		return err
 	}
-	x := earlyX(ep)
 	ly.Forward(out[:], in.features(x[:], 0))
 	dst.ZStar = r.zHS * math.Exp(out[0])
 	dst.ZDrag = r.zEH * math.Exp(out[1])
@@ -245,17 +331,28 @@ func (e *Early) epochs(dst *cosmo.Epochs, ep *cosmo.EarlyPoint, in *netEval, ly 
 	return nil
 }
 
-// Epochs returns the emulated epochs of an early point inside the domain
-// (a *DomainError otherwise). It allocates; backends use EarlySource.
+// evaluator returns the input features and the folded output layer of an
+// early-universe network.
+func (n *Net) evaluator() (*netEval, *nn.Workspace) {
+	return newNetEval(n), layerWorkspace(n.folded([][]weighted{{{0, 1}}, {{1, 1}}, {{2, 1}}, {{3, 1}}}))
+}
+
+// Epochs returns the emulated epochs of an early point inside the domain,
+// by the inner tier or the outer one (a *DomainError outside both). It
+// allocates; backends use EarlySource.
 func (e *Early) Epochs(ep cosmo.EarlyPoint) (cosmo.Epochs, error) {
 	var dst cosmo.Epochs
-	if err := e.domain.Contains(&ep); err != nil {
+	inner, x, err := e.tier(&ep)
+	if err != nil {
 		return dst, err
 	}
-	in := newNetEval(e.net)
-	ly := layerWorkspace(e.net.folded([][]weighted{{{0, 1}}, {{1, 1}}, {{2, 1}}, {{3, 1}}}))
+	n := e.net
+	if !inner {
+		n = e.wide
+	}
+	in, ly := n.evaluator()
 	var out [4]float64
-	err := e.epochs(&dst, &ep, in, ly, &out)
+	err = epochs(&dst, &ep, x, in, ly, &out)
 	return dst, err
 }
 

@@ -1,8 +1,4 @@
-// Package emulator is the Friedmann emulator: neural networks trained on RK45
-// solutions that give the density parameters Ω_r, Ω_m, Ω_Λ and the Hubble
-// rate H of flat ΛCDM as functions of the e-fold time N = ln a, Ω_m0 and H0.
-//
-// Two recipes make models:
+// The paper's Friedmann emulator. Two recipes make models:
 //
 //   - "default", designed for accuracy and speed. Ω_i(N) and E = H/H0 do not
 //     depend on H0, so H = H0·E(N; Ω_m0) exactly, and networks need only
@@ -20,13 +16,10 @@
 //     one network (N, Ω_m0, H0) → (Ω_m, Ω_r, Ω_Λ, H) per point, 4×150
 //     sigmoid layers, outputs min-max scaled to [0, 1].
 //
-// This package is the runtime model: it evaluates, saves and loads models.
-// Package emulator/train makes them from a training set. Models are saved
-// in a versioned binary file (docs/model-format.md) and loaded with Load or
-// Decode; Default returns the trained default model embedded in the
-// package. Predictions outside the training domain return a *DomainError,
-// unless the model was made WithFallback, in which case the RK45 solver
-// answers them.
+// Package paper/friedmann makes them from a training set. Predictions
+// outside the training domain return a *DomainError, unless the model was
+// made WithFallback, in which case the RK45 solver answers them.
+
 package emulator
 
 import (

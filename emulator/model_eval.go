@@ -273,40 +273,48 @@ func (ev *Evaluator) setupLate() {
 		ev.rows = make([]float64, len(rows))
 	}
 	if field {
-		ev.late = newNetEval(e.late.Net)
-		ev.lateInput = make([]float64, len(e.late.Net.Inputs))
-		sel := make([][]weighted, k, k+1)
-		for j := range sel {
-			sel[j] = []weighted{{j, 1}}
-		}
-		if r.CMB {
-			sel = append(sel, []weighted{{k, 1}}) // ln(J/J_Λ) to ZField
-		}
-		ev.lateLayer = layerWorkspace(e.late.Net.folded(sel))
-		ev.lateVals = make([]float64, len(sel))
-		if r.W || r.Age {
-			// w at the redshifts, then the age beyond ZSplit.
-			ev.wNet = newNetEval(e.late.Extra)
-			var wsel [][]weighted
-			if r.W {
-				w := make([]float64, k)
-				for _, x := range ev.x {
-					ev.grid.Interp(w, x)
-					var terms []weighted
-					for j, v := range w {
-						if v != 0 {
-							terms = append(terms, weighted{j, v})
-						}
+		ev.setupField(k)
+	}
+}
+
+// setupField folds the scalar field's late-time networks for the request:
+// ln(1/E) at the k nodes (and ln(J/J_Λ) with the CMB), w at the redshifts
+// and the age beyond ZSplit.
+func (ev *Evaluator) setupField(k int) {
+	e, r := ev.e, &ev.req
+	ev.late = newNetEval(e.late.Net)
+	ev.lateInput = make([]float64, len(e.late.Net.Inputs))
+	sel := make([][]weighted, k, k+1)
+	for j := range sel {
+		sel[j] = []weighted{{j, 1}}
+	}
+	if r.CMB {
+		sel = append(sel, []weighted{{k, 1}}) // ln(J/J_Λ) to ZField
+	}
+	ev.lateLayer = layerWorkspace(e.late.Net.folded(sel))
+	ev.lateVals = make([]float64, len(sel))
+	if r.W || r.Age {
+		// w at the redshifts, then the age beyond ZSplit.
+		ev.wNet = newNetEval(e.late.Extra)
+		var wsel [][]weighted
+		if r.W {
+			w := make([]float64, k)
+			for _, x := range ev.x {
+				ev.grid.Interp(w, x)
+				var terms []weighted
+				for j, v := range w {
+					if v != 0 {
+						terms = append(terms, weighted{j, v})
 					}
-					wsel = append(wsel, terms)
 				}
+				wsel = append(wsel, terms)
 			}
-			if r.Age {
-				wsel = append(wsel, []weighted{{k, 1}})
-			}
-			ev.wLayer = layerWorkspace(e.late.Extra.folded(wsel))
-			ev.wVals = make([]float64, len(wsel))
 		}
+		if r.Age {
+			wsel = append(wsel, []weighted{{k, 1}})
+		}
+		ev.wLayer = layerWorkspace(e.late.Extra.folded(wsel))
+		ev.wVals = make([]float64, len(wsel))
 	}
 }
 

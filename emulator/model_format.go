@@ -205,8 +205,18 @@ type earlyHeader struct {
 	Min           [5]float64      `json:"min"`
 	Max           [5]float64      `json:"max"`
 	Net           netJSON         `json:"net"`
+	Wide          *earlyWideJSON  `json:"wide,omitempty"`
 	Training      json.RawMessage `json:"training,omitempty"`
 	Validation    json.RawMessage `json:"validation,omitempty"`
+}
+
+// earlyWideJSON is the outer tier of the early-universe emulator: its box
+// (in ω_b, ω_c, N_eff, Σmν, ω_k) and its network (of ln ω_b, ln ω_c, …).
+type earlyWideJSON struct {
+	Inputs []string   `json:"inputs"`
+	Min    [5]float64 `json:"min"`
+	Max    [5]float64 `json:"max"`
+	Net    netJSON    `json:"net"`
 }
 
 // MarshalBinary returns the early-universe emulator's file bytes.
@@ -215,6 +225,9 @@ func (e *Early) MarshalBinary() ([]byte, error) {
 	h := &earlyHeader{Format: earlyFormat, FormatVersion: ModelFormatVersion, Inputs: earlyInputs,
 		Min: e.domain.Min, Max: e.domain.Max, Net: encodeNet(&enc, e.net),
 		Training: e.training, Validation: e.valid}
+	if e.wide != nil {
+		h.Wide = &earlyWideJSON{Inputs: earlyWideInputs, Min: e.wideDom.Min, Max: e.wideDom.Max, Net: encodeNet(&enc, e.wide)}
+	}
 	return enc.Encode(h)
 }
 
@@ -253,7 +266,17 @@ func decodeEarly(b []byte, name string) (*Early, error) {
 	if err != nil {
 		return nil, bad(err)
 	}
-	e, err := NewEarly(EarlySpec{Net: net, Domain: EarlyDomain{Min: h.Min, Max: h.Max}, Training: h.Training, Validation: h.Validation})
+	spec := EarlySpec{Net: net, Domain: EarlyDomain{Min: h.Min, Max: h.Max}, Training: h.Training, Validation: h.Validation}
+	if w := h.Wide; w != nil {
+		if !slices.Equal(w.Inputs, earlyWideInputs) {
+			return nil, bad(fmt.Errorf("outer inputs %v, want %v", w.Inputs, earlyWideInputs))
+		}
+		if spec.Wide, err = decodeModelNet(f, &w.Net, "early wide"); err != nil {
+			return nil, bad(err)
+		}
+		spec.WideDomain = EarlyDomain{Min: w.Min, Max: w.Max}
+	}
+	e, err := NewEarly(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
 	}

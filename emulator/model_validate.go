@@ -83,11 +83,16 @@ func (v *Validation) Summary() *ValidationSummary {
 	return s
 }
 
-// Observable names of a Validation, and whether each is a function of z.
-var validationObs = []struct {
+// A validationObservable is an observable of a Validation: its name, the
+// kind of its error (relative or absolute), and whether it is a function
+// of z.
+type validationObservable struct {
 	name, kind string
 	atZ        bool
-}{
+}
+
+// validationObs are the observables of a Validation.
+var validationObs = []validationObservable{
 	{"H", "relative", true}, {"DM", "relative", true}, {"DH", "relative", true}, {"DV", "relative", true},
 	{"DL", "relative", true}, {"mu", "absolute", true},
 	{"DM_star", "relative", false}, {"lA", "absolute", false}, {"R", "absolute", false},
@@ -124,6 +129,37 @@ func (e *Model) RandomPoint(rnd *rand.Rand) cosmo.Params {
 // D_M(z*), l_A and R, both with the exact early universe (so that only the
 // late universe differs: the early universe's emulator has ValidateEarly).
 func Validate(ctx context.Context, e *Model, ref cosmo.Backend, s *ValidateSettings) (*Validation, error) {
+	set, err := s.forModel(e)
+	if err != nil {
+		return nil, err
+	}
+	rnd := rand.New(rand.NewPCG(set.Seed, 0x76616c))
+	pts := make([]cosmo.Params, set.Points)
+	for i := range pts {
+		pts[i] = e.RandomPoint(rnd)
+	}
+	nz := len(set.Z)
+	// errs[o][i*nz + k] (or errs[o][i] for scalars).
+	errs := make([][]float64, len(validationObs))
+	for o, ob := range validationObs {
+		if ob.atZ {
+			errs[o] = make([]float64, set.Points*nz)
+		} else {
+			errs[o] = make([]float64, set.Points)
+		}
+	}
+	if err := compareAt(ctx, e, ref, &set, pts, errs); err != nil {
+		return nil, err
+	}
+	v := &Validation{Model: e.model.Name(), Reference: ref.Name(), Points: set.Points, Seed: set.Seed, Z: append([]float64(nil), set.Z...)}
+	for o, ob := range validationObs {
+		v.Observables = append(v.Observables, summarizeErrors(ob, errs[o], pts, set.Z))
+	}
+	return v, nil
+}
+
+// forModel returns the settings with their defaults for e, checked.
+func (s *ValidateSettings) forModel(e *Model) (ValidateSettings, error) {
 	var set ValidateSettings
 	if s != nil {
 		set = *s
@@ -135,7 +171,7 @@ func Validate(ctx context.Context, e *Model, ref cosmo.Backend, s *ValidateSetti
 		set.Seed = 1
 	}
 	if set.Points < 1 {
-		return nil, fmt.Errorf("emu: Validate: %d points", set.Points)
+		return set, fmt.Errorf("emu: Validate: %d points", set.Points)
 	}
 	if set.Z == nil {
 		const nz = 60
@@ -146,34 +182,24 @@ func Validate(ctx context.Context, e *Model, ref cosmo.Backend, s *ValidateSetti
 	}
 	for i, z := range set.Z {
 		if !(z > 0) || z > e.ZMax() || (i > 0 && !(z > set.Z[i-1])) {
-			return nil, fmt.Errorf("emu: Validate: redshifts must increase within (0, %g]; z[%d] = %v", e.ZMax(), i, z)
+			return set, fmt.Errorf("emu: Validate: redshifts must increase within (0, %g]; z[%d] = %v", e.ZMax(), i, z)
 		}
 	}
-	rnd := rand.New(rand.NewPCG(set.Seed, 0x76616c))
-	pts := make([]cosmo.Params, set.Points)
-	for i := range pts {
-		pts[i] = e.RandomPoint(rnd)
-	}
+	return set, nil
+}
+
+// compareAt evaluates e and ref at the points on set.Workers goroutines
+// and stores the errors of each point in errs (pointErrors).
+func compareAt(ctx context.Context, e *Model, ref cosmo.Backend, set *ValidateSettings, pts []cosmo.Params, errs [][]float64) error {
 	req := cosmo.Request{Z: set.Z, Distances: true, CMB: true}
-	nz := len(set.Z)
-	nobs := len(validationObs)
-	// errs[o][i*nz + k] (or errs[o][i] for scalars).
-	errs := make([][]float64, nobs)
-	for o, ob := range validationObs {
-		if ob.atZ {
-			errs[o] = make([]float64, set.Points*nz)
-		} else {
-			errs[o] = make([]float64, set.Points)
-		}
-	}
 	workers := set.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, set.Points))
+	workers = max(1, min(workers, len(pts)))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	perr := make([]error, set.Points)
+	perr := make([]error, len(pts))
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -183,72 +209,60 @@ func Validate(ctx context.Context, e *Model, ref cosmo.Backend, s *ValidateSetti
 			if err == nil {
 				refEv, err = ref.NewEvaluator(e.model, req)
 			}
-			if err != nil {
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= set.Points {
-						return
-					}
-					perr[i] = err
-				}
-			}
 			a, b := cosmo.NewResult(req), cosmo.NewResult(req)
 			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
-				if i >= set.Points {
+				if i >= len(pts) {
 					return
 				}
 				p := &pts[i]
-				if err := emuEv.Eval(a, p); err != nil {
-					perr[i] = fmt.Errorf("emulator at %+v: %w", *p, err)
-					continue
+				if err != nil {
+					perr[i] = err
+				} else if ea := emuEv.Eval(a, p); ea != nil {
+					perr[i] = fmt.Errorf("emulator at %+v: %w", *p, ea)
+				} else if eb := refEv.Eval(b, p); eb != nil {
+					perr[i] = fmt.Errorf("%s at %+v: %w", ref.Name(), *p, eb)
+				} else {
+					pointErrors(errs, i, len(set.Z), set.Z, p, a, b)
 				}
-				if err := refEv.Eval(b, p); err != nil {
-					perr[i] = fmt.Errorf("%s at %+v: %w", ref.Name(), *p, err)
-					continue
-				}
-				pointErrors(errs, i, nz, set.Z, p, a, b)
 			}
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	for _, err := range perr {
 		if err != nil {
-			return nil, fmt.Errorf("emu: Validate: %w", err)
+			return fmt.Errorf("emu: Validate: %w", err)
 		}
 	}
-	v := &Validation{Model: e.model.Name(), Reference: ref.Name(), Points: set.Points, Seed: set.Seed, Z: append([]float64(nil), set.Z...)}
-	for o, ob := range validationObs {
-		oe := ObservableError{Name: ob.name, Kind: ob.kind}
-		all := errs[o]
-		worst := 0
-		for i, x := range all {
-			if x > all[worst] {
-				worst = i
-			}
-		}
-		oe.Max, oe.Median = all[worst], median(all)
-		if ob.atZ {
-			oe.Worst, oe.WorstZ = pts[worst/nz], set.Z[worst%nz]
-			oe.MaxAtZ = make([]float64, nz)
-			oe.MedianAtZ = make([]float64, nz)
-			col := make([]float64, set.Points)
-			for k := range nz {
-				for i := range set.Points {
-					col[i] = all[i*nz+k]
-				}
-				oe.MedianAtZ[k] = median(col)
-				oe.MaxAtZ[k] = col[argmax(col)]
-			}
-		} else {
-			oe.Worst = pts[worst]
-		}
-		v.Observables = append(v.Observables, oe)
+	return nil
+}
+
+// summarizeErrors returns the largest and the median error of observable
+// ob over the points (and at each redshift), with the worst point.
+func summarizeErrors(ob validationObservable, all []float64, pts []cosmo.Params, zs []float64) ObservableError {
+	oe := ObservableError{Name: ob.name, Kind: ob.kind}
+	worst := argmax(all)
+	oe.Max, oe.Median = all[worst], median(all)
+	if !ob.atZ {
+		oe.Worst = pts[worst]
+		return oe
 	}
-	return v, nil
+	nz := len(zs)
+	oe.Worst, oe.WorstZ = pts[worst/nz], zs[worst%nz]
+	oe.MaxAtZ = make([]float64, nz)
+	oe.MedianAtZ = make([]float64, nz)
+	col := make([]float64, len(pts))
+	for k := range nz {
+		for i := range pts {
+			col[i] = all[i*nz+k]
+		}
+		oe.MedianAtZ[k] = median(col)
+		oe.MaxAtZ[k] = col[argmax(col)]
+	}
+	return oe
 }
 
 // pointErrors stores the errors of point i.

@@ -46,8 +46,8 @@ type TrainSettings struct {
 	Iterations int
 	// Validate is the number of random points at which the trained
 	// emulator is compared with the solver or the exact early universe,
-	// the summary being stored in the file; default 300 (1000 for the
-	// early universe), negative for none.
+	// the summary being stored in the file; default 300, negative for
+	// none.
 	Validate int
 	// Workers is the number of goroutines; 0 means GOMAXPROCS. Results do
 	// not depend on it.
@@ -88,21 +88,21 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 	def(&d.Validate, 300)
 	switch {
 	case d.Points < 200 || d.Points > maxPoints:
-		return d, fmt.Errorf("train: Points = %d, want 200 … %d", d.Points, maxPoints)
+		return d, fmt.Errorf("emulator: Points = %d, want 200 … %d", d.Points, maxPoints)
 	case d.LatePoints < 200 || d.LatePoints > maxPoints:
-		return d, fmt.Errorf("train: LatePoints = %d, want 200 … %d", d.LatePoints, maxPoints)
+		return d, fmt.Errorf("emulator: LatePoints = %d, want 200 … %d", d.LatePoints, maxPoints)
 	case d.Width < 4 || d.Width > maxWidth:
-		return d, fmt.Errorf("train: Width = %d, want 4 … %d", d.Width, maxWidth)
+		return d, fmt.Errorf("emulator: Width = %d, want 4 … %d", d.Width, maxWidth)
 	case d.LateWidth < 4 || d.LateWidth > maxWidth:
-		return d, fmt.Errorf("train: LateWidth = %d, want 4 … %d", d.LateWidth, maxWidth)
+		return d, fmt.Errorf("emulator: LateWidth = %d, want 4 … %d", d.LateWidth, maxWidth)
 	case d.Epochs < 0 || d.Epochs > maxEpochs:
-		return d, fmt.Errorf("train: Epochs = %d, want 0 … %d", d.Epochs, maxEpochs)
+		return d, fmt.Errorf("emulator: Epochs = %d, want 0 … %d", d.Epochs, maxEpochs)
 	case d.Iterations < 1 || d.Iterations > maxIter:
-		return d, fmt.Errorf("train: Iterations = %d, want 1 … %d", d.Iterations, maxIter)
+		return d, fmt.Errorf("emulator: Iterations = %d, want 1 … %d", d.Iterations, maxIter)
 	case d.Validate > maxPoints:
-		return d, fmt.Errorf("train: Validate = %d, want ≤ %d", d.Validate, maxPoints)
+		return d, fmt.Errorf("emulator: Validate = %d, want ≤ %d", d.Validate, maxPoints)
 	case d.Workers < 0:
-		return d, fmt.Errorf("train: Workers = %d, want ≥ 0", d.Workers)
+		return d, fmt.Errorf("emulator: Workers = %d, want ≥ 0", d.Workers)
 	}
 	return d, nil
 }
@@ -125,6 +125,7 @@ type NetTraining struct {
 	Loss       float64 `json:"loss"`
 	Iterations int     `json:"iterations"`
 	Status     string  `json:"status"`
+	Restarts   int     `json:"restarts,omitempty"` // of L-BFGS after a failed line search
 	Params     int     `json:"parameters"`
 }
 
@@ -150,7 +151,7 @@ func domain(m *cosmo.Model) (Domain, error) {
 	for _, name := range domainParams(m) {
 		p, _ := m.Param(name)
 		if p.EmuBox == [2]float64{} {
-			return d, fmt.Errorf("train: model %s: parameter %s declares no emulator box", m.Name(), p.Name)
+			return d, fmt.Errorf("emulator: model %s: parameter %s declares no emulator box", m.Name(), p.Name)
 		}
 		d.Params = append(d.Params, p.Name)
 		d.Min = append(d.Min, p.EmuBox[0])
@@ -175,10 +176,10 @@ func (t *trainer) box(name string) [2]float64 {
 func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) {
 	m, err := cosmo.Lookup(model)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if m.ClosedForm() {
-		return nil, fmt.Errorf("train: model %s has a closed form, which its emulator evaluates directly: there is nothing to train (the early universe's emulator is trained with TrainEarly)", m.Name())
+		return nil, fmt.Errorf("emulator: model %s has a closed form, which its emulator evaluates directly: there is nothing to train (the early universe's emulator is trained with TrainEarly)", m.Name())
 	}
 	set, err := s.withDefaults()
 	if err != nil {
@@ -203,7 +204,7 @@ func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) 
 	}
 	e, err := NewModel(spec)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if set.Validate > 0 {
 		v, err := Validate(ctx, e, backend.Solver{}, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
@@ -214,7 +215,7 @@ func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) 
 			return nil, err
 		}
 		if e, err = NewModel(spec); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
+			return nil, fmt.Errorf("emulator: %w", err)
 		}
 	}
 	return e, nil
@@ -240,7 +241,7 @@ func (t *trainer) fitSettings(name string) fitSettings {
 }
 
 func (t *trainer) record(name string, points int, n *Net, r *fitResult) {
-	t.rec.Networks[name] = &NetTraining{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Params: n.Net.NumParams()}
+	t.rec.Networks[name] = &NetTraining{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Restarts: r.Restarts, Params: n.Net.NumParams()}
 }
 
 // padded returns the training interval of the parameter called name: its

@@ -6,101 +6,67 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 )
 
-// DefaultEarlyDomain is the box of the early-universe emulator: the issue's
-// ω_b ∈ [0.017, 0.027], ω_c ∈ [0.08, 0.16], N_eff ∈ [2, 4.5],
-// Σmν ∈ [0, 1] eV, and ω_k = Ωk h² ∈ [−0.25, 0.25] (|Ωk| ≤ 0.3 for
-// H0 ≤ 90).
+// DefaultEarlyDomain is the box of the early-universe emulator's inner
+// tier: the issue's ω_b ∈ [0.017, 0.027], ω_c ∈ [0.08, 0.16],
+// N_eff ∈ [2, 4.5], Σmν ∈ [0, 1] eV, and ω_k = Ωk h² ∈ [−0.25, 0.25]
+// (|Ωk| ≤ 0.3 for H0 ≤ 90).
 var DefaultEarlyDomain = EarlyDomain{
 	Min: [5]float64{0.017, 0.08, 2, 0, -0.25},
 	Max: [5]float64{0.027, 0.16, 4.5, 1, 0.25},
 }
 
-// TrainEarly trains the early-universe emulator on DefaultEarlyDomain:
-// Points design points (Owen-scrambled Halton, the box widened by padding
-// on every side but Σmν's lower one), the exact epochs at each
-// (cosmo.EarlyExact, about 0.2 ms a point, on all cores), and one network
-// of two tanh layers of Width units fitted by Adam and variable projection.
-// With Validate > 0 it compares the emulator with the exact route at that
-// many random points of the domain and stores the summary in the file.
+// DefaultEarlyWideDomain is the box of the outer tier: ω_b over BBN's
+// table, [0.005, 0.04], ω_c ∈ [0.002, 1], |ω_k| ≤ 0.3, the rest as the
+// inner box: most of what the default priors of a fit (Om ∈ [0.01, 0.99],
+// H0 ∈ [20, 100], ω_b ∈ [0.005, 0.1]) reach where the universe is
+// physical, so that nested sampling's first iterations need not take the
+// exact route.
+var DefaultEarlyWideDomain = EarlyDomain{
+	Min: [5]float64{0.005, 0.002, 2, 0, -0.3},
+	Max: [5]float64{0.04, 1, 4.5, 1, 0.3},
+}
+
+// TrainEarly trains the early-universe emulator: for each tier (the inner
+// box DefaultEarlyDomain, then the outer DefaultEarlyWideDomain in ln ω_b
+// and ln ω_c), Points design points (Owen-scrambled Halton, the box
+// widened by padding on every side but Σmν's lower one and ω_b's outer
+// box, which is BBN's), the exact epochs at each (cosmo.EarlyExact, about
+// 0.2 ms a point, on all cores), and one network of two tanh layers of
+// Width units fitted by Adam and variable projection. With Validate > 0 it
+// compares the emulator with the exact route at that many random points of
+// each box and stores the summary in the file.
 func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 	set, err := s.withDefaults()
 	if err != nil {
 		return nil, err
-	}
-	if s == nil || s.Validate == 0 {
-		set.Validate = 1000
 	}
 	if s == nil || s.Iterations == 0 {
 		// Measured: 8000 points, width 32 and 1500 iterations meet 1e-5
 		// with a margin of 3.5 (docs/emulators.md) in a minute.
 		set.Iterations = 1500
 	}
-	dom := DefaultEarlyDomain
-	n := set.Points
-	cand := halton(n, len(earlyInputs), set.Seed+2)
-	var lo, hi [5]float64
-	for i := range lo {
-		w := padding * (dom.Max[i] - dom.Min[i])
-		lo[i], hi[i] = dom.Min[i]-w, dom.Max[i]+w
-	}
-	lo[3] = 0 // Σmν ≥ 0
-	x := make([][]float64, n)
-	y := make([][]float64, n)
-	nw := workersOf(set.Workers, n)
-	calc := make([]*cosmo.EarlyUniverse, nw)
-	for w := range calc {
-		calc[w] = cosmo.NewEarlyUniverse(cosmo.EarlyExact)
-	}
-	progress := func(stage string) func(int) {
-		return func(done int) {
-			if set.Progress != nil {
-				set.Progress(stage, done, n, math.NaN())
-			}
-		}
-	}
-	err = parallel(ctx, n, nw, func(w, i int) error {
-		u := cand.RawRowView(i)
-		var ep cosmo.EarlyPoint
-		v := [5]float64{}
-		for j := range v {
-			v[j] = lo[j] + (hi[j]-lo[j])*u[j]
-		}
-		ep.Ombh2, ep.Omch2, ep.Nnu, ep.Mnu, ep.Omkh2 = v[0], v[1], v[2], v[3], v[4]
-		e, err := exactEpochs(calc[w], &ep)
-		if err != nil {
-			return fmt.Errorf("train: early-universe point %d %+v: %w", i, ep, err)
-		}
-		t, err := earlyTargets(&ep, &e)
-		if err != nil {
-			return err
-		}
-		x[i], y[i] = v[:], t[:]
-		return nil
-	}, progress("early data"))
-	if err != nil {
-		return nil, err
-	}
-	fs := fitSettings{name: earlyModel, width: set.Width, epochs: set.Epochs, iterations: set.Iterations,
-		seed: set.Seed, workers: set.Workers, progress: set.Progress}
-	net, res, err := fitNet(ctx, matrix(x), matrix(y), earlyInputs, earlyOutputs, 0, fs)
-	if err != nil {
-		return nil, err
-	}
 	rec := &TrainingRecord{Seed: set.Seed, Generator: "exact early universe (cosmo.EarlyExact)",
 		Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding, Width: set.Width, Epochs: set.Epochs,
-		Networks: map[string]*NetTraining{earlyModel: {Points: n, Loss: res.Loss, Iterations: res.Iterations, Status: res.Status, Params: net.Net.NumParams()}}}
-	spec := EarlySpec{Net: net, Domain: dom}
+		Networks: map[string]*NetTraining{}}
+	spec := EarlySpec{Domain: DefaultEarlyDomain, WideDomain: DefaultEarlyWideDomain}
+	if spec.Net, err = trainEarlyTier(ctx, &set, false, rec); err != nil {
+		return nil, err
+	}
+	if spec.Wide, err = trainEarlyTier(ctx, &set, true, rec); err != nil {
+		return nil, err
+	}
 	if spec.Training, err = json.Marshal(rec); err != nil {
 		return nil, err
 	}
 	e, err := NewEarly(spec)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if set.Validate > 0 {
 		v, err := ValidateEarly(ctx, e, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
@@ -111,10 +77,109 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 			return nil, err
 		}
 		if e, err = NewEarly(spec); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
+			return nil, fmt.Errorf("emulator: %w", err)
 		}
 	}
 	return e, nil
+}
+
+// earlyBox is a tier's box in its network's coordinates: ω_b, ω_c, … for
+// the inner tier, ln ω_b, ln ω_c, … for the outer one.
+type earlyBox struct {
+	dom  EarlyDomain
+	wide bool
+}
+
+func tierBox(e *Early, wide bool) earlyBox {
+	if wide {
+		return earlyBox{e.wideDom, true}
+	}
+	return earlyBox{e.domain, false}
+}
+
+// coords returns the box's bounds in network coordinates.
+func (b earlyBox) coords() (lo, hi [5]float64) {
+	lo, hi = b.dom.Min, b.dom.Max
+	if b.wide {
+		for i := range 2 {
+			lo[i], hi[i] = math.Log(lo[i]), math.Log(hi[i])
+		}
+	}
+	return lo, hi
+}
+
+// point returns the early point at network coordinates v.
+func (b earlyBox) point(v [5]float64) cosmo.EarlyPoint {
+	if b.wide {
+		v[0], v[1] = math.Exp(v[0]), math.Exp(v[1])
+	}
+	return cosmo.EarlyPoint{Ombh2: v[0], Omch2: v[1], Nnu: v[2], Mnu: v[3], Omkh2: v[4], DENegligible: true}
+}
+
+// trainEarlyTier fits the network of the inner tier or, with wide, of the
+// outer one, and records it in rec. Design points where the exact route
+// fails (only in the outer box: recombination that does not complete at
+// extreme densities) are left out.
+func trainEarlyTier(ctx context.Context, set *TrainSettings, wide bool, rec *TrainingRecord) (*Net, error) {
+	box, name, inputs, seed := earlyBox{DefaultEarlyDomain, false}, earlyModel, earlyInputs, set.Seed+2
+	if wide {
+		box, name, inputs, seed = earlyBox{DefaultEarlyWideDomain, true}, earlyModel+" wide", earlyWideInputs, set.Seed+3
+	}
+	n := set.Points
+	cand := halton(n, len(inputs), seed)
+	lo, hi := box.coords()
+	for i := range lo {
+		w := padding * (hi[i] - lo[i])
+		lo[i], hi[i] = lo[i]-w, hi[i]+w
+	}
+	lo[3] = 0 // Σmν ≥ 0
+	if wide {
+		lo[0], hi[0] = math.Log(box.dom.Min[0]), math.Log(box.dom.Max[0]) // BBN's table
+	}
+	x := make([][]float64, n)
+	y := make([][]float64, n)
+	nw := workersOf(set.Workers, n)
+	calc := make([]*cosmo.EarlyUniverse, nw)
+	for w := range calc {
+		calc[w] = cosmo.NewEarlyUniverse(cosmo.EarlyExact)
+	}
+	err := parallel(ctx, n, nw, func(w, i int) error {
+		u := cand.RawRowView(i)
+		var v [5]float64
+		for j := range v {
+			v[j] = lo[j] + (hi[j]-lo[j])*u[j]
+		}
+		ep := box.point(v)
+		e, err := exactEpochs(calc[w], &ep)
+		if err != nil {
+			if wide {
+				return nil // left out
+			}
+			return fmt.Errorf("emulator: early-universe point %d %+v: %w", i, ep, err)
+		}
+		t, err := earlyTargets(&ep, &e)
+		if err != nil {
+			return err
+		}
+		x[i], y[i] = v[:], t[:]
+		return nil
+	}, func(done int) {
+		if set.Progress != nil {
+			set.Progress(name+" data", done, n, math.NaN())
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	x, y = slices.DeleteFunc(x, func(r []float64) bool { return r == nil }), slices.DeleteFunc(y, func(r []float64) bool { return r == nil })
+	fs := fitSettings{name: name, width: set.Width, epochs: set.Epochs, iterations: set.Iterations,
+		seed: set.Seed, workers: set.Workers, progress: set.Progress}
+	net, res, err := fitNet(ctx, matrix(x), matrix(y), inputs, earlyOutputs, 0, fs)
+	if err != nil {
+		return nil, err
+	}
+	rec.Networks[name] = &NetTraining{Points: len(x), Loss: res.Loss, Iterations: res.Iterations, Status: res.Status, Restarts: res.Restarts, Params: net.Net.NumParams()}
+	return net, nil
 }
 
 // exactEpochs returns the exact epochs of an early point (in a curved ΛCDM
@@ -138,13 +203,16 @@ func earlyParams(ep *cosmo.EarlyPoint) cosmo.Params {
 // EarlyValidation compares the early-universe emulator with the exact
 // route at random points of its domain: the largest and median relative
 // errors of z*, z_drag, r_s(z*), r_d and 100θ* (θ* with the exact D_M(z*)
-// of the point's ΛCDM universe with H0 = 100).
+// of the point's ΛCDM universe with H0 = 100). Wide is the same for the
+// outer tier, at random points of its box (uniform in ln ω_b and ln ω_c),
+// where the exact route succeeds.
 type EarlyValidation struct {
 	Points int                   `json:"points"`
 	Seed   uint64                `json:"seed"`
 	Max    map[string]float64    `json:"max"`
 	Median map[string]float64    `json:"median"`
 	Worst  map[string][5]float64 `json:"worst"` // the inputs of the largest error
+	Wide   *EarlyValidation      `json:"wide,omitempty"`
 	// Errors holds every point's errors, by quantity, for figures (not
 	// stored in the file).
 	Errors map[string][]float64 `json:"-"`
@@ -155,7 +223,8 @@ type EarlyValidation struct {
 var earlyQuantities = []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_100"}
 
 // ValidateEarly compares e with the exact route at random points of its
-// domain (Points, default 1000; Seed; Workers).
+// domain, and of its outer tier's if it has one (Points, default 1000;
+// Seed; Workers).
 func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyValidation, error) {
 	var set ValidateSettings
 	if s != nil {
@@ -170,21 +239,36 @@ func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyVa
 	if set.Points < 1 {
 		return nil, fmt.Errorf("emulator: ValidateEarly: %d points", set.Points)
 	}
-	rnd := rand.New(rand.NewPCG(set.Seed, 0x6561726c79))
+	v, err := validateEarlyTier(ctx, e, tierBox(e, false), &set)
+	if err != nil || e.wide == nil {
+		return v, err
+	}
+	v.Wide, err = validateEarlyTier(ctx, e, tierBox(e, true), &set)
+	return v, err
+}
+
+// validateEarlyTier compares e with the exact route at random points of
+// box (uniform in its network's coordinates).
+func validateEarlyTier(ctx context.Context, e *Early, box earlyBox, set *ValidateSettings) (*EarlyValidation, error) {
+	seed := uint64(0x6561726c79)
+	if box.wide {
+		seed++
+	}
+	rnd := rand.New(rand.NewPCG(set.Seed, seed))
+	lo, hi := box.coords()
 	pts := make([]cosmo.EarlyPoint, set.Points)
-	in := make([][5]float64, set.Points)
 	for i := range pts {
 		var v [5]float64
 		for j := range v {
-			v[j] = e.domain.Min[j] + (e.domain.Max[j]-e.domain.Min[j])*rnd.Float64()
+			v[j] = lo[j] + (hi[j]-lo[j])*rnd.Float64()
 		}
-		in[i] = v
-		pts[i] = cosmo.EarlyPoint{Ombh2: v[0], Omch2: v[1], Nnu: v[2], Mnu: v[3], Omkh2: v[4], DENegligible: true}
+		pts[i] = box.point(v)
 	}
 	errs := make(map[string][]float64)
 	for _, q := range earlyQuantities {
 		errs[q] = make([]float64, set.Points)
 	}
+	ok := make([]bool, set.Points)
 	nw := workersOf(set.Workers, set.Points)
 	calc := make([]*cosmo.EarlyUniverse, nw)
 	nodes := make([]cosmo.Nodes, nw) // they carry scratch: one set per worker
@@ -196,6 +280,9 @@ func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyVa
 		ep := &pts[i]
 		want, err := exactEpochs(calc[w], ep)
 		if err != nil {
+			if box.wide {
+				return nil // the exact route fails: no such universe
+			}
 			return fmt.Errorf("exact at %+v: %w", *ep, err)
 		}
 		got, err := e.Epochs(*ep)
@@ -214,12 +301,31 @@ func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyVa
 		errs["rs_star"][i] = rel(got.RsStar, want.RsStar)
 		errs["rd"][i] = rel(got.Rd, want.Rd)
 		errs["theta_star_100"][i] = rel(got.RsStar/(dH*dm(got.ZStar)), want.RsStar/(dH*dm(want.ZStar)))
+		ok[i] = true
 		return nil
 	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	v := &EarlyValidation{Points: set.Points, Seed: set.Seed, Max: map[string]float64{}, Median: map[string]float64{},
+	var in [][5]float64
+	for i, p := range pts {
+		if ok[i] {
+			in = append(in, [5]float64{p.Ombh2, p.Omch2, p.Nnu, p.Mnu, p.Omkh2})
+		}
+	}
+	for _, q := range earlyQuantities {
+		kept := errs[q][:0]
+		for i, x := range errs[q] {
+			if ok[i] {
+				kept = append(kept, x)
+			}
+		}
+		errs[q] = kept
+	}
+	if len(in) == 0 {
+		return nil, fmt.Errorf("emulator: ValidateEarly: the exact route failed at every point")
+	}
+	v := &EarlyValidation{Points: len(in), Seed: set.Seed, Max: map[string]float64{}, Median: map[string]float64{},
 		Worst: map[string][5]float64{}, Errors: errs, Inputs: in}
 	for _, q := range earlyQuantities {
 		all := errs[q]

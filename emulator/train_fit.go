@@ -30,6 +30,7 @@ type fitResult struct {
 	Loss       float64 `json:"loss"` // mean squared error of the scaled outputs
 	Iterations int     `json:"iterations"`
 	Status     string  `json:"status"`
+	Restarts   int     `json:"restarts,omitempty"` // of L-BFGS after a failed line search
 }
 
 // fitNet fits a network with two tanh hidden layers, a linear output layer
@@ -52,11 +53,11 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	n, d := x.Dims()
 	_, cols := y.Dims()
 	if n < 2*(s.width+SkipLen(d)+1) {
-		return nil, nil, fmt.Errorf("train: network %s: %d training points are too few for width %d", s.name, n, s.width)
+		return nil, nil, fmt.Errorf("emulator: network %s: %d training points are too few for width %d", s.name, n, s.width)
 	}
 	in := &nn.MinMaxScaler{Low: -1, High: 1}
 	if err := in.Fit(x); err != nil {
-		return nil, nil, fmt.Errorf("train: network %s: %v", s.name, err)
+		return nil, nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
 	}
 	xs := mat.NewDense(n, d, nil)
 	in.Transform(xs, x)
@@ -97,7 +98,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	// The quadratic alone, and Adam on what it leaves.
 	base, err := lstsq(f, ys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: network %s: %v", s.name, err)
+		return nil, nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
 	}
 	resid := mat.NewDense(n, cols, nil)
 	resid.Mul(f, base)
@@ -124,7 +125,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 			},
 		}, rnd)
 		if err != nil {
-			return nil, nil, fmt.Errorf("train: network %s: %w", s.name, err)
+			return nil, nil, fmt.Errorf("emulator: network %s: %w", s.name, err)
 		}
 	}
 	vp := &varPro{net: net, x: xs, y: ys, f: f, workers: s.workers}
@@ -263,20 +264,35 @@ func (v *varPro) fit(ctx context.Context, s fitSettings) (*fitResult, error) {
 		}
 		return nil
 	})
-	result, err := optimize.Minimize(problem, p0, &optimize.Settings{
-		MajorIterations: max(s.iterations, 1),
-		Converger:       optimize.NeverTerminate{},
-		Recorder:        rec,
-	}, &optimize.LBFGS{Store: 30, GradStopThreshold: math.NaN(), Linesearcher: &optimize.MoreThuente{}})
-	if cerr := ctx.Err(); cerr != nil {
-		return nil, cerr
-	}
-	if evalErr != nil {
-		return nil, fmt.Errorf("train: network %s: %v", s.name, evalErr)
-	}
-	if result != nil && result.F < bestF {
-		bestF = result.F
-		copy(best, result.X)
+	// A failed line search (the variable projection's loss is only as
+	// smooth as its least-squares solves) ends L-BFGS early: restart it
+	// from the best point with a fresh memory, up to maxRestarts times,
+	// until the iterations are spent.
+	const maxRestarts = 5
+	var result *optimize.Result
+	var err error
+	start := p0
+	for restart := 0; ; restart++ {
+		result, err = optimize.Minimize(problem, start, &optimize.Settings{
+			MajorIterations: max(s.iterations-res.Iterations, 1),
+			Converger:       optimize.NeverTerminate{},
+			Recorder:        rec,
+		}, &optimize.LBFGS{Store: 30, GradStopThreshold: math.NaN(), Linesearcher: &optimize.MoreThuente{}})
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		if evalErr != nil {
+			return nil, fmt.Errorf("emulator: network %s: %v", s.name, evalErr)
+		}
+		if result != nil && result.F < bestF {
+			bestF = result.F
+			copy(best, result.X)
+		}
+		if result == nil || result.Status == optimize.IterationLimit || restart == maxRestarts || res.Iterations >= s.iterations {
+			break
+		}
+		res.Restarts++
+		start = slices.Clone(best)
 	}
 	if math.IsInf(bestF, 1) {
 		// No iteration finished: keep the starting point.
@@ -290,7 +306,10 @@ func (v *varPro) fit(ctx context.Context, s fitSettings) (*fitResult, error) {
 		res.Status = result.Status.String()
 	}
 	if err != nil && result == nil {
-		return nil, fmt.Errorf("train: network %s: %v", s.name, err)
+		return nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
+	}
+	if res.Status != "iteration limit" && res.Iterations < s.iterations/10 {
+		return nil, fmt.Errorf("emulator: network %s: L-BFGS stopped (%s) after %d of %d iterations and %d restarts, at loss %.3g: try another seed or width", s.name, res.Status, res.Iterations, s.iterations, res.Restarts, bestF)
 	}
 	v.lastP = nil
 	if err := v.eval(best); err != nil {

@@ -77,22 +77,45 @@ func (t *trainer) limitTable(ctx context.Context) error {
 
 // trainLate trains the scalar field's late-time networks.
 func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
-	m := t.m
 	l := &Late{ZMax: ZSplit, Panels: latePanels, PerPanel: latePer}
 	nodes := lateNodes(l)
 	k := len(nodes)
-	zs := make([]float64, k+2)
-	for j, x := range nodes {
-		zs[j] = math.Expm1(x)
+	pts, err := t.lateDesign(t.s.LatePoints)
+	if err != nil {
+		return nil, err
 	}
-	zs[k], zs[k+1] = ZSplit, ZField
-	req := cosmo.Request{Z: zs, Distances: true, Age: true, W: true}
-	n := t.s.LatePoints
+	x, yL, yW, err := t.lateTargets(ctx, pts, nodes)
+	if err != nil {
+		return nil, err
+	}
+	outs := make([]string, k+1)
+	wouts := make([]string, k+1)
+	for q := range k {
+		outs[q] = fmt.Sprintf("ln(1/E)(x_%d)", q)
+		wouts[q] = fmt.Sprintf("w(x_%d)", q)
+	}
+	wouts[k] = "ln(T/T_L)"
+	outs[k] = "ln(J/J_L)"
+	xm, n := matrix(x), len(pts)
+	if l.Net, err = t.fitLate(ctx, "late", xm, matrix(yL), outs, n); err != nil {
+		return nil, err
+	}
+	if l.Extra, err = t.fitLate(ctx, "extra", xm, matrix(yW), wouts, n); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// lateDesign returns n design points (Ωm, the field's parameters, Σmν) of
+// the late-time networks: Halton points in the padded box, below λ_max and
+// physical at every radiation coordinate.
+func (t *trainer) lateDesign(n int) ([]cosmo.Params, error) {
+	m := t.m
 	de := m.DEParams()
 	cand := halton(16*n, 2+len(de), t.s.Seed+1)
 	lo, hi := t.lnOmRange()
 	mlo, mhi := t.padded(cosmo.NameMnu)
-	var pts []cosmo.Params // Ωm, the field's parameters and Σmν
+	var pts []cosmo.Params
 	for i := 0; i < 16*n && len(pts) < n; i++ {
 		u := cand.RawRowView(i)
 		p := m.Defaults()
@@ -107,39 +130,51 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 		}
 	}
 	if len(pts) < n {
-		return nil, fmt.Errorf("train: %s: only %d of %d late-time design points fall in the domain", m.Name(), len(pts), n)
+		return nil, fmt.Errorf("emulator: %s: only %d of %d late-time design points fall in the domain", m.Name(), len(pts), n)
 	}
-	cols := k + 1 // of the extra network: w at the nodes, then the age beyond ZSplit
-	x := make([][]float64, n)
-	yL := make([][]float64, n)
-	yW := make([][]float64, n)
-	var err error
-	// Each worker has its own solver.
+	return pts, nil
+}
+
+// lateTargets solves the field at each design point for the three
+// radiation coordinates and returns the networks' inputs (ln Ωm, the
+// field's parameters, Σmν) and targets, each as the quadratic in u
+// through its three values: for the late network ln(1/E) at the k nodes
+// and ln(J/J_L), for the extra network w at the nodes and ln(T/T_L).
+func (t *trainer) lateTargets(ctx context.Context, pts []cosmo.Params, nodes []float64) (x, yL, yW [][]float64, err error) {
+	m, n, k := t.m, len(pts), len(nodes)
+	zs := make([]float64, k+2)
+	for j, x := range nodes {
+		zs[j] = math.Expm1(x)
+	}
+	zs[k], zs[k+1] = ZSplit, ZField
+	req := cosmo.Request{Z: zs, Distances: true, Age: true, W: true}
+	nde := len(m.DEParams())
+	x, yL, yW = make([][]float64, n), make([][]float64, n), make([][]float64, n)
+	// Each worker has its own solver, and its own quadrature nodes (they
+	// carry scratch).
 	nw := workersOf(t.s.Workers, n)
 	wEvs := make([]cosmo.Evaluator, nw)
 	wRes := make([]*cosmo.Result, nw)
-	// The quadratures' nodes carry scratch: one set per worker.
 	jNd, ageNd := make([]cosmo.Nodes, nw), make([]cosmo.Nodes, nw)
 	for w := range nw {
 		jNd[w], ageNd[w] = cosmo.NewNodes(nodesJ), cosmo.NewNodes(nodesAge)
 		if wEvs[w], err = (backend.Solver{}).NewEvaluator(m, req); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		wRes[w] = cosmo.NewResult(req)
 	}
 	err = parallel(ctx, n, nw, func(w, i int) error {
 		pt := pts[i]
-		x[i] = append(append([]float64{math.Log(pt.Om)}, pt.DE[:len(de)]...), pt.Mnu)
+		x[i] = append(append([]float64{math.Log(pt.Om)}, pt.DE[:nde]...), pt.Mnu)
 		yL[i] = make([]float64, 3*(k+1))
-		yW[i] = make([]float64, 3*cols)
-		var vals [3][]float64
-		var wv [3][]float64
+		yW[i] = make([]float64, 3*(k+1))
+		var vals, wv [3][]float64
 		for j, u := range radiationU {
 			p := pt
 			p.H0 = t.h0OfU(u, &pt)
 			r := wRes[w]
 			if err := wEvs[w].Eval(r, &p); err != nil {
-				return fmt.Errorf("train: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
+				return fmt.Errorf("emulator: %s: late-time point %d (%v): %w", m.Name(), i, m.Values(&p), err)
 			}
 			v := make([]float64, k+1)
 			for q := range k {
@@ -158,31 +193,14 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 		}
 		for q := range k + 1 {
 			quadraticInU(yL[i], vals[0][q], vals[1][q], vals[2][q], q, k+1)
-		}
-		for q := range cols {
-			quadraticInU(yW[i], wv[0][q], wv[1][q], wv[2][q], q, cols)
+			quadraticInU(yW[i], wv[0][q], wv[1][q], wv[2][q], q, k+1)
 		}
 		return nil
 	}, func(done int) { t.progress("late data", done, n, math.NaN()) })
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	outs := make([]string, k+1)
-	wouts := make([]string, cols)
-	for q := range k {
-		outs[q] = fmt.Sprintf("ln(1/E)(x_%d)", q)
-		wouts[q] = fmt.Sprintf("w(x_%d)", q)
-	}
-	wouts[k] = "ln(T/T_L)"
-	outs[k] = "ln(J/J_L)"
-	xm := matrix(x)
-	if l.Net, err = t.fitLate(ctx, "late", xm, matrix(yL), outs, n); err != nil {
-		return nil, err
-	}
-	if l.Extra, err = t.fitLate(ctx, "extra", xm, matrix(yW), wouts, n); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return x, yL, yW, nil
 }
 
 func (t *trainer) fitLate(ctx context.Context, name string, x, y *mat.Dense, outs []string, n int) (*Net, error) {

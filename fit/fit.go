@@ -16,8 +16,16 @@
 // prior (the boxes of its declaration) unless the user gives a prior or
 // fixes it. Then:
 //
-//   - ombh2 (ω_b) is sampled when a likelihood needs it (the CMB distance
-//     priors, bbn) or the user gives it a prior;
+//   - the matter is Om, unless the user gives omch2 (ω_c) a prior, which
+//     samples it in Om's place, or a value: Om = (ω_b + ω_c + ω_ν)/h² is
+//     then derived at every point (ω_c needs ω_b, sampled or fixed), and
+//     Result.Derived reports it (or ω_c when Om is sampled and ω_b known);
+//     DESI DR2's priors are H0 U[20, 100], ω_b U[0.005, 0.1] (the default
+//     boxes) and ω_c U[0.001, 0.99] (-prior omch2=0.001:0.99);
+//   - ombh2 (ω_b) is sampled when a likelihood needs it (the CMB sets,
+//     bbn) or the user gives it a prior;
+//   - mnu (Σmν) and nnu (N_eff) keep their defaults, 0.06 eV and 3.044,
+//     unless the user gives them a prior or a value;
 //   - a likelihood that needs r_d (BAO) gets it from the model when ω_b is
 //     sampled or fixed, otherwise through the nuisance parameter
 //     hrd = h·r_d [Mpc];
@@ -28,7 +36,7 @@
 //   - sigma8 (σ8 today) is sampled when a likelihood measures fσ8 (the
 //     BOSS/eBOSS full-shape sets) or the user gives it a prior, with the
 //     default box [0.3, 1.5]; S8 = σ8 (Ωm/0.3)^{1/2} is then derived
-//     (Result.S8, and a column of the chains);
+//     (Result.Derived, and a column of the chains);
 //   - a likelihood's own nuisance parameters are sampled when required,
 //     and an optional one (the supernova absolute magnitude M) only when
 //     the user gives it a prior; otherwise its likelihood marginalises it.
@@ -39,11 +47,15 @@
 // NewPosterior then checks the combination once: unknown, missing or
 // doubly given parameters, the source of r_d, ω_b where it is needed, the
 // same data given twice and sets that must never be combined. Build
-// returns these mistakes, and those in the data specs and the priors, as
-// *ConfigError values naming the Config field.
+// returns these mistakes, those in the data specs and the priors, and a
+// fixed value with which the early universe cannot be computed (ω_b or
+// N_eff outside BBN's table with the exact route), as *ConfigError values
+// naming the Config field. Sampled values there are unphysical points,
+// counted in Result.Unphysical.
 package fit
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -52,6 +64,7 @@ import (
 	"strings"
 
 	"github.com/cosmoemu/cosmoemu/backend"
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/likelihood"
@@ -176,20 +189,38 @@ func Build(cfg *Config) (*Problem, error) {
 	if c.Model == nil {
 		c.Model = cosmo.LCDM
 	}
-	m := c.Model
 	if len(c.Data) == 0 && len(c.Likelihoods) == 0 {
 		return nil, &ConfigError{Field: "Data", Err: errors.New("no data sets: name one (e.g. desi-dr2) or give likelihoods")}
 	}
-	p := &Problem{Config: c, Model: m, Fixed: make(map[string]float64)}
+	p := &Problem{Config: c, Model: c.Model, Fixed: make(map[string]float64)}
 	for k, v := range c.Fixed {
 		p.Fixed[k] = v
 	}
+	needs, err := p.openData()
+	if err != nil {
+		return nil, err
+	}
+	sb := &spaceBuilder{p: p, m: c.Model, needs: needs}
+	if err := sb.parsePriors(c.Priors); err != nil {
+		return nil, err
+	}
+	if p.Space, err = sb.build(); err != nil {
+		return nil, err
+	}
+	if err := p.connect(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
 
-	// The data, and what they need together.
+// openData opens the data sets of the configuration and returns what they
+// need together (likelihood.Combine checks the combination).
+func (p *Problem) openData() (likelihood.Needs, error) {
+	c := &p.Config
 	for _, spec := range c.Data {
 		l, warn, err := likelihood.Open(spec, &likelihood.Options{DiagOnly: c.DiagOnly, CacheDir: c.CacheDir})
 		if err != nil {
-			return nil, &ConfigError{Field: "Data", Err: err}
+			return likelihood.Needs{}, &ConfigError{Field: "Data", Err: err}
 		}
 		if warn != "" {
 			p.Warnings = append(p.Warnings, warn)
@@ -199,52 +230,127 @@ func Build(cfg *Config) (*Problem, error) {
 	p.likes = append(p.likes, c.Likelihoods...)
 	needs, err := likelihood.Combine(p.likes)
 	if err != nil {
-		return nil, &ConfigError{Field: "Data", Err: err}
+		return likelihood.Needs{}, &ConfigError{Field: "Data", Err: err}
 	}
+	return needs, nil
+}
 
-	// Priors: on a parameter of the model, hrd, or a nuisance parameter
-	// of the data, by its name or the name it was declared as.
-	declared := func(name string) (param.Param, error) {
-		par, err := m.Param(name)
-		if err == nil {
-			return par, nil
-		}
-		if name == likelihood.HRd.Name && needs.Rd {
-			return likelihood.HRd, nil
-		}
-		for _, n := range needs.Nuisance {
-			if n.Name == name || n.Declared == name {
-				return n.Param, nil
-			}
-		}
-		return param.Param{}, fmt.Errorf("%w, nor do the data%s", err, nuisanceNames(needs))
-	}
-	priors := make(map[string]param.Prior)
-	for _, name := range sortedKeys(c.Priors) {
-		par, err := declared(name)
-		if err != nil {
-			return nil, &ConfigError{Field: "Priors", Key: name, Err: err}
-		}
-		pr, err := param.ParsePrior(par, c.Priors[name])
-		if err != nil {
-			return nil, &ConfigError{Field: "Priors", Err: err} // it names the parameter
-		}
-		priors[name] = pr
-	}
+// spaceBuilder chooses the sampled parameters of a fit and their priors
+// from the model, what the data need and what the user gave.
+type spaceBuilder struct {
+	p      *Problem
+	m      *cosmo.Model
+	needs  likelihood.Needs
+	priors map[string]param.Prior // the user's, by the name given
+	// nuisancePriors are the user's priors of nuisance parameters by
+	// their posterior names.
+	nuisancePriors map[string]param.Prior
+}
 
-	// The sampled parameters.
-	given := func(name string) (prior, fixed bool) {
-		_, prior = priors[name]
-		_, fixed = p.Fixed[name]
-		return
+// declared returns the declaration of a parameter of the model, hrd, or a
+// nuisance parameter of the data, by its name or the name it was declared
+// as.
+func (sb *spaceBuilder) declared(name string) (param.Param, error) {
+	par, err := sb.m.Param(name)
+	if err == nil {
+		return par, nil
 	}
-	ombh2Prior, ombh2Fixed := given(cosmo.NameOmbh2)
+	if name == likelihood.HRd.Name && sb.needs.Rd {
+		return likelihood.HRd, nil
+	}
+	for _, n := range sb.needs.Nuisance {
+		if n.Name == name || n.Declared == name {
+			return n.Param, nil
+		}
+	}
+	return param.Param{}, fmt.Errorf("%w, nor do the data%s", err, nuisanceNames(sb.needs))
+}
+
+// parsePriors reads the user's priors.
+func (sb *spaceBuilder) parsePriors(specs map[string]string) error {
+	sb.priors = make(map[string]param.Prior)
+	for _, name := range sortedKeys(specs) {
+		par, err := sb.declared(name)
+		if err != nil {
+			return &ConfigError{Field: "Priors", Key: name, Err: err}
+		}
+		pr, err := param.ParsePrior(par, specs[name])
+		if err != nil {
+			return &ConfigError{Field: "Priors", Err: err} // it names the parameter
+		}
+		sb.priors[name] = pr
+	}
+	return nil
+}
+
+// given reports whether the user gave name a prior or a value.
+func (sb *spaceBuilder) given(name string) (prior, fixed bool) {
+	_, prior = sb.priors[name]
+	_, fixed = sb.p.Fixed[name]
+	return prior, fixed
+}
+
+// build chooses the sampled parameters and returns their space.
+func (sb *spaceBuilder) build() (*param.Space, error) {
+	names, err := sb.cosmological()
+	if err != nil {
+		return nil, err
+	}
+	names = sb.nuisance(names)
+	for _, name := range sortedKeys(sb.priors) {
+		if slices.Contains(names, name) || slices.ContainsFunc(sb.needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
+			continue
+		}
+		return nil, &ConfigError{Field: "Priors", Key: name, Err: fmt.Errorf("%s is not a parameter of this fit (sampled: %s)", name, strings.Join(names, ", "))}
+	}
+	if len(names) == 0 {
+		return nil, &ConfigError{Field: "Fixed", Err: errors.New("every parameter is fixed: nothing to sample")}
+	}
+	var params []param.Param
+	var prs []param.Prior
+	for _, name := range names {
+		par, _ := sb.declared(name)
+		pr, ok := sb.priors[name]
+		if !ok {
+			pr, ok = sb.nuisancePriors[name]
+		}
+		if !ok {
+			pr = par.DefaultPrior()
+		}
+		par.Name = name
+		params = append(params, par)
+		prs = append(prs, pr)
+	}
+	space, err := param.NewSpace(params, prs)
+	if err != nil {
+		return nil, &ConfigError{Field: "Priors", Err: err}
+	}
+	return space, nil
+}
+
+// cosmological returns the sampled cosmological parameters (and hrd):
+// the model's, the matter as ω_c if the user gave omch2, H0 fixed when no
+// data set measures it, ω_b when the data need it or the user gave it a
+// prior, Σmν and N_eff only with a prior.
+func (sb *spaceBuilder) cosmological() ([]string, error) {
+	p, needs := sb.p, sb.needs
+	ombh2Prior, ombh2Fixed := sb.given(cosmo.NameOmbh2)
 	haveOmbh2 := needs.Ombh2 || ombh2Prior || ombh2Fixed
+	omch2, err := sb.matterAsOmch2(haveOmbh2)
+	if err != nil {
+		return nil, err
+	}
 	// Distances in units of r_d measure H0 when r_d comes from ω_b.
 	measuresH0 := needs.H0 || needs.Rd && haveOmbh2
 	var names []string
-	for _, name := range m.Params() {
-		prior, fixed := given(name)
+	for _, name := range sb.m.Params() {
+		if name == cosmo.NameOm && omch2 {
+			if prior, _ := sb.given(cosmo.NameOmch2); prior {
+				names = append(names, cosmo.NameOmch2)
+			}
+			continue
+		}
+		prior, fixed := sb.given(name)
 		if fixed && !prior {
 			continue
 		}
@@ -258,93 +364,267 @@ func Build(cfg *Config) (*Problem, error) {
 	if (needs.Ombh2 || ombh2Prior) && (ombh2Prior || !ombh2Fixed) {
 		names = append(names, cosmo.NameOmbh2)
 	}
+	// Σmν and N_eff keep their defaults unless given a prior (or a value).
+	for _, name := range []string{cosmo.NameMnu, cosmo.NameNnu} {
+		if prior, _ := sb.given(name); prior {
+			names = append(names, name)
+		}
+	}
 	// A fixed nuisance parameter is left to NewPosterior to refuse.
-	if prior, fixed := given(likelihood.HRd.Name); needs.Rd && !haveOmbh2 && (prior || !fixed) {
+	if prior, fixed := sb.given(likelihood.HRd.Name); needs.Rd && !haveOmbh2 && (prior || !fixed) {
 		names = append(names, likelihood.HRd.Name)
 		p.Notes = append(p.Notes, "r_d without ω_b: it is free through hrd = h·r_d")
 	}
 	// σ8 when the data measure fσ8, or the user gives it a prior.
-	if prior, fixed := given(cosmo.NameSigma8); (needs.Sigma8 || prior) && (prior || !fixed) {
+	if prior, fixed := sb.given(cosmo.NameSigma8); (sb.needs.Sigma8 || prior) && (prior || !fixed) {
 		names = append(names, cosmo.NameSigma8)
 	}
-	nuisancePriors := make(map[string]param.Prior)
-	for _, n := range needs.Nuisance {
-		pr, ok := priors[n.Name]
+	return names, nil
+}
+
+// matterAsOmch2 reports whether the matter is given as ω_c (the user gave
+// omch2 a prior or a value), which needs ω_b and excludes Om.
+func (sb *spaceBuilder) matterAsOmch2(haveOmbh2 bool) (bool, error) {
+	omchPrior, omchFixed := sb.given(cosmo.NameOmch2)
+	if !omchPrior && !omchFixed {
+		return false, nil
+	}
+	field := "Priors"
+	if !omchPrior {
+		field = "Fixed"
+	}
+	if omPrior, omFixed := sb.given(cosmo.NameOm); omPrior || omFixed {
+		return false, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("the matter is given twice, as %s and as %s: give one of them", cosmo.NameOm, cosmo.NameOmch2)}
+	}
+	if !haveOmbh2 {
+		return false, &ConfigError{Field: field, Key: cosmo.NameOmch2, Err: fmt.Errorf("%s gives the matter only with %s (Ωm = (ω_b + ω_c + ω_ν)/h²): give %s a prior or fix it, or sample %s instead", cosmo.NameOmch2, cosmo.NameOmbh2, cosmo.NameOmbh2, cosmo.NameOm)}
+	}
+	sb.p.Notes = append(sb.p.Notes, "the matter is given as ω_c (omch2): Om = (ω_b + ω_c + ω_ν)/h² is derived at every point")
+	return true, nil
+}
+
+// nuisance appends the sampled nuisance parameters of the data to names:
+// those that are not optional, and the optional ones given a prior (the
+// others are marginalised by their likelihoods).
+func (sb *spaceBuilder) nuisance(names []string) []string {
+	sb.nuisancePriors = make(map[string]param.Prior)
+	for _, n := range sb.needs.Nuisance {
+		pr, ok := sb.priors[n.Name]
 		if !ok {
-			pr, ok = priors[n.Declared]
+			pr, ok = sb.priors[n.Declared]
 		}
-		if _, fixed := p.Fixed[n.Name]; fixed && !ok {
+		if _, fixed := sb.p.Fixed[n.Name]; fixed && !ok {
 			continue
 		}
 		if ok || !n.Optional {
 			names = append(names, n.Name)
 			if ok {
-				nuisancePriors[n.Name] = pr
+				sb.nuisancePriors[n.Name] = pr
 			}
 			continue
 		}
-		p.Notes = append(p.Notes, fmt.Sprintf("the %s %s of %s is marginalised by its likelihood (a prior on %s samples it)", n.Doc, n.Name, n.Data, n.Name))
+		sb.p.Notes = append(sb.p.Notes, fmt.Sprintf("the %s %s of %s is marginalised by its likelihood (a prior on %s samples it)", n.Doc, n.Name, n.Data, n.Name))
 	}
-	for _, name := range sortedKeys(priors) {
-		if slices.Contains(names, name) || slices.ContainsFunc(needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
-			continue
-		}
-		return nil, &ConfigError{Field: "Priors", Key: name, Err: fmt.Errorf("%s is not a parameter of this fit (sampled: %s)", name, strings.Join(names, ", "))}
-	}
-	if len(names) == 0 {
-		return nil, &ConfigError{Field: "Fixed", Err: errors.New("every parameter is fixed: nothing to sample")}
-	}
-	var params []param.Param
-	var prs []param.Prior
-	for _, name := range names {
-		par, _ := declared(name)
-		pr, ok := priors[name]
-		if !ok {
-			pr, ok = nuisancePriors[name]
-		}
-		if !ok {
-			pr = par.DefaultPrior()
-		}
-		par.Name = name
-		params = append(params, par)
-		prs = append(prs, pr)
-	}
-	space, err := param.NewSpace(params, prs)
-	if err != nil {
-		return nil, &ConfigError{Field: "Priors", Err: err}
-	}
-	p.Space = space
+	return names
+}
 
+// connect makes the early universe, the backend and the posterior, and
+// checks what can only be checked with them (fixed values the early
+// universe cannot compute, an emulator's domain without a fallback).
+func (p *Problem) connect() error {
+	c := &p.Config
 	early, err := NewEarly(c.Early, c.NoFallback)
 	if err != nil {
-		return nil, &ConfigError{Field: "Early", Err: err}
+		return &ConfigError{Field: "Early", Err: err}
 	}
 	if es, ok := early.(emulator.EarlySource); ok {
 		p.earlyStats = es.Stats
 	}
-	b, err := NewBackend(c.Backend, m, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early})
+	b, err := NewBackend(c.Backend, p.Model, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if eb, ok := b.(emulator.Backend); ok {
+	eb, isEmu := b.(emulator.Backend)
+	if isEmu {
 		p.emuStats = eb.Stats
 	}
-	p.Config.Backend = b.Name()
-	if p.Posterior, err = likelihood.NewPosterior(m, b, p.likes, p.Space, p.Fixed); err != nil {
-		return nil, &ConfigError{Err: err}
+	c.Backend = b.Name()
+	if p.Posterior, err = likelihood.NewPosterior(p.Model, b, p.likes, p.Space, p.Fixed); err != nil {
+		return &ConfigError{Err: err}
 	}
 	if req := p.Posterior.Request(); req.CMB || req.Drag {
 		p.earlyName = early.Name()
 	}
-	if req := p.Posterior.Request(); len(req.Z) == 0 && !req.CMB {
+	if err := p.checkFixed(); err != nil {
+		return err
+	}
+	if p.paramsOnly() {
 		p.Notes = append(p.Notes, "the data need no observable of the model, only its parameters (an H0 or ω_b measurement): the parameters they do not measure follow their priors")
 	}
-	if eb, ok := b.(emulator.Backend); ok && eb.Fallback == nil {
-		if err := p.insideDomain(eb.Emulator.Domain()); err != nil {
-			return nil, err
+	if isEmu && eb.Fallback == nil {
+		return p.insideDomain(eb.Emulator.Domain())
+	}
+	return nil
+}
+
+// checkFixed refuses a fixed value with which no point of the fit is
+// physical: one outside the range the early universe can compute (ω_b or
+// N_eff outside BBN's table), found by computing the starting point. A
+// sampled parameter outside that range only makes its points unphysical,
+// counted in Result.Unphysical.
+func (p *Problem) checkFixed() error {
+	_, _, err := p.Posterior.Chi2(p.Start())
+	var pe *cosmo.PointError
+	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Reason, "outside") {
+		return nil
+	}
+	if _, fixed := p.Fixed[pe.Param]; !fixed {
+		return nil
+	}
+	return &ConfigError{Field: "Fixed", Key: pe.Param, Err: fmt.Errorf("%s = %v is %s: no point of the fit could be computed", pe.Param, pe.Value, pe.Reason)}
+}
+
+// A Derived is the posterior of a parameter computed from the sampled
+// ones: Om when the matter is sampled as ω_c (omch2), ω_c when it is
+// sampled as Om and ω_b is sampled or fixed, S8 = σ8 (Ωm/0.3)^{1/2} when
+// σ8 is sampled or fixed (fσ8 data).
+type Derived struct {
+	Name    string  `json:"name"`
+	Label   string  `json:"label"`
+	Mean    float64 `json:"mean"`
+	Std     float64 `json:"std"`
+	Q025    float64 `json:"q025"`
+	Q16     float64 `json:"q16"`
+	Q84     float64 `json:"q84"`
+	Q975    float64 `json:"q975"`
+	BestFit float64 `json:"best_fit"` // at the best fit of the sampled parameters
+}
+
+// MarshalJSON writes d with its non-finite numbers as null.
+func (d Derived) MarshalJSON() ([]byte, error) {
+	f := func(v float64) chains.Float { return chains.Float(v) }
+	return json.Marshal(struct {
+		Name    string       `json:"name"`
+		Label   string       `json:"label"`
+		Mean    chains.Float `json:"mean"`
+		Std     chains.Float `json:"std"`
+		Q025    chains.Float `json:"q025"`
+		Q16     chains.Float `json:"q16"`
+		Q84     chains.Float `json:"q84"`
+		Q975    chains.Float `json:"q975"`
+		BestFit chains.Float `json:"best_fit"`
+	}{d.Name, d.Label, f(d.Mean), f(d.Std), f(d.Q025), f(d.Q16), f(d.Q84), f(d.Q975), f(d.BestFit)})
+}
+
+// derivedParams returns the parameters Derived reports and how each is
+// computed from a point.
+func (p *Problem) derivedParams() []derivedParam {
+	sampled := func(name string) bool { return p.Space.Index(name) >= 0 }
+	_, omFixed := p.Fixed[cosmo.NameOm]
+	_, omchFixed := p.Fixed[cosmo.NameOmch2]
+	_, wbFixed := p.Fixed[cosmo.NameOmbh2]
+	var out []derivedParam
+	if !sampled(cosmo.NameOm) && !omFixed && (sampled(cosmo.NameOmch2) || omchFixed) {
+		out = append(out, derivedParam{name: cosmo.NameOm, f: func(c *cosmo.Params) float64 { return c.Om }})
+	}
+	if !sampled(cosmo.NameOmch2) && !omchFixed && (sampled(cosmo.NameOm) || omFixed) && (sampled(cosmo.NameOmbh2) || wbFixed) {
+		out = append(out, derivedParam{name: cosmo.NameOmch2, f: func(c *cosmo.Params) float64 {
+			h := c.H()
+			return (c.Om-c.OmegaNu())*h*h - c.Ombh2
+		}})
+	}
+	if _, s8Fixed := p.Fixed[cosmo.NameSigma8]; sampled(cosmo.NameSigma8) || s8Fixed {
+		out = append(out, derivedParam{name: "S8", label: `S_8`, f: func(c *cosmo.Params) float64 { return c.S8() }})
+	}
+	return out
+}
+
+type derivedParam struct {
+	name  string
+	f     func(*cosmo.Params) float64
+	label string // "" for a parameter of the model: its own label
+}
+
+// fillDerived fills r.Derived from the samples (weighted for nested
+// sampling) and the best fit.
+func (p *Problem) fillDerived(r *Result) {
+	dps := p.derivedParams()
+	if len(dps) == 0 || r.Samples == nil {
+		return
+	}
+	rows, _ := r.Samples.Dims()
+	best := make([]float64, p.Space.Dim())
+	for i, name := range p.Space.Names() {
+		best[i] = r.BestFit[name]
+	}
+	bp := p.Posterior.Params(best)
+	v := make([][]float64, len(dps))
+	for k := range dps {
+		v[k] = make([]float64, rows)
+	}
+	for i := range rows {
+		c := p.Posterior.Params(r.Samples.RawRowView(i))
+		for k, d := range dps {
+			v[k][i] = d.f(&c)
 		}
 	}
-	return p, nil
+	for k, d := range dps {
+		label := d.label
+		if label == "" {
+			par, _ := p.Model.Param(d.name)
+			label = par.Label
+		}
+		s := weightedSummary(v[k], r.Weights)
+		r.Derived = append(r.Derived, Derived{Name: d.name, Label: label, Mean: s[0], Std: s[1],
+			Q025: s[2], Q16: s[3], Q84: s[4], Q975: s[5], BestFit: d.f(&bp)})
+	}
+}
+
+// weightedSummary returns the mean, the standard deviation and the 2.5,
+// 16, 84 and 97.5% quantiles of x with weights w (nil: equal), the
+// quantiles interpolated linearly in the cumulative weight at the middle
+// of each sample's share.
+func weightedSummary(x, w []float64) [6]float64 {
+	n := len(x)
+	if w == nil {
+		w = make([]float64, n)
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	sw, mean := 0.0, 0.0
+	for i, v := range x {
+		sw += w[i]
+		mean += w[i] * v
+	}
+	mean /= sw
+	vr := 0.0
+	for i, v := range x {
+		vr += w[i] * (v - mean) * (v - mean)
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	cum := make([]float64, n) // the middle of each sample's share of the weight
+	acc := 0.0
+	for k, i := range idx {
+		cum[k] = (acc + w[i]/2) / sw
+		acc += w[i]
+	}
+	q := func(pr float64) float64 {
+		k := sort.SearchFloat64s(cum, pr)
+		switch {
+		case k == 0:
+			return x[idx[0]]
+		case k == n:
+			return x[idx[n-1]]
+		}
+		t := (pr - cum[k-1]) / (cum[k] - cum[k-1])
+		return x[idx[k-1]] + t*(x[idx[k]]-x[idx[k-1]])
+	}
+	return [6]float64{mean, math.Sqrt(vr / sw), q(0.025), q(0.16), q(0.84), q(0.975)}
 }
 
 // nuisanceNames lists the nuisance parameters of the data for an error.
@@ -473,6 +753,16 @@ func (p *Problem) Start() []float64 {
 		}
 	}
 	return x
+}
+
+// paramsOnly reports whether every likelihood measures parameters only.
+func (p *Problem) paramsOnly() bool {
+	for _, l := range p.likes {
+		if !l.Needs().ParamsOnly {
+			return false
+		}
+	}
+	return true
 }
 
 // EarlyUniverse names the source of the early universe (z*, r_s, z_drag,

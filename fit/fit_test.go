@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -69,24 +68,6 @@ func TestDESIDR2(t *testing.T) {
 	checkPublished(t, r, "DESI DR2 (arXiv:2503.14738)", []published{{"Om", 0.2975, 0.0086}, {"hrd", 101.54, 0.73}})
 	r = runFit(t, &Config{Model: cosmo.WCDM, Data: []string{"desi-dr2"}})
 	checkPublished(t, r, "DESI DR2 (arXiv:2503.14738)", []published{{"Om", 0.2969, 0.0089}, {"w", -0.916, 0.078}})
-}
-
-// TestBBN reproduces DESI DR2 BAO + BBN (arXiv:2503.14738 eqs. 19, 20),
-// flat ΛCDM: Ωm = 0.2977 ± 0.0086, H0 = 68.51 ± 0.58. DESI's model has
-// Σmν = 0.06 eV and CAMB's r_d, ours massless neutrinos and the fit of
-// Aubourg et al.: H0 comes out 0.2 km/s/Mpc (0.36σ) higher (measured
-// 68.72 ± 0.60), so its mean is held to 0.5σ; Ωm and the errors to the
-// usual margins.
-func TestBBN(t *testing.T) {
-	r := runFit(t, &Config{Model: cosmo.LCDM, Data: []string{"desi-dr2", "bbn"}})
-	checkPublished(t, r, "DESI DR2 + BBN (arXiv:2503.14738)", []published{{"Om", 0.2977, 0.0086}})
-	i := slices.Index(r.Params, "H0")
-	if shift := (r.Mean[i] - 68.51) / 0.58; math.Abs(shift) > 0.5 || math.Abs(r.Std[i]/0.58-1) > 0.06 {
-		t.Errorf("H0 = %.3f ± %.3f, DESI DR2 + BBN 68.51 ± 0.58", r.Mean[i], r.Std[i])
-	}
-	if _, ok := r.Chi2ByData["bbn"]; !ok {
-		t.Errorf("no χ² for bbn: %v", r.Chi2ByData)
-	}
 }
 
 func TestBuildErrors(t *testing.T) {
@@ -179,8 +160,10 @@ func TestEmulatorBackend(t *testing.T) {
 	data := []string{"desi-dr2", "union3", "planck18-distance"}
 	steps := Sampler{Steps: 200, Seed: 3}
 	inside := map[string]string{"Om": "0.1:0.6", "lambda": "0:1", "H0": "55:85", "ombh2": "0.02:0.025"}
+	// Σmν up to 1.5 eV, which the data hardly constrain, leaves the
+	// domain's [0, 1].
 	r := runFitQuiet(t, &Config{Model: cosmo.Quintessence, Data: data, Backend: "emulator", Sampler: steps,
-		Priors: map[string]string{"H0": "40:85", "lambda": "0:1", "ombh2": "0.02:0.025"}})
+		Priors: map[string]string{"mnu": "0:1.5", "lambda": "0:1", "ombh2": "0.02:0.025"}})
 	if r.Backend != "emulator" || r.Evaluations == 0 || r.Fallbacks == 0 {
 		t.Fatalf("backend %s, %d evaluations, %d fallbacks", r.Backend, r.Evaluations, r.Fallbacks)
 	}

@@ -98,7 +98,7 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		r.Notes = append(r.Notes, noteSNEvidence)
 	}
 	r.Samples, r.Weights = res.Samples, res.Weights()
-	r.S8 = p.s8Summary(r.Samples, r.Weights, r.BestFit)
+	p.fillDerived(r)
 	r.WallSeconds = time.Since(start).Seconds()
 	return r, nil
 }

@@ -98,9 +98,9 @@ type Result struct {
 	Iterations  int      `json:"iterations,omitempty"`
 	ESSTotal    float64  `json:"ess_total,omitempty"`
 
-	// S8 is the posterior of S8 = σ8 (Ωm/0.3)^{1/2} when σ8 is a
-	// parameter of the fit (fσ8 data), nil otherwise.
-	S8 *S8Summary `json:"S8,omitempty"`
+	// Derived are the parameters computed from the sampled ones (Om when
+	// the matter is sampled as ω_c, ω_c when it is sampled as Om).
+	Derived []Derived `json:"derived,omitempty"`
 
 	Notes    []string `json:"notes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -190,7 +190,7 @@ func (p *Problem) runMCMC(ctx context.Context, s Sampler, progress func(Progress
 	}
 	r.Chi2MinSample = 2 * sum.MinMinusLogLike
 	r.Samples = res.Chain.Flat(sum.Burn)
-	r.S8 = p.s8Summary(r.Samples, nil, r.BestFit)
+	p.fillDerived(r)
 	return r, nil
 }
 

@@ -223,7 +223,10 @@ var sets = []Set{
 	{
 		Name: "planck18-distance", Measures: "cmb",
 		Doc: "Planck 2018 (TT,TE,EE+lowE) CMB distance priors on (R, l_A, ω_b) from Chen, Huang & Wang 2019, " +
-			"z* from Hu & Sugiyama 1996.",
+			"in their conventions, which reproduce their numbers and are not CAMB's: z* from Hu & Sugiyama 1996, " +
+			"radiation Ω_r = Ωm/(1 + z_eq) with z_eq = 2.5e4 Ωm h² (T_CMB/2.7 K)⁻⁴ (neutrino masses in Ωm), " +
+			"baryon loading R_b = 3e4 ω_b a (likelihood.ShiftCHW). For standard N_eff only: N_eff does not enter. " +
+			"The three CMB sets (planck18-distance, theta-star, cmb-compressed) never combine.",
 		Citation: "Chen, Huang & Wang 2019, JCAP 02, 028, arXiv:1808.05724; Planck Collaboration 2020, A&A 641, A6, arXiv:1807.06209.",
 		Load: func(*Options) (Likelihood, string, error) {
 			c, err := data.ParseCMB(embedded("cmb/chw2019_planck2018_TTTEEE_lowE_distance_priors.txt"), "planck18-distance")
@@ -233,7 +236,48 @@ var sets = []Set{
 			if err != nil {
 				return nil, "", err
 			}
-			l, err := NewCMB(c)
+			l, err := NewCMB(c, ShiftCHW)
+			return l, "", err
+		},
+	},
+	{
+		Name: "theta-star", Measures: "cmb",
+		Doc: "The CMB acoustic angular scale: 100θ* = 1.04110 ± 0.00053, Planck 2018's θ* with its error widened " +
+			"by about 75% so that it holds beyond ΛCDM, the θ* prior of DESI DR2 (used with BAO and BBN). " +
+			"θ* = r_s(z*)/D_M(z*) comes from the fit's early universe (the exact route: CAMB's z*, r_s and D_M). " +
+			"It needs ω_b and measures H0. Never with planck18-distance or cmb-compressed: the same CMB acoustic scale.",
+		Citation: "Planck Collaboration 2020, A&A 641, A6, arXiv:1807.06209; DESI Collaboration 2025, arXiv:2503.14738 (Sec. IV.A).",
+		Excludes: []Exclusion{
+			{"planck18-distance", sameAcousticScale},
+			{"cmb-compressed", sameAcousticScale},
+		},
+		Load: func(*Options) (Likelihood, string, error) {
+			g, err := priorRow("theta-star", "100*theta_*")
+			if err != nil {
+				return nil, "", err
+			}
+			cov := mat.NewSymDense(1, []float64{g.Sigma * g.Sigma})
+			l, err := NewCompressedCMB("theta-star", []CMBQuantity{ThetaStar100}, []float64{g.Mean}, cov)
+			return l, "", err
+		},
+	},
+	{
+		Name: "cmb-compressed", Measures: "cmb",
+		Doc: "DESI DR2's compressed CMB likelihood: a Gaussian in (θ*, ω_b, ω_bc) from Planck PR4 (CamSpec), " +
+			"compressed as Lemos & Lewis 2023: θ* = r_s(z*)/D_M(z*) in radians from the fit's early universe " +
+			"(the exact route: CAMB's definitions), ω_bc = ω_b + ω_c = Ωm h² − ω_ν without the massive neutrinos. " +
+			"Valid for models that change the late universe only (it fixes the early one to ΛCDM's). " +
+			"Never with planck18-distance or theta-star: the same CMB acoustic scale.",
+		Citation: "DESI Collaboration 2025, arXiv:2503.14738 (Appendix A, eqs. 35-36); Lemos & Lewis 2023, arXiv:2302.12911; " +
+			"Planck PR4 CamSpec: Rosenberg, Gratton & Efstathiou 2022, arXiv:2205.10869.",
+		Excludes: []Exclusion{{"planck18-distance", sameAcousticScale}},
+		Load: func(*Options) (Likelihood, string, error) {
+			const file = "cmb/desi_dr2_cmb_compressed_theta_ombh2_ombch2.txt"
+			g, err := data.ParseGaussianVector(embedded(file), file, 3)
+			if err != nil {
+				return nil, "", err
+			}
+			l, err := NewCompressedCMB("cmb-compressed", []CMBQuantity{ThetaStar, OmegaB, OmegaBC}, g.Mean, g.Cov)
 			return l, "", err
 		},
 	},
@@ -250,24 +294,39 @@ var sets = []Set{
 		Name: "bbn", Measures: "ombh2",
 		Doc: "Big-bang nucleosynthesis: ω_b = 0.02218 ± 0.00055 from the primordial deuterium and helium abundances " +
 			"(PRyMordial, marginalised over the nuclear rates), the BBN prior of DESI DR2; a likelihood on the parameter " +
-			"ombh2, which it makes sampled (with BAO, r_d then comes from ω_b and H0 is measured).",
+			"ombh2, which it makes sampled (with BAO, r_d then comes from ω_b and H0 is measured). It combines with the CMB sets: " +
+			"they measure ω_b too, but from independent data (the acoustic peaks, not the light elements), so the product is a joint " +
+			"measurement, not a double count (the CMB's σ is 0.00015); DESI DR2 uses BBN in place of the CMB, not with it.",
 		Citation: "Schöneberg 2024, arXiv:2401.15054 (eq. 5.1), as used by DESI Collaboration 2025, arXiv:2503.14738 (eq. 14).",
 		Load: func(*Options) (Likelihood, string, error) {
-			const file = "cmb/desi_dr2_priors_bbn_thetastar.txt"
-			rows, err := data.ParseGaussians(embedded(file), file)
+			g, err := priorRow("bbn", "omega_b")
 			if err != nil {
 				return nil, "", err
 			}
-			for _, g := range rows {
-				if g.Name == "bbn" && g.Param == "omega_b" {
-					l, err := NewParamGauss(&data.Gaussian{Name: "bbn", Param: cosmo.NameOmbh2, Mean: g.Mean, Sigma: g.Sigma, Source: g.Source})
-					return l, "", err
-				}
-			}
-			return nil, "", fmt.Errorf("likelihood: %s has no row bbn for omega_b", file)
+			l, err := NewParamGauss(&data.Gaussian{Name: "bbn", Param: cosmo.NameOmbh2, Mean: g.Mean, Sigma: g.Sigma, Source: g.Source})
+			return l, "", err
 		},
 	},
 }
+
+// priorRow returns the row name of DESI DR2's table of Gaussian priors,
+// which must be on the parameter param (as the file names it).
+func priorRow(name, param string) (*data.Gaussian, error) {
+	const file = "cmb/desi_dr2_priors_bbn_thetastar.txt"
+	rows, err := data.ParseGaussians(embedded(file), file)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if rows[i].Name == name && rows[i].Param == param {
+			return &rows[i], nil
+		}
+	}
+	return nil, fmt.Errorf("likelihood: %s has no row %s for %s", file, name, param)
+}
+
+// sameAcousticScale is why the CMB sets do not combine.
+const sameAcousticScale = "both measure the CMB acoustic scale θ* from Planck's temperature and polarization maps: combining them counts that measurement twice"
 
 // overlapSDSS is why BOSS DR12 and DESI do not combine.
 const overlapSDSS = "BOSS DR12 and DESI measure BAO at overlapping redshifts; combining them double-counts the overlapping volume"

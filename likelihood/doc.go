@@ -20,8 +20,9 @@
 // 147.78 Mpc) for BAO, fσ8(z) = σ8 f(z) D(z)/D(0) for the redshift-space
 // distortions that the BOSS and eBOSS sets measure with their BAO (rows
 // f_sigma8: the likelihood then needs σ8 and asks for the growth),
-// (R, l_A, ω_b) for the CMB distance priors, H0 for a
-// local H0 measurement, and the distance moduli
+// (R, l_A, ω_b) for the CMB distance priors, 100θ* or
+// (θ*, ω_b, ω_bc) for DESI's compressed CMB, H0 for a local H0 measurement,
+// ω_b for BBN, and the distance moduli
 // μ = 5 log10[(1+z_hel) D_M(z)/Mpc] + 25 plus an absolute magnitude M for
 // supernovae. Posterior.LogProb uses −χ²/2 (the normalisations are constant);
 // LogNorm gives them, for evidences.
@@ -54,6 +55,21 @@
 // computed once: an evaluation costs O(K²) instead of O(n²), exactly for the
 // interpolated theory.
 //
+// # The CMB
+//
+// Three sets measure the CMB acoustic scale and never combine:
+// planck18-distance (Chen, Huang & Wang's priors on R, l_A and ω_b),
+// theta-star (100θ*, DESI DR2's θ* prior) and cmb-compressed (DESI DR2's
+// Gaussian in θ*, ω_b and ω_bc = Ωm h² − ω_ν). theta-star and
+// cmb-compressed read θ* = r_s(z*)/D_M(z*) of the backend's early universe,
+// CAMB's definitions with the exact route, which are those DESI used.
+// planck18-distance computes R and l_A itself, in the conventions that
+// reproduce Chen, Huang & Wang's own numbers (ShiftCHW: z* from Hu &
+// Sugiyama, their radiation Ω_r = Ωm/(1 + z_eq), R_b = 3·10⁴ ω_b a), not
+// CAMB's, in which Planck's best fit would sit 3σ from their l_A (CMB and
+// docs/models.md say how these were found). bbn combines with each: the
+// CMB and the light elements measure ω_b from independent data.
+//
 // # What a likelihood declares
 //
 // A Likelihood registers the observables it needs when it binds
@@ -67,7 +83,13 @@
 // # Sound horizon
 //
 // BAO measure distances in units of r_d. With ω_b among the parameters
-// (sampled, fixed or constrained by the CMB), r_d comes from the model
-// (cosmo.DragHorizon); without it, r_d is free through h·r_d, the
-// parameter hrd in Mpc, and r_d = hrd/h.
+// (sampled, fixed or constrained by the CMB), r_d comes from the model's
+// early universe (cosmo.EarlyUniverse: r_s at the drag epoch); without it,
+// r_d is free through h·r_d, the parameter hrd in Mpc, and r_d = hrd/h.
+//
+// # The matter
+//
+// The matter is sampled as Ωm (Om) or as ω_c (omch2, with ω_b): the
+// posterior then derives Ωm = (ω_b + ω_c + ω_ν)/h² at every point
+// (cosmo.Params.Resolve), so that every likelihood reads Ωm.
 package likelihood

@@ -72,6 +72,8 @@ func ExampleSets() {
 	// pantheonplus       sn (covariance: cosmoemu data get pantheonplus-cov)
 	// desy5              sn (covariance: cosmoemu data get desy5-cov)
 	// planck18-distance  cmb
+	// theta-star         cmb
+	// cmb-compressed     cmb
 	// sh0es              h0
 	// bbn                ombh2
 }

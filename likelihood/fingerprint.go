@@ -94,12 +94,6 @@ func (l *SN) WriteContent(w io.Writer) {
 	WriteSym(w, l.d.Cov)
 }
 
-// WriteContent writes the mean and the inverse covariance.
-func (l *CMB) WriteContent(w io.Writer) {
-	WriteFloats(w, l.d.Mean)
-	WriteSym(w, l.d.InvCov)
-}
-
 // WriteContent writes the mean and σ.
 func (l *H0) WriteContent(w io.Writer) {
 	WriteFloats(w, []float64{l.d.Mean, l.d.Sigma})

@@ -4,7 +4,9 @@ import "testing"
 
 // TestFingerprintStable: the fingerprints of the built-in sets are those
 // fit wrote into the runs of earlier versions (its dataHash), so that
-// their chains still resume.
+// their chains still resume. planck18-distance changed when its R and l_A
+// became Chen, Huang & Wang's (ShiftCHW): its χ² changed, and runs made
+// before must not resume.
 func TestFingerprintStable(t *testing.T) {
 	want := map[string]string{
 		"cc31":               "29e5e6a8fa367b2224944d09",
@@ -16,7 +18,10 @@ func TestFingerprintStable(t *testing.T) {
 		"union3":             "ac5e9a234d03aed0b99ef4cd",
 		"pantheonplus":       "f6beee8f6c203047ab884e15", // diagonal errors
 		"desy5":              "124f2a04e769a547a9afb1b3", // diagonal errors
-		"planck18-distance":  "79c9ad402e1fea166d63b714",
+		"planck18-distance":  "66f8d83925222fee99f121bb",
+		"theta-star":         "1d257a4762e6553ada835ac3",
+		"cmb-compressed":     "a7f6bd07bb58e94455d13031",
+		"bbn":                "f2d1f295ad280c190c7b2f30",
 		"sh0es":              "127a3f7d14e44819c9632c19",
 	}
 	for name, fp := range want {
@@ -27,5 +32,18 @@ func TestFingerprintStable(t *testing.T) {
 		if got := Fingerprint(l); got != fp {
 			t.Errorf("%s: fingerprint %s, want %s", name, got, fp)
 		}
+	}
+	// In the convention of the early universe, planck18-distance is the
+	// likelihood of before.
+	l, _, err := Open("planck18-distance", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	early, err := NewCMB(l.(*CMB).Data(), ShiftEarly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Fingerprint(early); got != "79c9ad402e1fea166d63b714" {
+		t.Errorf("planck18-distance, ShiftEarly: fingerprint %s, want 79c9ad402e1fea166d63b714", got)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/cosmoemu/cosmoemu/data"
 )
 
@@ -177,78 +175,6 @@ func (t *baoTerm) Chi2(th *Theory) float64 {
 	return t.l.g.chi2(r)
 }
 
-// CMB is the likelihood of the CMB distance priors x = (R, l_A, ω_b)
-// (Chen, Huang & Wang 2019): χ² = (x − d)ᵀ C⁻¹ (x − d) with C⁻¹ given.
-type CMB struct {
-	d      *data.CMB
-	inv    [3][3]float64
-	logDet float64 // ln det C
-}
-
-// NewCMB prepares the likelihood of d.
-func NewCMB(d *data.CMB) (*CMB, error) {
-	if len(d.Mean) != 3 || d.InvCov == nil || d.InvCov.SymmetricDim() != 3 {
-		return nil, fmt.Errorf("%s: want the mean of (R, l_A, ω_b) and its 3×3 inverse covariance", d.Name)
-	}
-	var chol mat.Cholesky
-	if !chol.Factorize(d.InvCov) {
-		return nil, fmt.Errorf("%s: the inverse covariance is not positive definite", d.Name)
-	}
-	l := &CMB{d: d, logDet: -chol.LogDet()}
-	for i := range 3 {
-		for j := range 3 {
-			l.inv[i][j] = d.InvCov.At(i, j)
-		}
-	}
-	// The whitened mean: U m, with C⁻¹ = UᵀU.
-	var u mat.TriDense
-	chol.UTo(&u)
-	var w mat.VecDense
-	w.MulVec(&u, mat.NewVecDense(3, append([]float64(nil), d.Mean...)))
-	for i := range 3 {
-		if v := w.AtVec(i); !(math.Abs(v) <= maxWhitened) {
-			return nil, fmt.Errorf("%s: row %d: the mean %g is %.3g times its error, beyond what a χ² can hold (at most %g)", d.Name, i+1, d.Mean[i], v, maxWhitened)
-		}
-	}
-	return l, nil
-}
-
-// Name returns the data set's name.
-func (l *CMB) Name() string { return l.d.Name }
-
-// Len returns 3.
-func (l *CMB) Len() int { return 3 }
-
-// LogNorm returns −½ ln det(2πC) = −½[3 ln 2π − ln det C⁻¹].
-func (l *CMB) LogNorm() float64 { return -0.5 * (3*ln2Pi + l.logDet) }
-
-// Needs says that the distance priors read ω_b and measure H0 (through R).
-func (l *CMB) Needs() Needs { return Needs{Ombh2: true, H0: true} }
-
-// Bind asks for the CMB scalars.
-func (l *CMB) Bind(r *Requirements) (Term, error) {
-	r.CMB = true
-	return cmbTerm{l}, nil
-}
-
-type cmbTerm struct{ l *CMB }
-
-func (cmbTerm) WorkLen() int { return 0 }
-
-func (t cmbTerm) LogNorm() float64 { return t.l.LogNorm() }
-
-func (t cmbTerm) Chi2(th *Theory) float64 {
-	m := t.l.d.Mean
-	x := [3]float64{th.Res.ShiftR(th.P.Om) - m[0], th.Res.AcousticScale() - m[1], th.P.Ombh2 - m[2]}
-	s := 0.0
-	for i := range 3 {
-		for j := range 3 {
-			s += x[i] * t.l.inv[i][j] * x[j]
-		}
-	}
-	return s
-}
-
 // H0 is a Gaussian measurement of the Hubble constant.
 type H0 struct{ d *data.H0 }
 
@@ -288,9 +214,6 @@ func (t h0Term) Chi2(th *Theory) float64 {
 	u := (th.P.H0 - t.l.d.Mean) / t.l.d.Sigma
 	return u * u
 }
-
-// Data returns the data.
-func (l *CMB) Data() *data.CMB { return l.d }
 
 // Data returns the data.
 func (l *H0) Data() *data.H0 { return l.d }

@@ -46,6 +46,9 @@ type Needs struct {
 	// Sigma8: the χ² reads σ8 (cosmo.Params.Sigma8; fσ8 data), which
 	// must then be sampled or fixed.
 	Sigma8 bool
+	// ParamsOnly: the χ² reads parameters only (a measurement of H0 or
+	// ω_b), no observable of the model.
+	ParamsOnly bool
 	// Nuisance lists the likelihood's own nuisance parameters.
 	Nuisance []Nuisance
 }
@@ -67,7 +70,10 @@ type Nuisance struct {
 }
 
 // A Term evaluates one likelihood's χ² for the observables in a Theory. It
-// must be safe for concurrent use, keeping scratch in Theory.Work.
+// must be safe for concurrent use, keeping scratch in Theory.Work. A χ² of
+// +Inf says that the point is impossible for what the term computes
+// itself (an expansion that does not reach decoupling, say): the
+// posterior counts it as unphysical. NaN is a bug, reported as a failure.
 type Term interface {
 	Chi2(t *Theory) float64
 	// WorkLen is the scratch length Chi2 needs.

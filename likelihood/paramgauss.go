@@ -39,9 +39,9 @@ func (l *ParamGauss) Data() *data.Gaussian { return l.d }
 func (l *ParamGauss) LogNorm() float64 { return -0.5 * (ln2Pi + 2*math.Log(l.d.Sigma)) }
 
 // Needs says that a measurement of ω_b needs ω_b and one of H0 measures
-// it.
+// it, and that it reads no observable.
 func (l *ParamGauss) Needs() Needs {
-	return Needs{Ombh2: l.d.Param == cosmo.NameOmbh2, H0: l.d.Param == cosmo.NameH0}
+	return Needs{Ombh2: l.d.Param == cosmo.NameOmbh2, H0: l.d.Param == cosmo.NameH0, ParamsOnly: true}
 }
 
 // Bind finds the parameter in the model.

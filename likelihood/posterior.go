@@ -20,8 +20,9 @@ import (
 // and scratch) from a pool, so steady-state evaluations do not allocate.
 //
 // A point the model cannot describe (cosmo.PointError: w0 + wa ≥ 0, E² ≤ 0,
-// no thawing field, …) has zero posterior density and is counted in
-// Unphysical. Any other failure of the backend, or a non-finite χ², also
+// no thawing field, …), or where a term's χ² is +Inf (Term), has zero
+// posterior density and is counted in Unphysical. Any other failure of the
+// backend, or a NaN or −Inf χ², also
 // gives −Inf but is counted in Failures, with the first one kept in
 // FirstFailure: callers must report them.
 type Posterior struct {
@@ -67,11 +68,14 @@ type evaluator struct {
 // NewPosterior returns the posterior of model m computed by backend b with
 // the likelihoods likes over the space (the sampled parameters and their
 // priors) and the fixed parameter values. Every parameter of the model must
-// be sampled or fixed; the space may also hold ombh2, hrd when a likelihood
-// needs r_d, and the likelihoods' nuisance parameters under the names
-// Combine gives them. It is the one place where a combination is checked:
-// the likelihoods (Combine), unknown, missing or doubly given parameters,
-// fixed values outside their ranges, fixed nuisance parameters, a
+// be sampled or fixed, except that the matter may be given as ω_c (omch2,
+// with ombh2) instead of Om, which is then derived at every point
+// (cosmo.Params.Resolve); the space may also hold ombh2, mnu, nnu, hrd when
+// a likelihood needs r_d, and the likelihoods' nuisance parameters under
+// the names Combine gives them. It is the one place where a combination is
+// checked: the likelihoods (Combine), unknown, missing or doubly given
+// parameters (Om and omch2 both, omch2 without ombh2), fixed values
+// outside their ranges, fixed nuisance parameters, a
 // likelihood that needs ω_b without it, r_d without a source (neither ω_b
 // nor hrd) or with both, hrd without a likelihood that needs r_d, a
 // required nuisance parameter that is not sampled, and a backend that
@@ -85,105 +89,155 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 		return nil, err
 	}
 	p := &Posterior{model: m, backend: b, likes: slices.Clone(likes), space: space, hrd: -1, base: m.Defaults()}
-	nuisance := make(map[string]int) // name → index in needs.Nuisance
-	for k, n := range needs.Nuisance {
+	nuisance := make(map[string]bool)
+	for _, n := range needs.Nuisance {
 		if m.Has(n.Name) {
 			return nil, fmt.Errorf("likelihood: %s's nuisance parameter %s has the name of a parameter of model %s", n.Data, n.Name, m.Name())
 		}
-		nuisance[n.Name] = k
+		nuisance[n.Name] = true
 	}
+	have, err := p.placeSampled(nuisance, needs)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.placeFixed(fixed, have, nuisance, needs); err != nil {
+		return nil, err
+	}
+	if err := p.checkComplete(have, needs); err != nil {
+		return nil, err
+	}
+	if err := p.bind(needs); err != nil {
+		return nil, err
+	}
+	e, err := p.newEvaluator()
+	if err != nil {
+		return nil, err
+	}
+	p.pool.Put(e)
+	return p, nil
+}
+
+// placeSampled finds the slot of each sampled parameter in the model (or
+// hrd, or a nuisance parameter) and returns the names sampled.
+func (p *Posterior) placeSampled(nuisance map[string]bool, needs Needs) (map[string]bool, error) {
 	have := make(map[string]bool)
-	p.slots = make([]cosmo.Slot, space.Dim())
-	for i := range space.Dim() {
-		name := space.Param(i).Name
+	p.slots = make([]cosmo.Slot, p.space.Dim())
+	for i := range p.space.Dim() {
+		name := p.space.Param(i).Name
 		have[name] = true
 		p.slots[i] = -1
-		if _, ok := nuisance[name]; ok {
+		if nuisance[name] {
 			continue
 		}
 		if name == HRd.Name {
 			p.hrd = i
 			continue
 		}
-		sl, err := m.Slot(name)
+		sl, err := p.model.Slot(name)
 		if err != nil {
 			return nil, fmt.Errorf("likelihood: %w%s", err, nuisanceList(needs))
 		}
 		p.slots[i] = sl
 	}
+	return have, nil
+}
+
+// placeFixed checks the fixed values and writes them to the base point,
+// adding their names to have.
+func (p *Posterior) placeFixed(fixed map[string]float64, have, nuisance map[string]bool, needs Needs) error {
+	m := p.model
 	for _, name := range sortedNames(fixed) {
 		v := fixed[name]
 		if have[name] {
-			return nil, fmt.Errorf("likelihood: parameter %s has both a prior and a fixed value", name)
+			return fmt.Errorf("likelihood: parameter %s has both a prior and a fixed value", name)
 		}
 		have[name] = true
-		if _, ok := nuisance[name]; ok || name == HRd.Name {
-			return nil, fmt.Errorf("likelihood: nuisance parameter %s cannot be fixed (remove the data that need it, or give it a narrow prior)", name)
+		if nuisance[name] || name == HRd.Name {
+			return fmt.Errorf("likelihood: nuisance parameter %s cannot be fixed (remove the data that need it, or give it a narrow prior)", name)
 		}
 		par, err := m.Param(name)
 		if err != nil {
-			return nil, fmt.Errorf("likelihood: fixed %w%s", err, nuisanceList(needs))
+			return fmt.Errorf("likelihood: fixed %w%s", err, nuisanceList(needs))
 		}
 		if err := par.Check(v); err != nil {
-			return nil, fmt.Errorf("likelihood: fixed %w", err)
+			return fmt.Errorf("likelihood: fixed %w", err)
 		}
 		_ = m.Set(&p.base, name, v)
 	}
+	return nil
+}
+
+// checkComplete checks that every parameter the model and the data need
+// is sampled or fixed, once, and chooses where r_d comes from.
+func (p *Posterior) checkComplete(have map[string]bool, needs Needs) error {
+	m := p.model
+	hasOmbh2 := have[cosmo.NameOmbh2]
+	switch {
+	case have[cosmo.NameOm] && have[cosmo.NameOmch2]:
+		return fmt.Errorf("likelihood: the matter is given twice, as %s and as %s: sample or fix one of them", cosmo.NameOm, cosmo.NameOmch2)
+	case have[cosmo.NameOmch2] && !hasOmbh2:
+		return fmt.Errorf("likelihood: %s gives the matter only with %s (Ωm = (ω_b + ω_c + ω_ν)/h²): sample or fix %s, or sample %s instead", cosmo.NameOmch2, cosmo.NameOmbh2, cosmo.NameOmbh2, cosmo.NameOm)
+	}
 	for _, name := range m.Params() {
-		if !have[name] {
-			return nil, fmt.Errorf("likelihood: model %s needs parameter %s: sample it or fix it", m.Name(), name)
+		if !have[name] && !(name == cosmo.NameOm && have[cosmo.NameOmch2]) {
+			return fmt.Errorf("likelihood: model %s needs parameter %s: sample it or fix it", m.Name(), name)
 		}
 	}
-	hasOmbh2 := have[cosmo.NameOmbh2]
-	for _, l := range likes {
+	for _, l := range p.likes {
 		n := l.Needs()
 		if n.Ombh2 && !hasOmbh2 {
-			return nil, fmt.Errorf("likelihood: %s needs %s: sample it or fix it", l.Name(), cosmo.NameOmbh2)
+			return fmt.Errorf("likelihood: %s needs %s: sample it or fix it", l.Name(), cosmo.NameOmbh2)
 		}
 		if n.Rd && !hasOmbh2 && p.hrd < 0 {
-			return nil, fmt.Errorf("likelihood: %s needs r_d: sample %s (= h·r_d), or sample or fix %s", l.Name(), HRd.Name, cosmo.NameOmbh2)
+			return fmt.Errorf("likelihood: %s needs r_d: sample %s (= h·r_d), or sample or fix %s", l.Name(), HRd.Name, cosmo.NameOmbh2)
 		}
 	}
 	switch {
 	case needs.Rd && hasOmbh2 && p.hrd >= 0:
-		return nil, fmt.Errorf("likelihood: r_d is computed from %s, so %s must not be sampled as well", cosmo.NameOmbh2, HRd.Name)
+		return fmt.Errorf("likelihood: r_d is computed from %s, so %s must not be sampled as well", cosmo.NameOmbh2, HRd.Name)
 	case needs.Rd && hasOmbh2:
 		p.rdFrom = rdFromOmbh2
 	case needs.Rd:
 		p.rdFrom = rdFromHRd
 	case p.hrd >= 0:
-		return nil, fmt.Errorf("likelihood: %s is sampled but no data set uses r_d", HRd.Name)
+		return fmt.Errorf("likelihood: %s is sampled but no data set uses r_d", HRd.Name)
 	}
 	p.s8 = have[cosmo.NameSigma8]
 	if needs.Sigma8 && !p.s8 {
-		for _, l := range likes {
+		for _, l := range p.likes {
 			if l.Needs().Sigma8 {
-				return nil, fmt.Errorf("likelihood: %s needs %s (it measures fσ8): sample it or fix it", l.Name(), cosmo.NameSigma8)
+				return fmt.Errorf("likelihood: %s needs %s (it measures fσ8): sample it or fix it", l.Name(), cosmo.NameSigma8)
 			}
 		}
 	}
 	for _, n := range needs.Nuisance {
 		if !have[n.Name] {
 			if !n.Optional {
-				return nil, fmt.Errorf("likelihood: %s needs its nuisance parameter %s: sample it", n.Data, n.Name)
+				return fmt.Errorf("likelihood: %s needs its nuisance parameter %s: sample it", n.Data, n.Name)
 			}
 			p.marginalised = append(p.marginalised, n.Name)
 		}
 	}
+	return nil
+}
+
+// bind binds every likelihood to the posterior and collects the request
+// to the backend.
+func (p *Posterior) bind(needs Needs) error {
 	req := NewRequirements(nil)
-	req.Model = m
-	for k, l := range likes {
+	req.Model = p.model
+	for k, l := range p.likes {
 		req.nuisance = func(declared string) int {
 			for _, n := range needs.Nuisance {
 				if n.owner == k && n.Declared == declared {
-					return space.Index(n.Name)
+					return p.space.Index(n.Name)
 				}
 			}
 			return -1
 		}
 		t, err := l.Bind(req)
 		if err != nil {
-			return nil, fmt.Errorf("likelihood: %w", err)
+			return fmt.Errorf("likelihood: %w", err)
 		}
 		p.terms = append(p.terms, t)
 		p.work = max(p.work, t.WorkLen())
@@ -191,12 +245,7 @@ func NewPosterior(m *cosmo.Model, b cosmo.Backend, likes []Likelihood, space *pa
 	}
 	p.req = req.Request()
 	p.req.Drag = p.rdFrom == rdFromOmbh2
-	e, err := p.newEvaluator()
-	if err != nil {
-		return nil, err
-	}
-	p.pool.Put(e)
-	return p, nil
+	return nil
 }
 
 // nuisanceList completes an unknown-parameter error with the nuisance
@@ -299,19 +348,25 @@ func (p *Posterior) FirstFailure() error {
 	return p.firstErr
 }
 
-// Params returns the cosmological point of θ.
+// Params returns the cosmological point of θ, with Om derived from ω_c
+// when the matter is given as omch2 (cosmo.Params.Resolve).
 func (p *Posterior) Params(theta []float64) cosmo.Params {
 	c := p.base
 	p.set(&c, theta)
 	return c
 }
 
-// set writes the sampled cosmological parameters of θ to c.
+// set writes the sampled cosmological parameters of θ to c and derives
+// Om from ω_c if the matter is given as omch2 (NewPosterior checked that
+// ω_b is there, so Resolve cannot fail).
 func (p *Posterior) set(c *cosmo.Params, theta []float64) {
 	for i, sl := range p.slots {
 		if sl >= 0 {
 			c.Set(sl, theta[i])
 		}
+	}
+	if c.HasOmch2 {
+		_ = c.Resolve()
 	}
 }
 
@@ -347,7 +402,9 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 	}
 	if math.IsNaN(total) || math.IsInf(total, 0) {
 		for k, t := range p.terms {
-			if c := t.Chi2(th); math.IsNaN(c) || math.IsInf(c, 0) {
+			if c := t.Chi2(th); math.IsInf(c, 1) {
+				return 0, &cosmo.PointError{Model: p.model.Name(), Reason: "the data set " + p.likes[k].Name() + " finds the point impossible (χ² = +Inf)"}
+			} else if math.IsNaN(c) || math.IsInf(c, 0) {
 				return 0, fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
 			}
 		}

@@ -2,6 +2,7 @@ package likelihood
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -51,5 +52,74 @@ func TestLogProbBatch(t *testing.T) {
 	}
 	if n := post.Unphysical(); n != 2 { // the unphysical row, once per call
 		t.Errorf("%d unphysical points counted, want 2", n)
+	}
+}
+
+// TestOmch2: the matter may be sampled as ω_c; the posterior derives Om
+// at every point (cosmo.Params.Resolve), and its χ² is that of the same
+// point given by Om. Om and omch2 together, and omch2 without ombh2, are
+// refused.
+func TestOmch2(t *testing.T) {
+	likes := []Likelihood{openSet(t, "desi-dr2"), openSet(t, "bbn")}
+	decl := func(names ...string) ([]param.Param, []param.Prior) {
+		var ps []param.Param
+		var prs []param.Prior
+		for _, n := range names {
+			p, err := cosmo.LCDM.Param(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps, prs = append(ps, p), append(prs, p.DefaultPrior())
+		}
+		return ps, prs
+	}
+	ps, prs := decl("omch2", "H0", "ombh2")
+	space, err := param.NewSpace(ps, prs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, likes, space, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta := []float64{0.118, 68.5, 0.0222}
+	p := post.Params(theta)
+	h := 0.685
+	if want := (0.0222+0.118)/(h*h) + p.OmegaNu(); math.Abs(p.Om-want) > 1e-15 || !p.HasOmch2 {
+		t.Errorf("Om = %.17g, want %.17g", p.Om, want)
+	}
+	c1, _, err := post.Chi2(theta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, prs = decl("Om", "H0", "ombh2")
+	space2, _ := param.NewSpace(ps, prs)
+	post2, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, likes, space2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, _, err := post2.Chi2([]float64{p.Om, 68.5, 0.0222})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(c1-c2) > 1e-9*c2 {
+		t.Errorf("χ² sampling ω_c %.12g, sampling Om %.12g", c1, c2)
+	}
+	// ω_c so large that Om > 1: unphysical, counted, not a failure.
+	if lp := post.LogProb([]float64{0.9, 60, 0.0222}); !math.IsInf(lp, -1) || post.Unphysical() != 1 || post.Failures() != 0 {
+		t.Errorf("Om > 1: ln P = %v, %d unphysical, %d failures", lp, post.Unphysical(), post.Failures())
+	}
+	ps, prs = decl("Om", "omch2", "H0", "ombh2")
+	space3, _ := param.NewSpace(ps, prs)
+	if _, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, likes, space3, nil); err == nil || !strings.Contains(err.Error(), "the matter is given twice, as Om and as omch2") {
+		t.Errorf("Om and omch2: %v", err)
+	}
+	ps, prs = decl("omch2", "H0")
+	space4, _ := param.NewSpace(ps, prs)
+	if _, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, []Likelihood{openSet(t, "cc31")}, space4, nil); err == nil || !strings.Contains(err.Error(), "omch2 gives the matter only with ombh2") {
+		t.Errorf("omch2 without ombh2: %v", err)
+	}
+	if _, err := NewPosterior(cosmo.LCDM, backend.Analytic{}, []Likelihood{openSet(t, "cc31")}, space4, map[string]float64{"ombh2": 0.0224}); err != nil {
+		t.Errorf("omch2 with ombh2 fixed: %v", err)
 	}
 }

@@ -68,7 +68,7 @@ func writeFile(t *testing.T, path, content string) {
 
 func TestSets(t *testing.T) {
 	want := []string{"cc31", "simulated20", "desi-dr1", "desi-dr1-eboss-lya", "desi-dr2", "sdss-dr12",
-		"sdss-dr12-fs", "sdss-dr16-lrg-fs", "sdss-dr16-qso-fs", "union3", "pantheonplus", "desy5", "planck18-distance", "sh0es", "bbn"}
+		"sdss-dr12-fs", "sdss-dr16-lrg-fs", "sdss-dr16-qso-fs", "union3", "pantheonplus", "desy5", "planck18-distance", "theta-star", "cmb-compressed", "sh0es", "bbn"}
 	got := Sets()
 	if len(got) != len(want) {
 		t.Fatalf("%d sets, want %d", len(got), len(want))

@@ -305,7 +305,6 @@ func (h *History) integrate() error {
 	st := &h.st
 	st.sys = m
 	st.nc = 3
-	rtol := h.rtol
 	// Finite-difference steps of the Jacobian are √ε·max(|y_j|, floor_j).
 	floor := [nState]float64{1e-8, 1e-8, 1e-12, 1, 1}
 
@@ -350,37 +349,7 @@ func (h *History) integrate() error {
 			rejectedLast = true
 			continue
 		}
-		// The error norm: RMS over the components of the error relative
-		// to a scale for each.
-		sum, cnt := 0.0, 0
-		for i := range nState {
-			var sc float64
-			switch i {
-			case iXH:
-				sc = rtol * (1e-6 + math.Max(y[i], yNew[i]))
-			case iTm:
-				sc = rtol * math.Max(y[i], yNew[i])
-			case iXHe:
-				if !m.heLive {
-					continue
-				}
-				// x_He matters through x_e = x_H + f_He x_He.
-				sc = rtol * math.Max(y[iXH], yNew[iXH]) / m.fHe
-			default:
-				// The depths enter through their increments from z to 0.
-				sc = rtol * (1e-3 + math.Abs(yNew[i]-y[i]))
-			}
-			r := yErr[i] / sc
-			sum += r * r
-			cnt++
-		}
-		errN := math.Sqrt(sum / float64(cnt))
-		// A step that leaves the physical domain is too long, whatever its
-		// error estimate (as CAMB's RecfastRosenbrockStateOK).
-		if !(yNew[iXH] >= -1e-8 && yNew[iXH] <= 1+1e-7 && yNew[iTm] > 0) ||
-			m.heLive && !(yNew[iXHe] <= 1+1e-7 && yNew[iXHe] >= -heFreeze) {
-			errN = math.Inf(1)
-		}
+		errN := h.errorNorm(y, yNew, yErr)
 		if math.IsNaN(errN) || math.IsInf(errN, 0) {
 			step *= facMin
 			h.stats.Rejected++
@@ -401,20 +370,7 @@ func (h *History) integrate() error {
 		} else {
 			n += step
 		}
-		*y = *yNew
-		y[iXH] = math.Min(math.Max(y[iXH], 0), 1)
-		if m.heLive && y[iXHe] < heFreeze {
-			// Helium recombination is over: x_He stays at its value.
-			m.heLive = false
-			y[iXHe] = math.Max(y[iXHe], 0)
-			m.xHeFixed = y[iXHe]
-			m.rValid = false
-			st.nc = 2
-		}
-		m.rhs(f0, n, y)
-		h.ns = append(h.ns, n)
-		h.ys = append(h.ys, *y)
-		h.fs = append(h.fs, *f0)
+		h.accept(n)
 		if rejectedLast {
 			fac = math.Min(fac, 1)
 		}
@@ -425,6 +381,62 @@ func (h *History) integrate() error {
 		return h.hubbleError()
 	}
 	return nil
+}
+
+// errorNorm returns the error of a step from y to yNew: the RMS over the
+// components of the error estimate yErr relative to a scale for each;
+// +Inf for a step that leaves the physical domain.
+func (h *History) errorNorm(y, yNew, yErr *[nState]float64) float64 {
+	m, rtol := &h.m, h.rtol
+	sum, cnt := 0.0, 0
+	for i := range nState {
+		var sc float64
+		switch i {
+		case iXH:
+			sc = rtol * (1e-6 + math.Max(y[i], yNew[i]))
+		case iTm:
+			sc = rtol * math.Max(y[i], yNew[i])
+		case iXHe:
+			if !m.heLive {
+				continue
+			}
+			// x_He matters through x_e = x_H + f_He x_He.
+			sc = rtol * math.Max(y[iXH], yNew[iXH]) / m.fHe
+		default:
+			// The depths enter through their increments from z to 0.
+			sc = rtol * (1e-3 + math.Abs(yNew[i]-y[i]))
+		}
+		r := yErr[i] / sc
+		sum += r * r
+		cnt++
+	}
+	// A step that leaves the physical domain is too long, whatever its
+	// error estimate (as CAMB's RecfastRosenbrockStateOK).
+	if !(yNew[iXH] >= -1e-8 && yNew[iXH] <= 1+1e-7 && yNew[iTm] > 0) ||
+		m.heLive && !(yNew[iXHe] <= 1+1e-7 && yNew[iXHe] >= -heFreeze) {
+		return math.Inf(1)
+	}
+	return math.Sqrt(sum / float64(cnt))
+}
+
+// accept takes the step's new state h.yNew at N = n, records it, and
+// freezes helium once its recombination is over.
+func (h *History) accept(n float64) {
+	m, y, f0 := &h.m, &h.y, &h.f0
+	*y = h.yNew
+	y[iXH] = math.Min(math.Max(y[iXH], 0), 1)
+	if m.heLive && y[iXHe] < heFreeze {
+		// Helium recombination is over: x_He stays at its value.
+		m.heLive = false
+		y[iXHe] = math.Max(y[iXHe], 0)
+		m.xHeFixed = y[iXHe]
+		m.rValid = false
+		h.st.nc = 2
+	}
+	m.rhs(f0, n, y)
+	h.ns = append(h.ns, n)
+	h.ys = append(h.ys, *y)
+	h.fs = append(h.fs, *f0)
 }
 
 func (h *History) hubbleError() error {

@@ -101,7 +101,7 @@ func runBackground(e *env, args []string) error {
 	if *asJSON {
 		return writeJSON(e.stdout, bg)
 	}
-	return printBackground(e, bg)
+	return printBackground(e, bg, *early)
 }
 
 // parseList reads comma-separated finite numbers.
@@ -120,7 +120,9 @@ func parseList(s string) ([]float64, error) {
 	return out, nil
 }
 
-func printBackground(e *env, bg *backend.Background) error {
+// printBackground prints the observables of bg, its early universe from
+// the route named early.
+func printBackground(e *env, bg *backend.Background, early string) error {
 	w := bufio.NewWriter(e.stdout)
 	fmt.Fprintf(w, "model %s, backend %s:", bg.Model, bg.Backend)
 	for _, name := range slices.Sorted(maps.Keys(bg.Params)) {
@@ -136,10 +138,18 @@ func printBackground(e *env, bg *backend.Background) error {
 	fmt.Fprintln(w, "(distances in Mpc, H in km/s/Mpc, mu in mag, lookback time t_lb in Gyr)")
 	fmt.Fprintf(w, "age of the universe t0 = %.6g Gyr\n", bg.AgeGyr)
 	if bg.Rd != nil {
-		fmt.Fprintf(w, "r_d = %.6g Mpc (Aubourg et al. 2015), z* = %.6g (Hu & Sugiyama 1996), r_s(z*) = %.6g Mpc, R = %.6g, l_A = %.6g\n",
-			*bg.Rd, *bg.ZStar, *bg.RsStar, *bg.R, *bg.LA)
+		fmt.Fprintf(w, "early universe (%s): z* = %.6g, r_s(z*) = %.6g Mpc, D_M(z*) = %.6g Mpc, 100θ* = %.6g; ",
+			early, *bg.ZStar, *bg.RsStar, *bg.DMStar, *bg.ThetaStar100)
+		if bg.ZDrag != nil {
+			fmt.Fprintf(w, "z_drag = %.6g, ", *bg.ZDrag)
+		}
+		fmt.Fprintf(w, "r_d = %.6g Mpc", *bg.Rd)
+		if bg.YHe != nil {
+			fmt.Fprintf(w, "; Y_He = %.5g", *bg.YHe)
+		}
+		fmt.Fprintf(w, "\nR = %.6g, l_A = %.6g (from this z*, r_s and D_M); Ω_ν = %.4g (in Om)\n", *bg.R, *bg.LA, bg.OmegaNu)
 	} else {
-		fmt.Fprintln(w, "(give ombh2 for r_d, z*, r_s(z*), R and l_A)")
+		fmt.Fprintln(w, "(give ombh2 for z*, r_s(z*), θ*, z_drag, r_d, R and l_A)")
 	}
 	printGrowth(w, bg)
 	return w.Flush()

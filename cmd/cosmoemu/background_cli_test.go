@@ -103,3 +103,22 @@ func TestBackgroundEmulatorFallback(t *testing.T) {
 		}
 	}
 }
+
+// The table names the early universe's route and prints what it computes,
+// with each route.
+func TestBackgroundEarlyRoutes(t *testing.T) {
+	for _, early := range []string{"exact", "emulator", "fitting"} {
+		code, stdout, stderr := runCLI(t, "background", "-model", "w0wacdm", "-p", "Om=0.31,w0=-0.8,wa=-0.6,H0=67.5,ombh2=0.0224", "-early", early)
+		if code != 0 {
+			t.Fatalf("-early %s: exit %d, %s", early, code, stderr)
+		}
+		for _, want := range []string{"early universe (" + early + "): z* = 10", "r_d = 14", "l_A = 30"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("-early %s: no %q in\n%s", early, want, stdout)
+			}
+		}
+		if strings.Contains(stdout, "z_drag") != (early != "fitting") {
+			t.Errorf("-early %s: z_drag printed or missing:\n%s", early, stdout)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -93,7 +94,8 @@ func runTrainModel(e *env, args []string) error {
 		if err := em.WriteFile(*out); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "wrote %s: the early-universe emulator, domain %s (%.0f s)\n", *out, earlyDomainString(em.Domain()), time.Since(start).Seconds())
+		wd, _ := em.WideDomain()
+		fmt.Fprintf(e.stdout, "wrote %s: the early-universe emulator, inner box %s, outer box %s (%.0f s)\n", *out, em.Domain().String(), wd.String(), time.Since(start).Seconds())
 		return nil
 	}
 	m, err := cosmo.Lookup(*model)
@@ -117,16 +119,6 @@ func runTrainModel(e *env, args []string) error {
 	return nil
 }
 
-// earlyDomainString describes the early-universe emulator's domain.
-func earlyDomainString(d emulator.EarlyDomain) string {
-	names := []string{"ω_b", "ω_c", "N_eff", "Σmν", "ω_k"}
-	var parts []string
-	for i, n := range names {
-		parts = append(parts, fmt.Sprintf("%s ∈ [%g, %g]", n, d.Min[i], d.Max[i]))
-	}
-	return strings.Join(parts, ", ")
-}
-
 // validateModelJSON is validate -model NAME -json.
 type validateModelJSON struct {
 	Model     string             `json:"model"`
@@ -136,7 +128,9 @@ type validateModelJSON struct {
 	Seed      uint64             `json:"seed"`
 	Max       map[string]float64 `json:"max"`
 	Median    map[string]float64 `json:"median"`
-	Plot      string             `json:"plot,omitempty"`
+	// Wide is the early universe's outer tier.
+	Wide *emulator.EarlyValidation `json:"wide,omitempty"`
+	Plot string                    `json:"plot,omitempty"`
 }
 
 func runValidateModel(e *env, args []string) error {
@@ -237,18 +231,29 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 	}
 	if asJSON {
 		return writeJSON(e.stdout, validateModelJSON{Model: earlyName, Emulator: name, Reference: "exact early universe",
-			Points: v.Points, Seed: v.Seed, Max: v.Max, Median: v.Median, Plot: plot})
+			Points: v.Points, Seed: v.Seed, Max: v.Max, Median: v.Median, Wide: v.Wide, Plot: plot})
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "the early-universe emulator (%s) against the exact route, %d random points of its domain:\n", name, v.Points)
-	fmt.Fprintf(w, "%-15s %12s %12s   %s\n", "quantity", "max", "median", "the worst point (ω_b, ω_c, N_eff, Σmν, ω_k)")
-	for _, q := range []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_100"} {
-		fmt.Fprintf(w, "%-15s %12.3g %12.3g   %.4g\n", q, v.Max[q], v.Median[q], v.Worst[q])
+	d := em.Domain()
+	fmt.Fprintf(w, "the early-universe emulator (%s) against the exact route, %d random points of its inner box %s:\n", name, v.Points, d.String())
+	printEarlyErrors(w, v)
+	if v.Wide != nil {
+		wd, _ := em.WideDomain()
+		fmt.Fprintf(w, "its outer tier, %d random points of %s (uniform in ln ω_b, ln ω_c) where the exact route succeeds:\n", v.Wide.Points, wd.String())
+		printEarlyErrors(w, v.Wide)
 	}
 	if plot != "" {
 		fmt.Fprintf(w, "wrote %s\n", plot)
 	}
 	return nil
+}
+
+// printEarlyErrors prints the table of an early-universe validation.
+func printEarlyErrors(w io.Writer, v *emulator.EarlyValidation) {
+	fmt.Fprintf(w, "%-15s %12s %12s   %s\n", "quantity", "max", "median", "the worst point (ω_b, ω_c, N_eff, Σmν, ω_k)")
+	for _, q := range []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_100"} {
+		fmt.Fprintf(w, "%-15s %12.3g %12.3g   %.4g\n", q, v.Max[q], v.Median[q], v.Worst[q])
+	}
 }
 
 func domainString(em *emulator.Model) string {

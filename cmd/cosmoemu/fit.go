@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -336,16 +337,24 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// plural writes "1 point", "2 points".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // printResults prints fits side by side, one column per result, headed by
 // its backend or, given, its label.
 func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 	r0 := runs[0]
 	if r0.Sampler == "nested" {
-		fmt.Fprintf(w, "model %s; data %s (%d points); nested sampling, %d live points, %d iterations, seed %d\n",
-			r0.Model, strings.Join(r0.Data, ", "), r0.NData, r0.Live, r0.Iterations, r0.Seed)
+		fmt.Fprintf(w, "model %s; data %s (%s); nested sampling, %d live points, %d iterations, seed %d\n",
+			r0.Model, strings.Join(r0.Data, ", "), plural(r0.NData, "point"), r0.Live, r0.Iterations, r0.Seed)
 	} else {
-		fmt.Fprintf(w, "model %s; data %s (%d points); %s sampler, %d walkers/chains × %d steps (burn-in %d), seed %d\n",
-			r0.Model, strings.Join(r0.Data, ", "), r0.NData, r0.Sampler, r0.Walkers, r0.Steps, r0.Burn, r0.Seed)
+		fmt.Fprintf(w, "model %s; data %s (%s); %s sampler, %d walkers/chains × %d steps (burn-in %d), seed %d\n",
+			r0.Model, strings.Join(r0.Data, ", "), plural(r0.NData, "point"), r0.Sampler, r0.Walkers, r0.Steps, r0.Burn, r0.Seed)
 	}
 	if r0.Early != "" {
 		fmt.Fprintf(w, "early universe (z*, z_drag, r_s, r_d): %s\n", r0.Early)
@@ -386,8 +395,16 @@ func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 			row(name+" best fit", func(r *fit.Result) string { return fmt.Sprintf("%.5g", r.BestFit[name]) })
 		}
 	}
-	if r0.S8 != nil {
-		s8Rows(row)
+	for i, d := range r0.Derived {
+		at := func(r *fit.Result) fit.Derived {
+			if i < len(r.Derived) && r.Derived[i].Name == d.Name {
+				return r.Derived[i]
+			}
+			return fit.Derived{Mean: math.NaN(), Std: math.NaN(), Q025: math.NaN(), Q975: math.NaN(), BestFit: math.NaN()}
+		}
+		row(d.Name+" (derived)", func(r *fit.Result) string { return fmt.Sprintf("%.5g ± %.3g", at(r).Mean, at(r).Std) })
+		row(d.Name+" 95% interval", func(r *fit.Result) string { return fmt.Sprintf("[%.5g, %.5g]", at(r).Q025, at(r).Q975) })
+		row(d.Name+" best fit", func(r *fit.Result) string { return fmt.Sprintf("%.5g", at(r).BestFit) })
 	}
 	row("χ²_min", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.Chi2Min) })
 	for _, d := range r0.Data {

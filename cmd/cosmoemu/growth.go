@@ -7,7 +7,6 @@ import (
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/emulator"
-	"github.com/cosmoemu/cosmoemu/fit"
 )
 
 // printGrowth prints the linear growth of a background: D/D0, f and
@@ -39,13 +38,6 @@ func printGrowth(w io.Writer, bg *backend.Background) {
 		fmt.Fprint(w, "; give sigma8 for fσ8, σ8(z) and S8")
 	}
 	fmt.Fprintln(w, ")")
-}
-
-// s8Rows adds the posterior of S8 to a fit's table.
-func s8Rows(row func(string, func(*fit.Result) string)) {
-	row("S8 mean ± std", func(r *fit.Result) string { return fmt.Sprintf("%.5g ± %.3g", r.S8.Mean, r.S8.Std) })
-	row("S8 95% interval", func(r *fit.Result) string { return fmt.Sprintf("[%.5g, %.5g]", r.S8.Q025, r.S8.Q975) })
-	row("S8 best fit", func(r *fit.Result) string { return fmt.Sprintf("%.5g", r.S8.BestFit) })
 }
 
 // validateGrowth checks the growth emulator of m in file (or the embedded

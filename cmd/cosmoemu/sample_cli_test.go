@@ -63,11 +63,12 @@ names = [l.split()[0] for l in open(sys.argv[1] + ".paramnames") if l.strip()]
 c = np.loadtxt(sys.argv[1] + "_1.txt")
 assert c.ndim == 2 and c.shape[1] == 2 + len(names), c.shape
 assert np.all(c[:, 0] == 1) and np.all(np.isfinite(c[:, 1]))
-assert np.array_equal(c[:, -1], 2 * c[:, 1])  # the derived chi2 = 2 (−ln L)
+assert np.allclose(c[:, 4], 2 * c[:, 1], rtol=1e-14, atol=0)  # the derived chi2 = 2 (−ln L), to rounding
+assert np.array_equal(c[:, 5], c[:, 4])  # chi2_cc31, the only data set
 print(" ".join(names), c.shape[0], c[:, 1].min())
 `, root)
-	if f := strings.Fields(string(out)); len(f) != 5 || f[0] != "Om" || f[1] != "H0" || f[2] != "chi2*" || f[3] != "400" {
-		t.Errorf("GetDist-style read: %q (want Om H0, the derived chi2* and the 400 steps of the first walker)", out)
+	if f := strings.Fields(string(out)); len(f) != 6 || f[0] != "Om" || f[1] != "H0" || f[2] != "chi2*" || f[3] != "chi2_cc31*" || f[4] != "400" {
+		t.Errorf("GetDist-style read: %q (want Om H0, the derived chi2* and chi2_cc31*, and the 400 steps of the first walker)", out)
 	}
 	// The same seed gives the same chains.
 	first, _ := os.ReadFile(root + "_1.txt")
