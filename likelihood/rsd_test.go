@@ -233,12 +233,12 @@ func TestDerivedS8(t *testing.T) {
 	if names[len(names)-1] != "S8" || labels[len(labels)-1] != "S_8" || len(names) != 4 {
 		t.Fatalf("derived %v %v", names, labels)
 	}
-	theta := []float64{0.3, 0.8, 100}
+	theta := []float64{0.27, 0.8, 100}
 	der := make([]float64, len(names))
 	if lp := post.LogProbDerived(theta, der); math.IsInf(lp, -1) {
 		t.Fatal("−Inf")
 	}
-	if want := 0.8 * math.Sqrt(0.3/0.3); math.Abs(der[3]-want) > 1e-15 || der[2] != 100/0.7 {
+	if want := 0.8 * math.Sqrt(0.27/0.3); math.Abs(der[3]-want) > 1e-15 || der[2] != 100/0.7 {
 		t.Errorf("derived %v, want S8 = %g and rdrag = %g", der, want, 100/0.7)
 	}
 }
