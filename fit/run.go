@@ -76,6 +76,9 @@ type Result struct {
 	// fell outside the emulator's domain, and their share.
 	Fallbacks        int64   `json:"fallbacks"`
 	FallbackFraction float64 `json:"fallback_fraction"`
+	// GrowthFallbacks counts the evaluations whose growth alone the solver
+	// computed (a model without a growth emulator), the rest emulated.
+	GrowthFallbacks int64 `json:"growth_fallbacks,omitempty"`
 	// Early is how the early universe was computed (emulator, exact or
 	// fitting); with the emulator, the evaluations the exact route
 	// answered outside its domain, and their share.
@@ -317,6 +320,7 @@ func (p *Problem) fillBest(r *Result, best []float64) error {
 	r.Chi2Min = total
 	if st := p.emuStats; st != nil {
 		r.Fallbacks = st.Fallbacks()
+		r.GrowthFallbacks = st.GrowthFallbacks()
 		if n := st.Evaluations(); n > 0 {
 			r.FallbackFraction = float64(r.Fallbacks) / float64(n)
 		}

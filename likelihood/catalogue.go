@@ -21,7 +21,8 @@ import (
 type Set struct {
 	Name string // what Open and Lookup accept, e.g. "desi-dr2"
 	// Measures says what the set measures, for listings only ("hz",
-	// "bao", "sn", "cmb", "h0", "ombh2"): nothing decides on it.
+	// "bao", "bao+fsigma8", "sn", "cmb", "h0", "ombh2"): nothing decides
+	// on it.
 	Measures string
 	Doc      string // what the set is, one paragraph
 	Citation string // the papers to cite when using it

@@ -61,7 +61,7 @@ type fitFlags struct {
 	converge                      bool
 	out, corner                   string
 	resume, force, asJSON         bool
-	emuFile                       string
+	emuFile, growthFile           string
 	noFallback                    bool
 	early                         string
 }
@@ -88,6 +88,7 @@ func (f *fitFlags) registerProblem(fs *flag.FlagSet, defData string, withBackend
 		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form")
 	}
 	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (default: the embedded one of the model)")
+	fs.StringVar(&f.growthFile, "growth-emulator", "", "growth emulator `file` for -backend emulator (train -model NAME -growth); default: the model's embedded one if any, else the growth ODE (closed forms) or the solver")
 	fs.BoolVar(&f.noFallback, "no-fallback", false, "refuse points outside the emulator's domain instead of answering them with the solver")
 	fs.StringVar(&f.early, "early", "emulator", "early universe (z*, r_s, z_drag, r_d): `emulator` (the early-universe emulator; the exact route outside its domain, counted), exact (recombination for every point, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	fs.Var(&f.priors, "prior", "prior `NAME=LO:HI` or NAME=gauss:MU:SIGMA (repeatable or comma-separated)")
@@ -133,7 +134,7 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	}
 	cfg := &fit.Config{
 		Model: m, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
-		EmulatorFile: f.emuFile, NoFallback: f.noFallback, Early: f.early,
+		EmulatorFile: f.emuFile, GrowthEmulatorFile: f.growthFile, NoFallback: f.noFallback, Early: f.early,
 		Priors: map[string]string{}, Fixed: map[string]float64{},
 		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains, Live: f.live, DLogZ: f.dlogz,
 			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume, Force: f.force},
@@ -444,6 +445,9 @@ func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside its domain and were answered by the solver\n", r.Fallbacks, 100*r.FallbackFraction)
 		default:
 			fmt.Fprintf(w, "emulator: every evaluation was inside its domain\n")
+		}
+		if r.GrowthFallbacks > 0 {
+			fmt.Fprintf(w, "emulator: %s has no growth emulator: the solver computed the growth of %d evaluations\n", r.Model, r.GrowthFallbacks)
 		}
 		if r.EarlyFallbacks > 0 {
 			fmt.Fprintf(w, "%s: the early-universe emulator answered all but %d evaluations (%.2g%%), which fell outside its domain and took the exact route\n",
