@@ -62,33 +62,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	}
 	xs := mat.NewDense(n, d, nil)
 	in.Transform(xs, x)
-	mean := make([]float64, cols)
-	ss := 0.0
-	for j := range cols {
-		m := 0.0
-		for i := range n {
-			m += y.At(i, j)
-		}
-		mean[j] = m / float64(n)
-		for i := range n {
-			v := y.At(i, j) - mean[j]
-			ss += v * v
-		}
-	}
-	scale := math.Sqrt(ss / float64(n*cols))
-	if !(scale > 0) {
-		scale = 1
-	}
-	std := make([]float64, cols)
-	for j := range std {
-		std[j] = scale
-	}
-	ys := mat.NewDense(n, cols, nil)
-	for i := range n {
-		for j := range cols {
-			ys.Set(i, j, (y.At(i, j)-mean[j])/scale)
-		}
-	}
+	mean, std, ys := scaleTargets(y)
 	nq := SkipLen(d)
 	f := mat.NewDense(n, nq+1, nil)
 	for i := range n {
@@ -151,6 +125,42 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	}
 	en := &Net{Inputs: inputs, Outputs: outputs, Net: net, In: in, Mean: mean, Std: std, Skip: skip, UDegree: udeg}
 	return en, res, nil
+}
+
+// scaleTargets returns the targets y centred by their column means and
+// divided by one common scale, with the means and the scale of each
+// column (all equal), so that the loss weighs every column in the targets'
+// own units.
+func scaleTargets(y *mat.Dense) (mean, std []float64, ys *mat.Dense) {
+	n, cols := y.Dims()
+	mean = make([]float64, cols)
+	ss := 0.0
+	for j := range cols {
+		m := 0.0
+		for i := range n {
+			m += y.At(i, j)
+		}
+		mean[j] = m / float64(n)
+		for i := range n {
+			v := y.At(i, j) - mean[j]
+			ss += v * v
+		}
+	}
+	scale := math.Sqrt(ss / float64(n*cols))
+	if !(scale > 0) {
+		scale = 1
+	}
+	std = make([]float64, cols)
+	for j := range std {
+		std[j] = scale
+	}
+	ys = mat.NewDense(n, cols, nil)
+	for i := range n {
+		for j := range cols {
+			ys.Set(i, j, (y.At(i, j)-mean[j])/scale)
+		}
+	}
+	return mean, std, ys
 }
 
 // varPro minimizes ‖[H(θ) F] C − Y‖² over the hidden parameters θ with C

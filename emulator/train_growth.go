@@ -204,30 +204,9 @@ func (g *GrowthModel) RandomPoint(rnd *rand.Rand) cosmo.Params {
 // the relative errors of D/D0, f and fσ8/σ8 at the redshifts (default 60
 // evenly spaced in ln z on [0.01, ZMax]).
 func ValidateGrowth(ctx context.Context, g *GrowthModel, ref cosmo.Backend, s *ValidateSettings) (*Validation, error) {
-	var set ValidateSettings
-	if s != nil {
-		set = *s
-	}
-	if set.Points == 0 {
-		set.Points = 1000
-	}
-	if set.Seed == 0 {
-		set.Seed = 1
-	}
-	if set.Points < 1 {
-		return nil, fmt.Errorf("emulator: ValidateGrowth: %d points", set.Points)
-	}
-	if set.Z == nil {
-		const nz = 60
-		for i := range nz {
-			set.Z = append(set.Z, math.Exp(math.Log(0.01)+(math.Log(g.zmax)-math.Log(0.01))*float64(i)/(nz-1)))
-		}
-		set.Z[0], set.Z[nz-1] = 0.01, g.zmax
-	}
-	for i, z := range set.Z {
-		if !(z > 0) || z > g.zmax || (i > 0 && !(z > set.Z[i-1])) {
-			return nil, fmt.Errorf("emulator: ValidateGrowth: redshifts must increase within (0, %g]; z[%d] = %v", g.zmax, i, z)
-		}
+	set, err := s.withDefaults(g.zmax, g.zmax, "ValidateGrowth")
+	if err != nil {
+		return nil, err
 	}
 	// The emulator backend answers a point of the field only inside its
 	// late-time emulator's domain too (E is part of every request).
@@ -262,7 +241,6 @@ func ValidateGrowth(ctx context.Context, g *GrowthModel, ref cosmo.Backend, s *V
 	}
 	ws := make([]pair, nw)
 	for w := range ws {
-		var err error
 		if ws[w].emu, err = (Backend{Growth: g}).NewEvaluator(g.model, req); err != nil {
 			return nil, err
 		}
@@ -271,7 +249,7 @@ func ValidateGrowth(ctx context.Context, g *GrowthModel, ref cosmo.Backend, s *V
 		}
 		ws[w].a, ws[w].b = cosmo.NewResult(req), cosmo.NewResult(req)
 	}
-	err := parallel(ctx, set.Points, nw, func(w, i int) error {
+	err = parallel(ctx, set.Points, nw, func(w, i int) error {
 		c := &ws[w]
 		p := &pts[i]
 		if err := c.emu.Eval(c.a, p); err != nil {
@@ -294,18 +272,7 @@ func ValidateGrowth(ctx context.Context, g *GrowthModel, ref cosmo.Backend, s *V
 	}
 	v := &Validation{Model: g.model.Name(), Reference: ref.Name(), Points: set.Points, Seed: set.Seed, Z: append([]float64(nil), set.Z...)}
 	for o, name := range growthValidationObs {
-		all := errs[o]
-		worst := argmax(all)
-		oe := ObservableError{Name: name, Kind: "relative", Max: all[worst], Median: median(all),
-			Worst: pts[worst/nz], WorstZ: set.Z[worst%nz], MaxAtZ: make([]float64, nz), MedianAtZ: make([]float64, nz)}
-		col := make([]float64, set.Points)
-		for k := range nz {
-			for i := range set.Points {
-				col[i] = all[i*nz+k]
-			}
-			oe.MedianAtZ[k], oe.MaxAtZ[k] = median(col), col[argmax(col)]
-		}
-		v.Observables = append(v.Observables, oe)
+		v.Observables = append(v.Observables, summarizeErrors(validationObservable{name, "relative", true}, errs[o], pts, set.Z))
 	}
 	return v, nil
 }

@@ -432,6 +432,12 @@ func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 	row("evaluations", func(r *fit.Result) string { return fmt.Sprint(r.Evaluations) })
 	row("wall time [s]", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.WallSeconds) })
 	row("evaluations per s", func(r *fit.Result) string { return fmt.Sprintf("%.0f", r.EvaluationsPerSecond) })
+	printRunNotes(w, runs)
+}
+
+// printRunNotes prints what each run's backend should say: warnings,
+// unphysical proposals, the emulators' fallbacks.
+func printRunNotes(w io.Writer, runs []*fit.Result) {
 	for _, r := range runs {
 		if r.Warning != "" {
 			fmt.Fprintf(w, "%s: %s\n", r.Backend, r.Warning)
