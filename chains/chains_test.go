@@ -145,3 +145,38 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 	f.Add(b[:len(b)/2])
 	f.Fuzz(func(t *testing.T, b []byte) { DecodeCheckpoint(b) })
 }
+
+// TestChainSymlinkNotFollowed: a symbolic link where a chain goes is never
+// written through; the file it names keeps its content.
+func TestChainSymlinkNotFollowed(t *testing.T) {
+	for _, overwrite := range []bool{false, true} {
+		dir := t.TempDir()
+		outside := filepath.Join(dir, "precious.txt")
+		if err := os.WriteFile(outside, []byte("keep me\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		a := filepath.Join(dir, "a")
+		if err := os.Symlink(outside, a+"_1.txt"); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+		r, err := Open(a, Options{Kind: "ensemble", Chains: 1, Overwrite: overwrite})
+		if err == nil {
+			var txt *Text
+			txt, err = r.CreateText()
+			if err == nil {
+				txt.Append(0, 1, 2, []float64{3}, nil)
+				txt.Flush()
+				if err = r.Commit(); err == nil {
+					err = r.WriteCheckpoint(&Header{Status: "test", Files: txt.Sums()}, struct{}{})
+				}
+			}
+			r.Close()
+		}
+		if b, _ := os.ReadFile(outside); string(b) != "keep me\n" {
+			t.Errorf("overwrite=%v: the link's target was written: %q (err %v)", overwrite, b, err)
+		}
+		if !overwrite && (err == nil || !strings.Contains(err.Error(), "a_1.txt")) {
+			t.Errorf("overwrite=false: want an error naming a_1.txt, got %v", err)
+		}
+	}
+}

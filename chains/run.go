@@ -325,7 +325,7 @@ func describe(root string) (string, error) {
 		fi, err := os.Lstat(root + s)
 		switch {
 		case err == nil && !fi.Mode().IsRegular():
-			return "", fmt.Errorf("%s is %s, not a regular file; refusing to replace it", root+s, kindOf(fi.Mode()))
+			return "", fmt.Errorf("%s is %s, not a regular file; refusing to replace it", root+s, atomicfile.Kind(fi.Mode()))
 		case err == nil:
 			found = append(found, root+s)
 		case !errors.Is(err, fs.ErrNotExist):
@@ -526,21 +526,4 @@ func (r *Run) Close() error {
 	}
 	errs = append(errs, r.unlock())
 	return errors.Join(errs...)
-}
-
-// kindOf names the type of a file that is not regular.
-func kindOf(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }

@@ -45,16 +45,7 @@ func createText(root string, n int) (*Text, error) {
 	t := newText(n)
 	for i := 1; i <= n; i++ {
 		name := ChainFile(root, i)
-		if _, err := os.Lstat(name); err == nil {
-			// Only a regular file may be truncated (and a FIFO would block).
-			f, _, err := atomicfile.OpenRegular(name, true)
-			if err != nil {
-				t.Close()
-				return nil, err
-			}
-			f.Close()
-		}
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+		f, err := atomicfile.CreateRegular(name)
 		if err != nil {
 			t.Close()
 			return nil, err

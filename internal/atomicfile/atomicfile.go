@@ -182,11 +182,12 @@ func destMode(path string) (fs.FileMode, error) {
 	case fi.Mode().IsRegular():
 		return fi.Mode().Perm(), nil
 	}
-	return 0, fmt.Errorf("cannot write %s: it is %s, not a regular file; refusing to replace it", path, kind(fi.Mode()))
+	return 0, fmt.Errorf("cannot write %s: it is %s, not a regular file; refusing to replace it", path, Kind(fi.Mode()))
 }
 
-// kind names the type of a file that is not regular.
-func kind(m fs.FileMode) string {
+// Kind names the type of a file that is not regular ("a symbolic link",
+// "a named pipe (FIFO)", ...), for error messages.
+func Kind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeSymlink != 0:
 		return "a symbolic link"

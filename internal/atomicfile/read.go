@@ -59,9 +59,38 @@ func OpenRegular(path string, write bool) (*os.File, fs.FileInfo, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, &notRegularError{path, kind(fi.Mode())}
+		return nil, nil, &notRegularError{path, Kind(fi.Mode())}
 	}
 	return f, fi, nil
+}
+
+// CreateRegular opens path for reading and writing, emptied, creating it
+// if nothing is there, for an output that grows in place (a chain that is
+// flushed as it is sampled). Only a regular file is emptied: a symbolic
+// link is not followed (O_NOFOLLOW, so that an output cannot truncate the
+// file a link points to) and a named pipe, device, socket or directory is
+// refused, checked on the open descriptor as in OpenRegular, without
+// blocking. The error names the path and what is there.
+func CreateRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|oNonblock|oNofollow, newMode)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("cannot write %s: it is a symbolic link, not a regular file; refusing to write through it", path)
+		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("cannot write %s: it is %s, not a regular file; refusing to replace it", path, Kind(fi.Mode()))
+	}
+	if err == nil {
+		err = f.Truncate(0)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // ReadRegular returns the contents of the regular file at path (see

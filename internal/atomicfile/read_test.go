@@ -69,3 +69,57 @@ func TestReadRegular(t *testing.T) {
 		t.Errorf("empty file through a link: %q, %v", b, err)
 	}
 }
+
+// TestCreateRegular: a regular file is emptied and a missing one created;
+// a symbolic link (even to a regular file), a FIFO with no reader and a
+// directory are refused at once, naming the path, and the link's target
+// keeps its content.
+func TestCreateRegular(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "chain_1.txt")
+	if err := os.WriteFile(reg, []byte("old rows\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{reg, filepath.Join(dir, "new.txt")} {
+		f, err := CreateRegular(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		f.WriteString("x\n")
+		f.Close()
+		if b, _ := os.ReadFile(name); string(b) != "x\n" {
+			t.Errorf("%s holds %q, want the new content only", name, b)
+		}
+	}
+	target := filepath.Join(dir, "precious.txt")
+	os.WriteFile(target, []byte("keep me\n"), 0o644)
+	link := filepath.Join(dir, "link_1.txt")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo_1.txt")
+	if err := unix.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{link: "a symbolic link", fifo: "a named pipe", dir: "directory"} {
+		done := make(chan error, 1)
+		go func() {
+			f, err := CreateRegular(name)
+			if err == nil {
+				f.Close()
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: got %v, want an error naming it and %q", name, err, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("CreateRegular(%s) blocked", name)
+		}
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep me\n" {
+		t.Errorf("the link's target was written through: %q", b)
+	}
+}
