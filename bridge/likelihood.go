@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -329,4 +330,19 @@ func (l *Likelihood) Transform(u []float64, n int, out []float64) error {
 		l.space.Transform(out[i*d:(i+1)*d], u[i*d:(i+1)*d])
 	}
 	return nil
+}
+
+// TimeLogPost returns the mean time of LogPost for the one point theta
+// over reps calls made from Go: what a foreign caller's call overhead is
+// measured against, in the same process and at the same moment.
+func (l *Likelihood) TimeLogPost(theta []float64, reps int) (time.Duration, error) {
+	out := make([]float64, 1)
+	if err := l.LogPost(theta, 1, out, nil); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	for range reps {
+		_ = l.LogPost(theta, 1, out, nil)
+	}
+	return time.Since(start) / time.Duration(max(reps, 1)), nil
 }

@@ -501,3 +501,27 @@ func cosmoemu_fit_cancel(h C.int64_t, errOut **C.char) C.int {
 		return nil
 	})
 }
+
+// cosmoemu_like_time stores in *ns the mean time in nanoseconds of one
+// evaluation of ln P at the point theta (d coordinates) over reps calls
+// made inside Go, for benchmarks of the call overhead.
+//
+//export cosmoemu_like_time
+func cosmoemu_like_time(h C.int64_t, theta *C.double, d, reps C.int64_t, ns *C.double, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
+		if err != nil {
+			return err
+		}
+		th, err := floats(theta, int(d))
+		if err != nil {
+			return err
+		}
+		t, err := l.TimeLogPost(th, int(reps))
+		if err != nil {
+			return err
+		}
+		*ns = C.double(t.Nanoseconds())
+		return nil
+	})
+}

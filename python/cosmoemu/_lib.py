@@ -59,6 +59,7 @@ _SIGNATURES = {
     "cosmoemu_fit_progress": (_int, [_i64, _errp, _errp]),
     "cosmoemu_fit_result": (_int, [_i64, _errp, _errp]),
     "cosmoemu_fit_cancel": (_int, [_i64, _errp]),
+    "cosmoemu_like_time": (_int, [_i64, _c_p, _i64, _i64, ctypes.POINTER(ctypes.c_double), _errp]),
 }
 
 

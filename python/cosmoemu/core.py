@@ -339,6 +339,19 @@ class Likelihood(_Handle):
         self._nder = len(self.derived_names)
         self._logpost = _lib.lib().cosmoemu_like_logpost
         self._fail_seen = 0
+        self._tls = threading.local()
+        self._shape1 = (self.ndim,)
+
+    def _scratch(self):
+        """This thread's buffers for one point: the call overhead of
+        logpost stays below a microsecond or two (no array is made per
+        call, the addresses are computed once)."""
+        s = self._tls
+        s.x = np.empty(self.ndim)
+        s.out = np.empty(1)
+        s.err = ctypes.c_void_p()
+        s.args = (s.x.ctypes.data, 1, self.ndim, s.out.ctypes.data, None, 0, ctypes.byref(s.err))
+        return s
 
     def __repr__(self):
         return (f"cosmoemu.Likelihood(model={self.model!r}, data={self.data_names!r}, backend={self.backend!r}, "
@@ -388,6 +401,15 @@ class Likelihood(_Handle):
         chains see. One point (ndim,) gives a float, (n, ndim) an (n,)
         array (emcee's vectorize=True), computed on all threads. -inf
         outside the prior and where the model cannot describe the point."""
+        if type(theta) is np.ndarray and theta.shape == self._shape1:
+            try:
+                s = self._tls.args and self._tls
+            except AttributeError:
+                s = self._scratch()
+            s.x[:] = theta
+            if self._logpost(self._h, *s.args):
+                _lib.check(-1, s.err)
+            return s.out[0].item()
         a, single = self._points(theta)
         out, _ = self._eval(a)
         if not single and np.any(out == _inf):
