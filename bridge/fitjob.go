@@ -3,9 +3,12 @@ package bridge
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/fit"
 )
 
@@ -62,6 +65,18 @@ func StartFit(cfg FitConfig) (*FitJob, error) {
 	if kind == "" {
 		kind = "ensemble"
 	}
+	if kind != "ensemble" && kind != "mh" && kind != "nested" {
+		return nil, fmt.Errorf("sampler %q: want ensemble, mh or nested", kind)
+	}
+	if cfg.Walkers != 0 && (cfg.Walkers < 4 || cfg.Walkers%2 != 0) {
+		return nil, fmt.Errorf("walkers %d: need an even number ≥ 4 (0 chooses)", cfg.Walkers)
+	}
+	if cfg.Resume && cfg.Out == "" {
+		return nil, errors.New("resume needs out, the root of the run to continue")
+	}
+	if cfg.Resume && cfg.Force {
+		return nil, errors.New("resume continues a run, force replaces it: choose one")
+	}
 	fc.Sampler = fit.Sampler{Kind: kind, Steps: cfg.Steps, Walkers: cfg.Walkers, Chains: chains, Live: cfg.Live, DLogZ: dlogz,
 		Seed: seed, Workers: cfg.Workers, Converge: cfg.Converge, Out: cfg.Out, Resume: cfg.Resume, Force: cfg.Force}
 	if fc.Sampler.Steps == 0 {
@@ -89,11 +104,26 @@ func StartFit(cfg FitConfig) (*FitJob, error) {
 		if err == nil {
 			out, err = json.Marshal(res)
 		}
+		err = runFailure(err)
 		j.mu.Lock()
 		j.result, j.err = out, err
 		j.mu.Unlock()
 	}()
 	return j, nil
+}
+
+// runFailure words the errors about the output root in the terms of the
+// Python package (resume, force), as the command line does in its own.
+func runFailure(err error) error {
+	var ee *chains.ExistsError
+	var ce *chains.CollisionError
+	switch {
+	case errors.As(err, &ee):
+		return fmt.Errorf("fit: %s holds %s: continue it with resume=True, or replace it with force=True", ee.Root, ee.Holds)
+	case errors.As(err, &ce) && !ce.Resume:
+		return fmt.Errorf("fit: out=%s: %s: choose another out, or force=True to write over them", ce.Root, ce.Detail)
+	}
+	return err
 }
 
 // Wait waits at most timeout for the run to end and reports whether it

@@ -165,7 +165,7 @@ class Background(_Handle):
         if rc > 0:
             msg = _lib.take_string(err)
             if errors == "raise":
-                raise ValueError(f"{rc} of {n} points failed; the first: {msg}")
+                raise ValueError(msg if n == 1 else f"{rc} of {n} points failed; the first: {msg}")
         out = {"z": zz, "zhel": zz if zh is None else zh}
         for k, name in enumerate(self.z_columns):
             out[name] = perz[k]
@@ -462,7 +462,7 @@ class Likelihood(_Handle):
         if rc > 0:
             msg = _lib.take_string(err)
             if errors == "raise":
-                raise ValueError(f"{rc} of {n} points failed; the first: {msg}")
+                raise ValueError(msg if n == 1 else f"{rc} of {n} points failed; the first: {msg}")
         return total, by, status, single
 
     def chi2(self, theta, errors="raise"):
@@ -567,7 +567,7 @@ def fit(data, model="lcdm", backend=None, early=None, priors=None, fixed=None, d
                 from getdist import loadMCSamples
             except ImportError:
                 return result
-            samples = loadMCSamples(str(out), settings={"ignore_rows": 0})
+            samples = loadMCSamples(str(out))  # the burn-in from ROOT.properties.ini
             samples.cosmoemu = result
             return samples
         return result
