@@ -79,6 +79,7 @@ class CosmoemuTheory(_CobayaTheory):
     def initialize(self):
         super().initialize()
         self._z = {}
+        self._req_derived = set()  # derived parameters other components require
         threads = self.threads
         if threads is None:
             try:
@@ -108,7 +109,9 @@ class CosmoemuTheory(_CobayaTheory):
                 if np.any(z < 0) or not np.all(np.isfinite(z)):
                     raise LoggedError(self.log, "%s requested at redshifts %r: cosmoemu needs finite z >= 0", k, z)
                 self._z[k] = np.union1d(self._z.get(k, []), z)
-            elif k in _DERIVED or k == "cosmoemu_point":
+            elif k in _DERIVED:
+                self._req_derived.add(k)
+            elif k == "cosmoemu_point":
                 continue
             else:
                 raise LoggedError(self.log, "cosmoemu cannot provide %r: it provides %s, the derived parameters %s "
@@ -137,7 +140,7 @@ class CosmoemuTheory(_CobayaTheory):
             self._bg = core.Background(model, cols, backend=self.backend, early=self.early or "exact")
         except ValueError as e:
             raise LoggedError(self.log, "cosmoemu: %s", e)
-        early = [p for p in self.output_params if p in _EARLY]
+        early = [p for p in set(self.output_params) | self._req_derived if p in _EARLY]
         if early and "ombh2" not in cols:
             raise LoggedError(self.log, "the derived parameters %s need ombh2 as a parameter", early)
         self.log.info("model %s (%s) with the %s backend and the %s early universe", model, ", ".join(cols),
@@ -175,10 +178,13 @@ class CosmoemuTheory(_CobayaTheory):
         point.pop("omch2", None)
         state["cosmoemu_point"] = {"model": self._model, "backend": self._bg.backend, "early": self.early or "exact",
                                    "params": point}
-        if want_derived:
-            o["_H0"] = h0
+        # The derived parameters other components require are computed
+        # always (a minimizer asks for no derived output, BAO needs rdrag).
+        o["_H0"] = h0
+        wanted = self._req_derived.union(self.output_params if want_derived else ())
+        if wanted:
             derived = {}
-            for p in self.output_params:
+            for p in wanted:
                 if p in _DERIVED:
                     try:
                         derived[p] = float(_DERIVED[p](o))
@@ -276,3 +282,41 @@ def _make_set_classes():
 
 
 globals().update(_make_set_classes())
+
+
+# cosmoemu's parameter names and Cobaya's, for covariance matrices.
+_TO_COBAYA = {"Om": "omegam", "Ok": "omk", "w0": "w"}
+
+
+def covmat(path, data=("desi-dr2", "union3", "planck18-distance"), model="w0wacdm", steps=2000, names=None,
+           **fit_kwargs):
+    """Write the covariance of a `cosmoemu fit` (about a second) as a Cobaya
+    covmat file (a header of parameter names, then the matrix): a proposal
+    that Cobaya's MCMC starts from instead of learning it. names maps
+    cosmoemu's parameter names to the input's (default: Om -> omegam,
+    Ok -> omk, w0 -> w). Returns the names and the matrix."""
+    res = core.fit(list(data), model=model, steps=steps, getdist=False, **fit_kwargs)
+    chain = res["chain"][res["burn"]:].reshape(-1, len(res["params"]))
+    cov = np.atleast_2d(np.cov(chain.T))
+    m = dict(_TO_COBAYA, **(names or {}))
+    cob = [m.get(p, p) for p in res["params"]]
+    np.savetxt(path, cov, header=" ".join(cob))
+    return cob, cov
+
+
+def _main(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m cosmoemu.cobaya",
+                                 description="cosmoemu's helpers for Cobaya inputs")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("covmat", help="write a Cobaya covmat file from a cosmoemu fit")
+    c.add_argument("path")
+    c.add_argument("--model", default="w0wacdm")
+    c.add_argument("--data", default="desi-dr2,union3,planck18-distance")
+    args = ap.parse_args(argv)
+    names, _ = covmat(args.path, data=args.data.split(","), model=args.model)
+    print(f"wrote {args.path} ({' '.join(names)})")
+
+
+if __name__ == "__main__":
+    _main()
