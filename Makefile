@@ -10,7 +10,8 @@ LIB     := python/cosmoemu/libcosmoemu.so
 PYDEPS  ?= $(abspath ../shared/pydeps)
 PYTEST_ENV = PYTHONPATH=$(CURDIR)/python$(if $(wildcard $(PYDEPS)/site),:$(PYDEPS)/site) \
 	$(if $(wildcard $(PYDEPS)/cobaya_packages),COBAYA_PACKAGES_PATH=$(PYDEPS)/cobaya_packages) \
-	MPLBACKEND=Agg COSMOEMU_CLI=$(CURDIR)/python/build/cosmoemu
+	MPLBACKEND=Agg COSMOEMU_CLI=$(CURDIR)/python/build/cosmoemu \
+	PYTHONPYCACHEPREFIX=$(CURDIR)/python/build/pycache
 
 .PHONY: test gotest python pytest bench-python install-python clean-python
 
