@@ -23,6 +23,30 @@ class CosmoemuError(RuntimeError):
     """An error reported by libcosmoemu that is not about the caller's input."""
 
 
+# The Go runtime's threads do not survive fork(): a child forked after the
+# library was loaded would hang in its first call. It gets an exception
+# instead (multiprocessing's "spawn" and "forkserver" start methods, MPI and
+# subprocesses are fine).
+FORKED = False
+
+
+def _forked():
+    global FORKED
+    if _lib is not None:
+        FORKED = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
+
+
+def check_fork():
+    if FORKED:
+        raise CosmoemuError("cosmoemu cannot run in a process forked after it was loaded (the Go runtime's threads "
+                            "do not survive fork): use multiprocessing's 'spawn' or 'forkserver' start method, "
+                            "or MPI")
+
+
 def library_path():
     """The shared library to load: $COSMOEMU_LIBRARY, else the one
     installed inside the package (make python, pip install)."""
@@ -67,6 +91,8 @@ def lib():
     """The loaded library (loaded once, on first use)."""
     global _lib
     if _lib is not None:
+        if FORKED:
+            check_fork()
         return _lib
     with _lock:
         if _lib is None:

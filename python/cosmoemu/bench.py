@@ -1,7 +1,7 @@
 """Benchmarks of cosmoemu from Python, against astropy (python -m cosmoemu.bench).
 
     python -m cosmoemu.bench                 # overhead, background, emcee
-    python -m cosmoemu.bench --cobaya        # + Cobaya to R-1 = 0.01, cosmoemu theory
+    python -m cosmoemu.bench --cobaya        # + Cobaya to R-1 = 0.01 with the cosmoemu theory
     python -m cosmoemu.bench --cobaya-astropy  # + the same YAML with an astropy theory (minutes)
 
 Each figure is printed with what was timed. Timings on a shared machine
@@ -204,10 +204,13 @@ def cobaya_yaml(theory, out, covmat):
     """The flagship YAML of the Cobaya benchmark: the same likelihoods
     (Cobaya's bao.desi_dr2 and sn.union3, the Planck distance priors on R,
     l_A, omega_b computed from the theory's R and lA) for either theory."""
-    th = {"cosmoemu": {"early": "fitting"}} if theory == "cosmoemu" else {COBAYA_THEORY_ASTROPY: None}
+    th = {COBAYA_THEORY_ASTROPY: None} if theory == "astropy" else {"cosmoemu": {"early": "fitting"}}
+    likes = {"bao.desi_dr2": None, "sn.union3": None, "cosmoemu.bench.PlanckDistance": None}
+    if theory == "cosmoemu-likelihoods":  # cosmoemu's own likelihoods of the same data
+        likes = {"cosmoemu.cobaya.data": {"data": FLAGSHIP}}
     return {
         "theory": th,
-        "likelihood": {"bao.desi_dr2": None, "sn.union3": None, "cosmoemu.bench.PlanckDistance": None},
+        "likelihood": likes,
         "params": {
             "omegam": {"prior": {"min": 0.01, "max": 0.99}, "ref": 0.327, "proposal": 0.005},
             "w": {"prior": {"min": -3, "max": 1}, "ref": -0.69, "proposal": 0.05},
@@ -360,10 +363,13 @@ def main(argv=None):
               f"{e_ap:,.0f} evaluations/s: {e_ce / e_ap:,.0f}x")
     if args.cobaya or args.cobaya_astropy:
         tmp = tempfile.mkdtemp(prefix="cosmoemu-bench-")
-        runs = ["cosmoemu"] + (["astropy"] if args.cobaya_astropy else [])
+        runs = ["cosmoemu", "cosmoemu-likelihoods"] + (["astropy"] if args.cobaya_astropy else [])
         for th in runs:
             wall, means, rows, _ = bench_cobaya(th, tmp)
-            print(f"Cobaya MCMC to R-1 = 0.01 (covmat from cosmoemu fit), theory {th}: {wall:.1f} s wall, "
+            what = {"cosmoemu": "theory cosmoemu, Cobaya's bao.desi_dr2 and sn.union3",
+                    "cosmoemu-likelihoods": "theory cosmoemu, cosmoemu.cobaya.data (the same data, cosmoemu's likelihoods)",
+                    "astropy": "theory astropy (cosmoemu.bench.AstropyTheory), Cobaya's bao.desi_dr2 and sn.union3"}[th]
+            print(f"Cobaya MCMC to R-1 = 0.01 (covmat from cosmoemu fit), {what}: {wall:.1f} s wall, "
                   f"{rows} rows; " + ", ".join(f"{k} {m:.4g} ± {s:.2g}" for k, (m, s) in means.items()))
     like.close()
 

@@ -385,6 +385,7 @@ class Likelihood(_Handle):
         return a, False
 
     def _eval(self, a, derived=False):
+        _lib.check_fork()
         n = a.shape[0]
         out = np.empty(n)
         der = np.empty((n, self._nder)) if derived else None
@@ -401,7 +402,7 @@ class Likelihood(_Handle):
         chains see. One point (ndim,) gives a float, (n, ndim) an (n,)
         array (emcee's vectorize=True), computed on all threads. -inf
         outside the prior and where the model cannot describe the point."""
-        if type(theta) is np.ndarray and theta.shape == self._shape1:
+        if type(theta) is np.ndarray and theta.shape == self._shape1 and not _lib.FORKED:
             try:
                 s = self._tls.args and self._tls
             except AttributeError:

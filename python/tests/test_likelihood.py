@@ -249,3 +249,27 @@ def test_dynesty_style_nested_sampling(cli):
         logz = _nested(like.loglike, like.prior_transform, like.ndim)
     js = run_json(cli, "fit", "-model", "lcdm", "-data", "desi-dr2", "-sampler", "nested")
     assert abs(logz - js["logz"]) < 0.3 + 3 * js["logz_err"], (logz, js["logz"], js["logz_err"])
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork on this platform")
+def test_forked_child_gets_an_exception_not_a_hang(flagship):
+    """The Go runtime does not survive fork(): a forked child's calls raise."""
+    import os
+    x = flagship.point(Om=0.32, w0=-0.7, wa=-1.0, H0=66.5, ombh2=0.0224)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            flagship.logpost(x)
+        except cosmoemu.CosmoemuError as e:
+            code = 0 if "forked" in str(e) else 2
+        except BaseException:
+            code = 3
+        os.write(w, bytes([code]))
+        os._exit(0)
+    os.close(w)
+    got = os.read(r, 1)
+    os.waitpid(pid, 0)
+    assert got == bytes([0]), got
+    assert flagship.logpost(x) < 0  # the parent goes on
