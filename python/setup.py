@@ -37,4 +37,22 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildPy}, distclass=BinaryDistribution)
+cmdclass = {"build_py": BuildPy}
+try:
+    from wheel.bdist_wheel import bdist_wheel
+
+    class BdistWheel(bdist_wheel):
+        """The library is loaded with ctypes: any Python 3, one platform."""
+
+        def finalize_options(self):
+            super().finalize_options()
+            self.root_is_pure = False
+
+        def get_tag(self):
+            return ("py3", "none", super().get_tag()[2])
+
+    cmdclass["bdist_wheel"] = BdistWheel
+except ImportError:
+    pass
+
+setup(cmdclass=cmdclass, distclass=BinaryDistribution)
