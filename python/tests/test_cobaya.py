@@ -130,10 +130,18 @@ def test_theory_refuses_what_it_cannot_do(yaml_info, change, match):
         get_model(info)
 
 
-def _run_info(yaml_info, tmp_path, sampler):
+@pytest.fixture(scope="module")
+def covmat_file(tmp_path_factory):
+    """A starting proposal from cosmoemu fit (cosmoemu.cobaya.covmat)."""
+    need("cobaya")
     from cosmoemu.cobaya import covmat
-    cov = str(tmp_path / "flagship.covmat")
-    covmat(cov)
+    cov = str(tmp_path_factory.mktemp("covmat") / "flagship.covmat")
+    names, m = covmat(cov)
+    assert names == ["omegam", "w", "wa", "H0", "ombh2"] and m.shape == (5, 5)
+    return cov
+
+
+def _run_info(yaml_info, tmp_path, sampler, cov):
     info = copy.deepcopy(yaml_info)
     info["sampler"] = sampler
     for s in info["sampler"].values():
@@ -142,14 +150,14 @@ def _run_info(yaml_info, tmp_path, sampler):
     return info
 
 
-def test_minimizer_reproduces_cosmoemu_fit(yaml_info, flagship_fit, tmp_path):
+def test_minimizer_reproduces_cosmoemu_fit(yaml_info, flagship_fit, tmp_path, covmat_file):
     """Cobaya's minimizer (Py-BOBYQA) on Cobaya's likelihoods with the
     cosmoemu theory finds cosmoemu fit's best fit within 0.1σ and its χ²_min
     within 0.02."""
     need("pybobyqa")
     from cobaya.run import run
     info = _run_info(yaml_info, tmp_path, {"minimize": {"method": "bobyqa", "seed": 1,
-                                                          "override_bobyqa": {"rhoend": 1e-7}}})
+                                                          "override_bobyqa": {"rhoend": 1e-7}}}, covmat_file)
     _, sampler = run(info, force=True)
     best = sampler.products()["minimum"]
     for i, p in enumerate(flagship_fit["params"]):
@@ -158,14 +166,14 @@ def test_minimizer_reproduces_cosmoemu_fit(yaml_info, flagship_fit, tmp_path):
     assert best["chi2"] == pytest.approx(flagship_fit["chi2_min"], abs=0.02)
 
 
-def test_mcmc_reproduces_cosmoemu_fit(yaml_info, flagship_fit, tmp_path):
+def test_mcmc_reproduces_cosmoemu_fit(yaml_info, flagship_fit, tmp_path, covmat_file):
     """Cobaya's MCMC to R−1 = 0.01 with the cosmoemu theory: its means
     within 0.1σ of cosmoemu fit's, its standard deviations within 10%.
     The seed is fixed and the speeds are not measured, so that the chain
     is the same on every run."""
     from cobaya.run import run
     info = _run_info(yaml_info, tmp_path, {"mcmc": {"Rminus1_stop": 0.01, "Rminus1_cl_stop": 0.2, "seed": 3,
-                                                     "measure_speeds": False, "oversample_power": 0}})
+                                                     "measure_speeds": False, "oversample_power": 0}}, covmat_file)
     _, sampler = run(info, force=True)
     s = sampler.products(to_getdist=True, skip_samples=0.3)["sample"]
     for i, p in enumerate(flagship_fit["params"]):
@@ -175,14 +183,14 @@ def test_mcmc_reproduces_cosmoemu_fit(yaml_info, flagship_fit, tmp_path):
         assert s.std(name) == pytest.approx(flagship_fit["std"][i], rel=0.1), p
 
 
-def test_mpirun_two_processes(yaml_info, tmp_path):
+def test_mpirun_two_processes(yaml_info, tmp_path, covmat_file):
     """`mpirun -n 2` runs Cobaya's parallel chains on the cosmoemu theory
     (one Go thread each) to the end."""
     need("mpi4py")
     yaml = need("yaml")
     mpirun = need_program("mpirun")
     info = _run_info(yaml_info, tmp_path, {"mcmc": {"max_samples": 150, "Rminus1_stop": 0.5, "seed": 1,
-                                                     "measure_speeds": False}})
+                                                     "measure_speeds": False}}, covmat_file)
     path = tmp_path / "mpi.yaml"
     path.write_text(yaml.safe_dump(info))
     env = pythonpath_env()
