@@ -71,6 +71,7 @@ type plan struct {
 type bgWorker struct {
 	ev  cosmo.Evaluator
 	res *cosmo.Result
+	p   cosmo.Params // the point, here so that it does not escape per call
 }
 
 // NewBackground checks the configuration (model, backend, early universe,
@@ -272,19 +273,20 @@ func (b *Background) format(row []float64) string {
 // backend.Observe.
 func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ, scalars []float64) error {
 	m := b.model
-	p := b.base
+	w.p = b.base
+	p := &w.p
 	for k, sl := range b.slots {
 		p.Set(sl, row[k])
 	}
 	if err := p.Resolve(); err != nil {
 		return err
 	}
-	if err := m.Check(&p); err != nil {
+	if err := m.Check(p); err != nil {
 		return err
 	}
 	if m.ClosedForm() {
 		zmax := pl.req.MaxZ()
-		e := m.Expansion(&p)
+		e := m.Expansion(p)
 		if p.HasOmbh2 {
 			zmax = math.Max(zmax, 1.1*cosmo.Decoupling(p.Om*p.H()*p.H(), p.Ombh2))
 		}
@@ -293,7 +295,7 @@ func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ,
 		}
 	}
 	res := w.res
-	if err := w.ev.Eval(res, &p); err != nil {
+	if err := w.ev.Eval(res, p); err != nil {
 		return err
 	}
 	nz := len(pl.z)
