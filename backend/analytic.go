@@ -17,7 +17,9 @@ import (
 //     edge below it (cosmo.Expansion.ComovingBetween, 24 nodes);
 //   - z*, r_s(z*), z_drag and r_d by the request's early-universe route
 //     (cosmo.EarlyUniverse);
-//   - the age (cosmo.Expansion.AgeAt, 48 nodes).
+//   - the age (cosmo.Expansion.AgeAt, 48 nodes);
+//   - the linear growth by package growth's ODE on the closed form
+//     (ClosedGrowth; see growth.go).
 //
 // The last three are the closed forms of radiation and matter plus
 // Gauss–Legendre in √a for what dark energy and curvature add (package
@@ -90,6 +92,12 @@ func (an Analytic) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluato
 		ev.ageNd = cosmo.NewNodes(ageNodes * k)
 		ev.g = make([]float64, len(ev.late.x))
 	}
+	if r.Growth {
+		var err error
+		if ev.grow, err = NewClosedGrowth(r.Z, nil); err != nil {
+			return nil, err
+		}
+	}
 	return ev, nil
 }
 
@@ -109,6 +117,7 @@ type analytic struct {
 
 	gap, ageNd cosmo.Nodes // Gauss–Legendre in √a (cosmo.Expansion)
 	early      cosmo.EarlyCalculator
+	grow       *ClosedGrowth // the growth's ODE on the closed form, if asked for
 }
 
 // Eval fills dst for p.
@@ -131,6 +140,11 @@ func (ev *analytic) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	if r.W {
 		for i, opz := range ev.opz {
 			dst.W[i] = e.W(opz - 1)
+		}
+	}
+	if ev.grow != nil {
+		if err := ev.grow.Eval(dst, m, p, &e); err != nil {
+			return err
 		}
 	}
 	if ev.late == nil {

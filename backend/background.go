@@ -44,10 +44,25 @@ type Background struct {
 
 	OmegaNu float64 `json:"Omega_nu"` // Ω_ν of the massive neutrinos today (in Om)
 	AgeGyr  float64 `json:"age_Gyr"`
+
+	// The linear growth of CDM and baryons (cosmo's growth conventions):
+	// D(z)/D(0), f(z) and fσ8(z)/σ8 = f D/D0, and D0 (D → a in the matter
+	// era). With sigma8 among the parameters, fσ8(z), σ8(z) and S8 too.
+	DRatio    []float64 `json:"D_ratio,omitempty"`
+	F         []float64 `json:"f,omitempty"`
+	FS8OverS8 []float64 `json:"fs8_over_s8,omitempty"`
+	D0        float64   `json:"D0,omitempty"`
+	FSigma8   []float64 `json:"fsigma8,omitempty"`
+	Sigma8Z   []float64 `json:"sigma8_z,omitempty"`
+	S8        *float64  `json:"S8,omitempty"`
+	// GrowthNote says why the growth is missing when the backend cannot
+	// compute it (an emulator without a growth emulator or a fallback).
+	GrowthNote string `json:"growth_note,omitempty"`
 }
 
 // Observe computes the Background of model m at p for redshifts z with
-// heliocentric redshifts zhel (nil: the same as z) using backend b. The
+// heliocentric redshifts zhel (nil: the same as z) using backend b, the
+// linear growth included. The
 // redshifts must be positive (μ is undefined at z = 0). A point the model
 // cannot describe, E² ≤ 0 up to the largest redshift (or z* with ombh2),
 // and D_L ≤ 0 (past the antipode of a closed universe) are
@@ -72,7 +87,7 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 	if err := m.Check(&p); err != nil {
 		return nil, err
 	}
-	req := cosmo.Request{Z: z, Distances: true, W: true, Age: true, CMB: p.HasOmbh2, Drag: p.HasOmbh2}
+	req := cosmo.Request{Z: z, Distances: true, W: true, Age: true, CMB: p.HasOmbh2, Drag: p.HasOmbh2, Growth: true}
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
@@ -87,8 +102,15 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 		}
 	}
 	ev, err := b.NewEvaluator(m, req)
+	var growthNote string
 	if err != nil {
-		return nil, err
+		// A backend that computes all but the growth still answers.
+		req.Growth = false
+		ev2, err2 := b.NewEvaluator(m, req)
+		if err2 != nil {
+			return nil, err
+		}
+		ev, growthNote = ev2, "the linear growth is not computed: "+err.Error()
 	}
 	res := cosmo.NewResult(req)
 	if err := ev.Eval(res, &p); err != nil {
@@ -104,7 +126,11 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 		bg.DA[i] = res.DA(i, zi)
 		bg.DL[i] = res.DL(i, zhel[i])
 		if !(bg.DL[i] > 0) {
-			return nil, &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("D_L(z = %g) = %.4g Mpc ≤ 0: the redshift lies past the antipode of this closed universe", zi, bg.DL[i])}
+			if p.Ok < 0 && bg.DC[i] > 0 {
+				return nil, &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("D_L(z = %g) = %.4g Mpc ≤ 0: the redshift lies past the antipode of this closed universe", zi, bg.DL[i])}
+			}
+			// Flat or open: D_L ≤ 0 only where the distance underflows.
+			return nil, &cosmo.PointError{Model: m.Name(), Param: "z", Value: zi, Reason: fmt.Sprintf("D_L = %.4g Mpc: the redshift is too small for a positive distance in float64", bg.DL[i])}
 		}
 		bg.Mu[i] = res.Mu(i, zhel[i])
 		bg.DH[i] = res.DH(i)
@@ -121,5 +147,29 @@ func Observe(b cosmo.Backend, m *cosmo.Model, p cosmo.Params, z, zhel []float64)
 			bg.YHe = &ep.YHe
 		}
 	}
+	if growthNote != "" {
+		bg.GrowthNote = growthNote
+		return bg, nil
+	}
+	bg.setGrowth(res, &p)
 	return bg, nil
+}
+
+// setGrowth copies the growth of res.
+func (bg *Background) setGrowth(res *cosmo.Result, p *cosmo.Params) {
+	n := len(bg.Z)
+	bg.DRatio, bg.F, bg.D0 = res.DRatio, res.F, res.D0
+	bg.FS8OverS8 = make([]float64, n)
+	for i := range n {
+		bg.FS8OverS8[i] = res.FSigma8(i, 1)
+	}
+	if p.HasSigma8 {
+		s8 := p.S8()
+		bg.S8 = &s8
+		bg.FSigma8, bg.Sigma8Z = make([]float64, n), make([]float64, n)
+		for i := range n {
+			bg.FSigma8[i] = res.FSigma8(i, p.Sigma8)
+			bg.Sigma8Z[i] = p.Sigma8 * res.DRatio[i]
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/growth"
 	"github.com/cosmoemu/cosmoemu/solver"
 )
 
@@ -91,9 +92,14 @@ func (fs *fieldShooter) solveCore(s float64, share *[3]float64, target float64) 
 // ln(Ω_φ/target) today.
 func (ev *solverEval) full(s float64, share *[3]float64, target float64) (float64, error) {
 	fieldStart(ev.y0, s, share)
-	d := ev.fieldX.Dim()
+	d := ev.fdim
+	if fd := ev.fieldX.Dim(); d > fd {
+		if err := fieldGrowthStart(ev.y0[fd:], ev.y0, ev.fieldX.Nu); err != nil {
+			return 0, err
+		}
+	}
 	sol := ev.sol[:len(ev.ts)*d]
-	if _, err := ev.sv.Solve(sol, ev.fieldX.Derivs, FieldStartN, ev.y0, ev.ts); err != nil {
+	if _, err := ev.sv.Solve(sol, ev.fieldRHS, FieldStartN, ev.y0, ev.ts); err != nil {
 		return 0, err
 	}
 	last := (len(ev.ts) - 1) * d
@@ -271,7 +277,7 @@ func (ev *solverEval) evalField(dst *cosmo.Result, p *cosmo.Params) error {
 	if err := ev.shootField(p, &ex); err != nil {
 		return err
 	}
-	d := sys.Dim()
+	d := ev.fdim
 	sol := ev.sol[:len(ts)*d]
 	at := func(j, off int) float64 { return sol[j*d+friedmann.FieldCore+off] }
 	ai := math.Exp(FieldStartN)
@@ -308,6 +314,32 @@ func (ev *solverEval) evalField(dst *cosmo.Result, p *cosmo.Params) error {
 	}
 	if r.Age {
 		dst.Age = tH * (t0/kk + cosmo.AgeTail(ai, ex.Or, ex.Ocb))
+	}
+	if r.Growth {
+		return ev.fieldGrowth(dst, p, sol, star)
+	}
+	return nil
+}
+
+// fieldGrowth reads the growth from the full solve sol (rows of ev.fdim;
+// the redshifts in reverse order of ev.order, shifted past N* at star,
+// then N = 0).
+func (ev *solverEval) fieldGrowth(dst *cosmo.Result, p *cosmo.Params, sol []float64, star int) error {
+	d, g := ev.fdim, ev.fieldX.Dim()
+	last := len(ev.ts) - 1
+	lnD0 := sol[last*d+g+growth.IndexLnD]
+	nz := len(ev.nz)
+	for k, i := range ev.order {
+		j := nz - 1 - k
+		if star >= 0 && j >= star {
+			j++
+		}
+		dst.DRatio[i] = math.Exp(sol[j*d+g+growth.IndexLnD] - lnD0)
+		dst.F[i] = sol[j*d+g+growth.IndexF]
+	}
+	dst.D0 = math.Exp(lnD0)
+	if !(dst.D0 > 0) || math.IsInf(dst.D0, 0) {
+		return cosmo.NoGrowth(ev.model, p, &growth.Error{Z: 0, Reason: fmt.Sprintf("non-finite growth: D0 = %v", dst.D0)})
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/friedmann"
+	"github.com/cosmoemu/cosmoemu/growth"
 	"github.com/cosmoemu/cosmoemu/neutrino"
 	"github.com/cosmoemu/cosmoemu/solver"
 )
@@ -88,9 +89,14 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	for k, i := range ev.order {
 		ev.nz[k] = -math.Log1p(r.Z[i])
 	}
+	if n > 0 && ev.nz[n-1] < earlyN {
+		return nil, &cosmo.PointError{Model: m.Name(), Param: "z", Value: r.Z[ev.order[n-1]],
+			Reason: fmt.Sprintf("the solver integrates back to N = %g (z = %.4g), and this redshift is earlier", earlyN, math.Expm1(-earlyN))}
+	}
 	if m.Field() != nil {
 		if n > 0 && ev.nz[n-1] < FieldStartN {
-			return nil, fmt.Errorf("backend solver: model %s starts at N = %g (z = %.4g); redshift %g is earlier", m.Name(), FieldStartN, math.Expm1(-FieldStartN), r.Z[ev.order[n-1]])
+			return nil, &cosmo.PointError{Model: m.Name(), Param: "z", Value: r.Z[ev.order[n-1]],
+				Reason: fmt.Sprintf("the field starts at rest at N = %g (z = %.4g), and this redshift is earlier", FieldStartN, math.Expm1(-FieldStartN))}
 		}
 		ev.fieldX = &friedmann.FieldSystem{Extra: true}
 		var err error
@@ -102,12 +108,20 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 		// D_C at low z is χ(0) − χ(N_z), a difference 300 times smaller
 		// than χ at z = 0.01: the order-5 interpolant keeps it accurate.
 		full.Dense = solver.Order5
-		if ev.sv, err = solver.New(ev.fieldX.Dim(), &full); err != nil {
+		// The growth, if asked for, is appended to the full solve; the
+		// step control stays that of the field (Controlled).
+		ev.fdim = ev.fieldX.Dim()
+		ev.fieldRHS = ev.fieldX.Derivs
+		if r.Growth {
+			ev.fdim += growth.Dim
+			ev.fieldRHS = ev.fieldGrowthDerivs
+		}
+		if ev.sv, err = solver.New(ev.fdim, &full); err != nil {
 			return nil, err
 		}
-		ev.y0 = make([]float64, ev.fieldX.Dim())
+		ev.y0 = make([]float64, ev.fdim)
 		ev.ts = make([]float64, 0, n+2)
-		ev.sol = make([]float64, (n+2)*ev.fieldX.Dim())
+		ev.sol = make([]float64, (n+2)*ev.fdim)
 		return ev, nil
 	}
 	// Fluids: radiation (photons and massless neutrinos), massive
@@ -137,6 +151,11 @@ func (s Solver) NewEvaluator(m *cosmo.Model, r cosmo.Request) (cosmo.Evaluator, 
 	ev.ts = make([]float64, 0, n+2)
 	ev.sol = make([]float64, (n+2)*d)
 	ev.varying = make([]friedmann.Varying, 0, 2)
+	if r.Growth {
+		if ev.grow, err = newFluidGrowth(ev.fluids, r.Z); err != nil {
+			return nil, err
+		}
+	}
 	return ev, nil
 }
 
@@ -157,8 +176,12 @@ type solverEval struct {
 	omega0  []float64
 	early   cosmo.EarlyCalculator
 
-	fieldX  *friedmann.FieldSystem
-	shooter *fieldShooter
+	fieldX   *friedmann.FieldSystem
+	shooter  *fieldShooter
+	fdim     int         // the full field solve's dimension: the field's, and the growth's if asked for
+	fieldRHS solver.Func // its right-hand side
+
+	grow *fluidGrowth // the fluids' forward growth solve, if asked for
 }
 
 // Eval fills dst for p.
@@ -247,6 +270,11 @@ func (ev *solverEval) evalFluids(dst *cosmo.Result, p *cosmo.Params) error {
 		}
 		nEnd = earlyEnd(m, p, &ex, last)
 	}
+	if r.Growth {
+		if err := ev.grow.solve(dst, m, p, &ex, ev.omega0); err != nil {
+			return err
+		}
+	}
 	star := ev.outputs(nStar, nEnd, r.CMB, r.Age)
 	if len(ev.ts) == 0 {
 		return nil
@@ -324,35 +352,43 @@ func fluidFailure(m *cosmo.Model, p *cosmo.Params, ok, ode float64, err error) e
 // whose dark energy dies fast in the past this saves the integration of
 // the radiation era (a quarter of the steps).
 func earlyEnd(m *cosmo.Model, p *cosmo.Params, ex *cosmo.Expansion, last float64) float64 {
+	return radiationMatterFrom(m, p, ex, last, tailTol, earlyN)
+}
+
+// radiationMatterFrom returns the latest N, at most last and at least
+// floor, before which curvature and dark energy hold less than share of
+// the radiation density and the massive neutrinos are relativistic to
+// that (earlyEnd with share = tailTol, floor = earlyN).
+func radiationMatterFrom(m *cosmo.Model, p *cosmo.Params, ex *cosmo.Expansion, last, share, floor float64) float64 {
 	lnA := last
-	tol := tailTol * ex.Or
+	tol := share * ex.Or
 	if ex.Ok != 0 {
 		// |Ωk| a² ≤ tol·Ω_r
 		lnA = math.Min(lnA, 0.5*math.Log(tol/math.Abs(ex.Ok)))
 	}
 	if ode := math.Abs(ex.Ode); ode > 0 && m.Fluid() != nil {
-		lnA = math.Min(lnA, deNegligible(m.Fluid(), p.DE, ode, tol))
+		lnA = math.Min(lnA, deNegligible(m.Fluid(), p.DE, ode, tol, floor))
 	}
 	if nu, err := p.Neutrinos(); err == nil && nu.MassSum() > 0 {
-		// ρ_ν/ρ_ν,rel − 1 ≈ (5/7π²) y² ≤ tailTol: y ≤ 3.7·√tailTol.
-		lnA = math.Min(lnA, math.Log(3.7*math.Sqrt(tailTol)/nu.Y(1)))
+		// ρ_ν/ρ_ν,rel − 1 ≈ (5/7π²) y² ≤ share: y ≤ 3.7·√share.
+		lnA = math.Min(lnA, math.Log(3.7*math.Sqrt(share)/nu.Y(1)))
 	}
-	return math.Max(lnA, earlyN)
+	return math.Max(lnA, floor)
 }
 
 // deNegligible returns an ln a at or before which the dark energy's share
 // Ω_DE0·a⁴ρ_DE(a)/ρ_DE0 is below tol (relative to today's critical
 // density, tol a lower bound on what the radiation then holds): from the
 // early-time scaling a^{1−3w(0)}, corrected by the density's actual value
-// until it is below tol (or earlyN is reached).
-func deNegligible(de cosmo.Fluid, v cosmo.Values, ode, tol float64) float64 {
+// until it is below tol (or floor is reached).
+func deNegligible(de cosmo.Fluid, v cosmo.Values, ode, tol, floor float64) float64 {
 	k := 1 - 3*de.W(0, v)
 	if !(k > 0) {
-		return earlyN
+		return floor
 	}
 	lnA := math.Log(tol/ode) / k
 	for range 20 {
-		if lnA <= earlyN {
+		if lnA <= floor {
 			break
 		}
 		g := math.Log(ode/tol) + 4*lnA + lnDensity(de, v, lnA)
@@ -361,7 +397,7 @@ func deNegligible(de cosmo.Fluid, v cosmo.Values, ode, tol float64) float64 {
 		}
 		lnA -= math.Max(g/k, 0.05)
 	}
-	return earlyN
+	return floor
 }
 
 // lnDensity returns ln(ρ_DE/ρ_DE0) at ln a: the closed form when the dark

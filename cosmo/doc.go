@@ -11,7 +11,9 @@
 //	quintessence  Om, lambda, H0        flat, thawing scalar field, V ∝ e^{−λκφ}
 //
 // Every model also takes mnu (Σmν in eV, default 0.06) and nnu (N_eff,
-// default 3.044), and ombh2 = ω_b = Ω_b h² when an observable needs it (the
+// default 3.044), sigma8 (σ8 today, the amplitude of the growth, which fσ8
+// data need; growth.go has the growth's conventions), and
+// ombh2 = ω_b = Ω_b h² when an observable needs it (the
 // sound horizons, the CMB); omch2 = ω_c may replace Om (Resolve). A model is
 // a value (NewModel): its dark energy supplies its own w(a) and density,
 // and every parameter is declared once, with its range and unit

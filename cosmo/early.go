@@ -60,12 +60,23 @@ func SoundHorizonTail(ae, or, om, r float64) float64 {
 // ComovingTail returns ∫_0^{ae} da/(a²E(a)) in units of c/H0 for a universe
 // of radiation and matter only: (2/Ωm)(√(Ω_r + Ωm ae) − √Ω_r).
 func ComovingTail(ae, or, om float64) float64 {
+	if om*ae < 1e-3*or {
+		// 2/Om (√(Or + Om a) − √Or) without the cancellation for a small
+		// Om (or Om = 0, where 2/Om is infinite).
+		return 2 * ae / (math.Sqrt(or+om*ae) + math.Sqrt(or))
+	}
 	return 2 / om * (math.Sqrt(or+om*ae) - math.Sqrt(or))
 }
 
 // AgeTail returns ∫_0^{ae} da/(a E(a)) in units of 1/H0 for a universe of
 // radiation and matter only.
 func AgeTail(ae, or, om float64) float64 {
+	if u := om * ae / or; u < 1e-3 {
+		// Matter negligible (Om → 0, where the closed form below is
+		// 0·∞): the series of a/√(Or(1 + u)) in u = Om a/Or, to u⁴
+		// (relative error below 1e-15).
+		return ae * ae / math.Sqrt(or) * (0.5 + u*(-1.0/6+u*(3.0/32+u*(-1.0/16+u*35.0/768))))
+	}
 	// ∫ a da/√(Or + Om a) = (2/(3Om²)) (Om a − 2Or) √(Or + Om a) + const.
 	g := func(a float64) float64 { return (om*a - 2*or) * math.Sqrt(or+om*a) }
 	return 2 / (3 * om * om) * (g(ae) - g(0))

@@ -173,7 +173,7 @@ func (m *Model) Params() []string {
 
 // Declarations returns the declarations of the model's parameters (those
 // of Params) followed by those of the optional shared ones: ombh2, omch2,
-// mnu and nnu.
+// mnu, nnu and sigma8.
 func (m *Model) Declarations() []param.Param {
 	d := slices.Clone(m.params)
 	for _, sl := range optional {
@@ -255,6 +255,7 @@ const (
 	slotOmch2
 	slotMnu
 	slotNnu
+	slotSigma8
 	slotDE
 )
 
@@ -274,8 +275,8 @@ func (m *Model) Slot(name string) (Slot, error) {
 	return 0, m.unknown(name)
 }
 
-// Set sets the parameter in slot s to v (ombh2 and omch2 also set their
-// flag).
+// Set sets the parameter in slot s to v (ombh2, omch2 and sigma8 also set
+// their flag).
 func (p *Params) Set(s Slot, v float64) {
 	if s >= slotDE {
 		p.DE[s-slotDE] = v

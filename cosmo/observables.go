@@ -24,6 +24,9 @@ type Request struct {
 	W bool
 	// Age asks for the age of the universe and the lookback times at Z.
 	Age bool
+	// Growth asks for the linear growth at Z: D(z)/D(0) and f(z) (see
+	// Result.DRatio), and D(0).
+	Growth bool
 }
 
 // Validate checks the redshifts.
@@ -69,6 +72,15 @@ type Result struct {
 	// With Request.Age:
 	Age      float64   // age of the universe t0 in Gyr
 	Lookback []float64 // lookback time at Request.Z in Gyr
+
+	// With Request.Growth, the scale-independent linear growth of CDM and
+	// baryons (the conventions are in growth.go of this package):
+	DRatio []float64 // D(z)/D(0) at Request.Z
+	F      []float64 // f(z) = dln D/dln a at Request.Z
+	// D0 is D(z = 0) normalised so that D = a + (2/3)a_eq in the
+	// radiation and matter eras: the growth suppression, 0.78 for flat
+	// ΛCDM with Ωm = 0.3.
+	D0 float64
 }
 
 // NewResult returns a Result sized for r.
@@ -84,6 +96,10 @@ func NewResult(r Request) *Result {
 	}
 	if r.Age {
 		res.Lookback = make([]float64, n)
+	}
+	if r.Growth {
+		res.DRatio = make([]float64, n)
+		res.F = make([]float64, n)
 	}
 	return res
 }

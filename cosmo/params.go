@@ -59,6 +59,9 @@ const (
 	NameOmch2 = "omch2"
 	NameMnu   = "mnu"
 	NameNnu   = "nnu"
+	// NameSigma8 is σ8 today, the amplitude of the linear growth (see
+	// Params.Sigma8).
+	NameSigma8 = "sigma8"
 )
 
 // MaxDEParams is the largest number of parameters a dark energy may
@@ -89,8 +92,12 @@ type Params struct {
 	Mnu   float64 // Σmν in eV (one massive eigenstate, package neutrino)
 	Nnu   float64 // N_eff
 	DE    Values  // the dark energy's parameters
+	// Sigma8 is σ8 today, the rms linear density contrast of CDM and
+	// baryons in spheres of 8 h⁻¹ Mpc; valid if HasSigma8. Only the growth
+	// observables (fσ8) read it: σ8(z) = σ8 D(z)/D(0) (cosmo.Result.DRatio).
+	Sigma8 float64
 
-	HasOmbh2, HasOmch2 bool
+	HasOmbh2, HasOmch2, HasSigma8 bool
 }
 
 // H returns h = H0/100.
@@ -188,15 +195,19 @@ var (
 	sharedNnu = sharedParam{param.Param{Name: NameNnu, Label: `N_{\rm eff}`, Doc: "effective number of relativistic neutrino species",
 		Min: 2, Max: 4.5, Lo: 0, Hi: 10, LoOpen: true, Fiducial: DefaultNnu, Default: DefaultNnu, HasDefault: true, EmuBox: [2]float64{2, 4.5}},
 		func(p *Params) *float64 { return &p.Nnu }, nil}
+	sharedSigma8 = sharedParam{param.Param{Name: NameSigma8, Label: `\sigma_8`, Doc: "amplitude of the linear fluctuations of CDM and baryons today, in spheres of 8/h Mpc",
+		Min: 0.3, Max: 1.5, Lo: 0, Hi: 10, LoOpen: true, Fiducial: 0.81},
+		func(p *Params) *float64 { return &p.Sigma8 }, func(p *Params) *bool { return &p.HasSigma8 }}
 )
 
 // shared lists the shared parameters in the order of their slots.
 var shared = [...]*sharedParam{slotOm: &sharedOm, slotOk: &sharedOk, slotH0: &sharedH0,
-	slotOmbh2: &sharedOmbh2, slotOmch2: &sharedOmch2, slotMnu: &sharedMnu, slotNnu: &sharedNnu}
+	slotOmbh2: &sharedOmbh2, slotOmch2: &sharedOmch2, slotMnu: &sharedMnu, slotNnu: &sharedNnu, slotSigma8: &sharedSigma8}
 
 // optional are the shared parameters every model takes besides its own:
-// ω_b and ω_c when observables need them, Σmν and N_eff with defaults.
-var optional = []Slot{slotOmbh2, slotOmch2, slotMnu, slotNnu}
+// ω_b and ω_c when observables need them, Σmν and N_eff with defaults,
+// σ8 when growth data need it.
+var optional = []Slot{slotOmbh2, slotOmch2, slotMnu, slotNnu, slotSigma8}
 
 // ParseAssignments reads "NAME=VALUE,NAME=VALUE,…" into a map, refusing
 // malformed items, non-finite values and repeated names. It does not check

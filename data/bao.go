@@ -3,8 +3,9 @@ package data
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -28,6 +29,9 @@ const (
 	// HScaled is H·r_d/r_d,fid in km/s/Mpc (SDSS DR12's bao_Hz_rs, with
 	// r_d,fid = BAO.RdFid).
 	HScaled
+	// FSigma8 is fσ8(z), the growth rate f = dln D/dln a times σ8(z), as
+	// redshift-space distortions measure it (Cobaya's f_sigma8).
+	FSigma8
 )
 
 func (q Quantity) String() string {
@@ -42,6 +46,8 @@ func (q Quantity) String() string {
 		return "DM*rdfid/rd"
 	case HScaled:
 		return "H*rd/rdfid"
+	case FSigma8:
+		return "fsigma8"
 	}
 	return fmt.Sprintf("Quantity(%d)", int(q))
 }
@@ -89,7 +95,7 @@ func (d *BAO) Validate() error {
 			return fmt.Errorf("data: %s: row %d: redshift z=%g must be > 0", d.Name, i+1, z)
 		case v <= 0:
 			return fmt.Errorf("data: %s: row %d: value %g must be > 0", d.Name, i+1, v)
-		case q < DVOverRd || q > HScaled:
+		case q < DVOverRd || q > FSigma8:
 			return fmt.Errorf("data: %s: row %d: unknown quantity %v", d.Name, i+1, q)
 		case (q == DMScaled || q == HScaled) && !(d.RdFid > 0 && isFinite(d.RdFid)):
 			return fmt.Errorf("data: %s: row %d: quantity %v needs RdFid > 0, have %g", d.Name, i+1, q, d.RdFid)
@@ -107,7 +113,7 @@ func (d *BAO) Validate() error {
 
 // ReadBAO reads a BAO mean file (see ParseBAO).
 func ReadBAO(path string) (*BAO, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenInput(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}
@@ -118,7 +124,9 @@ func ReadBAO(path string) (*BAO, error) {
 // ParseBAO parses a BAO mean file in Cobaya's format: one measurement per
 // line, columns `z value quantity` or `z value error quantity`, separated by
 // blanks, '#' comments. quantity is DV_over_rs, DM_over_rs or DH_over_rs
-// (plain ratios to r_d; a "bao_" prefix is ignored, as in Cobaya); the row
+// (plain ratios to r_d; a "bao_" prefix is ignored, as in Cobaya), or
+// f_sigma8 (fσ8(z) of redshift-space distortions, as in the BOSS and
+// eBOSS full-shape files; it needs the growth and σ8); the row
 // order is free, so the quantity column is always read. With an error
 // column the result's Cov is diag(error²); without, Cov is nil and the
 // caller must read a covariance (ParseCov) in the same row order.
@@ -135,8 +143,9 @@ func ParseBAO(r io.Reader, name string) (*BAO, error) {
 // ParseBAOScaled parses a BAO mean file in the convention of the SDSS
 // DR12 consensus, relative to a fiducial sound horizon rdFid > 0 (Mpc):
 // DM_over_rs is D_M·r_d,fid/r_d in Mpc (DMScaled) and bao_Hz_rs is
-// H·r_d/r_d,fid in km/s/Mpc (HScaled); no other quantity is read. The
-// rest is as in ParseBAO. It panics if rdFid is not finite and > 0.
+// H·r_d/r_d,fid in km/s/Mpc (HScaled); f_sigma8 (the final consensus's
+// fσ8) is read as in ParseBAO; no other quantity is. The rest is as in
+// ParseBAO. It panics if rdFid is not finite and > 0.
 func ParseBAOScaled(r io.Reader, name string, rdFid float64) (*BAO, error) {
 	if !(rdFid > 0) || !isFinite(rdFid) {
 		panic("data: ParseBAOScaled: the fiducial r_d must be finite and > 0")
@@ -147,8 +156,8 @@ func ParseBAOScaled(r io.Reader, name string, rdFid float64) (*BAO, error) {
 // cobayaQuantities maps Cobaya's names to quantities for files without a
 // fiducial r_d (rdFid == 0) and with one.
 var (
-	plainQuantities  = map[string]Quantity{"DV_over_rs": DVOverRd, "DM_over_rs": DMOverRd, "DH_over_rs": DHOverRd}
-	scaledQuantities = map[string]Quantity{"DM_over_rs": DMScaled, "Hz_rs": HScaled}
+	plainQuantities  = map[string]Quantity{"DV_over_rs": DVOverRd, "DM_over_rs": DMOverRd, "DH_over_rs": DHOverRd, "f_sigma8": FSigma8}
+	scaledQuantities = map[string]Quantity{"DM_over_rs": DMScaled, "Hz_rs": HScaled, "f_sigma8": FSigma8}
 )
 
 // parseBAO is ParseBAO; rdFid > 0 reads the SDSS DR12 convention, in which
@@ -231,9 +240,9 @@ func parseBAO(r io.Reader, name string, rdFid float64) (*BAO, error) {
 
 func unknownQuantity(q string, rdFid float64) string {
 	if rdFid > 0 {
-		return fmt.Sprintf("unknown quantity %q: with a fiducial r_d only DM_over_rs and bao_Hz_rs are read", q)
+		return fmt.Sprintf("unknown quantity %q: with a fiducial r_d only DM_over_rs, bao_Hz_rs and f_sigma8 are read", q)
 	}
-	msg := fmt.Sprintf("unknown quantity %q: want DV_over_rs, DM_over_rs or DH_over_rs", q)
+	msg := fmt.Sprintf("unknown quantity %q: want DV_over_rs, DM_over_rs, DH_over_rs or f_sigma8", q)
 	if strings.TrimPrefix(q, "bao_") == "Hz_rs" {
 		msg += " (H·r_d/r_d,fid needs a fiducial r_d: SDSS DR12 is built in as sdss-dr12)"
 	}

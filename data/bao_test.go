@@ -12,7 +12,7 @@ func TestParseBAOErrors(t *testing.T) {
 	}{
 		{"columns", "0.5 10\n", "b:1: got 2 columns, want 3"},
 		{"mixed", "0.5 10 DM_over_rs\n0.6 10 1 DH_over_rs\n", "b:2: got 4 columns, but the first data line has 3"},
-		{"quantity", "0.5 10 rs_over_DV\n", `b:1:8: unknown quantity "rs_over_DV": want DV_over_rs, DM_over_rs or DH_over_rs`},
+		{"quantity", "0.5 10 rs_over_DV\n", `b:1:8: unknown quantity "rs_over_DV": want DV_over_rs, DM_over_rs, DH_over_rs or f_sigma8`},
 		{"Hz_rs", "0.5 10 bao_Hz_rs\n", "needs a fiducial r_d"},
 		{"z", "-0.5 10 DM_over_rs\n", "b:1:1: column 1 (z): redshift -0.5 must be > 0"},
 		{"z zero", "0 10 DM_over_rs\n", "redshift 0 must be > 0"},
@@ -27,7 +27,7 @@ func TestParseBAOErrors(t *testing.T) {
 		}
 	}
 	// With a fiducial r_d, only the SDSS DR12 quantities are read.
-	if _, err := parseBAO(strings.NewReader("0.5 10 DV_over_rs\n"), "b", 147.78); err == nil || !strings.Contains(err.Error(), "only DM_over_rs and bao_Hz_rs") {
+	if _, err := parseBAO(strings.NewReader("0.5 10 DV_over_rs\n"), "b", 147.78); err == nil || !strings.Contains(err.Error(), "only DM_over_rs, bao_Hz_rs and f_sigma8") {
 		t.Errorf("DV with rdFid: got %v", err)
 	}
 }

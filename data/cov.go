@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -23,7 +24,7 @@ const CovSymmetryTol = 1e-6
 // file, one row per line (the format of H(z) and BAO covariances), with the
 // comment and blank-line rules of ParseHz. See ParseCov.
 func ReadCov(path string, n int) (*mat.SymDense, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenInput(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}
@@ -118,7 +119,7 @@ func Factorize(name string, cov *mat.SymDense) (*mat.Cholesky, error) {
 // ReadSNCov reads a covariance in the format of the supernova releases
 // (Pantheon+, DES-SN5YR, Union3): see ParseSNCov.
 func ReadSNCov(path string, n int) (*mat.SymDense, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenInput(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}
@@ -160,7 +161,8 @@ func ParseSNCov(r io.Reader, name string, n int) (*mat.SymDense, error) {
 		pr, pw := io.Pipe()
 		done := make(chan struct{})
 		go func() {
-			_, err := io.Copy(pw, zr)
+			// A decompression bomb stops at the bound of a user's file.
+			_, err := io.Copy(pw, atomicfile.LimitReader(zr, name+" (decompressed)", atomicfile.MaxInput))
 			pw.CloseWithError(err) // nil: readers see io.EOF
 			close(done)
 		}()

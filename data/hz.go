@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -69,7 +70,7 @@ func (d *Hz) AttachCov(r io.Reader, name string) error {
 
 // ReadHz reads a whitespace-separated z, H, sigma_H file (see ParseHz).
 func ReadHz(path string) (*Hz, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenInput(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
+
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -74,7 +75,7 @@ func (d *SN) Validate() error {
 
 // ReadSN reads a supernova table (see ParseSN).
 func ReadSN(path string) (*SN, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenInput(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}

@@ -16,6 +16,14 @@
 //     scalar field, networks of (ln Ωm, λ, Σmν), quadratic in a radiation
 //     coordinate u, give ln(1/E) at the nodes, w and the age. Train makes
 //     them; Validate compares one with a reference backend.
+//   - GrowthModel is the linear growth (D/D0 and f at z ≤ 3) of a model:
+//     Heath's closed form plus a network at Chebyshev nodes, used by
+//     Backend where it is given one (Backend.Growth). None is embedded
+//     (none trained meets 1e-5 everywhere: docs/growth.md); without one
+//     the closed-form models run the growth ODE on the closed form and the
+//     scalar field's growth alone goes to the fallback
+//     (Stats.GrowthFallbacks). TrainGrowth makes one, ValidateGrowth
+//     checks it.
 //   - Friedmann is the paper's emulator (Rojas Olvera, Gómez-Vargas &
 //     Vázquez 2022) of Ω_r, Ω_m, Ω_Λ and H of flat ΛCDM with Ω_r0 = 1e-4 as
 //     functions of N = ln a, Ω_m0 and H0, in two recipes: "default"

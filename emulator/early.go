@@ -360,7 +360,8 @@ func (e *Early) Epochs(ep cosmo.EarlyPoint) (cosmo.Epochs, error) {
 // calculators on different goroutines do not share one.
 type counts struct {
 	evals, fallbacks atomic.Int64
-	_                [48]byte
+	growthFallbacks  atomic.Int64 // evaluations whose growth alone the fallback computed
+	_                [40]byte
 }
 
 // Stats sums the evaluations and fallbacks of the calculators (or
@@ -385,6 +386,13 @@ func (s *Stats) Evaluations() int64 {
 // Fallbacks returns the number of evaluations the fallback answered.
 func (s *Stats) Fallbacks() int64 {
 	return s.sum(func(c *counts) int64 { return c.fallbacks.Load() })
+}
+
+// GrowthFallbacks returns the number of evaluations whose growth alone the
+// fallback computed (a model without a growth emulator), the rest being
+// emulated; they are not among Fallbacks.
+func (s *Stats) GrowthFallbacks() int64 {
+	return s.sum(func(c *counts) int64 { return c.growthFallbacks.Load() })
 }
 
 // sum adds one counter over the calculators.

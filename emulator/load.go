@@ -14,13 +14,14 @@ import (
 
 // An Emulator is a trained emulator in a model file: the emulator of a
 // cosmological model's late universe (*Model), of the early universe
-// (*Early) or the paper's Friedmann emulator of Ω_i(N) and H (*Friedmann).
+// (*Early), of a model's linear growth (*GrowthModel) or the paper's
+// Friedmann emulator of Ω_i(N) and H (*Friedmann).
 // All are stored in the same container (docs/model-format.md), told apart
 // by their header's format.
 type Emulator interface {
 	// Kind returns the header's format: "cosmoemu-emulator" for a *Model,
-	// "cosmoemu-early" for an *Early, "cosmoemu-friedmann" for a
-	// *Friedmann.
+	// "cosmoemu-early" for an *Early, "cosmoemu-growth" for a
+	// *GrowthModel, "cosmoemu-friedmann" for a *Friedmann.
 	Kind() string
 	// MarshalBinary returns the model file's bytes.
 	MarshalBinary() ([]byte, error)
@@ -121,8 +122,14 @@ func Decode(b []byte, name string) (Emulator, error) {
 		} else {
 			return nil, err
 		}
+	case growthFormat:
+		if g, err := decodeGrowth(b, name); err == nil {
+			return g, nil
+		} else {
+			return nil, err
+		}
 	}
-	return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q, %q or %q)", probe.Format, modelFormat, earlyFormat, friedmannFormat))
+	return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q, %q, %q or %q)", probe.Format, modelFormat, earlyFormat, growthFormat, friedmannFormat))
 }
 
 // embedded holds the trained default emulators, one file per model and the

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cosmoemu/cosmoemu/internal/cheb"
 
+	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/nn"
 )
@@ -34,6 +35,11 @@ type Backend struct {
 	// Stats, if not nil, sums the counts of every Evaluator made by this
 	// Backend (for a run's report of how many evaluations fell back).
 	Stats *Stats
+	// Growth computes the linear growth (Request.Growth) where it answers:
+	// nil means the model's embedded growth emulator (DefaultGrowth), if it
+	// has one. Elsewhere the closed-form models run the growth ODE on the
+	// closed form (RTol 1e-7); the field falls back.
+	Growth *GrowthModel
 }
 
 // Name returns "emulator".
@@ -76,6 +82,13 @@ type Evaluator struct {
 
 	// Gauss–Legendre nodes on [0, 1] of the closed-form early integrals.
 	jNd, ageNd cosmo.Nodes
+
+	// The growth (Request.Growth): the ODE on the closed form, or the
+	// model's growth network (growth_eval.go).
+	grow    *backend.ClosedGrowth
+	growNet *growthEval
+	growFB  cosmo.Evaluator // the fallback for the growth alone (a field without a growth network)
+	growRes *cosmo.Result
 }
 
 // Gauss–Legendre nodes of the closed-form early-universe integrals, in
@@ -149,6 +162,8 @@ func (b Backend) newEvaluator(m *cosmo.Model, r cosmo.Request) (*Evaluator, erro
 		ev.all = fmt.Errorf("emulator %s answers z ≤ %g; redshift %g needs a fallback backend", m.Name(), e.ZMax(), zmax)
 	} else if (r.W || r.Age) && !e.PredictsExtra() {
 		ev.all = fmt.Errorf("emulator %s does not predict w(z) and the age; a fallback backend must answer Request.W and Request.Age", m.Name())
+	} else if r.Growth {
+		ev.all = ev.setupGrowth(b.Growth, b.Fallback)
 	}
 	if ev.all != nil {
 		if ev.fb == nil {
@@ -337,6 +352,16 @@ func (ev *Evaluator) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 			return err
 		}
 	}
+	// The growth network answers inside its own domain; outside it the
+	// closed-form models run the ODE, and the field falls back.
+	useNet := ev.growNet != nil && ev.growNet.contains(p)
+	if ev.growNet != nil && !useNet && ev.grow == nil {
+		if ev.fb == nil {
+			return ev.growNet.g.domain.Contains(p)
+		}
+		ev.c.fallbacks.Add(1)
+		return ev.fb.Eval(dst, p)
+	}
 	var dc3, look3, tail float64
 	ex := m.EarlyExpansion(p)
 	if ev.late != nil {
@@ -357,6 +382,20 @@ func (ev *Evaluator) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 			dst.Lookback[i] = tH * ev.rows[ev.rLook+i]
 		}
 		dst.Age = tH * (look3 + tail)
+	}
+	switch {
+	case useNet:
+		ev.growNet.eval(dst, p)
+	case ev.grow != nil:
+		return ev.grow.Eval(dst, m, p, &ex)
+	case ev.growFB != nil:
+		ev.c.growthFallbacks.Add(1)
+		if err := ev.growFB.Eval(ev.growRes, p); err != nil {
+			return err
+		}
+		copy(dst.DRatio, ev.growRes.DRatio)
+		copy(dst.F, ev.growRes.F)
+		dst.D0 = ev.growRes.D0
 	}
 	return nil
 }

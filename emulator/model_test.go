@@ -26,10 +26,10 @@ func defaultOf(t testing.TB, m *cosmo.Model) *Model {
 // maxima measured over 1000 points (seed 7) with a margin. The closed forms
 // meet the earlier issue's limits (1e-5 for H, D_M, D_H, D_V, D_L and
 // D_M(z*); 2e-5 mag for μ; 3e-3 for l_A; 1e-5 for R) by orders of
-// magnitude; the scalar field's networks miss them by up to 6× at the
-// domain's edges (measured: late 6.1e-5, μ 8.1e-5, D_M(z*) 5.4e-5, l_A
-// 0.015, R 5.7e-5; docs/emulators.md says why and what was tried). (late
-// stands for H, D_M, D_H, D_V, D_L.)
+// magnitude; the scalar field's networks meet them in the median (8e-7)
+// and miss them by up to 3× at the domain's edges (measured: late 3.0e-5,
+// μ 2.2e-5, D_M(z*) 3.1e-5, l_A 0.0083, R 3.2e-5; docs/emulators.md says
+// why and what was tried). (late stands for H, D_M, D_H, D_V, D_L.)
 func TestAccuracy(t *testing.T) {
 	type lim struct{ late, mu, dmStar, lA, r float64 }
 	limits := map[string]lim{
@@ -37,7 +37,7 @@ func TestAccuracy(t *testing.T) {
 		"olcdm":        {6e-8, 8e-8, 3e-7, 3e-5, 1e-7}, // near loitering (Ωm 0.06, Ωk −0.29): 4.7e-8, 5.6e-8, 2.0e-7
 		"wcdm":         {5e-8, 1e-7, 1e-7, 3e-5, 1e-7},
 		"w0wacdm":      {6e-8, 1e-7, 1e-7, 3e-5, 1e-7},
-		"quintessence": {7e-5, 1e-4, 7e-5, 0.02, 7e-5},
+		"quintessence": {4e-5, 3e-5, 4e-5, 0.01, 4e-5},
 	}
 	for _, m := range cosmo.Models() {
 		t.Run(m.Name(), func(t *testing.T) {
@@ -270,11 +270,11 @@ func TestWAge(t *testing.T) {
 			}
 		}
 		t.Logf("%s: max |Δw| %.1e, max relative error of the times %.1e", m.Name(), dw, dt)
-		// Measured: |Δw| 0 and times 1.3e-8 for the closed forms, 6.5e-5
-		// and 2.6e-5 for the field's network.
+		// Measured: |Δw| 0 and times 1.3e-8 for the closed forms, 7.7e-5
+		// and 1.9e-5 for the field's network.
 		limW, limT := 1e-14, 5e-8
 		if !m.ClosedForm() {
-			limW, limT = 8e-5, 3e-5
+			limW, limT = 9e-5, 3e-5
 		}
 		if dw > limW || dt > limT {
 			t.Errorf("%s: max |Δw| %.1e (limit %.0e), times %.1e (limit %.0e)", m.Name(), dw, limW, dt, limT)

@@ -160,6 +160,13 @@ func Validate(ctx context.Context, e *Model, ref cosmo.Backend, s *ValidateSetti
 
 // forModel returns the settings with their defaults for e, checked.
 func (s *ValidateSettings) forModel(e *Model) (ValidateSettings, error) {
+	return s.withDefaults(3, e.ZMax(), "Validate")
+}
+
+// withDefaults returns the settings with their defaults (1000 points, seed
+// 1, 60 redshifts evenly in ln z on [0.01, ztop]), checked against the
+// emulator's zmax; who names the caller in errors.
+func (s *ValidateSettings) withDefaults(ztop, zmax float64, who string) (ValidateSettings, error) {
 	var set ValidateSettings
 	if s != nil {
 		set = *s
@@ -171,18 +178,18 @@ func (s *ValidateSettings) forModel(e *Model) (ValidateSettings, error) {
 		set.Seed = 1
 	}
 	if set.Points < 1 {
-		return set, fmt.Errorf("emu: Validate: %d points", set.Points)
+		return set, fmt.Errorf("emulator: %s: %d points", who, set.Points)
 	}
 	if set.Z == nil {
 		const nz = 60
 		for i := range nz {
-			set.Z = append(set.Z, math.Exp(math.Log(0.01)+(math.Log(3)-math.Log(0.01))*float64(i)/(nz-1)))
+			set.Z = append(set.Z, math.Exp(math.Log(0.01)+(math.Log(ztop)-math.Log(0.01))*float64(i)/(nz-1)))
 		}
-		set.Z[0], set.Z[nz-1] = 0.01, 3
+		set.Z[0], set.Z[nz-1] = 0.01, ztop
 	}
 	for i, z := range set.Z {
-		if !(z > 0) || z > e.ZMax() || (i > 0 && !(z > set.Z[i-1])) {
-			return set, fmt.Errorf("emu: Validate: redshifts must increase within (0, %g]; z[%d] = %v", e.ZMax(), i, z)
+		if !(z > 0) || z > zmax || (i > 0 && !(z > set.Z[i-1])) {
+			return set, fmt.Errorf("emulator: %s: redshifts must increase within (0, %g]; z[%d] = %v", who, zmax, i, z)
 		}
 	}
 	return set, nil

@@ -37,7 +37,7 @@ type TrainSettings struct {
 	LatePoints int
 	// Width is the number of units of each of the two hidden layers of
 	// the early-universe network (default 32), LateWidth that of the
-	// scalar field's late-time networks (default 32). Multiples of 32 suit
+	// scalar field's late-time networks (default 64). Multiples of 32 suit
 	// the nn package's kernels best.
 	Width, LateWidth int
 	Epochs           int // Adam epochs before the variable projection; default 200
@@ -82,7 +82,7 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 	def(&d.Points, 8000)
 	def(&d.LatePoints, 9000)
 	def(&d.Width, 32)
-	def(&d.LateWidth, 32)
+	def(&d.LateWidth, 64)
 	def(&d.Epochs, 200)
 	def(&d.Iterations, 3000)
 	def(&d.Validate, 300)
@@ -237,7 +237,7 @@ func (t *trainer) progress(stage string, step, steps int, loss float64) {
 func (t *trainer) fitSettings(name string) fitSettings {
 	w := t.s.LateWidth
 	return fitSettings{name: name, width: w, epochs: t.s.Epochs, iterations: t.s.Iterations,
-		seed: t.s.Seed, workers: t.s.Workers, progress: t.s.Progress}
+		seed: t.s.Seed, workers: t.s.Workers, progress: t.s.Progress, ridge: ridgeLate}
 }
 
 func (t *trainer) record(name string, points int, n *Net, r *fitResult) {

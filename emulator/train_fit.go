@@ -23,6 +23,7 @@ type fitSettings struct {
 	seed       uint64
 	workers    int
 	progress   func(stage string, step, steps int, loss float64)
+	ridge      float64 // Tikhonov weight per row; 0 means ridgeTiny
 }
 
 // fitResult reports a fit.
@@ -61,33 +62,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	}
 	xs := mat.NewDense(n, d, nil)
 	in.Transform(xs, x)
-	mean := make([]float64, cols)
-	ss := 0.0
-	for j := range cols {
-		m := 0.0
-		for i := range n {
-			m += y.At(i, j)
-		}
-		mean[j] = m / float64(n)
-		for i := range n {
-			v := y.At(i, j) - mean[j]
-			ss += v * v
-		}
-	}
-	scale := math.Sqrt(ss / float64(n*cols))
-	if !(scale > 0) {
-		scale = 1
-	}
-	std := make([]float64, cols)
-	for j := range std {
-		std[j] = scale
-	}
-	ys := mat.NewDense(n, cols, nil)
-	for i := range n {
-		for j := range cols {
-			ys.Set(i, j, (y.At(i, j)-mean[j])/scale)
-		}
-	}
+	mean, std, ys := scaleTargets(y)
 	nq := SkipLen(d)
 	f := mat.NewDense(n, nq+1, nil)
 	for i := range n {
@@ -128,7 +103,11 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 			return nil, nil, fmt.Errorf("emulator: network %s: %w", s.name, err)
 		}
 	}
-	vp := &varPro{net: net, x: xs, y: ys, f: f, workers: s.workers}
+	rho := s.ridge
+	if rho == 0 {
+		rho = ridgeTiny
+	}
+	vp := &varPro{net: net, x: xs, y: ys, f: f, workers: s.workers, ridge: rho}
 	res, err := vp.fit(ctx, s)
 	if err != nil {
 		return nil, nil, err
@@ -148,12 +127,49 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	return en, res, nil
 }
 
+// scaleTargets returns the targets y centred by their column means and
+// divided by one common scale, with the means and the scale of each
+// column (all equal), so that the loss weighs every column in the targets'
+// own units.
+func scaleTargets(y *mat.Dense) (mean, std []float64, ys *mat.Dense) {
+	n, cols := y.Dims()
+	mean = make([]float64, cols)
+	ss := 0.0
+	for j := range cols {
+		m := 0.0
+		for i := range n {
+			m += y.At(i, j)
+		}
+		mean[j] = m / float64(n)
+		for i := range n {
+			v := y.At(i, j) - mean[j]
+			ss += v * v
+		}
+	}
+	scale := math.Sqrt(ss / float64(n*cols))
+	if !(scale > 0) {
+		scale = 1
+	}
+	std = make([]float64, cols)
+	for j := range std {
+		std[j] = scale
+	}
+	ys = mat.NewDense(n, cols, nil)
+	for i := range n {
+		for j := range cols {
+			ys.Set(i, j, (y.At(i, j)-mean[j])/scale)
+		}
+	}
+	return mean, std, ys
+}
+
 // varPro minimizes ‖[H(θ) F] C − Y‖² over the hidden parameters θ with C
 // the least-squares solution at θ.
 type varPro struct {
 	net     *nn.Network
 	x, y, f *mat.Dense
 	workers int
+	ridge   float64 // the Tikhonov weight per row (fitSettings.ridge)
 
 	skip    *mat.Dense // the skip part of C at the last evaluation
 	penalty float64    // the ridge term of the last evaluation
@@ -183,11 +199,11 @@ func (v *varPro) solve() error {
 		copy(row[:w], h.RawRowView(i))
 		copy(row[w:], v.f.RawRowView(i))
 	}
-	c, err := ridgeLstsq(a, v.y, ridge*float64(n))
+	c, err := ridgeLstsq(a, v.y, v.ridge*float64(n))
 	if err != nil {
 		return err
 	}
-	v.penalty = ridge * float64(n) * sumSquares(c) / float64(n*cols)
+	v.penalty = v.ridge * float64(n) * sumSquares(c) / float64(n*cols)
 	last := &v.net.Layers[len(v.net.Layers)-1]
 	for j := range w {
 		copy(last.W[j*cols:(j+1)*cols], c.RawRowView(j))
@@ -326,12 +342,22 @@ func (r recorder) Record(l *optimize.Location, op optimize.Operation, _ *optimiz
 	return r(l, op)
 }
 
-// ridge is the Tikhonov weight per training row of the output layer's
-// least squares: ‖AC − B‖² + ridge·n‖C‖². It keeps the solution unique
-// and bounded when hidden units are nearly collinear, so that the reduced
-// loss stays smooth for the line search, and is far below the losses
-// reached (1e-12 and up).
-const ridge = 1e-20
+// The Tikhonov weights per training row of the output layer's least
+// squares, ‖AC − B‖² + ridge·n‖C‖² (fitSettings.ridge): they keep the
+// solution unique and bounded when hidden units are nearly collinear, so
+// that the reduced loss stays smooth for the line search.
+const (
+	// ridgeTiny, far below the losses reached (1e-12 and up), is the
+	// early universe's: its fits converge with it.
+	ridgeTiny = 1e-20
+	// ridgeLate is the scalar field's late networks': with ridgeTiny a
+	// width of 64 failed its line search within 20 iterations (a saturated
+	// unit whose output weight of 1e3 cancelled the bias), and width 32
+	// reached max errors of 6e-5; with 1e-12, a fortieth of the loss
+	// reached, width 64 trains to its iteration limit and the errors fall
+	// to 3e-5 at most, 8e-7 in the median (docs/emulators.md).
+	ridgeLate = 1e-12
+)
 
 // ridgeLstsq returns the minimizer of ‖ac − b‖² + rho‖c‖², by QR of a
 // stacked on √rho·I.

@@ -91,7 +91,7 @@ func TestCancel(t *testing.T) {
 
 // The embedded emulators are what TrainEarly(ctx, nil) and
 // Train(ctx, "quintessence", nil) make, byte for byte. The early universe
-// takes about 70 s on two cores, the scalar field about 5 minutes, so the
+// takes about 2 minutes on two cores, the scalar field 8 minutes of CPU, so the
 // test runs only with COSMOEMU_TRAIN set (early, quintessence or all).
 func TestReproduceDefaults(t *testing.T) {
 	which := os.Getenv("COSMOEMU_TRAIN")

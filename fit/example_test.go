@@ -40,5 +40,5 @@ func ExampleBuild_mistake() {
 	fmt.Println(err)
 	// Output:
 	// fit: likelihood: desi-dr1 and desi-dr2 cannot be combined: DESI DR2 supersedes DR1, never combine them
-	// fit: prior on w: model lcdm does not take parameter "w" (it takes Om, H0, ombh2, omch2, mnu, nnu), nor do the data (hrd)
+	// fit: prior on w: model lcdm does not take parameter "w" (it takes Om, H0, ombh2, omch2, mnu, nnu, sigma8), nor do the data (hrd)
 }

@@ -33,6 +33,10 @@
 //     data set measures it: a likelihood measures it when it declares so
 //     (H(z), an H0 prior, the CMB) or needs r_d with ω_b given (BAO alone
 //     with hrd, or supernovae, do not): it moves Ωm by less than 0.02σ;
+//   - sigma8 (σ8 today) is sampled when a likelihood measures fσ8 (the
+//     BOSS/eBOSS full-shape sets) or the user gives it a prior, with the
+//     default box [0.3, 1.5]; S8 = σ8 (Ωm/0.3)^{1/2} is then derived
+//     (Result.Derived, and a column of the chains);
 //   - a likelihood's own nuisance parameters are sampled when required,
 //     and an optional one (the supernova absolute magnitude M) only when
 //     the user gives it a prior; otherwise its likelihood marginalises it.
@@ -86,6 +90,10 @@ type Config struct {
 	// EmulatorFile is the emulator's model file; "" means the embedded
 	// default of the model.
 	EmulatorFile string
+	// GrowthEmulatorFile is a growth emulator's file (cosmoemu train
+	// -growth) for the emulator backend; "" means the model's embedded one
+	// if it has one, else the growth ODE (closed forms) or the fallback.
+	GrowthEmulatorFile string
 	// NoFallback makes points outside the emulator's domain errors
 	// instead of solver evaluations (the default falls back, counted in
 	// Result.Fallbacks).
@@ -367,6 +375,10 @@ func (sb *spaceBuilder) cosmological() ([]string, error) {
 		names = append(names, likelihood.HRd.Name)
 		p.Notes = append(p.Notes, "r_d without ω_b: it is free through hrd = h·r_d")
 	}
+	// σ8 when the data measure fσ8, or the user gives it a prior.
+	if prior, fixed := sb.given(cosmo.NameSigma8); (sb.needs.Sigma8 || prior) && (prior || !fixed) {
+		names = append(names, cosmo.NameSigma8)
+	}
 	return names, nil
 }
 
@@ -428,7 +440,7 @@ func (p *Problem) connect() error {
 	if es, ok := early.(emulator.EarlySource); ok {
 		p.earlyStats = es.Stats
 	}
-	b, err := NewBackend(c.Backend, p.Model, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, NoFallback: c.NoFallback, Early: early})
+	b, err := NewBackend(c.Backend, p.Model, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early})
 	if err != nil {
 		return err
 	}
@@ -474,7 +486,8 @@ func (p *Problem) checkFixed() error {
 
 // A Derived is the posterior of a parameter computed from the sampled
 // ones: Om when the matter is sampled as ω_c (omch2), ω_c when it is
-// sampled as Om and ω_b is sampled or fixed.
+// sampled as Om and ω_b is sampled or fixed, S8 = σ8 (Ωm/0.3)^{1/2} when
+// σ8 is sampled or fixed (fσ8 data).
 type Derived struct {
 	Name    string  `json:"name"`
 	Label   string  `json:"label"`
@@ -512,20 +525,24 @@ func (p *Problem) derivedParams() []derivedParam {
 	_, wbFixed := p.Fixed[cosmo.NameOmbh2]
 	var out []derivedParam
 	if !sampled(cosmo.NameOm) && !omFixed && (sampled(cosmo.NameOmch2) || omchFixed) {
-		out = append(out, derivedParam{cosmo.NameOm, func(c *cosmo.Params) float64 { return c.Om }})
+		out = append(out, derivedParam{name: cosmo.NameOm, f: func(c *cosmo.Params) float64 { return c.Om }})
 	}
 	if !sampled(cosmo.NameOmch2) && !omchFixed && (sampled(cosmo.NameOm) || omFixed) && (sampled(cosmo.NameOmbh2) || wbFixed) {
-		out = append(out, derivedParam{cosmo.NameOmch2, func(c *cosmo.Params) float64 {
+		out = append(out, derivedParam{name: cosmo.NameOmch2, f: func(c *cosmo.Params) float64 {
 			h := c.H()
 			return (c.Om-c.OmegaNu())*h*h - c.Ombh2
 		}})
+	}
+	if _, s8Fixed := p.Fixed[cosmo.NameSigma8]; sampled(cosmo.NameSigma8) || s8Fixed {
+		out = append(out, derivedParam{name: "S8", label: `S_8`, f: func(c *cosmo.Params) float64 { return c.S8() }})
 	}
 	return out
 }
 
 type derivedParam struct {
-	name string
-	f    func(*cosmo.Params) float64
+	name  string
+	f     func(*cosmo.Params) float64
+	label string // "" for a parameter of the model: its own label
 }
 
 // fillDerived fills r.Derived from the samples (weighted for nested
@@ -552,9 +569,13 @@ func (p *Problem) fillDerived(r *Result) {
 		}
 	}
 	for k, d := range dps {
-		par, _ := p.Model.Param(d.name)
+		label := d.label
+		if label == "" {
+			par, _ := p.Model.Param(d.name)
+			label = par.Label
+		}
 		s := weightedSummary(v[k], r.Weights)
-		r.Derived = append(r.Derived, Derived{Name: d.name, Label: par.Label, Mean: s[0], Std: s[1],
+		r.Derived = append(r.Derived, Derived{Name: d.name, Label: label, Mean: s[0], Std: s[1],
 			Q025: s[2], Q16: s[3], Q84: s[4], Q975: s[5], BestFit: d.f(&bp)})
 	}
 }
@@ -664,6 +685,7 @@ func NewEarly(name string, noFallback bool) (cosmo.EarlySource, error) {
 type BackendSettings struct {
 	SolverRTol   float64           // the solver's tolerance (RTol = ATol); 0: its default
 	EmulatorFile string            // the emulator's model file; "": the embedded default
+	GrowthFile   string            // a growth emulator's file; "": the embedded one, if any
 	NoFallback   bool              // the emulator refuses points outside its domain
 	Early        cosmo.EarlySource // how the early universe is computed; nil: the exact route
 }
@@ -704,6 +726,11 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 			return nil, fmt.Errorf("fit: %w", err)
 		}
 		b := emulator.Backend{Emulator: e, Early: set.Early, Stats: &emulator.Stats{}}
+		if set.GrowthFile != "" {
+			if b.Growth, err = emulator.LoadGrowth(set.GrowthFile, m); err != nil {
+				return nil, fmt.Errorf("fit: %w", err)
+			}
+		}
 		if !set.NoFallback {
 			b.Fallback = sv
 		}

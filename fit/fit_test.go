@@ -85,7 +85,7 @@ func TestBuildErrors(t *testing.T) {
 		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"Om": "0.1:0.5"}, Fixed: map[string]float64{"Om": 0.3}}, "both a prior and a fixed value"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"H0": -70}}, "H0 = -70"},
 		{Config{Data: []string{"desi-dr2"}, Fixed: map[string]float64{"hrd": 100}}, "cannot be fixed"},
-		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"M": "-20:-19"}}, `does not take parameter "M" (it takes Om, H0, ombh2, omch2, mnu, nnu), nor do the data (hrd)`},
+		{Config{Data: []string{"desi-dr2"}, Priors: map[string]string{"M": "-20:-19"}}, `does not take parameter "M" (it takes Om, H0, ombh2, omch2, mnu, nnu, sigma8), nor do the data (hrd)`},
 		{Config{Data: []string{"desi-dr2"}, Backend: "warp"}, "unknown backend"},
 		{Config{Model: cosmo.Quintessence, Data: []string{"desi-dr2"}, Backend: "analytic"}, "no closed form"},
 		{Config{Data: []string{"planck18-distance"}, Fixed: map[string]float64{"Om": 0.3, "H0": 67, "ombh2": 0.0224}}, "nothing to sample"},

@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
+	"os"
 	"time"
 
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/nested"
 )
 
@@ -18,6 +20,9 @@ import (
 func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Result, error) {
 	s := p.Config.Sampler
 	post, space := p.Posterior, p.Space
+	if _, err := p.physicalStart(p.Start()); err != nil {
+		return nil, err // a prior box where the model is unphysical everywhere
+	}
 	start := time.Now()
 	lo, hi := space.Bounds()
 	ranges := make([][2]float64, len(lo))
@@ -39,6 +44,15 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	prob := nested.Problem{Dim: space.Dim(), Transform: space.Transform, LogLike: post.LogLike}
 	res, err := nested.Run(ctx, prob, set, rnd)
 	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			// Stopped before its loop (drawing the first live points):
+			// saved only if a checkpoint is there.
+			root := ""
+			if _, serr := os.Stat(s.Out + chains.CheckpointSuffix); s.Out != "" && serr == nil {
+				root = s.Out
+			}
+			return nil, &InterruptedError{Calls: post.Evaluations() - evalsBefore, Root: root, Err: err}
+		}
 		if s.Resume && errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("fit: cannot resume %s: there is no run there: %w", s.Out, err)
 		}
@@ -104,8 +118,9 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 }
 
 // InterruptedError is the error of Run for a nested-sampling run stopped
-// by its context after Calls likelihood calls. With Sampler.Out the run is
-// saved at Root, and Sampler.Resume continues it. It matches
+// by its context after Calls likelihood calls. Root is where the run is
+// saved, and Sampler.Resume continues it; "" if nothing was saved (no
+// Sampler.Out, or stopped before its first checkpoint). It matches
 // context.Canceled.
 type InterruptedError struct {
 	Calls int64

@@ -76,6 +76,9 @@ type Result struct {
 	// fell outside the emulator's domain, and their share.
 	Fallbacks        int64   `json:"fallbacks"`
 	FallbackFraction float64 `json:"fallback_fraction"`
+	// GrowthFallbacks counts the evaluations whose growth alone the solver
+	// computed (a model without a growth emulator), the rest emulated.
+	GrowthFallbacks int64 `json:"growth_fallbacks,omitempty"`
 	// Early is how the early universe was computed (emulator, exact or
 	// fitting); with the emulator, the evaluations the exact route
 	// answered outside its domain, and their share.
@@ -211,7 +214,15 @@ func (p *Problem) scales() []float64 {
 // the prior.
 func (p *Problem) bestStart(scale []float64) (*mcmc.Optimum, mat.Symmetric, error) {
 	post := p.Posterior
-	opt, err := mcmc.BestFit(post.LogProb, p.Start(), &mcmc.BestFitSettings{Scale: scale})
+	x0 := p.Start()
+	start, err := p.physicalStart(x0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if &start[0] != &x0[0] {
+		p.Notes = append(p.Notes, fmt.Sprintf("the model is unphysical at the fiducial start point (%s); the best fit is searched from %s", post.Format(x0), post.Format(start)))
+	}
+	opt, err := mcmc.BestFit(post.LogProb, start, &mcmc.BestFitSettings{Scale: scale})
 	switch {
 	case errors.Is(err, mcmc.ErrNoCovariance):
 		p.Notes = append(p.Notes, "the best fit lies on the edge of the prior; the walkers start in a ball of 1% of the prior widths")
@@ -309,6 +320,7 @@ func (p *Problem) fillBest(r *Result, best []float64) error {
 	r.Chi2Min = total
 	if st := p.emuStats; st != nil {
 		r.Fallbacks = st.Fallbacks()
+		r.GrowthFallbacks = st.GrowthFallbacks()
 		if n := st.Evaluations(); n > 0 {
 			r.FallbackFraction = float64(r.Fallbacks) / float64(n)
 		}

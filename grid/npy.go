@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -66,18 +65,13 @@ func Read(path string) (*mat.Dense, error) {
 	if ext != ".npy" && ext != ".npz" {
 		return nil, fmt.Errorf("grid: cannot read %s: unknown extension %q (want .npy or .npz)", path, ext)
 	}
-	f, err := os.Open(path)
+	// Opened without blocking on a FIFO; a device or a directory is
+	// refused. The header's shape is checked against the size below.
+	f, fi, err := atomicfile.OpenRegular(path, false)
 	if err != nil {
 		return nil, fmt.Errorf("grid: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("grid: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("grid: %s is not a regular file", path)
-	}
 	g, err := decode(f, fi.Size(), ext == ".npz")
 	if err != nil {
 		return nil, fmt.Errorf("grid: %s: %w", path, err)

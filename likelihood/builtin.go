@@ -100,6 +100,60 @@ var sets = []Set{
 		},
 	},
 	{
+		Name: "sdss-dr12-fs", Measures: "bao+fsigma8",
+		Doc: "BOSS DR12 final consensus (BAO and full shape): D_M·r_d,fid/r_d [Mpc], H·r_d/r_d,fid [km/s/Mpc] and fσ8 " +
+			"at z = 0.38, 0.51, 0.61 (9 numbers), r_d,fid = 147.78 Mpc, with their 9×9 covariance. fσ8 needs sigma8, " +
+			"sampled with it. Never with sdss-dr12 (its BAO part) or sdss-dr16-lrg-fs (which holds its two lower bins and " +
+			"CMASS galaxies of the third), nor with DESI (overlapping redshifts).",
+		Citation: "Alam et al. 2017, MNRAS 470, 2617, arXiv:1607.03155 (Table 8).",
+		Excludes: []Exclusion{
+			{"sdss-dr12", "sdss-dr12 is the BAO part of the same BOSS DR12 consensus"},
+			{"sdss-dr16-lrg-fs", "eBOSS DR16 LRG holds BOSS DR12's two lower bins, and CMASS galaxies of its third: use DR12-final or DR16-LRG, never both"},
+			{"desi-dr1", overlapSDSS},
+			{"desi-dr1-eboss-lya", overlapSDSS},
+			{"desi-dr2", overlapSDSS},
+		},
+		Load: func(*Options) (Likelihood, string, error) {
+			d, err := data.ParseBAOScaled(embedded("rsd/sdss_DR12Consensus_final.dat"), "sdss-dr12-fs", sdssDR12RdFid)
+			if err == nil {
+				err = d.AttachCov(embedded("rsd/final_consensus_covtot_dM_Hz_fsig.txt"), "sdss-dr12-fs covariance")
+			}
+			return newBAO(d, err)
+		},
+	},
+	{
+		Name: "sdss-dr16-lrg-fs", Measures: "bao+fsigma8",
+		Doc: "eBOSS DR16 LRG \"BAOplus\" (BOSS DR12's bins at z = 0.38, 0.51 and eBOSS LRG with BOSS CMASS at z = 0.698): " +
+			"D_M/r_d, D_H/r_d and fσ8 (9 numbers) with their covariance. fσ8 needs sigma8, sampled with it. Combines with " +
+			"sdss-dr16-qso-fs (the eBOSS 2021 convention); never with sdss-dr12 or sdss-dr12-fs, nor with DESI.",
+		Citation: "Alam et al. 2021, PRD 103, 083533, arXiv:2007.08991; Bautista et al. 2021, arXiv:2007.08993; " +
+			"Gil-Marín et al. 2020, arXiv:2007.08994.",
+		Excludes: []Exclusion{
+			{"sdss-dr12", "eBOSS DR16 LRG holds BOSS DR12's two lower bins"},
+			{"desi-dr1", overlapEBOSS},
+			{"desi-dr1-eboss-lya", overlapEBOSS},
+			{"desi-dr2", overlapEBOSS},
+		},
+		Load: func(*Options) (Likelihood, string, error) {
+			return newBAO(embeddedRSD("sdss-dr16-lrg-fs", "rsd/sdss_DR16_BAOplus_LRG_FSBAO_DMDHfs8"))
+		},
+	},
+	{
+		Name: "sdss-dr16-qso-fs", Measures: "bao+fsigma8",
+		Doc: "eBOSS DR16 quasars at z = 1.48: D_M/r_d, D_H/r_d and fσ8 with their covariance. fσ8 needs sigma8, " +
+			"sampled with it. Never with DESI (its quasars and ELGs overlap in redshift).",
+		Citation: "Alam et al. 2021, PRD 103, 083533, arXiv:2007.08991; Hou et al. 2021, arXiv:2007.08998; " +
+			"Neveux et al. 2020, arXiv:2007.08999.",
+		Excludes: []Exclusion{
+			{"desi-dr1", overlapEBOSS},
+			{"desi-dr1-eboss-lya", overlapEBOSS},
+			{"desi-dr2", overlapEBOSS},
+		},
+		Load: func(*Options) (Likelihood, string, error) {
+			return newBAO(embeddedRSD("sdss-dr16-qso-fs", "rsd/sdss_DR16_BAOplus_QSO_FSBAO_DMDHfs8"))
+		},
+	},
+	{
 		Name: "union3", Measures: "sn",
 		Doc: "Union3/UNITY1.5 supernova distance moduli binned in 22 redshift nodes (lcparam_full.txt, mb) with their " +
 			"22×22 covariance (mag_covmat.txt); mb is a distance modulus up to an additive constant.",
@@ -277,6 +331,9 @@ const sameAcousticScale = "both measure the CMB acoustic scale θ* from Planck's
 // overlapSDSS is why BOSS DR12 and DESI do not combine.
 const overlapSDSS = "BOSS DR12 and DESI measure BAO at overlapping redshifts; combining them double-counts the overlapping volume"
 
+// overlapEBOSS is why eBOSS DR16 and DESI do not combine.
+const overlapEBOSS = "eBOSS DR16 and DESI measure BAO at overlapping redshifts on overlapping skies, with no joint covariance; combining them double-counts the overlapping volume"
+
 // sdssDR12RdFid is the fiducial sound horizon r_d,fid = 147.78 Mpc of the
 // SDSS DR12 consensus values.
 const sdssDR12RdFid = 147.78
@@ -323,6 +380,19 @@ func embeddedBAO(name, prefix string) (*data.BAO, error) {
 		return nil, err
 	}
 	if err := d.AttachCov(embedded(prefix+"_cov.txt"), name+" covariance"); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// embeddedRSD reads the eBOSS DR16 files prefix+".dat" (D_M/r_d, D_H/r_d,
+// fσ8) and prefix+"_covtot.txt".
+func embeddedRSD(name, prefix string) (*data.BAO, error) {
+	d, err := data.ParseBAO(embedded(prefix+".dat"), name)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.AttachCov(embedded(prefix+"_covtot.txt"), name+" covariance"); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cosmoemu/cosmoemu/data"
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
 // A Set is a built-in data set, declared once as a value: its name, what it
@@ -20,7 +21,8 @@ import (
 type Set struct {
 	Name string // what Open and Lookup accept, e.g. "desi-dr2"
 	// Measures says what the set measures, for listings only ("hz",
-	// "bao", "sn", "cmb", "h0", "ombh2"): nothing decides on it.
+	// "bao", "bao+fsigma8", "sn", "cmb", "h0", "ombh2"): nothing decides
+	// on it.
 	Measures string
 	Doc      string // what the set is, one paragraph
 	Citation string // the papers to cite when using it
@@ -243,7 +245,7 @@ func openHzFiles(table, cov string, _ *Options) (Likelihood, string, error) {
 		return nil, "", err
 	}
 	if cov != "" {
-		f, err := os.Open(cov)
+		f, err := atomicfile.OpenInput(cov, atomicfile.MaxInput)
 		if err != nil {
 			return nil, "", fmt.Errorf("likelihood: %w", err)
 		}
@@ -266,7 +268,7 @@ func openBAOFiles(mean, cov string, _ *Options) (Likelihood, string, error) {
 		}
 		return newBAO(d, nil)
 	}
-	f, err := os.Open(cov)
+	f, err := atomicfile.OpenInput(cov, atomicfile.MaxInput)
 	if err != nil {
 		return nil, "", fmt.Errorf("likelihood: %w", err)
 	}

@@ -58,6 +58,7 @@ func Combine(likes []Likelihood) (Needs, error) {
 		all.Rd = all.Rd || n.Rd
 		all.Ombh2 = all.Ombh2 || n.Ombh2
 		all.H0 = all.H0 || n.H0
+		all.Sigma8 = all.Sigma8 || n.Sigma8
 		seen := make(map[string]bool)
 		for _, p := range n.Nuisance {
 			switch {

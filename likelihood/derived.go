@@ -11,8 +11,9 @@ import (
 // parameters that LogProbDerived computes with ln P, in order: the total
 // χ² (chi2), the χ² of each data set in the order of Likelihoods
 // (chi2_NAME, the name with every character but letters, digits, '-' and
-// '_' replaced by '_'), and the drag-epoch sound horizon r_d in Mpc
-// (rdrag) when the data need it.
+// '_' replaced by '_'), the drag-epoch sound horizon r_d in Mpc
+// (rdrag) when the data need it, and S8 = σ8 (Ωm/0.3)^{1/2} when σ8 is a
+// parameter of the posterior (sampled or fixed).
 func (p *Posterior) DerivedNames() (names, labels []string) {
 	names, labels = []string{"chi2"}, []string{`\chi^2`}
 	for _, l := range p.likes {
@@ -23,6 +24,10 @@ func (p *Posterior) DerivedNames() (names, labels []string) {
 	if p.rdFrom != rdNone {
 		names = append(names, "rdrag")
 		labels = append(labels, `r_{\rm drag}`)
+	}
+	if p.s8 {
+		names = append(names, "S8")
+		labels = append(labels, `S_8`)
 	}
 	return names, labels
 }
@@ -82,6 +87,9 @@ func (p *Posterior) checkDerived(n int) {
 	if p.rdFrom != rdNone {
 		want++
 	}
+	if p.s8 {
+		want++
+	}
 	if n != want {
 		panic("likelihood: derived parameters of the wrong number")
 	}
@@ -99,8 +107,13 @@ func (p *Posterior) logProbDerived(e *evaluator, theta, derived []float64) float
 		return math.Inf(-1)
 	}
 	derived[0] = c
+	k := 1 + len(p.likes)
 	if p.rdFrom != rdNone {
-		derived[len(derived)-1] = e.th.Rd
+		derived[k] = e.th.Rd
+		k++
+	}
+	if p.s8 {
+		derived[k] = e.p.S8()
 	}
 	return lp - 0.5*c
 }

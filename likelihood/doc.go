@@ -17,7 +17,10 @@
 //
 // where t is the theory: H(z) for expansion-rate data, D_V/r_d, D_M/r_d,
 // D_H/r_d (DESI) or D_M·r_d,fid/r_d and H·r_d/r_d,fid (SDSS DR12, r_d,fid =
-// 147.78 Mpc) for BAO, (R, l_A, ω_b) for the CMB distance priors, 100θ* or
+// 147.78 Mpc) for BAO, fσ8(z) = σ8 f(z) D(z)/D(0) for the redshift-space
+// distortions that the BOSS and eBOSS sets measure with their BAO (rows
+// f_sigma8: the likelihood then needs σ8 and asks for the growth),
+// (R, l_A, ω_b) for the CMB distance priors, 100θ* or
 // (θ*, ω_b, ω_bc) for DESI's compressed CMB, H0 for a local H0 measurement,
 // ω_b for BBN, and the distance moduli
 // μ = 5 log10[(1+z_hel) D_M(z)/Mpc] + 25 plus an absolute magnitude M for
@@ -70,9 +73,9 @@
 // # What a likelihood declares
 //
 // A Likelihood registers the observables it needs when it binds
-// (Requirements: redshifts, distances, the CMB scalars) and declares the
-// rest (Needs): whether it reads r_d or ω_b, whether it measures H0, and
-// its nuisance parameters. Package fit chooses the parameters from these
+// (Requirements: redshifts, distances, the CMB scalars, the growth) and
+// declares the rest (Needs): whether it reads r_d, ω_b or σ8, whether it
+// measures H0, and its nuisance parameters. Package fit chooses the parameters from these
 // declarations; NewPosterior checks a combination against them, and with
 // Combine refuses the same data twice (by content: Fingerprint) and sets
 // that must never be combined.

@@ -65,6 +65,9 @@ func ExampleSets() {
 	// desi-dr1-eboss-lya bao
 	// desi-dr2           bao
 	// sdss-dr12          bao
+	// sdss-dr12-fs       bao+fsigma8
+	// sdss-dr16-lrg-fs   bao+fsigma8
+	// sdss-dr16-qso-fs   bao+fsigma8
 	// union3             sn
 	// pantheonplus       sn (covariance: cosmoemu data get pantheonplus-cov)
 	// desy5              sn (covariance: cosmoemu data get desy5-cov)

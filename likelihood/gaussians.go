@@ -70,10 +70,14 @@ func (t *hzTerm) Chi2(th *Theory) float64 {
 	return t.l.g.chi2(r)
 }
 
-// BAO is the likelihood of BAO distances in units of the sound horizon r_d.
+// BAO is the likelihood of BAO distances in units of the sound horizon r_d,
+// and of fσ8(z) = σ8 f(z) D(z)/D(0) where the data have it (the BOSS and
+// eBOSS full-shape results measure D_M, D_H and fσ8 jointly): σ8 is then
+// a parameter the χ² reads, and the growth an observable.
 type BAO struct {
-	d *data.BAO
-	g *gaussian
+	d         *data.BAO
+	g         *gaussian
+	dist, fs8 bool // the data have distances, fσ8
 }
 
 // NewBAO prepares the likelihood of d.
@@ -100,7 +104,15 @@ func NewBAO(d *data.BAO) (*BAO, error) {
 	if err := checkScale(d.Name, d.Value, &g.lower, nil); err != nil {
 		return nil, err
 	}
-	return &BAO{d: d, g: g}, nil
+	l := &BAO{d: d, g: g}
+	for _, q := range d.Quantity {
+		if q == data.FSigma8 {
+			l.fs8 = true
+		} else {
+			l.dist = true
+		}
+	}
+	return l, nil
 }
 
 // Name returns the data set's name.
@@ -115,16 +127,17 @@ func (l *BAO) LogNorm() float64 { return l.g.logNorm() }
 // Data returns the data.
 func (l *BAO) Data() *data.BAO { return l.d }
 
-// Needs says that BAO need r_d.
-func (l *BAO) Needs() Needs { return Needs{Rd: true} }
+// Needs says that BAO distances need r_d, and fσ8 needs σ8.
+func (l *BAO) Needs() Needs { return Needs{Rd: l.dist, Sigma8: l.fs8} }
 
-// Bind registers the redshifts and D_M.
+// Bind registers the redshifts, D_M and, for fσ8, the growth.
 func (l *BAO) Bind(r *Requirements) (Term, error) {
 	t := &baoTerm{l: l, idx: make([]int, len(l.d.Z))}
 	for i, z := range l.d.Z {
 		t.idx[i] = r.At(z)
 	}
-	r.Distances = true
+	r.Distances = r.Distances || l.dist
+	r.Growth = r.Growth || l.fs8
 	return t, nil
 }
 
@@ -154,6 +167,8 @@ func (t *baoTerm) Chi2(th *Theory) float64 {
 			v = res.DM[j] * d.RdFid / rd
 		case data.HScaled:
 			v = res.HubbleRate(j) * rd / d.RdFid
+		case data.FSigma8:
+			v = res.FSigma8(j, th.P.Sigma8)
 		}
 		r[i] = v - d.Value[i]
 	}

@@ -43,6 +43,9 @@ type Needs struct {
 	// only ratios in which it cancels. Distances in units of r_d measure
 	// it when r_d comes from ω_b, which fit knows without being told.
 	H0 bool
+	// Sigma8: the χ² reads σ8 (cosmo.Params.Sigma8; fσ8 data), which
+	// must then be sampled or fixed.
+	Sigma8 bool
 	// ParamsOnly: the χ² reads parameters only (a measurement of H0 or
 	// ω_b), no observable of the model.
 	ParamsOnly bool
@@ -88,6 +91,7 @@ type Requirements struct {
 	index     map[float64]int
 	Distances bool // D_M at Z
 	CMB       bool // z*, r_s(z*), D_M(z*)
+	Growth    bool // D(z)/D(0) and f(z) at Z
 	// Model is the model of the posterior, for likelihoods that read a
 	// parameter through its slot (Model.Slot and cosmo.Params.Get); nil
 	// when the requirements are not for a posterior.
@@ -121,7 +125,7 @@ func (r *Requirements) At(z float64) int {
 
 // Request returns the backend request for the requirements.
 func (r *Requirements) Request() cosmo.Request {
-	return cosmo.Request{Z: append([]float64(nil), r.Z...), Distances: r.Distances, CMB: r.CMB}
+	return cosmo.Request{Z: append([]float64(nil), r.Z...), Distances: r.Distances, CMB: r.CMB, Growth: r.Growth}
 }
 
 // Theory is what likelihood terms read at one parameter point.

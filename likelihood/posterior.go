@@ -47,6 +47,7 @@ type Posterior struct {
 	firstErr   error
 
 	marginalised []string
+	s8           bool // σ8 is sampled or fixed: S8 is a derived parameter
 }
 
 type rdSource int
@@ -200,6 +201,14 @@ func (p *Posterior) checkComplete(have map[string]bool, needs Needs) error {
 		p.rdFrom = rdFromHRd
 	case p.hrd >= 0:
 		return fmt.Errorf("likelihood: %s is sampled but no data set uses r_d", HRd.Name)
+	}
+	p.s8 = have[cosmo.NameSigma8]
+	if needs.Sigma8 && !p.s8 {
+		for _, l := range p.likes {
+			if l.Needs().Sigma8 {
+				return fmt.Errorf("likelihood: %s needs %s (it measures fσ8): sample it or fix it", l.Name(), cosmo.NameSigma8)
+			}
+		}
 	}
 	for _, n := range needs.Nuisance {
 		if !have[n.Name] {

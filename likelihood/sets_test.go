@@ -68,7 +68,7 @@ func writeFile(t *testing.T, path, content string) {
 
 func TestSets(t *testing.T) {
 	want := []string{"cc31", "simulated20", "desi-dr1", "desi-dr1-eboss-lya", "desi-dr2", "sdss-dr12",
-		"union3", "pantheonplus", "desy5", "planck18-distance", "theta-star", "cmb-compressed", "sh0es", "bbn"}
+		"sdss-dr12-fs", "sdss-dr16-lrg-fs", "sdss-dr16-qso-fs", "union3", "pantheonplus", "desy5", "planck18-distance", "theta-star", "cmb-compressed", "sh0es", "bbn"}
 	got := Sets()
 	if len(got) != len(want) {
 		t.Fatalf("%d sets, want %d", len(got), len(want))
@@ -98,7 +98,7 @@ func TestSets(t *testing.T) {
 	}
 	// Copies: editing one does not change the registry.
 	got[0].Name = "x"
-	got[7].Cov.URL = "x"
+	got[10].Cov.URL = "x"
 	if s, err := Lookup("pantheonplus"); err != nil || s.Cov.URL == "x" || Sets()[0].Name != "cc31" {
 		t.Error("Sets returned the registry itself")
 	}

@@ -39,8 +39,27 @@ func (p Prior) Validate() error {
 	if p.Sigma > 0 && !(p.mass() > 0) {
 		return fmt.Errorf("the Gaussian prior N(%g, %g²) has no mass in its box [%g, %g]", p.Mu, p.Sigma, p.Lo, p.Hi)
 	}
+	if w, at := p.Hi-p.Lo, math.Max(math.Abs(p.Lo), math.Abs(p.Hi)); tooNarrow(w, at) {
+		return fmt.Errorf("the prior box [%g, %g] is too narrow to sample (width %g, want ≥ %g): fix the parameter instead", p.Lo, p.Hi, w, minWidth(at))
+	}
+	if p.Sigma > 0 && tooNarrow(p.Sigma, p.Mu) {
+		return fmt.Errorf("the Gaussian prior's sigma %g is too narrow to sample (want ≥ %g at a mean of %g): fix the parameter instead", p.Sigma, minWidth(p.Mu), p.Mu)
+	}
 	return nil
 }
+
+// The narrowest prior (box width or Gaussian σ) a sampler can move in:
+// minRelWidth of the magnitude of its values (below it proposals round to
+// a few float64 numbers), and minAbsWidth, whose square (a variance) is
+// still a normal float64.
+const (
+	minRelWidth = 1e-10
+	minAbsWidth = 1e-150
+)
+
+func minWidth(at float64) float64 { return math.Max(minAbsWidth, minRelWidth*math.Abs(at)) }
+
+func tooNarrow(w, at float64) bool { return w < minWidth(at) }
 
 // cdf returns Φ((x − Mu)/Sigma).
 func (p Prior) cdf(x float64) float64 {

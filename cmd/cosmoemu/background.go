@@ -28,7 +28,7 @@ func runBackground(e *env, args []string) error {
 	fs := newFlagSet(e, "background", "-model NAME -p NAME=VALUE,… -z Z1,Z2,… [-zhel …] [-backend analytic|solver] [-rtol 1e-9] [-json]")
 	model := fs.String("model", "lcdm", "`model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
 	var params listFlag // repeatable: a name given twice is refused, not replaced
-	fs.Var(&params, "p", "parameters as `NAME=VALUE,…`, repeatable (Om or omch2, Ok, w, w0, wa, lambda, H0, mnu (default 0.06 eV), nnu (default 3.044); ombh2 adds z*, r_s(z*), θ*, z_drag, r_d, R, l_A)")
+	fs.Var(&params, "p", "parameters as `NAME=VALUE,…`, repeatable (Om or omch2, Ok, w, w0, wa, lambda, H0, mnu (default 0.06 eV), nnu (default 3.044); ombh2 adds z*, r_s(z*), θ*, z_drag, r_d, R, l_A; sigma8 adds fσ8, σ8(z), S8)")
 	early := fs.String("early", "exact", "early universe: `exact` (recombination, as CAMB), emulator (its emulator, exact outside its domain) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	zs := fs.String("z", "0.1,0.5,1,2.33", "redshifts `Z1,Z2,…` (> 0)")
 	zhel := fs.String("zhel", "", "heliocentric redshifts for D_L and μ, one per -z value (default: the same)")
@@ -83,6 +83,13 @@ func runBackground(e *env, args []string) error {
 	if err != nil {
 		return fitUsage("background", err)
 	}
+	// Flags that would change nothing are refused, as fit refuses them.
+	if *emuFile != "" && b.Name() != "emulator" {
+		return usagef("background: -emulator %s: the backend is %s, not the emulator: add -backend emulator, or leave out -emulator", *emuFile, b.Name())
+	}
+	if *noFallback && b.Name() != "emulator" && !(*early == "emulator" && p.HasOmbh2) {
+		return usagef("background: -no-fallback: no emulator answers (backend %s; the early-universe emulator only with -early emulator and ombh2): leave it out", b.Name())
+	}
 	bg, err := backend.Observe(b, m, p, z, zh)
 	if err != nil {
 		var pe *cosmo.PointError
@@ -92,9 +99,21 @@ func runBackground(e *env, args []string) error {
 		}
 		return fmt.Errorf("background: %w", err)
 	}
+	// No answer with a NaN or an infinity, whatever the redshift: past
+	// what float64 holds (E ∝ z² overflows near z = 1e154), the input is
+	// refused naming the quantity.
+	if name, i, v, bad := firstNonFinite(bg); bad {
+		at := ""
+		if i >= 0 && i < len(z) {
+			at = fmt.Sprintf(" at z = %g", z[i])
+		}
+		return usagef("background: %s%s is %v, beyond what a float64 holds: give smaller redshifts (-z)", name, at, v)
+	}
 	if eb, ok := b.(emulator.Backend); ok && eb.Stats.Fallbacks() > 0 {
 		d := eb.Emulator.Domain()
 		fmt.Fprintf(e.stderr, "background: note: the point is outside the emulator's domain (%s): the solver answered\n", d.String())
+	} else if ok && eb.Stats.GrowthFallbacks() > 0 {
+		fmt.Fprintf(e.stderr, "background: note: %s has no growth emulator: the solver computed D/D0 and f, the emulator the rest\n", m.Name())
 	}
 	if *asJSON {
 		return writeJSON(e.stdout, bg)
@@ -149,5 +168,6 @@ func printBackground(e *env, bg *backend.Background, early string) error {
 	} else {
 		fmt.Fprintln(w, "(give ombh2 for z*, r_s(z*), θ*, z_drag, r_d, R and l_A)")
 	}
+	printGrowth(w, bg)
 	return w.Flush()
 }

@@ -32,7 +32,7 @@ func runBench(e *env, args []string) error {
 	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
-		return err
+		return badInput("bench", "model", err)
 	}
 	cc31, _, err := likelihood.Open("cc31", nil)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -186,6 +187,14 @@ func classifyStudy(e *env, data string, s *sdss.Settings, opt *sdss.StudySetting
 	if bar != nil {
 		bar.Finish()
 	}
+	var pe *sdss.ParseError
+	var se *sdss.SplitError
+	switch {
+	case errors.As(err, &se):
+		return nil, usagef("classify: -test %d: %v", s.Test, se)
+	case errors.As(err, &pe) || isFileError(err):
+		return nil, badInput("classify", "data", err)
+	}
 	return st, err
 }
 
@@ -262,11 +271,11 @@ func parseSizes(s string) ([]int, error) {
 func classifyPredict(e *env, modelPath, rowsPath, outPath string) error {
 	c, err := sdss.Load(modelPath)
 	if err != nil {
-		return err
+		return badInput("classify", "model", err)
 	}
 	t, err := sdss.ReadFile(rowsPath, c.Features, false)
 	if err != nil {
-		return err
+		return badInput("classify", "predict", err)
 	}
 	write := func(w io.Writer) error { return c.WriteLabels(w, t) }
 	if outPath == "" {

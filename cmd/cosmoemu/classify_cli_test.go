@@ -163,10 +163,10 @@ func TestClassifyErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"classify"}, 2, "-data is required"},
-		{[]string{"classify", "-data", unknown}, 1, `unknown.csv:3: column class: unknown class "PLANET"`},
-		{[]string{"classify", "-data", nonNum}, 1, `nonnum.csv:4: column r: "n/a" is not a number`},
-		{[]string{"classify", "-data", noCol}, 1, "nocol.csv:1: column plate: missing from the header"},
-		{[]string{"classify", "-data", noCol, "-features", "physical", "-test", "1"}, 1, "1 test rows requested from 1 rows"},
+		{[]string{"classify", "-data", unknown}, 2, `unknown.csv:3: column class: unknown class "PLANET"`},
+		{[]string{"classify", "-data", nonNum}, 2, `nonnum.csv:4: column r: "n/a" is not a number`},
+		{[]string{"classify", "-data", noCol}, 2, "nocol.csv:1: column plate: missing from the header"},
+		{[]string{"classify", "-data", noCol, "-features", "physical", "-test", "1"}, 2, "1 test rows requested from 1 rows"},
 		{[]string{"classify", "-data", unknown, "-hidden", "10,x"}, 2, `"x" is not a layer size`},
 		{[]string{"classify", "-data", unknown, "-activation", "softmax"}, 2, "-activation"},
 		{[]string{"classify", "-data", unknown, "-features", "ra,ra"}, 2, "repeated"},
@@ -184,7 +184,7 @@ func TestClassifyErrors(t *testing.T) {
 		{[]string{"classify", "-model", garbage, "-predict", unknown, "-out", unknown}, 2, "-predict and -out both name " + unknown},
 		{[]string{"classify", "-model", garbage}, 2, "-model and -predict go together"},
 		{[]string{"classify", "-model", garbage, "-predict", unknown, "-epochs", "3"}, 2, "-epochs is for training"},
-		{[]string{"classify", "-model", garbage, "-predict", unknown}, 1, "not a cosmoemu model file"},
+		{[]string{"classify", "-model", garbage, "-predict", unknown}, 2, "not a cosmoemu model file"},
 		{[]string{"classify", "-h"}, 0, "usage: cosmoemu classify"},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)

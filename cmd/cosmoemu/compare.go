@@ -60,13 +60,24 @@ func runCompare(e *env, args []string) error {
 			roots = append(roots, c.root(f.out, what))
 		}
 	}
-	if err := checkRunOutputs(f.out, corner, roots...); err != nil {
+	if err := checkRunFiles(&f, corner, roots...); err != nil {
+		return err
+	}
+	// Build every case first, so that a mistake in the last one is
+	// reported before the first one runs.
+	probs := make([]*fit.Problem, len(runs))
+	for i, c := range runs {
+		if probs[i], err = compareBuild(e, &f, c, what); err != nil {
+			return err
+		}
+	}
+	if err := checkApplies("compare", &f, probs...); err != nil {
 		return err
 	}
 	results := make([]*fit.Result, len(runs))
 	for i, c := range runs {
-		if results[i], err = compareRun(e, &f, c, what); err != nil {
-			return err
+		if results[i], err = runOrStart(e, f.resume, probs[i], c.label); err != nil {
+			return fmt.Errorf("compare: %s: %w", c.label, err)
 		}
 	}
 	if what == "early" {
@@ -132,9 +143,9 @@ func reportEarly(e *env, runs []*fit.Result, corner string, asJSON bool) error {
 	return nil
 }
 
-// compareRun runs the fit of the flags in one case of a comparison, its
-// outputs under -out ROOT_BACKEND (ROOT_EARLY with -what early).
-func compareRun(e *env, f *fitFlags, c compareCase, what string) (*fit.Result, error) {
+// compareBuild builds the fit of the flags in one case of a comparison,
+// its outputs under -out ROOT_BACKEND (ROOT_EARLY with -what early).
+func compareBuild(e *env, f *fitFlags, c compareCase, what string) (*fit.Problem, error) {
 	f.backend, f.early = c.backend, c.early
 	cfg, err := f.config("compare")
 	if err != nil {
@@ -153,16 +164,19 @@ func compareRun(e *env, f *fitFlags, c compareCase, what string) (*fit.Result, e
 	if what == "early" && p.EarlyUniverse() == "" {
 		return nil, usagef("compare: -what early: the data %s need no early universe (z*, r_d): add CMB, θ* or BAO data with r_d from the model", f.data)
 	}
-	r, err := runOne(e, p, c.label)
-	if err != nil && f.resume && errors.Is(err, fs.ErrNotExist) {
-		// Interrupted before this case started: start it now.
+	return p, nil
+}
+
+// runOrStart runs one of the problems of a command that runs several
+// (compare, evidence) under -out ROOT_CASE: with -resume, a case that the
+// interruption stopped before it started has no run to resume, and starts.
+func runOrStart(e *env, resume bool, p *fit.Problem, label string) (*fit.Result, error) {
+	r, err := runOne(e, p, label)
+	if err != nil && resume && errors.Is(err, fs.ErrNotExist) {
 		p.Config.Sampler.Resume = false
-		r, err = runOne(e, p, c.label)
+		r, err = runOne(e, p, label)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("compare: %s: %w", c.label, err)
-	}
-	return r, nil
+	return r, err
 }
 
 // printComparison prints the runs side by side and each backend against

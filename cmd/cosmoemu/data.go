@@ -2,10 +2,7 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -21,8 +18,9 @@ func init() {
 	})
 }
 
-// httpClient is the client data get uses; tests replace it.
-var httpClient = &http.Client{Timeout: 30 * time.Minute}
+// fetchRetryDelay is the wait before the first retry of data get (0: the
+// library's 1 s); tests shorten it.
+var fetchRetryDelay time.Duration
 
 func runData(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "get" {
@@ -57,6 +55,10 @@ func runDataGet(e *env, args []string) error {
 	fs := newFlagSet(e, "data get", "NAME [-cache DIR]   (NAME: "+remoteNames()+")")
 	cache := fs.String("cache", "", "cache `directory` (default: the user cache directory)")
 	url := fs.String("url", "", "fetch from this `address` instead (a mirror); the file must still have the registry's git blob SHA-1")
+	connect := fs.Duration("connect-timeout", 30*time.Second, "give up a connection not made within this `duration`")
+	idle := fs.Duration("idle-timeout", time.Minute, "give up an attempt that receives nothing for this `duration` (then retry)")
+	total := fs.Duration("timeout", 30*time.Minute, "give up the whole download, retries included, after this `duration`")
+	retries := intFlag(fs, "retries", 4, 0, 100, "attempts after one that stalled, was cut short or met a server error; each asks for the rest where the server accepts ranges")
 	var name string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
@@ -67,6 +69,14 @@ func runDataGet(e *env, args []string) error {
 	if name == "" {
 		return usagef("data get: which file? (%s)", remoteNames())
 	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"connect-timeout", *connect}, {"idle-timeout", *idle}, {"timeout", *total}} {
+		if d.v <= 0 {
+			return usagef("data get: -%s %v: want a positive duration such as 30s or 5m", d.flag, d.v)
+		}
+	}
 	r, err := likelihood.LookupRemote(name)
 	if err != nil {
 		return usagef("data get: %v", err)
@@ -75,20 +85,22 @@ func runDataGet(e *env, args []string) error {
 		r.URL = *url
 	}
 	bar := newProgress(e, -1, "download "+r.Name)
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	path, err := data.Fetch(ctx, httpClient, &r, *cache, func(done, total int64) {
-		if total > 0 {
-			bar.SetMax(total)
-		}
-		bar.Set(done)
+	retry := *retries
+	if retry == 0 {
+		retry = -1 // FetchOptions: none
+	}
+	path, err := data.FetchWith(e.ctx, &r, *cache, &data.FetchOptions{
+		ConnectTimeout: *connect, IdleTimeout: *idle, TotalTimeout: *total, Retries: retry, RetryDelay: fetchRetryDelay,
+		Progress: func(done, total int64) {
+			if total > 0 {
+				bar.SetMax(total)
+			}
+			bar.Set(done)
+		},
 	})
 	bar.Finish()
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("data get: interrupted; run it again to start over")
-		}
-		return fmt.Errorf("data get: %w", err)
+		return interrupted(fmt.Errorf("data get: %w", err), "nothing was saved; run it again to start over")
 	}
 	fmt.Fprintf(e.stdout, "%s verified (git blob %s) and stored in %s; -data %s now finds it\n", r.Name, r.BlobSHA1, path, r.Set)
 	return nil

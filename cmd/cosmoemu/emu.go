@@ -39,8 +39,9 @@ func modelArg(args []string) string {
 const earlyName = "early"
 
 func runTrainModel(e *env, args []string) error {
-	fs := newFlagSet(e, "train", "-model early|quintessence -out FILE.bin [-n POINTS] [-seed S] [-workers N]")
-	model := fs.String("model", "", "`emulator` to train: early (the early universe) or quintessence (the scalar field's late universe); the closed-form models need none")
+	fs := newFlagSet(e, "train", "-model early|quintessence [-growth] -out FILE.bin [-n POINTS] [-seed S] [-workers N]")
+	model := fs.String("model", "", "`emulator` to train: early (the early universe) or quintessence (the scalar field's late universe); the closed-form models need none; with -growth any model")
+	growthNet := fs.Bool("growth", false, "train the model's growth emulator (D/D0 and f at z ≤ 3; docs/growth.md) instead, with -late points")
 	out := fs.String("out", "", "model `file` to write (the embedded defaults are emulator/models/NAME.bin)")
 	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 8000)")
 	late := intFlag(fs, "late", 0, 0, 1_000_000, "design points of the scalar field's late-time networks (0: 9000)")
@@ -54,6 +55,19 @@ func runTrainModel(e *env, args []string) error {
 	}
 	if *out == "" {
 		return usagef("train: -out is required")
+	}
+	for _, c := range []struct {
+		flag     string
+		v        int
+		min, max int
+	}{
+		{"n", *n, emulator.MinTrainPoints, emulator.MaxTrainPoints},
+		{"late", *late, emulator.MinTrainPoints, emulator.MaxTrainPoints},
+		{"width", *width, emulator.MinTrainWidth, emulator.MaxTrainWidth},
+	} {
+		if c.v != 0 && (c.v < c.min || c.v > c.max) {
+			return usagef("train: -%s %d: want 0 (the default) or an integer in [%d, %d]", c.flag, c.v, c.min, c.max)
+		}
 	}
 	if err := checkFiles(outFile("out", *out)); err != nil {
 		return err
@@ -70,6 +84,19 @@ func runTrainModel(e *env, args []string) error {
 			bar.Describe(fmt.Sprintf("%s %d/%d", stage, step, steps))
 			bar.Set(int64(step))
 		},
+	}
+	if *growthNet {
+		g, err := emulator.TrainGrowth(e.ctx, *model, set)
+		bar.Finish()
+		if err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		if err := g.WriteFile(*out); err != nil {
+			return err
+		}
+		d := g.Domain()
+		fmt.Fprintf(e.stdout, "wrote %s: the growth emulator of %s, domain %s (%.0f s); validation %s\n", *out, *model, d.String(), time.Since(start).Seconds(), g.Validation())
+		return nil
 	}
 	if *model == earlyName {
 		em, err := emulator.TrainEarly(e.ctx, set)
@@ -127,6 +154,7 @@ func runValidateModel(e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "random `seed` of the points")
 	plot := fs.String("plot", "", "PNG `file` of the errors against z (maximum and median over the points)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	growthNet := fs.Bool("growth", false, "check the model's growth emulator (-emulator FILE, or the embedded one) against the solver: D/D0, f, fσ8/σ8")
 	var workers int
 	workersFlag(fs, &workers)
 	if err := parseFlags(fs, args); err != nil {
@@ -142,16 +170,22 @@ func runValidateModel(e *env, args []string) error {
 	if err != nil {
 		return usagef("validate: -model: %v", err)
 	}
-	em, err := emulator.LoadModel(*file, m)
-	if err != nil {
-		return err
-	}
 	name := "embedded"
 	if *file != "" {
 		name = *file
 	}
 	bar := newProgress(e, -1, "validate "+m.Name())
-	v, err := emulator.Validate(e.ctx, em, backend.Solver{}, &emulator.ValidateSettings{Points: *n, Seed: *seed, Workers: workers})
+	var v *emulator.Validation
+	if *growthNet {
+		v, err = validateGrowth(e, m, *file, *n, *seed, workers)
+	} else {
+		var em *emulator.Model
+		if em, err = emulator.LoadModel(*file, m); err != nil {
+			bar.Finish()
+			return badInput("validate", "emulator", err)
+		}
+		v, err = emulator.Validate(e.ctx, em, backend.Solver{}, &emulator.ValidateSettings{Points: *n, Seed: *seed, Workers: workers})
+	}
 	bar.Finish()
 	if err != nil {
 		return fmt.Errorf("validate: %w", err)
@@ -195,7 +229,7 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 		name = file
 	}
 	if err != nil {
-		return err
+		return badInput("validate", "emulator", err)
 	}
 	bar := newProgress(e, -1, "validate early")
 	v, err := emulator.ValidateEarly(e.ctx, em, &emulator.ValidateSettings{Points: n, Seed: seed, Workers: workers})

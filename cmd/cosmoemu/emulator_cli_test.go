@@ -72,7 +72,7 @@ func TestTrainPredictValidate(t *testing.T) {
 
 	outside := filepath.Join(dir, "outside.csv")
 	os.WriteFile(outside, []byte("N,Om0,H0\n-1,0.3,65\n-1,0.45,65\n"), 0o644)
-	if code, _, stderr := runCLI(t, "predict", "-model", model, "-in", outside); code != 1 || !strings.Contains(stderr, "outside.csv:3") || !strings.Contains(stderr, "Om0 = 0.45") {
+	if code, _, stderr := runCLI(t, "predict", "-model", model, "-in", outside); code != 2 || !strings.Contains(stderr, "outside.csv:3") || !strings.Contains(stderr, "Om0 = 0.45") {
 		t.Errorf("out of domain: exit %d, %s", code, stderr)
 	}
 	if code, stdout, stderr := runCLI(t, "predict", "-model", model, "-in", outside, "-fallback"); code != 0 || strings.Count(stdout, "\n") != 3 {
@@ -123,11 +123,11 @@ func TestEmulatorCommandErrors(t *testing.T) {
 	}{
 		{[]string{"train"}, 2, "-out is required"},
 		{[]string{"train", "-out", "x.bin", "-recipe", "fancy"}, 2, "default or paper"},
-		{[]string{"train", "-out", "x.bin", "-grid", filepath.Join(dir, "none.npz")}, 1, "none.npz"},
+		{[]string{"train", "-out", "x.bin", "-grid", filepath.Join(dir, "none.npz")}, 2, "none.npz"},
 		{[]string{"predict"}, 2, "-in is required"},
-		{[]string{"predict", "-in", bad}, 1, "bad.csv:2: column Om0: \"abc\""},
-		{[]string{"predict", "-in", noCol}, 1, "no column H0"},
-		{[]string{"predict", "-in", bad, "-model", garbage}, 1, "not a cosmoemu model file"},
+		{[]string{"predict", "-in", bad}, 2, "bad.csv:2: column Om0: \"abc\""},
+		{[]string{"predict", "-in", noCol}, 2, "no column H0"},
+		{[]string{"predict", "-in", bad, "-model", garbage}, 2, "not a cosmoemu model file"},
 		{[]string{"validate", "-n", "0"}, 2, "-n: must be an integer in [1, 10000000]"},
 		{[]string{"bench", "-pairs", "0"}, 2, "-pairs: must be an integer in [1, "},
 		// Sizes near the largest int are refused before any allocation.
@@ -137,8 +137,8 @@ func TestEmulatorCommandErrors(t *testing.T) {
 		{[]string{"bench", "-n", "9223372036854775807"}, 2, "-n: must be an integer in [2, "},
 		{[]string{"validate", "-n", "9223372036854775807"}, 2, "-n: must be an integer in [1, "},
 		// A malformed quote is an error naming the line, not a panic.
-		{[]string{"predict", "-in", quote}, 1, "quote.csv:2: extraneous or missing \" in quoted-field"},
-		{[]string{"predict", "-in", dup}, 1, "dup.csv:1: column \"Om0\" appears twice"},
+		{[]string{"predict", "-in", quote}, 2, "quote.csv:2: extraneous or missing \" in quoted-field"},
+		{[]string{"predict", "-in", dup}, 2, "dup.csv:1: column \"Om0\" appears twice"},
 		// Outputs that collide, with each other or an input, and outputs
 		// that cannot be written are refused before any work.
 		{[]string{"train", "-out", m, "-plot", m}, 2, "-out and -plot both name " + m},

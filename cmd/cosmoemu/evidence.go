@@ -37,6 +37,9 @@ func runEvidence(e *env, args []string) error {
 	if len(names) == 0 {
 		return usagef("evidence: -models is empty")
 	}
+	if err := distinctModels("evidence", names); err != nil {
+		return err
+	}
 	f.sampler = "nested"
 	var roots []string
 	if f.out != "" {
@@ -44,7 +47,7 @@ func runEvidence(e *env, args []string) error {
 			roots = append(roots, f.out+"_"+m)
 		}
 	}
-	if err := checkRunOutputs(f.out, "", roots...); err != nil {
+	if err := checkRunFiles(&f, "", roots...); err != nil {
 		return err
 	}
 	// Build every problem first, so that a mistake in the last model is
@@ -65,9 +68,12 @@ func runEvidence(e *env, args []string) error {
 		}
 		probs = append(probs, p)
 	}
+	if err := checkApplies("evidence", &f, probs...); err != nil {
+		return err
+	}
 	cmp := &fit.Comparison{}
 	for i, p := range probs {
-		r, err := runOne(e, p, names[i])
+		r, err := runOrStart(e, f.resume, p, names[i])
 		if err != nil {
 			return fmt.Errorf("evidence: %s: %w", names[i], err)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -59,7 +61,7 @@ type fitFlags struct {
 	converge                      bool
 	out, corner                   string
 	resume, force, asJSON         bool
-	emuFile                       string
+	emuFile, growthFile           string
 	noFallback                    bool
 	early                         string
 }
@@ -86,6 +88,7 @@ func (f *fitFlags) registerProblem(fs *flag.FlagSet, defData string, withBackend
 		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form")
 	}
 	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (default: the embedded one of the model)")
+	fs.StringVar(&f.growthFile, "growth-emulator", "", "growth emulator `file` for -backend emulator (train -model NAME -growth); default: the model's embedded one if any, else the growth ODE (closed forms) or the solver")
 	fs.BoolVar(&f.noFallback, "no-fallback", false, "refuse points outside the emulator's domain instead of answering them with the solver")
 	fs.StringVar(&f.early, "early", "emulator", "early universe (z*, r_s, z_drag, r_d): `emulator` (the early-universe emulator; the exact route outside its domain, counted), exact (recombination for every point, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	fs.Var(&f.priors, "prior", "prior `NAME=LO:HI` or NAME=gauss:MU:SIGMA (repeatable or comma-separated)")
@@ -131,7 +134,7 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	}
 	cfg := &fit.Config{
 		Model: m, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
-		EmulatorFile: f.emuFile, NoFallback: f.noFallback, Early: f.early,
+		EmulatorFile: f.emuFile, GrowthEmulatorFile: f.growthFile, NoFallback: f.noFallback, Early: f.early,
 		Priors: map[string]string{}, Fixed: map[string]float64{},
 		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains, Live: f.live, DLogZ: f.dlogz,
 			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume, Force: f.force},
@@ -229,6 +232,9 @@ func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
 	}
 	bar := newProgress(e, max, label)
 	res, err := p.Run(e.ctx, func(pr fit.Progress) {
+		if e.onProgress != nil {
+			e.onProgress(pr)
+		}
 		switch pr.Stage {
 		case "sampling":
 			bar.Set(int64(pr.Step))
@@ -249,7 +255,10 @@ func runOne(e *env, p *fit.Problem, label string) (*fit.Result, error) {
 func runFailure(err error) error {
 	var ee *chains.ExistsError
 	var ce *chains.CollisionError
+	var cfe *fit.ConfigError
 	switch {
+	case errors.As(err, &cfe):
+		return fitUsage("fit", cfe) // found by the run: a prior box where the model is unphysical
 	case errors.As(err, &ee):
 		return fmt.Errorf("fit: %s holds %s: continue it with -resume, or replace it with -force: %w", ee.Root, ee.Holds, chains.ErrRunExists)
 	case errors.As(err, &ce) && ce.Resume:
@@ -274,25 +283,6 @@ func runFit(e *env, args []string) error {
 	return fitAndReport(e, "fit", &f, cfg)
 }
 
-// checkRunOutputs creates the -out directory and refuses, before any work, a
-// corner plot that would overwrite a chain file and outputs that cannot be
-// written.
-func checkRunOutputs(out, corner string, roots ...string) error {
-	if err := makeOutDir(out); err != nil {
-		return err
-	}
-	files := []fileFlag{outFile("corner", corner)}
-	for _, r := range roots {
-		if r == "" {
-			continue
-		}
-		for _, suffix := range []string{"_1.txt", ".paramnames", ".chain.npy", ".summary.json"} {
-			files = append(files, outFile("out", r+suffix))
-		}
-	}
-	return checkFiles(files...)
-}
-
 // cornerPath is -corner, or ROOT.corner.png with -out.
 func cornerPath(f *fitFlags) string {
 	if f.corner == "" && f.out != "" {
@@ -304,11 +294,14 @@ func cornerPath(f *fitFlags) string {
 // fitAndReport builds, runs and prints one fit (fit and sample).
 func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 	corner := cornerPath(f)
-	if err := checkRunOutputs(f.out, corner, f.out); err != nil {
+	if err := checkRunFiles(f, corner, f.out); err != nil {
 		return err
 	}
 	p, err := build(e, cmd, cfg)
 	if err != nil {
+		return err
+	}
+	if err := checkApplies(cmd, f, p); err != nil {
 		return err
 	}
 	res, err := runOne(e, p, p.Config.Backend)
@@ -331,9 +324,22 @@ func fitAndReport(e *env, cmd string, f *fitFlags, cfg *fit.Config) error {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		// A NaN or an infinity somewhere: null there (jsonSafe), so that
+		// -json is always valid JSON.
+		if !errors.As(err, new(*json.UnsupportedValueError)) {
+			return err
+		}
+		buf.Reset()
+		if err := enc.Encode(jsonSafe(reflect.ValueOf(v))); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // plural writes "1 point", "2 points".
@@ -426,6 +432,12 @@ func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 	row("evaluations", func(r *fit.Result) string { return fmt.Sprint(r.Evaluations) })
 	row("wall time [s]", func(r *fit.Result) string { return fmt.Sprintf("%.3f", r.WallSeconds) })
 	row("evaluations per s", func(r *fit.Result) string { return fmt.Sprintf("%.0f", r.EvaluationsPerSecond) })
+	printRunNotes(w, runs)
+}
+
+// printRunNotes prints what each run's backend should say: warnings,
+// unphysical proposals, the emulators' fallbacks.
+func printRunNotes(w io.Writer, runs []*fit.Result) {
 	for _, r := range runs {
 		if r.Warning != "" {
 			fmt.Fprintf(w, "%s: %s\n", r.Backend, r.Warning)
@@ -439,6 +451,9 @@ func printResults(w io.Writer, runs []*fit.Result, labels ...string) {
 			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside its domain and were answered by the solver\n", r.Fallbacks, 100*r.FallbackFraction)
 		default:
 			fmt.Fprintf(w, "emulator: every evaluation was inside its domain\n")
+		}
+		if r.GrowthFallbacks > 0 {
+			fmt.Fprintf(w, "emulator: %s has no growth emulator: the solver computed the growth of %d evaluations\n", r.Model, r.GrowthFallbacks)
 		}
 		if r.EarlyFallbacks > 0 {
 			fmt.Fprintf(w, "%s: the early-universe emulator answered all but %d evaluations (%.2g%%), which fell outside its domain and took the exact route\n",

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
@@ -161,6 +162,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 type fileFlag struct {
 	flag, path string // path "" means not asked for
 	input      bool
+	run        bool // a file of the command's own run root (checked by its run)
 }
 
 // outFile and inFile name the file of a flag for checkFiles.
@@ -192,6 +194,12 @@ func checkFiles(files ...fileFlag) error {
 		}
 		if err := atomicfile.CheckWritable(f.path); err != nil {
 			return usagef("-%s: %v", f.flag, err)
+		}
+		// No output replaces a file of a run at another root (its chain,
+		// its .ranges, its corner plot …): runs are replaced only by runs,
+		// with -force.
+		if owner := chains.RunOf(f.path); owner != "" && !f.run {
+			return usagef("-%s %s is a file of the run at %s: choose another file", f.flag, f.path, owner)
 		}
 	}
 	return nil

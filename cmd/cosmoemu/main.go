@@ -51,6 +51,9 @@ type env struct {
 	stdout   io.Writer
 	stderr   io.Writer
 	terminal bool // stderr is a terminal: show progress bars
+	// onProgress, if not nil, is called with each progress report of a
+	// fit (tests interrupt a run at a chosen step with it).
+	onProgress func(fit.Progress)
 }
 
 // A command is one subcommand: it parses its own flags from args.
@@ -193,7 +196,10 @@ func interruptMessage(err error) string {
 		// Nested sampling: what the command added before the library's
 		// account, then how to go on.
 		prefix := strings.TrimSuffix(err.Error(), fe.Error())
-		return fmt.Sprintf("%sfit: nested sampling interrupted after %d calls; continue it with -resume", prefix, fe.Calls)
+		if fe.Root == "" {
+			return fmt.Sprintf("%sfit: nested sampling interrupted after %d calls; nothing was saved", prefix, fe.Calls)
+		}
+		return fmt.Sprintf("%sfit: nested sampling interrupted after %d calls; the run so far is saved in %s: continue it with -resume", prefix, fe.Calls, fe.Root)
 	}
 	return "interrupted"
 }

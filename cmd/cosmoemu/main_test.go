@@ -234,7 +234,9 @@ func TestInterrupted(t *testing.T) {
 		{&mcmc.InterruptedError{Step: 3, Steps: 10, Err: context.Canceled}, "cosmoemu: interrupted at step 3 of 10; nothing was saved\n"},
 		{fmt.Errorf("solver: %w", context.Canceled), "cosmoemu: interrupted\n"},
 		{fmt.Errorf("evidence: wcdm: %w", &fit.InterruptedError{Calls: 5120, Root: "ev_wcdm", Err: context.Canceled}),
-			"cosmoemu: evidence: wcdm: fit: nested sampling interrupted after 5120 calls; continue it with -resume\n"},
+			"cosmoemu: evidence: wcdm: fit: nested sampling interrupted after 5120 calls; the run so far is saved in ev_wcdm: continue it with -resume\n"},
+		{fmt.Errorf("evidence: wcdm: %w", &fit.InterruptedError{Calls: 12, Err: context.Canceled}),
+			"cosmoemu: evidence: wcdm: fit: nested sampling interrupted after 12 calls; nothing was saved\n"},
 	} {
 		var b bytes.Buffer
 		if code := exitCode(tc.err, &b); code != exitInterrupted || b.String() != tc.want {

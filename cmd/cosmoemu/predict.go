@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
@@ -54,31 +53,31 @@ func runPredict(e *env, args []string) error {
 	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
-		return err
+		return badInput("predict", "model", err)
 	}
 	if *fallback {
 		m = m.WithFallback(nil)
 	}
-	var r io.Reader = e.stdin
+	var r io.Reader = atomicfile.LimitReader(e.stdin, "standard input", atomicfile.MaxInput)
 	name := "standard input"
 	if *in != "-" {
-		f, err := os.Open(*in)
+		f, err := atomicfile.OpenInput(*in, atomicfile.MaxInput)
 		if err != nil {
-			return err
+			return badInput("predict", "in", err)
 		}
 		defer f.Close()
 		r, name = f, *in
 	}
 	points, err := friedmann.ReadPoints(r, name)
 	if err != nil {
-		return err
+		return badInput("predict", "in", err)
 	}
 	ns, oms, h0s := points.N, points.Om0, points.H0
 	pts := make([]emulator.Point, len(ns))
 	if err := m.PredictPoints(pts, ns, oms, h0s); err != nil {
 		var pe *emulator.FriedmannPointError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%s:%d: %w", name, points.Lines[pe.Index], pe.Err)
+			return usagef("predict: %s:%d: %v", name, points.Lines[pe.Index], pe.Err)
 		}
 		return err
 	}

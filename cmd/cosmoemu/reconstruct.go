@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,23 +50,27 @@ func runReconstruct(e *env, args []string) error {
 		base := strings.TrimSuffix(filepath.Base(*data), filepath.Ext(*data))
 		*out = "reconstruct-" + base + ".png"
 	}
-	dataFile := ""
-	if _, err := os.Stat(*data); err == nil {
-		dataFile = *data
+	// The files of the data spec (FILE, hz:FILE[:COV]) are inputs.
+	var files []fileFlag
+	for _, p := range likelihood.Files(*data, nil) {
+		files = append(files, inFile("data", p))
 	}
-	if err := checkFiles(inFile("data", dataFile), outFile("out", *out)); err != nil {
+	if err := checkFiles(append(files, outFile("out", *out))...); err != nil {
 		return err
 	}
 	warnShadowed(e, "data", *data, "cc31", "simulated20")
 	l, _, err := likelihood.Open(*data, nil)
 	if err != nil {
-		return err
+		return badInput("reconstruct", "data", err)
 	}
 	hz, ok := l.(*likelihood.Hz) // the network learns H(z)
 	if !ok {
 		return usagef("reconstruct: -data %s is not H(z) data", *data)
 	}
 	d := hz.Data()
+	if d.Len() < reconstruct.MinPoints {
+		return usagef("reconstruct: -data %s: %d points, need at least %d for a training/validation split", *data, d.Len(), reconstruct.MinPoints)
+	}
 	set := &reconstruct.Settings{
 		Hidden: *hidden, Epochs: *epochs, BatchSize: *batch, LearningRate: *lr,
 		Members: members, Workers: workers,

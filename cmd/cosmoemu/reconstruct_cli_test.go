@@ -101,8 +101,8 @@ func TestReconstructErrors(t *testing.T) {
 		{[]string{"reconstruct", "-data", "cc31", "-workers", "-1"}, 2, "-workers: must be an integer in [0, "},
 		{[]string{"reconstruct", "-data", bad, "-out", bad}, 2, "-data and -out both name " + bad},
 		{[]string{"reconstruct", "-data", "cc31", "-out", filepath.Join(dir, "no", "r.png")}, 2, "-out: cannot write " + filepath.Join(dir, "no", "r.png")},
-		{[]string{"reconstruct", "-data", filepath.Join(dir, "none.txt")}, 1, "none.txt"},
-		{[]string{"reconstruct", "-data", bad}, 1, "bad.txt:2"},
+		{[]string{"reconstruct", "-data", filepath.Join(dir, "none.txt")}, 2, "none.txt"},
+		{[]string{"reconstruct", "-data", bad}, 2, "bad.txt:2"},
 		{[]string{"reconstruct", "-h"}, 0, "usage: cosmoemu reconstruct"},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)

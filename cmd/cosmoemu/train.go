@@ -116,7 +116,7 @@ func trainingSet(e *env, path, recipe string, workers int) (*friedmann.Set, erro
 	if path != "" {
 		g, err := grid.Read(path)
 		if err != nil {
-			return nil, err
+			return nil, badInput("train", "grid", err)
 		}
 		set, err := friedmann.FromGrid(g)
 		if err != nil {

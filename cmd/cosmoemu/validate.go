@@ -39,7 +39,7 @@ func runValidate(e *env, args []string) error {
 	warnShadowed(e, "model", *model, "default")
 	m, err := loadModel(*model)
 	if err != nil {
-		return err
+		return badInput("validate", "model", err)
 	}
 	r, err := friedmann.Validate(m, *model, *n, *seed)
 	if err != nil {

@@ -12,6 +12,27 @@ import (
 // longer than its limit.
 var ErrTooLarge = errors.New("file too large")
 
+// ErrNotRegular is matched (errors.Is) by the error of OpenRegular,
+// ReadRegular and OpenInput for a path that is not a regular file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// MaxInput is the size limit of OpenInput's callers: every data table,
+// covariance, model file and CSV a user names. It is far above the
+// largest such file (a supernova covariance of 30 MB), and low enough that
+// a mistaken path (a disk image, a core dump) is refused at once.
+const MaxInput int64 = 1 << 30
+
+// notRegularError is the error for a path that is not a regular file.
+type notRegularError struct {
+	path, kind string
+}
+
+func (e *notRegularError) Error() string {
+	return fmt.Sprintf("%s is %s, not a regular file; refusing to read it", e.path, e.kind)
+}
+
+func (e *notRegularError) Is(target error) bool { return target == ErrNotRegular }
+
 // OpenRegular opens path for reading, or for reading and writing with
 // write, only if it is a regular file (a symbolic link is followed to what
 // it names). A named pipe, device, socket or directory is refused with an
@@ -38,7 +59,7 @@ func OpenRegular(path string, write bool) (*os.File, fs.FileInfo, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, fmt.Errorf("%s is %s, not a regular file; refusing to read it", path, kind(fi.Mode()))
+		return nil, nil, &notRegularError{path, kind(fi.Mode())}
 	}
 	return f, fi, nil
 }
@@ -86,4 +107,100 @@ func readAtMost(r io.Reader, b []byte, n int64) ([]byte, error) {
 			return b, err
 		}
 	}
+}
+
+// Input is a file opened by OpenInput: a regular file whose reads stop with
+// an error matching ErrTooLarge past the limit it was opened with.
+type Input struct {
+	f     *os.File
+	size  int64
+	limit int64
+	n     int64 // bytes read so far
+}
+
+// OpenInput opens the file a user named at path for reading: the rules of
+// OpenRegular (a FIFO, a device, a socket or a directory is refused at
+// once, also through a link), and a file of more than limit bytes is
+// refused before anything is read, with an error matching ErrTooLarge.
+// Every reader of a user-named file goes through it (or ReadRegular, which
+// reads the whole file).
+func OpenInput(path string, limit int64) (*Input, error) {
+	f, fi, err := OpenRegular(path, false)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > limit {
+		f.Close()
+		return nil, fmt.Errorf("%s has %d bytes, more than the %d allowed: %w", path, fi.Size(), limit, ErrTooLarge)
+	}
+	return &Input{f: f, size: fi.Size(), limit: limit}, nil
+}
+
+// Read reads from the file; past the limit it fails with an error matching
+// ErrTooLarge.
+func (in *Input) Read(p []byte) (int, error) {
+	if in.n >= in.limit {
+		var one [1]byte
+		if k, _ := in.f.Read(one[:]); k == 0 {
+			return 0, io.EOF
+		}
+		return 0, fmt.Errorf("%s has more than the %d bytes allowed: %w", in.f.Name(), in.limit, ErrTooLarge)
+	}
+	if rest := in.limit - in.n; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	k, err := in.f.Read(p)
+	in.n += int64(k)
+	return k, err
+}
+
+// ReadAt reads at an offset within the limit (for archives).
+func (in *Input) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > in.limit {
+		return 0, fmt.Errorf("%s: read past the %d bytes allowed: %w", in.f.Name(), in.limit, ErrTooLarge)
+	}
+	return in.f.ReadAt(p, off)
+}
+
+// Size is the size of the file when it was opened.
+func (in *Input) Size() int64 { return in.size }
+
+// Name is the path the file was opened with.
+func (in *Input) Name() string { return in.f.Name() }
+
+// Close closes the file.
+func (in *Input) Close() error { return in.f.Close() }
+
+// LimitReader returns a reader of r, named name in errors, that fails with
+// an error matching ErrTooLarge after limit bytes: the bound of a stream a
+// user pipes in (standard input), where no size is known in advance.
+func LimitReader(r io.Reader, name string, limit int64) io.Reader {
+	return &limitReader{r: r, name: name, left: limit, limit: limit}
+}
+
+type limitReader struct {
+	r           io.Reader
+	name        string
+	left, limit int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		for {
+			k, err := l.r.Read(one[:])
+			if k > 0 {
+				return 0, fmt.Errorf("%s has more than the %d bytes allowed: %w", l.name, l.limit, ErrTooLarge)
+			}
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	k, err := l.r.Read(p)
+	l.left -= int64(k)
+	return k, err
 }

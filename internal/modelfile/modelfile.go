@@ -28,7 +28,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
@@ -254,7 +253,7 @@ func (f *File) Tensor(ref *Tensor, what string, shape ...int) ([]float64, error)
 
 // Read reads a whole model file, naming it in errors.
 func Read(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := atomicfile.ReadRegular(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, err
 	}

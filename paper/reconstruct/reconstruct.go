@@ -149,6 +149,10 @@ type Result struct {
 	Members []*Fit
 }
 
+// MinPoints is the fewest data points Train accepts: enough for a
+// training and a validation set.
+const MinPoints = 5
+
 // Train reconstructs H(z) from d: a network with one hidden layer trained on
 // the points (z_i, (H_i, σ_i)) with the MSE of min–max-scaled targets, and
 // Settings.Members networks trained on perturbed copies of the data. The
@@ -163,8 +167,8 @@ func Train(ctx context.Context, d *data.Hz, s *Settings, rnd *rand.Rand) (*Resul
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	if len(d.Z) < 5 {
-		return nil, fmt.Errorf("reconstruct: data %q: %d points, need at least 5 for a training/validation split", d.Name, len(d.Z))
+	if len(d.Z) < MinPoints {
+		return nil, fmt.Errorf("reconstruct: data %q: %d points, need at least %d for a training/validation split", d.Name, len(d.Z), MinPoints)
 	}
 	zIn := &nn.MinMaxScaler{}
 	if err := zIn.Fit(mat.NewDense(len(d.Z), 1, slices.Clone(d.Z))); err != nil {

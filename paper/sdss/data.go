@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -77,7 +77,7 @@ func (e *ParseError) Error() string {
 
 // ReadFile reads the CSV file at path with Read.
 func ReadFile(path string, features []string, needClass bool) (*Table, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenInput(path, atomicfile.MaxInput)
 	if err != nil {
 		return nil, fmt.Errorf("sdss: %w", err)
 	}

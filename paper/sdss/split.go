@@ -23,7 +23,7 @@ type Split struct {
 func StratifiedSplit(class []int, k, test int, valFraction float64, rnd *rand.Rand) (Split, error) {
 	n := len(class)
 	if test < 0 || test >= n {
-		return Split{}, fmt.Errorf("sdss: %d test rows requested from %d rows: want 0 ≤ test < %d", test, n, n)
+		return Split{}, &SplitError{fmt.Sprintf("sdss: %d test rows requested from %d rows: want 0 ≤ test < %d", test, n, n)}
 	}
 	if !(valFraction >= 0 && valFraction < 1) {
 		return Split{}, fmt.Errorf("sdss: validation fraction %v is not in [0, 1)", valFraction)
@@ -56,7 +56,7 @@ func StratifiedSplit(class []int, k, test int, valFraction float64, rnd *rand.Ra
 	slices.Sort(s.Val)
 	slices.Sort(s.Test)
 	if len(s.Train) == 0 {
-		return Split{}, fmt.Errorf("sdss: no training rows left from %d rows with %d test and %d validation rows", n, len(s.Test), len(s.Val))
+		return Split{}, &SplitError{fmt.Sprintf("sdss: no training rows left from %d rows with %d test and %d validation rows", n, len(s.Test), len(s.Val))}
 	}
 	return s, nil
 }
@@ -94,3 +94,10 @@ func apportion(counts []int, total int) []int {
 	}
 	return out
 }
+
+// SplitError reports a split the data cannot give: more test rows than
+// rows, or no training rows left. It is a mistake in the settings for the
+// data at hand, not a failure of the training.
+type SplitError struct{ Msg string }
+
+func (e *SplitError) Error() string { return e.Msg }

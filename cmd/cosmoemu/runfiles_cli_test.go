@@ -1,0 +1,294 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cosmoemu/cosmoemu/chains"
+)
+
+// TestOutputsNeverOverwriteInputs: no output of fit, sample, compare or
+// evidence overwrites a file the run reads — a data table, a covariance,
+// the -emulator file — whether the output is named by -corner or derived
+// from -out (every file a run at its root may write), and whether the
+// input is the output's own name, a symbolic link or a hard link to it;
+// not even with -force. The input is left byte for byte, the exit status is
+// 2 and the message names both.
+func TestOutputsNeverOverwriteInputs(t *testing.T) {
+	table := []byte("0.1 70 5\n0.2 72 5\n0.3 75 5\n0.5 80 6\n0.7 88 7\n0.9 95 8\n")
+	cov := []byte("25 0 0 0 0 0\n0 25 0 0 0 0\n0 0 25 0 0 0\n0 0 0 36 0 0\n0 0 0 0 49 0\n0 0 0 0 0 64\n")
+	// The root each command writes under -out r.
+	commands := []struct {
+		name string
+		root string
+		args []string
+	}{
+		{"fit", "r", []string{"fit", "-steps", "20"}},
+		{"fit nested", "r", []string{"fit", "-sampler", "nested", "-live", "20"}},
+		{"sample", "r", []string{"sample", "-steps", "20"}},
+		{"compare", "r_analytic", []string{"compare", "-steps", "20"}},
+		{"evidence", "r_lcdm", []string{"evidence", "-models", "lcdm", "-live", "20"}},
+	}
+	suffixes := []string{".txt", "_1.txt", "_17.txt", ".paramnames", ".ranges", ".properties.ini", ".checkpoint",
+		".chain.npy", ".lnprob.npy", ".derived.npy", ".samples.npy", ".summary.json", ".summary.txt", ".corner.png", ".lock"}
+	for _, c := range commands {
+		for _, input := range []string{"table", "cov", "emulator"} {
+			for _, suffix := range suffixes {
+				for _, link := range []string{"same", "symlink", "hardlink"} {
+					dir := t.TempDir()
+					out := filepath.Join(dir, "r")
+					target := filepath.Join(dir, c.root+suffix) // the output
+					// The input file, under its own name or the output's.
+					inPath := target
+					if link != "same" {
+						inPath = filepath.Join(dir, "input.dat")
+					}
+					content := table
+					if input == "cov" {
+						content = cov
+					}
+					if err := os.WriteFile(inPath, content, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					switch link {
+					case "symlink":
+						os.Symlink(inPath, target)
+					case "hardlink":
+						os.Link(inPath, target)
+					}
+					// The run names the input by the output's name for
+					// "same" and by its own for the links.
+					var flags []string
+					switch input {
+					case "table":
+						flags = []string{"-data", "hz:" + inPath}
+					case "cov":
+						other := filepath.Join(dir, "table.txt")
+						os.WriteFile(other, table, 0o644)
+						flags = []string{"-data", "hz:" + other + ":" + inPath}
+					case "emulator":
+						flags = []string{"-data", "cc31", "-backend", "emulator", "-emulator", inPath}
+					}
+					if c.name == "compare" && input == "emulator" {
+						flags = flags[:2] // compare runs every backend; -emulator applies to one
+						flags = append(flags, "-emulator", inPath)
+					}
+					for _, force := range []bool{false, true} {
+						args := append(append(append([]string{}, c.args...), flags...), "-out", out)
+						if force {
+							args = append(args, "-force")
+						}
+						code, _, stderr := runCLI(t, args...)
+						what := c.name + " " + input + " " + suffix + " " + link
+						if code != 2 || !strings.Contains(stderr, "-out") {
+							t.Errorf("%s: exit %d, %q; want exit 2 naming -out", what, code, stderr)
+						}
+						if b, _ := os.ReadFile(inPath); string(b) != string(content) {
+							t.Fatalf("%s: the input %s was overwritten", what, inPath)
+						}
+					}
+				}
+			}
+			// -corner naming the input.
+			dir := t.TempDir()
+			in := filepath.Join(dir, "d.txt")
+			os.WriteFile(in, table, 0o644)
+			link := filepath.Join(dir, "plot.png")
+			os.Symlink(in, link)
+			args := append(append([]string{}, c.args...), "-data", "hz:"+in, "-corner", link)
+			if c.name == "evidence" {
+				continue // evidence draws no corner plot
+			}
+			if code, _, stderr := runCLI(t, args...); code != 2 || !strings.Contains(stderr, "-corner") {
+				t.Errorf("%s -corner on a link to the data: exit %d, %q", c.name, code, stderr)
+			}
+			if b, _ := os.ReadFile(in); string(b) != string(table) {
+				t.Fatalf("%s: -corner overwrote the data", c.name)
+			}
+		}
+	}
+}
+
+// TestCornerNotARunFile: -corner naming a file of the run's own root
+// (its .ranges, a chain, its checkpoint, also through another spelling of
+// the directory) is refused before the run, which would draw the plot over
+// it.
+func TestCornerNotARunFile(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	os.Symlink(dir, filepath.Join(dir, "link"))
+	out := filepath.Join(dir, "r")
+	for _, c := range []struct{ cmd, root string }{{"fit", "r"}, {"compare", "r_solver"}} {
+		for _, file := range []string{
+			filepath.Join(dir, c.root+".ranges"), filepath.Join(dir, c.root+"_1.txt"), filepath.Join(dir, c.root+".checkpoint"),
+			filepath.Join(dir, c.root+".txt"), filepath.Join(dir, "sub", "..", c.root+".paramnames"), filepath.Join(dir, "link", c.root+".summary.json"),
+		} {
+			args := []string{c.cmd, "-data", "cc31", "-steps", "20", "-out", out, "-corner", file}
+			if code, _, stderr := runCLI(t, args...); code != 2 || !strings.Contains(stderr, "-corner") {
+				t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
+			}
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("files written: %v", entries)
+	}
+}
+
+// TestRunFilesKnown: every file that runs of each kind leave under their
+// roots is one chains.IsRunFile knows, so that the check of outputs
+// against inputs covers all of them.
+func TestRunFilesKnown(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"fit", "-data", "desi-dr2", "-steps", "30", "-walkers", "8", "-out", filepath.Join(dir, "mcmc")},
+		{"fit", "-data", "desi-dr2", "-sampler", "mh", "-steps", "30", "-out", filepath.Join(dir, "mh")},
+		{"fit", "-data", "desi-dr2", "-sampler", "nested", "-live", "30", "-out", filepath.Join(dir, "nested")},
+		{"evidence", "-data", "desi-dr2", "-models", "lcdm,wcdm", "-live", "30", "-out", filepath.Join(dir, "ev")},
+		{"compare", "-steps", "30", "-walkers", "8", "-out", filepath.Join(dir, "cmp")},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: %s", args, stderr)
+		}
+	}
+	roots := []string{"mcmc", "mh", "nested", "ev_lcdm", "ev_wcdm", "cmp_analytic", "cmp_solver", "cmp_emulator", "cmp"}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		known := false
+		for _, r := range roots {
+			known = known || chains.IsRunFile(r, e.Name())
+		}
+		if !known {
+			t.Errorf("%s is written by a run but not known to chains.IsRunFile", e.Name())
+		}
+	}
+	for _, name := range []string{"mcmc.txt.bak", "mcmc_x.txt", "mcmc.dat", "other.txt"} {
+		if chains.IsRunFile("mcmc", name) {
+			t.Errorf("IsRunFile(mcmc, %s)", name)
+		}
+	}
+}
+
+// TestFlagsThatDoNotApply: a flag that would change nothing is refused,
+// naming it, before any work: -emulator (even a corrupt file) and
+// -no-fallback where no emulator answers, -diag-only without a set whose
+// covariance is fetched, a model given twice to evidence, and sampler
+// sizes the parameters do not allow.
+func TestFlagsThatDoNotApply(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.bin")
+	os.WriteFile(garbage, []byte("not a model"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fit", "-data", "cc31", "-emulator", garbage}, "-emulator " + garbage + ": the backend is analytic, not the emulator"},
+		{[]string{"fit", "-data", "cc31", "-emulator", garbage, "-backend", "solver"}, "the backend is solver"},
+		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "cc31", "-emulator", garbage}, "-emulator"},
+		{[]string{"fit", "-data", "cc31", "-no-fallback"}, "-no-fallback: no emulator answers this fit"},
+		{[]string{"fit", "-data", "desi-dr2", "-early", "exact", "-prior", "ombh2=0.02:0.025", "-no-fallback"}, "-no-fallback"},
+		{[]string{"compare", "-no-fallback", "-what", "backends", "-data", "cc31", "-model", "lcdm", "-steps", "1", "-emulator", garbage}, "not a cosmoemu model file"},
+		{[]string{"fit", "-data", "cc31", "-diag-only"}, "-diag-only applies to the sets whose covariance is fetched (pantheonplus, desy5)"},
+		{[]string{"evidence", "-models", "lcdm,wcdm,lcdm", "-data", "cc31"}, "-models names lcdm twice"},
+		{[]string{"background", "-p", "Om=0.3,H0=70", "-emulator", garbage}, "-emulator " + garbage + ": the backend is analytic"},
+		{[]string{"background", "-p", "Om=0.3,H0=70", "-no-fallback"}, "-no-fallback: no emulator answers"},
+		{[]string{"background", "-p", "Om=0.3,H0=70,ombh2=0.022", "-no-fallback"}, "-no-fallback"},
+		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-live", "1"}, "-live 1: nested sampling of 2 parameters needs at least 3 live points"},
+		{[]string{"fit", "-data", "cc31", "-model", "wcdm", "-walkers", "4"}, "-walkers 4: the ensemble of 3 parameters needs at least 6 walkers"},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("cosmoemu %s: exit %d, %q; want exit 2 and %q", strings.Join(tc.args, " "), code, stderr, tc.want)
+		}
+	}
+	// Where they apply, they are taken.
+	for _, args := range [][]string{
+		{"fit", "-data", "cc31", "-backend", "emulator", "-no-fallback", "-steps", "20", "-walkers", "8"},
+		{"fit", "-data", "desi-dr2", "-prior", "ombh2=0.02:0.025", "-no-fallback", "-steps", "20", "-walkers", "8"},
+		{"fit", "-data", "union3,pantheonplus", "-diag-only", "-steps", "20", "-walkers", "8"},
+		{"background", "-p", "Om=0.3,H0=70", "-backend", "emulator", "-no-fallback"},
+		{"background", "-p", "Om=0.3,H0=70,ombh2=0.022", "-early", "emulator", "-no-fallback"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
+		}
+	}
+}
+
+// TestEvidenceResumeLaterModel: evidence interrupted after its first model
+// and before the next one started resumes: the finished model is kept, the
+// next one starts, as compare does.
+func TestEvidenceResumeLaterModel(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "ev")
+	args := []string{"evidence", "-models", "lcdm,wcdm", "-data", "desi-dr2", "-live", "40", "-out", out}
+	if code, _, stderr := runCLI(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	// As if interrupted between the models: wcdm never started.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "ev_wcdm") {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+	before := filesOf(t, dir)
+	code, stdout, stderr := runCLI(t, append(args, "-resume")...)
+	if code != 0 || !strings.Contains(stdout, "wcdm") {
+		t.Fatalf("resume: exit %d, %q %q", code, stdout, stderr)
+	}
+	after := filesOf(t, dir)
+	for name, b := range before {
+		if strings.HasPrefix(name, "ev_lcdm") && !strings.HasSuffix(name, ".lock") && after[name] != b {
+			t.Errorf("%s changed on resume", name)
+		}
+	}
+	if _, ok := after["ev_wcdm.txt"]; !ok {
+		t.Error("wcdm was not run")
+	}
+}
+
+// TestOutputsNeverTouchOtherRuns: no output flag of any command writes
+// over a file of a finished run at another root (a chain, its .ranges,
+// .paramnames, summary, corner plot, .npy, the nested chain), not even
+// -corner of a fit with -force on its own root: the directory is left
+// byte for byte, with exit 2 naming the run.
+func TestOutputsNeverTouchOtherRuns(t *testing.T) {
+	dir := t.TempDir()
+	a, n := filepath.Join(dir, "a"), filepath.Join(dir, "n")
+	if code, _, stderr := runCLI(t, "fit", "-data", "desi-dr2", "-steps", "40", "-walkers", "8", "-out", a); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := runCLI(t, "fit", "-data", "desi-dr2", "-sampler", "nested", "-live", "30", "-out", n); code != 0 {
+		t.Fatal(stderr)
+	}
+	points := filepath.Join(t.TempDir(), "p.csv")
+	os.WriteFile(points, []byte("N,Om0,H0\n-1,0.3,65\n"), 0o644)
+	before := filesOf(t, dir)
+	for _, target := range []string{a + "_1.txt", a + "_8.txt", a + ".ranges", a + ".paramnames", a + ".summary.json", a + ".corner.png", a + ".chain.npy", n + ".txt", n + ".checkpoint"} {
+		cmds := [][]string{
+			{"solve", "-out", target},
+			{"predict", "-in", points, "-out", target},
+			{"fit", "-data", "cc31", "-steps", "20", "-out", filepath.Join(dir, "b"), "-corner", target},
+			{"fit", "-data", "cc31", "-steps", "20", "-out", filepath.Join(dir, "b"), "-force", "-corner", target},
+			{"compare", "-steps", "20", "-corner", target},
+			{"train", "-model", "early", "-out", target},
+			{"validate", "-fig6", target},
+			{"reconstruct", "-data", "cc31", "-out", target},
+			{"classify", "-data", points, "-model-out", target},
+		}
+		if strings.HasSuffix(target, ".npy") { // grid writes .npy or .npz only
+			cmds = append(cmds, []string{"grid", "-om", "0.3:0.3:1", "-h0", "70:70:1", "-N", "-1:0:2", "-out", target})
+		}
+		for _, args := range cmds {
+			code, _, stderr := runCLI(t, args...)
+			if code != 2 || !strings.Contains(stderr, "is a file of the run at") {
+				t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
+			}
+		}
+	}
+	after := filesOf(t, dir)
+	delete(after, "b.lock")
+	sameDir(t, "outputs on another run's files", before, after)
+}

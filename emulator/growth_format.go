@@ -1,0 +1,149 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/internal/modelfile"
+)
+
+// The growth emulator's file: the container of internal/modelfile with the
+// header below (docs/emulators.md, docs/growth.md).
+const growthFormat = "cosmoemu-growth"
+
+type growthHeader struct {
+	Format        string          `json:"format"`
+	FormatVersion int             `json:"format_version"`
+	Model         string          `json:"model"`
+	Observables   []string        `json:"observables"`
+	Domain        domainJSON      `json:"domain"`
+	ZMax          float64         `json:"zmax"`
+	Panels        int             `json:"panels"`
+	PerPanel      int             `json:"per_panel"`
+	Net           netJSON         `json:"net"`
+	Training      json.RawMessage `json:"training,omitempty"`
+	Validation    json.RawMessage `json:"validation,omitempty"`
+}
+
+// growthObservables lists what a growth file predicts, in its header.
+var growthObservables = []string{"D_ratio", "f", "D0"}
+
+// Kind returns "cosmoemu-growth".
+func (g *GrowthModel) Kind() string { return growthFormat }
+
+// MarshalBinary returns the model file bytes.
+func (g *GrowthModel) MarshalBinary() ([]byte, error) {
+	var enc modelfile.Encoder
+	d := &g.domain
+	h := &growthHeader{Format: growthFormat, FormatVersion: ModelFormatVersion, Model: g.model.Name(),
+		Observables: growthObservables,
+		Domain:      domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2},
+		ZMax:        g.zmax, Panels: g.panels, PerPanel: g.perPanel,
+		Training: g.training, Validation: g.valid}
+	if l := d.Limit; l != nil {
+		h.Domain.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
+	}
+	h.Net = encodeNet(&enc, g.net)
+	return enc.Encode(h)
+}
+
+// WriteFile writes the growth emulator to path atomically.
+func (g *GrowthModel) WriteFile(path string) error {
+	b, err := g.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	if err := modelfile.Write(path, b); err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	return nil
+}
+
+// decodeGrowth reads a growth emulator from the bytes of a file.
+func decodeGrowth(b []byte, name string) (*GrowthModel, error) {
+	f, err := modelfile.Decode(b, name)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if err := checkVersion(f, name, growthFormat); err != nil {
+		return nil, err
+	}
+	var h growthHeader
+	dec := json.NewDecoder(bytes.NewReader(f.Header))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	}
+	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
+	m, err := cosmo.Lookup(h.Model)
+	if err != nil {
+		return nil, bad(err)
+	}
+	s := GrowthSpec{Model: m.Name(), ZMax: h.ZMax, Panels: h.Panels, PerPanel: h.PerPanel, Training: h.Training, Validation: h.Validation}
+	s.Domain = Domain{Params: h.Domain.Params, Min: h.Domain.Min, Max: h.Domain.Max, MinE2: h.Domain.MinE2}
+	if lj := h.Domain.Limit; lj != nil {
+		l := &Limit{Param: lj.Param, Margin: lj.Margin}
+		if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
+			return nil, bad(err)
+		}
+		if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
+			return nil, bad(err)
+		}
+		s.Domain.Limit = l
+	}
+	if s.Net, err = decodeModelNet(f, &h.Net, "growth"); err != nil {
+		return nil, bad(err)
+	}
+	g, err := NewGrowthModel(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
+	}
+	return g, nil
+}
+
+// growthFile is the name of the embedded growth emulator of a model.
+func growthFile(m *cosmo.Model) string { return "growth_" + m.Name() }
+
+// DefaultGrowth returns the embedded growth emulator of model m, or nil
+// if it has none (the closed-form models but w0wacdm: their growth ODE is
+// what the emulator backend runs; docs/growth.md says why).
+func DefaultGrowth(m *cosmo.Model) (*GrowthModel, error) {
+	if _, err := fs.Stat(embedded, "models/"+growthFile(m)+".bin"); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	e, err := Default(growthFile(m))
+	if err != nil {
+		return nil, err
+	}
+	return ForGrowth(e, m)
+}
+
+// LoadGrowth returns the growth emulator of model m in the file at path.
+func LoadGrowth(path string, m *cosmo.Model) (*GrowthModel, error) {
+	e, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	g, err := ForGrowth(e, m)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return g, nil
+}
+
+// ForGrowth returns e as the growth emulator of model m, or an error
+// saying what e is instead.
+func ForGrowth(e Emulator, m *cosmo.Model) (*GrowthModel, error) {
+	g, ok := e.(*GrowthModel)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("emulator: a %s file is not the growth emulator of model %s (train one with cosmoemu train -model %s -growth)", e.Kind(), m.Name(), m.Name())
+	case g.model != m:
+		return nil, fmt.Errorf("emulator: this growth emulator was trained for model %s, not %s", g.model.Name(), m.Name())
+	}
+	return g, nil
+}
