@@ -18,8 +18,11 @@ import (
 // computes, in the order of its perZ output, with the names of `cosmoemu
 // background -json`: E = H/H0, H [km/s/Mpc], D_C, D_M, D_A, D_L [Mpc], μ
 // [mag], D_H = c/H, D_V [Mpc], the dark energy's w, the lookback time
-// [Gyr].
-var ZColumns = []string{"E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w", "lookback_Gyr"}
+// [Gyr]; then the linear growth (cosmo's conventions): D(z)/D(0), f(z),
+// fσ8(z)/σ8, and with sigma8 among the parameters fσ8(z) and σ8(z) (NaN
+// without it, and all five NaN where the backend computes no growth).
+var ZColumns = []string{"E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w", "lookback_Gyr",
+	"D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z"}
 
 // ScalarColumns are the quantities of each point that Background.Eval
 // computes, in the order of its scalar output, with the names of
@@ -28,8 +31,9 @@ var ZColumns = []string{"E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w",
 // the helium fraction Y_He) — NaN without ombh2, z_drag with the fitting
 // formulas and Y_He where the route gives none — then Ω_ν of the massive
 // neutrinos, the age [Gyr] and Ωm (derived from omch2 when the matter is
-// given so).
-var ScalarColumns = []string{"zdrag", "rdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA", "YHe", "Omega_nu", "age_Gyr", "Om"}
+// given so); then the growth's D0 (D → a in the matter era) and, with
+// sigma8, S8 = σ8 (Ωm/0.3)^½.
+var ScalarColumns = []string{"zdrag", "rdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA", "YHe", "Omega_nu", "age_Gyr", "Om", "D0", "S8"}
 
 // BackgroundConfig chooses what a Background computes; the JSON names are
 // those of the Python package.
@@ -55,6 +59,10 @@ type Background struct {
 	slots   []cosmo.Slot
 	base    cosmo.Params
 	ombh2   bool
+	// growth is whether the backend computes the linear growth, and
+	// growthNote why not, as in backend.Observe.
+	growth     bool
+	growthNote string
 
 	mu   sync.Mutex
 	plan *plan
@@ -110,6 +118,10 @@ func NewBackground(cfg BackgroundConfig) (*Background, error) {
 		bg.slots = append(bg.slots, sl)
 	}
 	bg.ombh2 = seen[cosmo.NameOmbh2]
+	bg.growth = true
+	if _, err := b.NewEvaluator(m, cosmo.Request{Z: []float64{1}, Distances: true, Growth: true}); err != nil {
+		bg.growth, bg.growthNote = false, "the linear growth is not computed: "+err.Error()
+	}
 	if seen[cosmo.NameOm] && seen[cosmo.NameOmch2] {
 		return nil, fmt.Errorf("model %s: give the matter as Om or as omch2, not both", m.Name())
 	}
@@ -130,6 +142,7 @@ func (b *Background) Info() ([]byte, error) {
 	return json.Marshal(map[string]any{
 		"config": b.cfg, "z_columns": ZColumns, "scalar_columns": ScalarColumns,
 		"closed_form": b.model.ClosedForm(), "fallbacks": b.Fallbacks(),
+		"growth_note": b.growthNote,
 	})
 }
 
@@ -161,7 +174,7 @@ func (b *Background) planFor(z, zhel []float64) (*plan, error) {
 		}
 	}
 	p := &plan{z: slices.Clone(z), zhel: slices.Clone(zhel)}
-	p.req = cosmo.Request{Z: p.z, Distances: true, W: true, Age: true, CMB: b.ombh2, Drag: b.ombh2}
+	p.req = cosmo.Request{Z: p.z, Distances: true, W: true, Age: true, CMB: b.ombh2, Drag: b.ombh2, Growth: b.growth}
 	if err := p.req.Validate(); err != nil {
 		return nil, err
 	}
@@ -333,7 +346,34 @@ func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ,
 	s(9, p.OmegaNu())
 	s(10, res.Age)
 	s(11, p.Om)
+	b.growthOf(res, p, col, s)
 	return nil
+}
+
+// growthOf writes the growth columns of a point from res, NaN where there
+// is none (no growth from the backend; fσ8, σ8(z) and S8 without sigma8),
+// with the arithmetic of backend.Observe.
+func (b *Background) growthOf(res *cosmo.Result, p *cosmo.Params, col func(int) []float64, s func(int, float64)) {
+	nan := math.NaN()
+	cD, cF, cFS, cFS8, cS8 := col(11), col(12), col(13), col(14), col(15)
+	s(12, nan)
+	s(13, nan)
+	for j := range cD {
+		cD[j], cF[j], cFS[j], cFS8[j], cS8[j] = nan, nan, nan, nan, nan
+	}
+	if !b.growth {
+		return
+	}
+	s(12, res.D0)
+	for j := range cD {
+		cD[j], cF[j], cFS[j] = res.DRatio[j], res.F[j], res.FSigma8(j, 1)
+	}
+	if p.HasSigma8 {
+		s(13, p.S8())
+		for j := range cD {
+			cFS8[j], cS8[j] = res.FSigma8(j, p.Sigma8), p.Sigma8*res.DRatio[j]
+		}
+	}
 }
 
 // nanPoint fills the outputs of a failed point i with NaN.

@@ -63,12 +63,12 @@ func TestGuardRecoversPanics(t *testing.T) {
 // The numbers of Background.Eval are those of backend.Observe (the
 // command line), bit for bit, in batches shared among goroutines.
 func TestBackgroundIsObserve(t *testing.T) {
-	names := []string{"Om", "w0", "wa", "H0", "ombh2"}
+	names := []string{"Om", "w0", "wa", "H0", "ombh2", "sigma8"}
 	bg, err := NewBackground(BackgroundConfig{Model: "w0wacdm", Params: names})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pts := [][]float64{{0.3, -0.9, -0.3, 67, 0.0224}, {0.32, -0.7, -1, 66.5, 0.0224}, {0.3, -0.5, 0.6, 70, 0.0224}, {0.28, -1.1, 0.2, 72, 0.0221}}
+	pts := [][]float64{{0.3, -0.9, -0.3, 67, 0.0224, 0.8}, {0.32, -0.7, -1, 66.5, 0.0224, 0.81}, {0.3, -0.5, 0.6, 70, 0.0224, 0.8}, {0.28, -1.1, 0.2, 72, 0.0221, 0.79}}
 	z := []float64{0.1, 0.5, 1, 2.33}
 	n := len(pts)
 	var flat []float64
@@ -105,8 +105,11 @@ func TestBackgroundIsObserve(t *testing.T) {
 			if at(1) != obs.H[j] || at(3) != obs.DM[j] || at(6) != obs.Mu[j] || at(8) != obs.DV[j] || at(10) != obs.Lookback[j] {
 				t.Errorf("point %d z %g: differs from Observe", i, z[j])
 			}
+			if at(11) != obs.DRatio[j] || at(12) != obs.F[j] || at(13) != obs.FS8OverS8[j] || at(14) != obs.FSigma8[j] || at(15) != obs.Sigma8Z[j] {
+				t.Errorf("point %d z %g: the growth differs from Observe", i, z[j])
+			}
 		}
-		if sc[1*n+i] != *obs.Rd || sc[7*n+i] != *obs.LA || sc[10*n+i] != obs.AgeGyr {
+		if sc[1*n+i] != *obs.Rd || sc[7*n+i] != *obs.LA || sc[10*n+i] != obs.AgeGyr || sc[12*n+i] != obs.D0 || sc[13*n+i] != *obs.S8 {
 			t.Errorf("point %d: scalars differ from Observe", i)
 		}
 	}

@@ -10,12 +10,15 @@ Theory (in a Cobaya input, instead of camb or classy)::
         early: exact         # z*, r_s, z_drag, r_d: exact (as CAMB), emulator, fitting
 
 It takes Cobaya's parameter names (H0, ombh2, omch2 or omegam, omk, w,
-wa, mnu, nnu) or cosmoemu's (Om, Ok, w0, lambda) and provides what
+wa, mnu, nnu, sigma8) or cosmoemu's (Om, Ok, w0, lambda) and provides what
 Cobaya's background likelihoods request: Hubble, angular_diameter_distance,
 comoving_radial_distance, luminosity_distance, and the derived parameters
 rdrag, zdrag, zstar, rstar, thetastar (100 θ*), DAstar (Gpc), age,
 omegam, omegamh2, omeganu, YHe, lA, R (CAMB's names where CAMB has them).
 So bao.desi_dr2, sn.union3, sn.pantheonplus, sn.desy5, ... run on it.
+With sigma8 (σ8 today, an input parameter here, since no power spectrum
+is computed) it also provides the linear growth as CAMB's names have it:
+fsigma8 and sigma8_z at z > 0, and the derived S8 = σ8 (Ωm/0.3)^½.
 
 Likelihoods of cosmoemu's data sets, computed by cosmoemu from the point
 the theory passes on (the same numbers as `cosmoemu fit`)::
@@ -39,7 +42,7 @@ C_KM_S = 299792.458
 # Cobaya's (CAMB's) parameter names and cosmoemu's, for the models'
 # parameters; w is cosmoemu's w in wcdm and w0 in w0wacdm.
 _NAMES = {"H0": "H0", "ombh2": "ombh2", "omch2": "omch2", "omegam": "Om", "omk": "Ok", "mnu": "mnu", "nnu": "nnu",
-          "Om": "Om", "Ok": "Ok", "w0": "w0", "wa": "wa", "lambda": "lambda"}
+          "Om": "Om", "Ok": "Ok", "w0": "w0", "wa": "wa", "lambda": "lambda", "sigma8": "sigma8"}
 
 # The derived parameters: Cobaya name -> function of the background output.
 _DERIVED = {
@@ -48,10 +51,18 @@ _DERIVED = {
     "DAstar": lambda o: o["DM_star"] / 1000.0, "lA": lambda o: o["lA"], "R": lambda o: o["R"],
     "YHe": lambda o: o["YHe"], "age": lambda o: o["age_Gyr"], "omegam": lambda o: o["Om"],
     "omegamh2": lambda o: o["Om"] * (o["_H0"] / 100.0) ** 2, "omeganu": lambda o: o["Omega_nu"],
+    "S8": lambda o: o["S8"],
 }
 _EARLY = {"rdrag", "zdrag", "zstar", "rstar", "thetastar", "DAstar", "lA", "R", "YHe"}
 
-_Z_QUANTITIES = ("Hubble", "angular_diameter_distance", "comoving_radial_distance", "luminosity_distance")
+_Z_QUANTITIES = ("Hubble", "angular_diameter_distance", "comoving_radial_distance", "luminosity_distance",
+                 "fsigma8", "sigma8_z")
+# The quantities and derived parameters of the linear growth, which need sigma8.
+_GROWTH = {"fsigma8", "sigma8_z", "S8"}
+# The cosmoemu background column of each quantity at z > 0 (at z = 0: H0
+# for Hubble, 0 for the distances).
+_COLUMN = {"Hubble": "H", "angular_diameter_distance": "DA", "comoving_radial_distance": "DC",
+           "luminosity_distance": "DL", "fsigma8": "fsigma8", "sigma8_z": "sigma8_z"}
 
 
 def _model_for(names):
@@ -108,6 +119,8 @@ class CosmoemuTheory(_CobayaTheory):
                 z = np.atleast_1d(np.asarray((v or {}).get("z", []), dtype=float))
                 if np.any(z < 0) or not np.all(np.isfinite(z)):
                     raise LoggedError(self.log, "%s requested at redshifts %r: cosmoemu needs finite z >= 0", k, z)
+                if k in _GROWTH and np.any(z <= 0):
+                    raise LoggedError(self.log, "%s requested at redshifts %r: cosmoemu gives the growth at z > 0", k, z)
                 self._z[k] = np.union1d(self._z.get(k, []), z)
             elif k in _DERIVED:
                 self._req_derived.add(k)
@@ -116,11 +129,24 @@ class CosmoemuTheory(_CobayaTheory):
             else:
                 raise LoggedError(self.log, "cosmoemu cannot provide %r: it provides %s, the derived parameters %s "
                                   "and cosmoemu_point", k, ", ".join(_Z_QUANTITIES), ", ".join(_DERIVED))
+        self._check_growth()
         all_z = [z for z in self._z.values()]
         self._zall = np.union1d(np.concatenate(all_z), []) if all_z else np.array([])
         self._zpos = self._zall[self._zall > 0]
         if self._zpos.size == 0:
             self._zpos = np.array([1.0])  # the scalars still need one redshift
+
+    def _check_growth(self, also=()):
+        """Refuses the growth without sigma8, or from a backend without it
+        (Cobaya asks for requirements before or after the parameters are
+        known: checked at both)."""
+        if self._bg is None:
+            return
+        growth = sorted(_GROWTH.intersection(set(also) | self._req_derived | set(self._z)))
+        if growth and "sigma8" not in self._cols:
+            raise LoggedError(self.log, "%s need sigma8 as a parameter", ", ".join(growth))
+        if growth and self._bg.growth_note:
+            raise LoggedError(self.log, "%s: %s", ", ".join(growth), self._bg.growth_note)
 
     def initialize_with_params(self):
         super().initialize_with_params()
@@ -143,6 +169,7 @@ class CosmoemuTheory(_CobayaTheory):
         early = [p for p in set(self.output_params) | self._req_derived if p in _EARLY]
         if early and "ombh2" not in cols:
             raise LoggedError(self.log, "the derived parameters %s need ombh2 as a parameter", early)
+        self._check_growth(set(self.output_params))
         self.log.info("model %s (%s) with the %s backend and the %s early universe", model, ", ".join(cols),
                       self._bg.backend, self._bg.early)
 
@@ -160,18 +187,8 @@ class CosmoemuTheory(_CobayaTheory):
             vals = np.empty(zs.size)
             pos = zs > 0
             idx = np.searchsorted(self._zpos, zs[pos])
-            if k == "Hubble":
-                vals[pos] = o["H"][idx]
-                vals[~pos] = h0
-            elif k == "angular_diameter_distance":
-                vals[pos] = o["DA"][idx]
-                vals[~pos] = 0.0
-            elif k == "comoving_radial_distance":
-                vals[pos] = o["DC"][idx]
-                vals[~pos] = 0.0
-            else:
-                vals[pos] = o["DL"][idx]
-                vals[~pos] = 0.0
+            vals[pos] = o[_COLUMN[k]][idx]
+            vals[~pos] = h0 if k == "Hubble" else 0.0  # no growth quantity has z = 0 (must_provide)
             state[k] = vals
         point = dict(zip(self._cols, x))
         point["Om"] = o["Om"]
@@ -220,6 +237,14 @@ class CosmoemuTheory(_CobayaTheory):
 
     def get_luminosity_distance(self, z):
         return self._at("luminosity_distance", z)
+
+    def get_fsigma8(self, z):
+        """f(z) σ8(z) of the linear growth (needs sigma8)."""
+        return self._at("fsigma8", z)
+
+    def get_sigma8_z(self, z):
+        """σ8(z) = σ8 D(z)/D(0) (needs sigma8)."""
+        return self._at("sigma8_z", z)
 
     def get_param(self, p):
         return self.current_state["derived"][p]

@@ -116,6 +116,16 @@ class Background(_Handle):
         self.early = info["config"]["early"]
         self.z_columns = info["z_columns"]
         self.scalar_columns = info["scalar_columns"]
+        # Why the backend gives no linear growth ("" when it does).
+        self.growth_note = info.get("growth_note", "")
+
+    def _absent(self, name):
+        """Whether a column is left out, as `cosmoemu background -json`
+        leaves it out: the growth where the backend gives none, fσ8, σ8(z)
+        and S8 without sigma8."""
+        if name in ("fsigma8", "sigma8_z", "S8") and "sigma8" not in self.param_names:
+            return True
+        return bool(self.growth_note) and name in ("D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z", "D0", "S8")
 
     @property
     def fallbacks(self):
@@ -168,10 +178,13 @@ class Background(_Handle):
                 raise ValueError(msg if n == 1 else f"{rc} of {n} points failed; the first: {msg}")
         out = {"z": zz, "zhel": zz if zh is None else zh}
         for k, name in enumerate(self.z_columns):
-            out[name] = perz[k]
+            if not self._absent(name):
+                out[name] = perz[k]
         has_early = "ombh2" in self.param_names
         for k, name in enumerate(self.scalar_columns):
             col = scal[k]
+            if self._absent(name):
+                continue
             if name in ("zdrag", "rdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA", "YHe"):
                 if not has_early or (name in ("zdrag", "YHe") and np.all(np.isnan(col[status == 0]))):
                     continue

@@ -24,7 +24,12 @@ CASES = [
     ("w0wacdm", {"Om": 0.32, "w0": -0.7, "wa": -1.0, "H0": 66.5, "ombh2": 0.0224}, ["-backend", "solver"]),
     ("quintessence", {"Om": 0.31, "H0": 67.0, "lambda": 0.7, "ombh2": 0.0224}, []),
     ("quintessence", {"Om": 0.31, "H0": 67.0, "lambda": 0.7}, ["-backend", "emulator"]),
+    ("lcdm", {"Om": 0.31, "H0": 67.5, "sigma8": 0.81}, []),
+    ("w0wacdm", {"Om": 0.32, "w0": -0.7, "wa": -1.0, "H0": 66.5, "ombh2": 0.0224, "sigma8": 0.8}, ["-backend", "solver"]),
+    ("quintessence", {"Om": 0.31, "H0": 67.0, "lambda": 0.7, "sigma8": 0.8}, ["-backend", "emulator"]),
 ]
+
+GROWTH_Z = ("D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z")
 
 
 def _flags(extra):
@@ -41,7 +46,13 @@ def test_identical_to_cli(cli, model, params, extra):
     out = cosmoemu.background(model, params, Z, **_flags(extra))
     for key in ("E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w", "lookback_Gyr"):
         np.testing.assert_array_equal(out[key], np.array(js[key]), err_msg=key)
-    scalars = ["Omega_nu", "age_Gyr", "zdrag", "rdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA", "YHe"]
+    for key in GROWTH_Z:
+        if key in js:
+            np.testing.assert_array_equal(out[key], np.array(js[key]), err_msg=key)
+        else:
+            assert key not in out, key
+    scalars = ["Omega_nu", "age_Gyr", "zdrag", "rdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA",
+               "YHe", "D0", "S8"]
     for key in scalars:
         if key in js:
             assert out[key] == js[key], key

@@ -205,3 +205,52 @@ def test_mpirun_two_processes(yaml_info, tmp_path, covmat_file):
     assert "[0 : mcmc]" in out and "[1 : mcmc]" in out, out[-2000:]  # both ranks sampled
     chains = sorted(p.name for p in (tmp_path / "chains").glob("flagship.*.txt"))
     assert chains == ["flagship.1.txt", "flagship.2.txt"], chains
+
+
+def test_theory_provides_the_growth():
+    """With sigma8 the theory gives CAMB's fsigma8 and sigma8_z at z and the
+    derived S8, those of cosmoemu's background, and cosmoemu's fσ8
+    likelihoods run on it with the χ² of cosmoemu's Likelihood."""
+    need("cobaya")
+    import cosmoemu
+    from cobaya.likelihood import Likelihood
+    from cobaya.model import get_model
+
+    z = np.array([0.38, 0.51, 0.7])
+    seen = {}
+
+    class AsksGrowth(Likelihood):
+        def get_requirements(self):
+            return {"fsigma8": {"z": z}, "sigma8_z": {"z": z}}
+
+        def logp(self, **kw):
+            seen["fsigma8"] = self.provider.get_fsigma8(z)
+            seen["sigma8_z"] = self.provider.get_sigma8_z(z)
+            return 0.0
+
+    info = {
+        "theory": {"cosmoemu": {"external": cosmoemu.get_cobaya_class()}},
+        "likelihood": {"asks": AsksGrowth, "cosmoemu.cobaya.sdss_dr16_lrg_fs": None},
+        "params": {"omegam": 0.31, "H0": 68.0, "ombh2": 0.0224, "sigma8": {"prior": {"min": 0.5, "max": 1.1}},
+                   "S8": {"derived": True}},
+    }
+    model = get_model(info)
+    pt = {"sigma8": 0.81}
+    logpost = model.logposterior(pt)
+    bg = cosmoemu.background("lcdm", {"Om": 0.31, "H0": 68.0, "ombh2": 0.0224, "sigma8": 0.81}, z)
+    np.testing.assert_array_equal(seen["fsigma8"], bg["fsigma8"])
+    np.testing.assert_array_equal(seen["sigma8_z"], bg["sigma8_z"])
+    assert logpost.derived[list(model.parameterization.derived_params()).index("S8")] == bg["S8"]
+    like = cosmoemu.Likelihood(["sdss-dr16-lrg-fs"], model="lcdm", early="exact",
+                               fixed={"H0": 68.0, "ombh2": 0.0224})
+    assert like.param_names == ["Om", "sigma8"]
+    chi2 = like.chi2_by_data(np.array([0.31, 0.81]))["sdss-dr16-lrg-fs"]
+    i = list(model.likelihood).index("cosmoemu.cobaya.sdss_dr16_lrg_fs")
+    assert 0 < chi2 < 50 and -2 * logpost.loglikes[i] == pytest.approx(chi2, rel=1e-12)
+
+    bad = copy.deepcopy(info)
+    bad["params"].pop("sigma8")
+    bad["likelihood"].pop("cosmoemu.cobaya.sdss_dr16_lrg_fs")
+    bad["params"].pop("S8")
+    with pytest.raises(Exception, match="sigma8"):
+        get_model(bad)
