@@ -1,0 +1,390 @@
+package bridge
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/emulator"
+	"github.com/cosmoemu/cosmoemu/fit"
+)
+
+// ZColumns are the observables at each redshift that Background.Eval
+// computes, in the order of its perZ output, with the names of `cosmoemu
+// background -json`: E = H/H0, H [km/s/Mpc], D_C, D_M, D_A, D_L [Mpc], μ
+// [mag], D_H = c/H, D_V [Mpc], the dark energy's w, the lookback time
+// [Gyr]; then the linear growth (cosmo's conventions): D(z)/D(0), f(z),
+// fσ8(z)/σ8, and with sigma8 among the parameters fσ8(z) and σ8(z) (NaN
+// without it, and all five NaN where the backend computes no growth).
+var ZColumns = []string{"E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w", "lookback_Gyr",
+	"D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z"}
+
+// ScalarColumns are the quantities of each point that Background.Eval
+// computes, in the order of its scalar output, with the names of
+// `cosmoemu background -json`: the early universe (z_drag, r_d [Mpc], z*,
+// r_s(z*) [Mpc], D_M(z*) [Mpc], 100θ*, the shift parameters R and l_A,
+// the helium fraction Y_He) — NaN without ombh2, z_drag with the fitting
+// formulas and Y_He where the route gives none — then Ω_ν of the massive
+// neutrinos, the age [Gyr] and Ωm (derived from omch2 when the matter is
+// given so); then the growth's D0 (D → a in the matter era) and, with
+// sigma8, S8 = σ8 (Ωm/0.3)^½.
+var ScalarColumns = []string{"zdrag", "rdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA", "YHe", "Omega_nu", "age_Gyr", "Om", "D0", "S8"}
+
+// BackgroundConfig chooses what a Background computes; the JSON names are
+// those of the Python package.
+type BackgroundConfig struct {
+	Model      string   `json:"model"`       // lcdm, olcdm, wcdm, w0wacdm, quintessence
+	Params     []string `json:"params"`      // the columns of the points, in order
+	Backend    string   `json:"backend"`     // analytic, solver, emulator; "": the closed form where there is one
+	Early      string   `json:"early"`       // exact (the default, as `cosmoemu background`), emulator or fitting
+	Emulator   string   `json:"emulator"`    // the emulator's model file; "": the embedded one
+	NoFallback bool     `json:"no_fallback"` // the emulator refuses points outside its domain
+	RTol       float64  `json:"rtol"`        // the solver's tolerance; 0: its default
+}
+
+// A Background evaluates `cosmoemu background` for many points: the same
+// checks and the same numbers, bit for bit, with one evaluator per
+// goroutine that is kept from call to call while the redshifts stay the
+// same. It is safe for concurrent use.
+type Background struct {
+	cfg     BackgroundConfig
+	model   *cosmo.Model
+	backend cosmo.Backend
+	stats   *emulator.Stats // the emulator's fallbacks, or nil
+	slots   []cosmo.Slot
+	base    cosmo.Params
+	ombh2   bool
+	// growth is whether the backend computes the linear growth, and
+	// growthNote why not, as in backend.Observe.
+	growth     bool
+	growthNote string
+
+	mu   sync.Mutex
+	plan *plan
+}
+
+// plan is the computation for one list of redshifts: the request and a
+// pool of evaluators for it.
+type plan struct {
+	z, zhel []float64
+	req     cosmo.Request
+	pool    sync.Pool
+}
+
+type bgWorker struct {
+	ev  cosmo.Evaluator
+	res *cosmo.Result
+	p   cosmo.Params // the point, here so that it does not escape per call
+}
+
+// NewBackground checks the configuration (model, backend, early universe,
+// parameter names) and returns the Background.
+func NewBackground(cfg BackgroundConfig) (*Background, error) {
+	m, err := cosmo.Lookup(cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Early == "" {
+		cfg.Early = "exact"
+	}
+	early, err := fit.NewEarly(cfg.Early, cfg.NoFallback)
+	if err != nil {
+		return nil, fmt.Errorf("early: %w", err)
+	}
+	b, err := fit.NewBackend(cfg.Backend, m, &fit.BackendSettings{SolverRTol: cfg.RTol, EmulatorFile: cfg.Emulator, NoFallback: cfg.NoFallback, Early: early})
+	if err != nil {
+		return nil, err
+	}
+	bg := &Background{cfg: cfg, model: m, backend: b, base: m.Defaults()}
+	bg.cfg.Backend = b.Name()
+	if eb, ok := b.(emulator.Backend); ok {
+		bg.stats = eb.Stats
+	}
+	seen := make(map[string]bool)
+	for _, name := range cfg.Params {
+		if seen[name] {
+			return nil, fmt.Errorf("parameter %s is given twice", name)
+		}
+		seen[name] = true
+		sl, err := m.Slot(name)
+		if err != nil {
+			return nil, err
+		}
+		bg.slots = append(bg.slots, sl)
+	}
+	bg.ombh2 = seen[cosmo.NameOmbh2]
+	bg.growth = true
+	if _, err := b.NewEvaluator(m, cosmo.Request{Z: []float64{1}, Distances: true, Growth: true}); err != nil {
+		bg.growth, bg.growthNote = false, "the linear growth is not computed: "+err.Error()
+	}
+	if seen[cosmo.NameOm] && seen[cosmo.NameOmch2] {
+		return nil, fmt.Errorf("model %s: give the matter as Om or as omch2, not both", m.Name())
+	}
+	if seen[cosmo.NameOmch2] && !bg.ombh2 {
+		return nil, fmt.Errorf("model %s: ω_c (omch2) gives the matter only with ω_b (ombh2)", m.Name())
+	}
+	for _, name := range m.Params() {
+		if !seen[name] && !(name == cosmo.NameOm && seen[cosmo.NameOmch2]) {
+			return nil, fmt.Errorf("model %s needs parameter %s (it takes %s, and ombh2, omch2, mnu, nnu)", m.Name(), name, strings.Join(m.Params(), ", "))
+		}
+	}
+	return bg, nil
+}
+
+// Info returns the configuration with the backend chosen, and the output
+// columns, as JSON.
+func (b *Background) Info() ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"config": b.cfg, "z_columns": ZColumns, "scalar_columns": ScalarColumns,
+		"closed_form": b.model.ClosedForm(), "fallbacks": b.Fallbacks(),
+		"growth_note": b.growthNote,
+	})
+}
+
+// Fallbacks returns the evaluations the emulator left to the solver
+// (outside its domain), 0 for the other backends.
+func (b *Background) Fallbacks() int64 {
+	if b.stats == nil {
+		return 0
+	}
+	return b.stats.Fallbacks()
+}
+
+// planFor returns the plan of the redshifts z, zhel, reusing the last one
+// when they are the same.
+func (b *Background) planFor(z, zhel []float64) (*plan, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p := b.plan; p != nil && slices.Equal(p.z, z) && slices.Equal(p.zhel, zhel) {
+		return p, nil
+	}
+	for i, v := range z {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("redshift %d = %v must be finite and > 0", i, v)
+		}
+	}
+	for i, v := range zhel {
+		if !(v > -1) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("heliocentric redshift %d = %v must be finite and > −1", i, v)
+		}
+	}
+	p := &plan{z: slices.Clone(z), zhel: slices.Clone(zhel)}
+	p.req = cosmo.Request{Z: p.z, Distances: true, W: true, Age: true, CMB: b.ombh2, Drag: b.ombh2, Growth: b.growth}
+	if err := p.req.Validate(); err != nil {
+		return nil, err
+	}
+	w, err := b.newWorker(p)
+	if err != nil {
+		return nil, err
+	}
+	p.pool.Put(w)
+	b.plan = p
+	return p, nil
+}
+
+func (b *Background) newWorker(p *plan) (*bgWorker, error) {
+	ev, err := b.backend.NewEvaluator(b.model, p.req)
+	if err != nil {
+		return nil, err
+	}
+	return &bgWorker{ev: ev, res: cosmo.NewResult(p.req)}, nil
+}
+
+// Eval computes the observables of n points, the rows of params (n ×
+// len(Params), row-major), at the redshifts z with heliocentric
+// redshifts zhel (nil: z). perZ receives len(ZColumns) blocks of n ×
+// len(z) values, scalars len(ScalarColumns) blocks of n values, status
+// one code per point: 0 computed, 1 a point the model cannot describe
+// (cosmo.PointError), 2 another failure of the backend; a failed point's
+// outputs are NaN. It returns the number of failed points and the message
+// of the first (by row); err is for input that fits no point (sizes,
+// redshifts).
+func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scalars []float64, status []int32) (failed int, first string, err error) {
+	np, nz := len(b.slots), len(z)
+	if zhel == nil {
+		zhel = z
+	}
+	switch {
+	case n < 0 || len(params) != n*np:
+		return 0, "", fmt.Errorf("%d values for %d points of %d parameters", len(params), n, np)
+	case nz == 0:
+		return 0, "", errors.New("no redshifts")
+	case len(zhel) != nz:
+		return 0, "", fmt.Errorf("%d heliocentric redshifts for %d redshifts", len(zhel), nz)
+	case len(perZ) != len(ZColumns)*n*nz || len(scalars) != len(ScalarColumns)*n || len(status) != n:
+		return 0, "", errors.New("output arrays of the wrong size")
+	}
+	if n == 0 {
+		return 0, "", nil
+	}
+	pl, err := b.planFor(z, zhel)
+	if err != nil {
+		return 0, "", err
+	}
+	msgs := make([]string, 0)
+	var mu sync.Mutex
+	firstRow := n
+	err = rows(n, 2, func(lo, hi int) error {
+		w, ok := pl.pool.Get().(*bgWorker)
+		if !ok {
+			var err error
+			if w, err = b.newWorker(pl); err != nil {
+				return err
+			}
+		}
+		defer pl.pool.Put(w)
+		for i := lo; i < hi; i++ {
+			perr := b.point(w, pl, params[i*np:(i+1)*np], i, n, perZ, scalars)
+			if perr == nil {
+				status[i] = 0
+				continue
+			}
+			status[i] = 2
+			var pe *cosmo.PointError
+			if errors.As(perr, &pe) {
+				status[i] = 1
+			}
+			b.nanPoint(i, n, nz, perZ, scalars)
+			mu.Lock()
+			if i < firstRow {
+				firstRow = i
+				msgs = append(msgs[:0], fmt.Sprintf("point %d (%s): %v", i, b.format(params[i*np:(i+1)*np]), perr))
+			}
+			mu.Unlock()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, "", err
+	}
+	for _, s := range status {
+		if s != 0 {
+			failed++
+		}
+	}
+	if failed > 0 {
+		first = msgs[0]
+	}
+	return failed, first, nil
+}
+
+// format writes a row as "Om=0.3, H0=70".
+func (b *Background) format(row []float64) string {
+	parts := make([]string, len(row))
+	for k, v := range row {
+		parts[k] = fmt.Sprintf("%s=%g", b.cfg.Params[k], v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// point computes point i with the checks and the arithmetic of
+// backend.Observe.
+func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ, scalars []float64) error {
+	m := b.model
+	w.p = b.base
+	p := &w.p
+	for k, sl := range b.slots {
+		p.Set(sl, row[k])
+	}
+	if err := p.Resolve(); err != nil {
+		return err
+	}
+	if err := m.Check(p); err != nil {
+		return err
+	}
+	if m.ClosedForm() {
+		zmax := pl.req.MaxZ()
+		e := m.Expansion(p)
+		if p.HasOmbh2 {
+			zmax = math.Max(zmax, 1.1*cosmo.Decoupling(p.Om*p.H()*p.H(), p.Ombh2))
+		}
+		if err := e.CheckPositive(m.Name(), zmax); err != nil {
+			return err
+		}
+	}
+	res := w.res
+	if err := w.ev.Eval(res, p); err != nil {
+		return err
+	}
+	nz := len(pl.z)
+	col := func(k int) []float64 { return perZ[(k*n+i)*nz : (k*n+i+1)*nz] }
+	cE, cH, cDC, cDM, cDA, cDL, cMu, cDH, cDV, cW, cLB := col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10)
+	for j, zj := range pl.z {
+		zh := pl.zhel[j]
+		dl := res.DL(j, zh)
+		if !(dl > 0) {
+			return &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("D_L(z = %g) = %.4g Mpc ≤ 0: the redshift lies past the antipode of this closed universe", zj, dl)}
+		}
+		cE[j], cH[j], cDC[j], cDM[j] = res.E[j], res.HubbleRate(j), res.DC[j], res.DM[j]
+		cDA[j], cDL[j], cMu[j] = res.DA(j, zj), dl, res.Mu(j, zh)
+		cDH[j], cDV[j], cW[j], cLB[j] = res.DH(j), res.DV(j, zj), res.W[j], res.Lookback[j]
+	}
+	s := func(k int, v float64) { scalars[k*n+i] = v }
+	nan := math.NaN()
+	for k := range 9 {
+		s(k, nan)
+	}
+	if p.HasOmbh2 {
+		ep := res.Epochs
+		if ep.ZDrag > 0 {
+			s(0, ep.ZDrag)
+		}
+		s(1, ep.Rd)
+		s(2, ep.ZStar)
+		s(3, ep.RsStar)
+		s(4, res.DMStar)
+		s(5, 100*res.ThetaStar())
+		s(6, res.ShiftR(p.Om))
+		s(7, res.AcousticScale())
+		s(8, ep.YHe) // NaN where the route gives none
+	}
+	s(9, p.OmegaNu())
+	s(10, res.Age)
+	s(11, p.Om)
+	b.growthOf(res, p, col, s)
+	return nil
+}
+
+// growthOf writes the growth columns of a point from res, NaN where there
+// is none (no growth from the backend; fσ8, σ8(z) and S8 without sigma8),
+// with the arithmetic of backend.Observe.
+func (b *Background) growthOf(res *cosmo.Result, p *cosmo.Params, col func(int) []float64, s func(int, float64)) {
+	nan := math.NaN()
+	cD, cF, cFS, cFS8, cS8 := col(11), col(12), col(13), col(14), col(15)
+	s(12, nan)
+	s(13, nan)
+	for j := range cD {
+		cD[j], cF[j], cFS[j], cFS8[j], cS8[j] = nan, nan, nan, nan, nan
+	}
+	if !b.growth {
+		return
+	}
+	s(12, res.D0)
+	for j := range cD {
+		cD[j], cF[j], cFS[j] = res.DRatio[j], res.F[j], res.FSigma8(j, 1)
+	}
+	if p.HasSigma8 {
+		s(13, p.S8())
+		for j := range cD {
+			cFS8[j], cS8[j] = res.FSigma8(j, p.Sigma8), p.Sigma8*res.DRatio[j]
+		}
+	}
+}
+
+// nanPoint fills the outputs of a failed point i with NaN.
+func (b *Background) nanPoint(i, n, nz int, perZ, scalars []float64) {
+	nan := math.NaN()
+	for k := range ZColumns {
+		for j := range nz {
+			perZ[(k*n+i)*nz+j] = nan
+		}
+	}
+	for k := range ScalarColumns {
+		scalars[k*n+i] = nan
+	}
+}
