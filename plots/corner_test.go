@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,6 +162,110 @@ func TestParseMath(t *testing.T) {
 			if got[i] != tc.want[i] {
 				t.Errorf("parseMath(%q) = %v, want %v", tc.in, got, tc.want)
 				break
+			}
+		}
+	}
+}
+
+// TestWeightedQuantiles: the quantiles are the smallest values whose
+// cumulative weight reaches the fractions, with and without weights, ties
+// included.
+func TestWeightedQuantiles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 1001
+	x := mat.NewDense(n, 2, nil)
+	w := make([]float64, n)
+	for i := range n {
+		x.Set(i, 0, rng.NormFloat64())
+		x.Set(i, 1, float64(rng.IntN(7))) // ties
+		w[i] = rng.Float64()
+	}
+	for _, weights := range [][]float64{nil, w} {
+		for col := range 2 {
+			for _, q := range [][2]float64{{0.001, 0.999}, {0.16, 0.84}, {0.5, 0.5}} {
+				a, b := weightedQuantiles(Samples{X: x, Weights: weights}, col, q[0], q[1])
+				if ra, rb := naiveQuantile(x, weights, col, q[0]), naiveQuantile(x, weights, col, q[1]); a != ra || b != rb {
+					t.Errorf("weights %v col %d q %v: got %g, %g, want %g, %g", weights != nil, col, q, a, b, ra, rb)
+				}
+			}
+		}
+	}
+}
+
+// naiveQuantile scans the values in increasing order until the cumulative
+// weight reaches q of the total.
+func naiveQuantile(x *mat.Dense, w []float64, col int, q float64) float64 {
+	r, _ := x.Dims()
+	vals := mat.Col(nil, col, x)
+	uniq := slices.Clone(vals)
+	slices.Sort(uniq)
+	uniq = slices.Compact(uniq)
+	weight := func(i int) float64 {
+		if w == nil {
+			return 1
+		}
+		return w[i]
+	}
+	var total float64
+	for i := range r {
+		total += weight(i)
+	}
+	var cum float64
+	for _, u := range uniq {
+		for i, v := range vals {
+			if v == u {
+				cum += weight(i)
+			}
+		}
+		if cum >= q*total {
+			return u
+		}
+	}
+	return uniq[len(uniq)-1]
+}
+
+// BenchmarkWeightedQuantiles: one column of the flagship fit's 160,000
+// samples.
+func BenchmarkWeightedQuantiles(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const n = 160000
+	x := mat.NewDense(n, 5, nil)
+	for i := range n {
+		for j := range 5 {
+			x.Set(i, j, rng.NormFloat64())
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		weightedQuantiles(Samples{X: x}, 2, 0.001, 0.999)
+	}
+}
+
+// TestSelectKth: every index of arrays with and without ties, sorted,
+// reversed and random, gives what sorting gives.
+func TestSelectKth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 3, 5, 17, 200} {
+		for kind := range 4 {
+			base := make([]float64, n)
+			for i := range base {
+				switch kind {
+				case 0:
+					base[i] = rng.NormFloat64()
+				case 1:
+					base[i] = float64(rng.IntN(3))
+				case 2:
+					base[i] = float64(i)
+				case 3:
+					base[i] = float64(n - i)
+				}
+			}
+			sorted := slices.Clone(base)
+			slices.Sort(sorted)
+			for k := range n {
+				if got := selectKth(slices.Clone(base), k); got != sorted[k] {
+					t.Fatalf("n %d kind %d k %d: got %g, want %g", n, kind, k, got, sorted[k])
+				}
 			}
 		}
 	}
