@@ -16,6 +16,8 @@ func TestBadInputExits2(t *testing.T) {
 	os.WriteFile(badCSV, []byte("N,Om0,H0\n-1,abc,70\n"), 0o644)
 	few := filepath.Join(dir, "few.txt")
 	os.WriteFile(few, []byte("0.1 70 5\n0.5 80 6\n"), 0o644)
+	one := filepath.Join(dir, "one.txt")
+	os.WriteFile(one, []byte("0.1 70 5\n"), 0o644)
 	corrupt := filepath.Join(dir, "corrupt.bin")
 	os.WriteFile(corrupt, []byte("COSMOEMU but not really a model file"), 0o644)
 	rows := sdssSubset(t, dir, 30)
@@ -27,6 +29,7 @@ func TestBadInputExits2(t *testing.T) {
 		{[]string{"train", "-model", "quintessence", "-width", "2", "-out", filepath.Join(dir, "m.bin")}, "-width 2"},
 		{[]string{"predict", "-in", badCSV}, "bad.csv:2: column Om0"},
 		{[]string{"reconstruct", "-data", few}, "-data " + few + ": 2 points, need at least 5"},
+		{[]string{"reconstruct", "-data", one}, "-data " + one + ": 1 point, need at least 5"},
 		{[]string{"classify", "-data", rows, "-test", "100000"}, "-test 100000"},
 		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-live", "1"}, "-live 1"},
 		{[]string{"evidence", "-models", "lcdm", "-data", "cc31", "-live", "2"}, "-live 2"},

@@ -69,7 +69,7 @@ func runReconstruct(e *env, args []string) error {
 	}
 	d := hz.Data()
 	if d.Len() < reconstruct.MinPoints {
-		return usagef("reconstruct: -data %s: %d points, need at least %d for a training/validation split", *data, d.Len(), reconstruct.MinPoints)
+		return usagef("reconstruct: -data %s: %s, need at least %d for a training/validation split", *data, plural(d.Len(), "point"), reconstruct.MinPoints)
 	}
 	set := &reconstruct.Settings{
 		Hidden: *hidden, Epochs: *epochs, BatchSize: *batch, LearningRate: *lr,

@@ -168,7 +168,7 @@ func Train(ctx context.Context, d *data.Hz, s *Settings, rnd *rand.Rand) (*Resul
 		return nil, err
 	}
 	if len(d.Z) < MinPoints {
-		return nil, fmt.Errorf("reconstruct: data %q: %d points, need at least %d for a training/validation split", d.Name, len(d.Z), MinPoints)
+		return nil, fmt.Errorf("reconstruct: data %q has %d of the %d points a training/validation split needs", d.Name, len(d.Z), MinPoints)
 	}
 	zIn := &nn.MinMaxScaler{}
 	if err := zIn.Fit(mat.NewDense(len(d.Z), 1, slices.Clone(d.Z))); err != nil {
