@@ -184,6 +184,14 @@ func BenchmarkIntegratedTime(b *testing.B) {
 			}
 		})
 	}
+	// The flagship fit's summary: 5 parameters, 32 walkers, 4,844 steps
+	// after the burn-in.
+	c := flagshipLike()
+	b.Run("flagship", func(b *testing.B) {
+		for b.Loop() {
+			IntegratedTime(c, 0)
+		}
+	})
 }
 
 func TestGelmanRubinEigenOneParameter(t *testing.T) {
@@ -256,5 +264,40 @@ print(repr(float(np.max(np.linalg.eigvals(np.linalg.solve(W, B)).real))))
 	t.Logf("R−1 eigen = %.15g, numpy %.15g", got, want)
 	if math.Abs(got-want) > 1e-10*want || !(want > 1e-3) {
 		t.Errorf("R−1 eigen = %.15g, numpy %.15g", got, want)
+	}
+}
+
+// flagshipLike returns AR(1) chains of the flagship fit's shape: 32
+// walkers, 5 parameters of different correlation, 4,844 steps.
+func flagshipLike() *Chain {
+	const walkers, dim, steps = 32, 5, 4844
+	one := make([]*Chain, dim)
+	for i := range one {
+		one[i] = ar1(0.5+0.1*float64(i), walkers, steps, uint64(i+1))
+	}
+	c := NewChain(walkers, dim, steps)
+	x := make([]float64, walkers*dim)
+	lnp := make([]float64, walkers)
+	for s := range steps {
+		for w := range walkers {
+			for i := range dim {
+				x[w*dim+i] = one[i].X[s*walkers+w]
+			}
+		}
+		c.Append(x, lnp)
+	}
+	return c
+}
+
+// TestIntegratedTimeEachParameter: the parameters of a chain, computed
+// together on several goroutines, have the τ each has alone.
+func TestIntegratedTimeEachParameter(t *testing.T) {
+	c := flagshipLike()
+	all := IntegratedTime(c, 100)
+	for i := range c.Dim {
+		one := ar1(0.5+0.1*float64(i), c.Walkers, c.Steps(), uint64(i+1))
+		if got := IntegratedTime(one, 100)[0]; got != all[i] {
+			t.Errorf("parameter %d: τ %v together, %v alone", i, all[i], got)
+		}
 	}
 }
