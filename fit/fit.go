@@ -58,6 +58,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -193,9 +194,7 @@ func Build(cfg *Config) (*Problem, error) {
 		return nil, &ConfigError{Field: "Data", Err: errors.New("no data sets: name one (e.g. desi-dr2) or give likelihoods")}
 	}
 	p := &Problem{Config: c, Model: c.Model, Fixed: make(map[string]float64)}
-	for k, v := range c.Fixed {
-		p.Fixed[k] = v
-	}
+	maps.Copy(p.Fixed, c.Fixed)
 	needs, err := p.openData()
 	if err != nil {
 		return nil, err
@@ -269,7 +268,7 @@ func (sb *spaceBuilder) declared(name string) (param.Param, error) {
 // parsePriors reads the user's priors.
 func (sb *spaceBuilder) parsePriors(specs map[string]string) error {
 	sb.priors = make(map[string]param.Prior)
-	for _, name := range sortedKeys(specs) {
+	for _, name := range slices.Sorted(maps.Keys(specs)) {
 		par, err := sb.declared(name)
 		if err != nil {
 			return &ConfigError{Field: "Priors", Key: name, Err: err}
@@ -297,7 +296,7 @@ func (sb *spaceBuilder) build() (*param.Space, error) {
 		return nil, err
 	}
 	names = sb.nuisance(names)
-	for _, name := range sortedKeys(sb.priors) {
+	for _, name := range slices.Sorted(maps.Keys(sb.priors)) {
 		if slices.Contains(names, name) || slices.ContainsFunc(sb.needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
 			continue
 		}
@@ -776,13 +775,4 @@ func (p *Problem) DataNames() []string {
 		s[i] = l.Name()
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	k := make([]string, 0, len(m))
-	for n := range m {
-		k = append(k, n)
-	}
-	sort.Strings(k)
-	return k
 }
