@@ -24,11 +24,7 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		return nil, err // a prior box where the model is unphysical everywhere
 	}
 	start := time.Now()
-	lo, hi := space.Bounds()
-	ranges := make([][2]float64, len(lo))
-	for i := range lo {
-		ranges[i] = [2]float64{lo[i], hi[i]}
-	}
+	ranges := space.Ranges()
 	set := &nested.Settings{
 		Live: s.Live, DLogZ: s.DLogZ, Workers: s.Workers,
 		Root: s.Out, Resume: s.Resume, Overwrite: s.Force, Fingerprint: p.Fingerprint(),
@@ -100,9 +96,9 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		minChi2 = math.Min(minChi2, 2*(post.LogNorm()-res.LogL[i]))
 	}
 	best := append([]float64(nil), res.Samples.RawRowView(bestRow)...)
-	scale := make([]float64, len(lo))
-	for i := range scale {
-		scale[i] = math.Min(hi[i]-lo[i], 10*r.Std[i])
+	scale := make([]float64, len(ranges))
+	for i, b := range ranges {
+		scale[i] = math.Min(b[1]-b[0], 10*r.Std[i])
 	}
 	if err := p.fillBest(r, p.refine(best, math.Inf(-1), best, post.LogProb(best), scale)); err != nil {
 		return nil, err

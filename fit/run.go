@@ -243,15 +243,10 @@ func (p *Problem) bestStart(scale []float64) (*mcmc.Optimum, mat.Symmetric, erro
 // mcmcSettings returns the settings of both MCMC samplers for sampler s,
 // starting in N(start, startCov).
 func (p *Problem) mcmcSettings(s Sampler, start []float64, startCov mat.Symmetric, progress func(mcmc.Progress)) mcmc.Settings {
-	lo, hi := p.Space.Bounds()
-	ranges := make([][2]float64, len(lo))
-	for i := range lo {
-		ranges[i] = [2]float64{lo[i], hi[i]}
-	}
 	common := mcmc.Settings{
 		Steps: s.Steps, Start: start, StartCov: startCov, Workers: s.Workers,
 		Root: s.Out, Names: p.Space.Names(), Labels: p.Space.Labels(), Resume: s.Resume,
-		Ranges: ranges, Fingerprint: p.Fingerprint(), Overwrite: s.Force,
+		Ranges: p.Space.Ranges(), Fingerprint: p.Fingerprint(), Overwrite: s.Force,
 		Progress: progress,
 	}
 	if s.Converge {

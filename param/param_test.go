@@ -2,6 +2,7 @@ package param
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,6 +100,9 @@ func TestSpace(t *testing.T) {
 		if got := s.LogPrior(th); got != want {
 			t.Errorf("LogPrior(%v) = %v, want %v", th, got, want)
 		}
+	}
+	if got, want := s.Ranges(), [][2]float64{{0.1, 0.5}, {50, 90}}; !slices.Equal(got, want) {
+		t.Errorf("Ranges = %v, want %v", got, want)
 	}
 	dst := make([]float64, 2)
 	s.Transform(dst, []float64{0.5, 0.5})

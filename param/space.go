@@ -102,6 +102,16 @@ func (s *Space) Bounds() (lo, hi []float64) {
 	return lo, hi
 }
 
+// Ranges returns the prior boxes as [lo, hi] pairs, the form of the
+// samplers' settings (mcmc.Settings.Ranges, nested.Settings.Ranges).
+func (s *Space) Ranges() [][2]float64 {
+	r := make([][2]float64, len(s.priors))
+	for i, p := range s.priors {
+		r[i] = [2]float64{p.Lo, p.Hi}
+	}
+	return r
+}
+
 // Center writes the centre of the prior box (the mean, clamped to the box,
 // for a Gaussian prior) to dst, allocating it if nil, and returns it.
 func (s *Space) Center(dst []float64) []float64 {
