@@ -10,6 +10,9 @@ import (
 	"os"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/nested"
 )
@@ -78,13 +81,20 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	}
 	mean := res.Mean(nil)
 	cov := res.Cov(nil)
+	weights := res.Weights()
+	// The four quantiles of a parameter from one sorted copy of its column
+	// (nested.Result.Quantile copies and sorts the column for each).
+	x, w := make([]float64, len(weights)), make([]float64, len(weights))
 	for j := range space.Dim() {
 		r.Mean = append(r.Mean, mean[j])
 		r.Std = append(r.Std, math.Sqrt(cov.At(j, j)))
-		r.Q025 = append(r.Q025, res.Quantile(j, 0.025))
-		r.Q16 = append(r.Q16, res.Quantile(j, 0.16))
-		r.Q84 = append(r.Q84, res.Quantile(j, 0.84))
-		r.Q975 = append(r.Q975, res.Quantile(j, 0.975))
+		mat.Col(x, j, res.Samples)
+		copy(w, weights)
+		stat.SortWeighted(x, w)
+		r.Q025 = append(r.Q025, stat.Quantile(0.025, stat.Empirical, x, w))
+		r.Q16 = append(r.Q16, stat.Quantile(0.16, stat.Empirical, x, w))
+		r.Q84 = append(r.Q84, stat.Quantile(0.84, stat.Empirical, x, w))
+		r.Q975 = append(r.Q975, stat.Quantile(0.975, stat.Empirical, x, w))
 	}
 	// The best fit (Result.BestFit): the highest-posterior sample, refined.
 	bestRow, bestLP, minChi2 := 0, math.Inf(-1), math.Inf(1)
@@ -107,7 +117,7 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	if len(post.Marginalised()) > 0 {
 		r.Notes = append(r.Notes, noteSNEvidence)
 	}
-	r.Samples, r.Weights = res.Samples, res.Weights()
+	r.Samples, r.Weights = res.Samples, weights
 	p.fillDerived(r)
 	r.WallSeconds = time.Since(start).Seconds()
 	return r, nil
