@@ -158,7 +158,7 @@ func CompareBackends(runs []*Result) (*BackendComparison, error) {
 		c.FallbackFraction = emu.FallbackFraction
 		c.SpeedupEmulatorVsSolver = emu.EvaluationsPerSecond / sol.EvaluationsPerSecond
 		c.MaxMeanShiftSigma, c.MaxStdRelDiff = shifts(emu, sol)
-		c.Agree = c.MaxMeanShiftSigma <= AgreeMeanShift && c.MaxStdRelDiff <= AgreeStdRelDiff
+		c.Agree = agree(c.MaxMeanShiftSigma, c.MaxStdRelDiff)
 	}
 	return c, nil
 }
@@ -178,11 +178,19 @@ func byBackend(runs []*Result, backend string) *Result {
 // shifts returns the largest |mean − mean_ref|/σ_ref and the largest
 // |σ/σ_ref − 1| over the parameters of r against ref.
 func shifts(r, ref *Result) (meanShift, stdDiff float64) {
-	for i := range ref.Mean {
-		meanShift = math.Max(meanShift, math.Abs(r.Mean[i]-ref.Mean[i])/ref.Std[i])
-		stdDiff = math.Max(stdDiff, math.Abs(r.Std[i]/ref.Std[i]-1))
+	for _, d := range MeanShifts(r, ref) {
+		meanShift = math.Max(meanShift, math.Abs(d))
+	}
+	for _, q := range StdRatios(r, ref) {
+		stdDiff = math.Max(stdDiff, math.Abs(q-1))
 	}
 	return meanShift, stdDiff
+}
+
+// agree applies the rule of AgreeMeanShift and AgreeStdRelDiff to the
+// largest shifts of a run against its reference.
+func agree(meanShift, stdDiff float64) bool {
+	return meanShift <= AgreeMeanShift && stdDiff <= AgreeStdRelDiff
 }
 
 // MeanShifts returns (mean − mean_ref)/σ_ref of each parameter of r
@@ -243,6 +251,6 @@ func CompareEarly(exact, emulated *Result) (*EarlyComparison, error) {
 		SpeedupEmulatedVsExact: emulated.EvaluationsPerSecond / exact.EvaluationsPerSecond,
 		FallbackFraction:       emulated.EarlyFallbackFraction}
 	c.MaxMeanShiftSigma, c.MaxStdRelDiff = shifts(emulated, exact)
-	c.Agree = c.MaxMeanShiftSigma <= AgreeMeanShift && c.MaxStdRelDiff <= AgreeStdRelDiff
+	c.Agree = agree(c.MaxMeanShiftSigma, c.MaxStdRelDiff)
 	return c, nil
 }
