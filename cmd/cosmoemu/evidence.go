@@ -28,12 +28,7 @@ func runEvidence(e *env, args []string) error {
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
-	var names []string
-	for _, m := range strings.Split(*models, ",") {
-		if m = strings.TrimSpace(m); m != "" {
-			names = append(names, m)
-		}
-	}
+	names := splitNames(*models)
 	if len(names) == 0 {
 		return usagef("evidence: -models is empty")
 	}

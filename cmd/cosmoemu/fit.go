@@ -135,14 +135,9 @@ func (f *fitFlags) config(cmd string) (*fit.Config, error) {
 	cfg := &fit.Config{
 		Model: m, Backend: f.backend, SolverRTol: f.rtol, DiagOnly: f.diagOnly,
 		EmulatorFile: f.emuFile, GrowthEmulatorFile: f.growthFile, NoFallback: f.noFallback, Early: f.early,
-		Priors: map[string]string{}, Fixed: map[string]float64{},
+		Data: splitNames(f.data), Priors: map[string]string{}, Fixed: map[string]float64{},
 		Sampler: fit.Sampler{Kind: f.sampler, Steps: f.steps, Walkers: f.walkers, Chains: f.chains, Live: f.live, DLogZ: f.dlogz,
 			Seed: f.seed, Workers: f.workers, Converge: f.converge, Out: f.out, Resume: f.resume, Force: f.force},
-	}
-	for _, d := range strings.Split(f.data, ",") {
-		if d = strings.TrimSpace(d); d != "" {
-			cfg.Data = append(cfg.Data, d)
-		}
 	}
 	if len(cfg.Data) == 0 {
 		return nil, usagef("%s: -data is required (e.g. -data desi-dr2,union3)", cmd)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
@@ -132,6 +133,18 @@ func floatFlagEnds(fs *flag.FlagSet, name string, def, min, max float64, openMin
 // 0 means all cores, otherwise a positive count.
 func workersFlag(fs *flag.FlagSet, p *int) {
 	intVar(fs, p, "workers", 0, 0, 1024, "goroutines to use; 0 means one per core (results do not depend on it)")
+}
+
+// splitNames returns the items of a comma-separated list of names (-data,
+// -models), spaces around them trimmed and empty ones left out.
+func splitNames(s string) []string {
+	var out []string
+	for _, it := range strings.Split(s, ",") {
+		if it = strings.TrimSpace(it); it != "" {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // parseFlags parses args and turns flag errors into usage errors of one

@@ -16,10 +16,7 @@ import (
 // covariances of -data and the -emulator file.
 func (f *fitFlags) inputs() []fileFlag {
 	var in []fileFlag
-	for _, d := range strings.Split(f.data, ",") {
-		if d = strings.TrimSpace(d); d == "" {
-			continue
-		}
+	for _, d := range splitNames(f.data) {
 		for _, p := range likelihood.Files(d, &likelihood.Options{DiagOnly: f.diagOnly}) {
 			in = append(in, inFile("data", p))
 		}
@@ -132,8 +129,8 @@ func earlyOf(p *fit.Problem) string {
 // anyFetchedCov reports whether the data specs name a built-in set whose
 // covariance is fetched, without a file in its place.
 func anyFetchedCov(specs string) bool {
-	for _, d := range strings.Split(specs, ",") {
-		if s, err := likelihood.Lookup(strings.TrimSpace(d)); err == nil && s.Cov != nil {
+	for _, d := range splitNames(specs) {
+		if s, err := likelihood.Lookup(d); err == nil && s.Cov != nil {
 			return true
 		}
 	}
