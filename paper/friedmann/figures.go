@@ -36,11 +36,17 @@ func Validate(m *emulator.Friedmann, model string, n int, seed uint64) (*Validat
 	return &Validation{Model: model, Recipe: m.Recipe(), Seed: seed, Domain: m.Domain(), FriedmannReport: r}, nil
 }
 
-// reference returns the solver's curve at the times ns, the one the model
-// emulates.
-func reference(m *emulator.Friedmann, ns []float64, om0, h0 float64) ([]emulator.Point, error) {
-	p := make([]emulator.Point, len(ns))
-	return p, m.Solve(p, ns, om0, h0)
+// curves returns the solver's curve at the times ns (the one the model
+// emulates) and the emulator's.
+func curves(m *emulator.Friedmann, ns []float64, om0, h0 float64) (ref, emu []emulator.Point, err error) {
+	ref, emu = make([]emulator.Point, len(ns)), make([]emulator.Point, len(ns))
+	if err := m.Solve(ref, ns, om0, h0); err != nil {
+		return nil, nil, err
+	}
+	if err := m.Curve(emu, ns, om0, h0); err != nil {
+		return nil, nil, err
+	}
+	return ref, emu, nil
 }
 
 func linspace(a, b float64, n int) []float64 {
@@ -70,12 +76,8 @@ func Fig6(path string, m *emulator.Friedmann) error {
 	d := m.Domain()
 	om0, h0 := centre(d)
 	ns := linspace(d.N[0], d.N[1], 400)
-	ref, err := reference(m, ns, om0, h0)
+	ref, pts, err := curves(m, ns, om0, h0)
 	if err != nil {
-		return err
-	}
-	pts := make([]emulator.Point, len(ns))
-	if err := m.Curve(pts, ns, om0, h0); err != nil {
 		return err
 	}
 	names := []string{"Ω_r", "Ω_m", "Ω_Λ"}
@@ -135,12 +137,8 @@ func Fig7(path string, m *emulator.Friedmann) error {
 		col := plots.Palette[k%len(plots.Palette)]
 		label := fmt.Sprintf("Ω_m0 = %.2f, H0 = %.0f", om0, h0)
 
-		ref, err := reference(m, nz, om0, h0)
+		ref, pts, err := curves(m, nz, om0, h0)
 		if err != nil {
-			return err
-		}
-		pts := make([]emulator.Point, len(nz))
-		if err := m.Curve(pts, nz, om0, h0); err != nil {
 			return err
 		}
 		hSol, hEmu := make([]float64, len(zs)), make([]float64, len(zs))
@@ -151,12 +149,8 @@ func Fig7(path string, m *emulator.Friedmann) error {
 		hs = append(hs, plots.Series{Label: label, X: zs, Y: hSol, Color: col},
 			plots.Series{X: zs, Y: hEmu, Dashed: true, Color: col})
 
-		refN, err := reference(m, ns, om0, h0)
+		refN, ptsN, err := curves(m, ns, om0, h0)
 		if err != nil {
-			return err
-		}
-		ptsN := make([]emulator.Point, len(ns))
-		if err := m.Curve(ptsN, ns, om0, h0); err != nil {
 			return err
 		}
 		mSol, mEmu := make([]float64, len(ns)), make([]float64, len(ns))
