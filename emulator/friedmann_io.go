@@ -58,11 +58,8 @@ var recipeDecoders = map[string]func(f *modelfile.File, h *friedmannHeader, p *F
 	},
 }
 
-func decodeFriedmann(b []byte, file string) (*Friedmann, error) {
-	f, err := modelfile.Decode(b, file)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
-	}
+// decodeFriedmann reads a Friedmann emulator from a checked model file.
+func decodeFriedmann(f *modelfile.File) (*Friedmann, error) {
 	bad := func(err error) error {
 		return fmt.Errorf("emulator: %w", f.Errorf("%v", err))
 	}

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,20 +62,11 @@ func (g *GrowthModel) WriteFile(path string) error {
 	return nil
 }
 
-// decodeGrowth reads a growth emulator from the bytes of a file.
-func decodeGrowth(b []byte, name string) (*GrowthModel, error) {
-	f, err := modelfile.Decode(b, name)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
-	}
-	if err := checkVersion(f, name, growthFormat); err != nil {
-		return nil, err
-	}
+// decodeGrowth reads a growth emulator from a checked model file.
+func decodeGrowth(f *modelfile.File) (*GrowthModel, error) {
 	var h growthHeader
-	dec := json.NewDecoder(bytes.NewReader(f.Header))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	if err := decodeHeader(f, growthFormat, &h); err != nil {
+		return nil, err
 	}
 	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
 	m, err := cosmo.Lookup(h.Model)
@@ -100,7 +90,7 @@ func decodeGrowth(b []byte, name string) (*GrowthModel, error) {
 	}
 	g, err := NewGrowthModel(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
+		return nil, fmt.Errorf("%s: %w", nameOr(f.Name), err)
 	}
 	return g, nil
 }

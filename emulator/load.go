@@ -93,9 +93,9 @@ func LoadFriedmann(path string) (*Friedmann, error) {
 
 // Decode is Load from the bytes of a model file; name is used in errors.
 func Decode(b []byte, name string) (Emulator, error) {
-	f, err := modelfile.Decode(b, name)
+	f, err := openFile(b, name)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
+		return nil, err
 	}
 	var probe struct {
 		Format string `json:"format"`
@@ -105,31 +105,24 @@ func Decode(b []byte, name string) (Emulator, error) {
 	}
 	switch probe.Format {
 	case modelFormat:
-		if m, err := decodeModel(b, name); err == nil {
-			return m, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeModel(f))
 	case earlyFormat:
-		if e, err := decodeEarly(b, name); err == nil {
-			return e, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeEarly(f))
 	case friedmannFormat:
-		if m, err := decodeFriedmann(b, name); err == nil {
-			return m, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeFriedmann(f))
 	case growthFormat:
-		if g, err := decodeGrowth(b, name); err == nil {
-			return g, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeGrowth(f))
 	}
 	return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q, %q, %q or %q)", probe.Format, modelFormat, earlyFormat, growthFormat, friedmannFormat))
+}
+
+// asEmulator returns e as an Emulator, or a nil one with err: a nil *Model
+// (say) in the interface would not compare equal to nil.
+func asEmulator[E Emulator](e E, err error) (Emulator, error) {
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // embedded holds the trained default emulators, one file per model and the

@@ -119,23 +119,23 @@ func (e *Model) WriteFile(path string) error {
 	return nil
 }
 
-// decodeModel reads an emulator from the bytes of a model file; name labels
-// the errors. A file that is not an emulator, is corrupted or truncated,
-// is of a newer format, or whose parts do not fit together gives a clear
-// error.
-func decodeModel(b []byte, name string) (*Model, error) {
+// openFile checks the container of the bytes of a model file (magic,
+// version, checksum) and splits it; name labels the errors.
+func openFile(b []byte, name string) (*modelfile.File, error) {
 	f, err := modelfile.Decode(b, name)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	if err := checkVersion(f, name, modelFormat); err != nil {
-		return nil, err
-	}
+	return f, nil
+}
+
+// decodeModel reads an emulator from a checked model file. A file that is
+// not an emulator, is of a newer format, or whose parts do not fit
+// together gives a clear error.
+func decodeModel(f *modelfile.File) (*Model, error) {
 	var h modelHeader
-	dec := json.NewDecoder(bytes.NewReader(f.Header))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	if err := decodeHeader(f, modelFormat, &h); err != nil {
+		return nil, err
 	}
 	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
 	m, err := cosmo.Lookup(h.Model)
@@ -167,7 +167,7 @@ func decodeModel(b []byte, name string) (*Model, error) {
 	}
 	e, err := NewModel(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
+		return nil, fmt.Errorf("%s: %w", nameOr(f.Name), err)
 	}
 	if h.Radiation != e.radiation {
 		return nil, bad(fmt.Errorf("the Ω_r range %v does not match the domain's H0 and N_eff and this cosmoemu's radiation density (%v)", h.Radiation, e.radiation))
@@ -175,8 +175,22 @@ func decodeModel(b []byte, name string) (*Model, error) {
 	return e, nil
 }
 
+// decodeHeader checks the header's format and version (checkVersion), then
+// decodes it into h, refusing unknown fields.
+func decodeHeader(f *modelfile.File, format string, h any) error {
+	if err := checkVersion(f, format); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(f.Header))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(h); err != nil {
+		return fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	}
+	return nil
+}
+
 // checkVersion checks the header's format and version.
-func checkVersion(f *modelfile.File, name, format string) error {
+func checkVersion(f *modelfile.File, format string) error {
 	var probe struct {
 		Format        string `json:"format"`
 		FormatVersion int    `json:"format_version"`
@@ -188,7 +202,7 @@ func checkVersion(f *modelfile.File, name, format string) error {
 	case probe.Format != format:
 		return fmt.Errorf("emulator: %w", f.Errorf("format %q, want %q", probe.Format, format))
 	case probe.FormatVersion > ModelFormatVersion:
-		return fmt.Errorf("emulator: %s: format version %d: %w (reads %d); upgrade cosmoemu", nameOr(name), probe.FormatVersion, modelfile.ErrNewerVersion, ModelFormatVersion)
+		return fmt.Errorf("emulator: %s: format version %d: %w (reads %d); upgrade cosmoemu", nameOr(f.Name), probe.FormatVersion, modelfile.ErrNewerVersion, ModelFormatVersion)
 	case probe.FormatVersion == 1:
 		return fmt.Errorf("emulator: %w", f.Errorf("format version 1 was made for massless neutrinos and the fitting formulas of the early universe; train it again (cosmoemu train)"))
 	case probe.FormatVersion != ModelFormatVersion:
@@ -243,20 +257,11 @@ func (e *Early) WriteFile(path string) error {
 	return nil
 }
 
-// decodeEarly reads an early-universe emulator from the bytes of a file.
-func decodeEarly(b []byte, name string) (*Early, error) {
-	f, err := modelfile.Decode(b, name)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
-	}
-	if err := checkVersion(f, name, earlyFormat); err != nil {
-		return nil, err
-	}
+// decodeEarly reads an early-universe emulator from a checked model file.
+func decodeEarly(f *modelfile.File) (*Early, error) {
 	var h earlyHeader
-	dec := json.NewDecoder(bytes.NewReader(f.Header))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	if err := decodeHeader(f, earlyFormat, &h); err != nil {
+		return nil, err
 	}
 	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
 	if !slices.Equal(h.Inputs, earlyInputs) {
@@ -278,7 +283,7 @@ func decodeEarly(b []byte, name string) (*Early, error) {
 	}
 	e, err := NewEarly(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
+		return nil, fmt.Errorf("%s: %w", nameOr(f.Name), err)
 	}
 	return e, nil
 }
