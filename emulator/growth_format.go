@@ -37,15 +37,11 @@ func (g *GrowthModel) Kind() string { return growthFormat }
 // MarshalBinary returns the model file bytes.
 func (g *GrowthModel) MarshalBinary() ([]byte, error) {
 	var enc modelfile.Encoder
-	d := &g.domain
 	h := &growthHeader{Format: growthFormat, FormatVersion: ModelFormatVersion, Model: g.model.Name(),
 		Observables: growthObservables,
-		Domain:      domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2},
+		Domain:      encodeDomain(&enc, &g.domain),
 		ZMax:        g.zmax, Panels: g.panels, PerPanel: g.perPanel,
 		Training: g.training, Validation: g.valid}
-	if l := d.Limit; l != nil {
-		h.Domain.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
-	}
 	h.Net = encodeNet(&enc, g.net)
 	return enc.Encode(h)
 }
@@ -74,16 +70,8 @@ func decodeGrowth(f *modelfile.File) (*GrowthModel, error) {
 		return nil, bad(err)
 	}
 	s := GrowthSpec{Model: m.Name(), ZMax: h.ZMax, Panels: h.Panels, PerPanel: h.PerPanel, Training: h.Training, Validation: h.Validation}
-	s.Domain = Domain{Params: h.Domain.Params, Min: h.Domain.Min, Max: h.Domain.Max, MinE2: h.Domain.MinE2}
-	if lj := h.Domain.Limit; lj != nil {
-		l := &Limit{Param: lj.Param, Margin: lj.Margin}
-		if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
-			return nil, bad(err)
-		}
-		if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
-			return nil, bad(err)
-		}
-		s.Domain.Limit = l
+	if s.Domain, err = decodeDomain(f, &h.Domain); err != nil {
+		return nil, bad(err)
 	}
 	if s.Net, err = decodeModelNet(f, &h.Net, "growth"); err != nil {
 		return nil, bad(err)

@@ -73,29 +73,52 @@ type netJSON struct {
 
 // MarshalBinary returns the model file bytes.
 func (e *Model) MarshalBinary() ([]byte, error) {
-	var enc modelfile.Encoder
-	d := &e.domain
-	h := &modelHeader{
-		Format: modelFormat, FormatVersion: ModelFormatVersion,
-		Model: e.model.Name(), Params: d.Params, Observables: observables,
-		Domain:    domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2},
-		Radiation: e.radiation,
-		Training:  e.training, Validation: e.valid,
-	}
 	if e.late == nil {
 		return nil, fmt.Errorf("emulator: %s has a closed form: its emulator has no file", e.model.Name())
 	}
-	if l := d.Limit; l != nil {
-		h.Domain.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
+	var enc modelfile.Encoder
+	h := &modelHeader{
+		Format: modelFormat, FormatVersion: ModelFormatVersion,
+		Model: e.model.Name(), Params: e.domain.Params, Observables: observables,
+		Domain:    encodeDomain(&enc, &e.domain),
+		Radiation: e.radiation,
+		Training:  e.training, Validation: e.valid,
 	}
-	if l := e.late; l != nil {
-		h.Late = &lateJSON{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel, Net: encodeNet(&enc, l.Net)}
-		if l.Extra != nil {
-			w := encodeNet(&enc, l.Extra)
-			h.Late.Extra = &w
-		}
+	l := e.late
+	h.Late = &lateJSON{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel, Net: encodeNet(&enc, l.Net)}
+	if l.Extra != nil {
+		w := encodeNet(&enc, l.Extra)
+		h.Late.Extra = &w
 	}
 	return enc.Encode(h)
+}
+
+// encodeDomain records the domain d, the arrays of its limit in enc.
+func encodeDomain(enc *modelfile.Encoder, d *Domain) domainJSON {
+	dj := domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2}
+	if l := d.Limit; l != nil {
+		dj.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
+	}
+	return dj
+}
+
+// decodeDomain rebuilds the domain of the record dj in f.
+func decodeDomain(f *modelfile.File, dj *domainJSON) (Domain, error) {
+	d := Domain{Params: dj.Params, Min: dj.Min, Max: dj.Max, MinE2: dj.MinE2}
+	lj := dj.Limit
+	if lj == nil {
+		return d, nil
+	}
+	l := &Limit{Param: lj.Param, Margin: lj.Margin}
+	var err error
+	if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
+		return d, err
+	}
+	if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
+		return d, err
+	}
+	d.Limit = l
+	return d, nil
 }
 
 func encodeNet(enc *modelfile.Encoder, n *Net) netJSON {
@@ -143,16 +166,8 @@ func decodeModel(f *modelfile.File) (*Model, error) {
 		return nil, bad(err)
 	}
 	s := ModelSpec{Model: m.Name(), Training: h.Training, Validation: h.Validation}
-	s.Domain = Domain{Params: h.Domain.Params, Min: h.Domain.Min, Max: h.Domain.Max, MinE2: h.Domain.MinE2}
-	if lj := h.Domain.Limit; lj != nil {
-		l := &Limit{Param: lj.Param, Margin: lj.Margin}
-		if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
-			return nil, bad(err)
-		}
-		if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
-			return nil, bad(err)
-		}
-		s.Domain.Limit = l
+	if s.Domain, err = decodeDomain(f, &h.Domain); err != nil {
+		return nil, bad(err)
 	}
 	if l := h.Late; l != nil {
 		s.Late = &Late{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel}
