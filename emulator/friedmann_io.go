@@ -11,16 +11,7 @@ import (
 
 // WriteFile writes the emulator to path atomically, in the model file
 // format: a reader sees the old file or the complete new one.
-func (m *Friedmann) WriteFile(path string) error {
-	b, err := m.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (m *Friedmann) WriteFile(path string) error { return writeFile(m, path) }
 
 // MarshalBinary returns the model file bytes.
 func (m *Friedmann) MarshalBinary() ([]byte, error) {

@@ -47,16 +47,7 @@ func (g *GrowthModel) MarshalBinary() ([]byte, error) {
 }
 
 // WriteFile writes the growth emulator to path atomically.
-func (g *GrowthModel) WriteFile(path string) error {
-	b, err := g.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (g *GrowthModel) WriteFile(path string) error { return writeFile(g, path) }
 
 // decodeGrowth reads a growth emulator from a checked model file.
 func decodeGrowth(f *modelfile.File) (*GrowthModel, error) {

@@ -29,6 +29,20 @@ type Emulator interface {
 	WriteFile(path string) error
 }
 
+// writeFile writes the bytes of e's file to path atomically (modelfile.Write,
+// which replaces only a regular file): a reader sees the old file or the
+// complete new one, never a partial write.
+func writeFile(e Emulator, path string) error {
+	b, err := e.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	if err := modelfile.Write(path, b); err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	return nil
+}
+
 // Kind returns "cosmoemu-emulator".
 func (e *Model) Kind() string { return modelFormat }
 

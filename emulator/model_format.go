@@ -130,17 +130,7 @@ func encodeNet(enc *modelfile.Encoder, n *Net) netJSON {
 
 // WriteFile writes the emulator to path atomically: a reader sees the old
 // file or the complete new one, never a partial write.
-func (e *Model) WriteFile(path string) error {
-	b, err := e.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	// modelfile.Write replaces only a regular file.
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (e *Model) WriteFile(path string) error { return writeFile(e, path) }
 
 // openFile checks the container of the bytes of a model file (magic,
 // version, checksum) and splits it; name labels the errors.
@@ -261,16 +251,7 @@ func (e *Early) MarshalBinary() ([]byte, error) {
 }
 
 // WriteFile writes the emulator to path atomically.
-func (e *Early) WriteFile(path string) error {
-	b, err := e.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (e *Early) WriteFile(path string) error { return writeFile(e, path) }
 
 // decodeEarly reads an early-universe emulator from a checked model file.
 func decodeEarly(f *modelfile.File) (*Early, error) {
