@@ -93,15 +93,7 @@ func DefaultGrowth(m *cosmo.Model) (*GrowthModel, error) {
 
 // LoadGrowth returns the growth emulator of model m in the file at path.
 func LoadGrowth(path string, m *cosmo.Model) (*GrowthModel, error) {
-	e, err := Load(path)
-	if err != nil {
-		return nil, err
-	}
-	g, err := ForGrowth(e, m)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return g, nil
+	return loadFor(path, m, ForGrowth)
 }
 
 // ForGrowth returns e as the growth emulator of model m, or an error

@@ -68,41 +68,47 @@ func LoadModel(path string, m *cosmo.Model) (*Model, error) {
 	if path == "" {
 		return DefaultModel(m)
 	}
+	return loadFor(path, m, ForModel)
+}
+
+// loadFor returns the emulator in the file at path as model m's by as
+// (ForModel, ForGrowth), its error naming the file.
+func loadFor[T any](path string, m *cosmo.Model, as func(Emulator, *cosmo.Model) (T, error)) (T, error) {
+	var zero T
 	e, err := Load(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	me, err := ForModel(e, m)
+	t, err := as(e, m)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return zero, fmt.Errorf("%s: %w", path, err)
 	}
-	return me, nil
+	return t, nil
 }
 
 // LoadEarly returns the early-universe emulator in the file at path.
 func LoadEarly(path string) (*Early, error) {
-	e, err := Load(path)
-	if err != nil {
-		return nil, err
-	}
-	ee, ok := e.(*Early)
-	if !ok {
-		return nil, fmt.Errorf("emulator: %s is a %s file, not the early-universe emulator", path, e.Kind())
-	}
-	return ee, nil
+	return loadKind[*Early](path, "the early-universe emulator")
 }
 
 // LoadFriedmann returns the Friedmann emulator in the file at path.
 func LoadFriedmann(path string) (*Friedmann, error) {
+	return loadKind[*Friedmann](path, "the paper's Friedmann emulator")
+}
+
+// loadKind returns the emulator in the file at path as a T, or an error
+// saying that the file is of another kind than what.
+func loadKind[T Emulator](path, what string) (T, error) {
+	var zero T
 	e, err := Load(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	f, ok := e.(*Friedmann)
+	t, ok := e.(T)
 	if !ok {
-		return nil, fmt.Errorf("emulator: %s is a %s file, not the paper's Friedmann emulator", path, e.Kind())
+		return zero, fmt.Errorf("emulator: %s is a %s file, not %s", path, e.Kind(), what)
 	}
-	return f, nil
+	return t, nil
 }
 
 // Decode is Load from the bytes of a model file; name is used in errors.
