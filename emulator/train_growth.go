@@ -235,19 +235,9 @@ func ValidateGrowth(ctx context.Context, g *GrowthModel, ref cosmo.Backend, s *V
 		errs[o] = make([]float64, set.Points*nz)
 	}
 	nw := workersOf(set.Workers, set.Points)
-	type pair struct {
-		emu, ref cosmo.Evaluator
-		a, b     *cosmo.Result
-	}
-	ws := make([]pair, nw)
-	for w := range ws {
-		if ws[w].emu, err = (Backend{Growth: g}).NewEvaluator(g.model, req); err != nil {
-			return nil, err
-		}
-		if ws[w].ref, err = ref.NewEvaluator(g.model, req); err != nil {
-			return nil, err
-		}
-		ws[w].a, ws[w].b = cosmo.NewResult(req), cosmo.NewResult(req)
+	ws, err := newComparers(nw, Backend{Growth: g}, ref, g.model, req)
+	if err != nil {
+		return nil, err
 	}
 	err = parallel(ctx, set.Points, nw, func(w, i int) error {
 		c := &ws[w]
