@@ -164,18 +164,9 @@ func (s *ValidateSettings) forModel(e *Model) (ValidateSettings, error) {
 // 1, 60 redshifts evenly in ln z on [0.01, ztop]), checked against the
 // emulator's zmax; who names the caller in errors.
 func (s *ValidateSettings) withDefaults(ztop, zmax float64, who string) (ValidateSettings, error) {
-	var set ValidateSettings
-	if s != nil {
-		set = *s
-	}
-	if set.Points == 0 {
-		set.Points = 1000
-	}
-	if set.Seed == 0 {
-		set.Seed = 1
-	}
-	if set.Points < 1 {
-		return set, fmt.Errorf("emulator: %s: %d points", who, set.Points)
+	set, err := s.withPoints(who)
+	if err != nil {
+		return set, err
 	}
 	if set.Z == nil {
 		const nz = 60
@@ -188,6 +179,25 @@ func (s *ValidateSettings) withDefaults(ztop, zmax float64, who string) (Validat
 		if !(z > 0) || z > zmax || (i > 0 && !(z > set.Z[i-1])) {
 			return set, fmt.Errorf("emulator: %s: redshifts must increase within (0, %g]; z[%d] = %v", who, zmax, i, z)
 		}
+	}
+	return set, nil
+}
+
+// withPoints returns the settings with the default number of points (1000)
+// and seed (1), checked; who names the caller in errors.
+func (s *ValidateSettings) withPoints(who string) (ValidateSettings, error) {
+	var set ValidateSettings
+	if s != nil {
+		set = *s
+	}
+	if set.Points == 0 {
+		set.Points = 1000
+	}
+	if set.Seed == 0 {
+		set.Seed = 1
+	}
+	if set.Points < 1 {
+		return set, fmt.Errorf("emulator: %s: %d points", who, set.Points)
 	}
 	return set, nil
 }

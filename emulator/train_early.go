@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 )
@@ -226,18 +225,9 @@ var earlyQuantities = []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_
 // domain, and of its outer tier's if it has one (Points, default 1000;
 // Seed; Workers).
 func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyValidation, error) {
-	var set ValidateSettings
-	if s != nil {
-		set = *s
-	}
-	if set.Points == 0 {
-		set.Points = 1000
-	}
-	if set.Seed == 0 {
-		set.Seed = 1
-	}
-	if set.Points < 1 {
-		return nil, fmt.Errorf("emulator: ValidateEarly: %d points", set.Points)
+	set, err := s.withPoints("ValidateEarly")
+	if err != nil {
+		return nil, err
 	}
 	v, err := validateEarlyTier(ctx, e, tierBox(e, false), &set)
 	if err != nil || e.wide == nil {
@@ -331,9 +321,7 @@ func validateEarlyTier(ctx context.Context, e *Early, box earlyBox, set *Validat
 		all := errs[q]
 		k := argmax(all)
 		v.Max[q], v.Worst[q] = all[k], in[k]
-		sorted := append([]float64(nil), all...)
-		sort.Float64s(sorted)
-		v.Median[q] = median(sorted)
+		v.Median[q] = median(all)
 	}
 	return v, nil
 }
