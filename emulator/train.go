@@ -87,14 +87,14 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 	def(&d.Iterations, 3000)
 	def(&d.Validate, 300)
 	switch {
-	case d.Points < 200 || d.Points > maxPoints:
-		return d, fmt.Errorf("emulator: Points = %d, want 200 … %d", d.Points, maxPoints)
-	case d.LatePoints < 200 || d.LatePoints > maxPoints:
-		return d, fmt.Errorf("emulator: LatePoints = %d, want 200 … %d", d.LatePoints, maxPoints)
-	case d.Width < 4 || d.Width > maxWidth:
-		return d, fmt.Errorf("emulator: Width = %d, want 4 … %d", d.Width, maxWidth)
-	case d.LateWidth < 4 || d.LateWidth > maxWidth:
-		return d, fmt.Errorf("emulator: LateWidth = %d, want 4 … %d", d.LateWidth, maxWidth)
+	case d.Points < MinTrainPoints || d.Points > MaxTrainPoints:
+		return d, fmt.Errorf("emulator: Points = %d, want %d … %d", d.Points, MinTrainPoints, MaxTrainPoints)
+	case d.LatePoints < MinTrainPoints || d.LatePoints > MaxTrainPoints:
+		return d, fmt.Errorf("emulator: LatePoints = %d, want %d … %d", d.LatePoints, MinTrainPoints, MaxTrainPoints)
+	case d.Width < MinTrainWidth || d.Width > MaxTrainWidth:
+		return d, fmt.Errorf("emulator: Width = %d, want %d … %d", d.Width, MinTrainWidth, MaxTrainWidth)
+	case d.LateWidth < MinTrainWidth || d.LateWidth > MaxTrainWidth:
+		return d, fmt.Errorf("emulator: LateWidth = %d, want %d … %d", d.LateWidth, MinTrainWidth, MaxTrainWidth)
 	case d.Epochs < 0 || d.Epochs > maxEpochs:
 		return d, fmt.Errorf("emulator: Epochs = %d, want 0 … %d", d.Epochs, maxEpochs)
 	case d.Iterations < 1 || d.Iterations > maxIter:
