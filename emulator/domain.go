@@ -130,6 +130,16 @@ func (d *Domain) LimitAt(om float64) float64 {
 	return math.Min(d.Max[d.limit], v-l.Margin)
 }
 
+// clone returns a deep copy of d.
+func (d *Domain) clone() Domain {
+	c := *d
+	c.Params, c.Min, c.Max, c.slots = slices.Clone(d.Params), slices.Clone(d.Min), slices.Clone(d.Max), slices.Clone(d.slots)
+	if l := d.Limit; l != nil {
+		c.Limit = &Limit{Param: l.Param, LnOm: slices.Clone(l.LnOm), Max: slices.Clone(l.Max), Margin: l.Margin}
+	}
+	return c
+}
+
 // check reports a malformed domain (from a file).
 func (d *Domain) check(m *cosmo.Model) error {
 	// Canonical order: that of m.Params, then Σmν and N_eff.

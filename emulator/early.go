@@ -77,11 +77,8 @@ func NewEarly(s EarlySpec) (*Early, error) {
 	if s.Net == nil {
 		return nil, fmt.Errorf("emulator: early: no network")
 	}
-	if err := s.Net.check("early"); err != nil {
-		return nil, fmt.Errorf("emulator: early: %w", err)
-	}
-	if !slices.Equal(s.Net.Inputs, earlyInputs) || !slices.Equal(s.Net.Outputs, earlyOutputs) || s.Net.UDegree != 0 {
-		return nil, fmt.Errorf("emulator: early: network has inputs %v and outputs %v of degree %d, want %v, %v and 0", s.Net.Inputs, s.Net.Outputs, s.Net.UDegree, earlyInputs, earlyOutputs)
+	if err := checkEarlyNet(s.Net, "early", "network", earlyInputs); err != nil {
+		return nil, err
 	}
 	if err := s.Domain.check(); err != nil {
 		return nil, err
@@ -90,11 +87,8 @@ func NewEarly(s EarlySpec) (*Early, error) {
 	if s.Wide == nil {
 		return e, nil
 	}
-	if err := s.Wide.check("early wide"); err != nil {
-		return nil, fmt.Errorf("emulator: early: %w", err)
-	}
-	if !slices.Equal(s.Wide.Inputs, earlyWideInputs) || !slices.Equal(s.Wide.Outputs, earlyOutputs) || s.Wide.UDegree != 0 {
-		return nil, fmt.Errorf("emulator: early: outer network has inputs %v and outputs %v of degree %d, want %v, %v and 0", s.Wide.Inputs, s.Wide.Outputs, s.Wide.UDegree, earlyWideInputs, earlyOutputs)
+	if err := checkEarlyNet(s.Wide, "early wide", "outer network", earlyWideInputs); err != nil {
+		return nil, err
 	}
 	if err := s.WideDomain.check(); err != nil {
 		return nil, err
@@ -106,6 +100,19 @@ func NewEarly(s EarlySpec) (*Early, error) {
 	}
 	e.wide, e.wideDom = s.Wide, s.WideDomain
 	return e, nil
+}
+
+// checkEarlyNet checks that n, called name in its own checks and what in
+// the message about its shape, is a network of the inputs, the
+// earlyOutputs and degree 0.
+func checkEarlyNet(n *Net, name, what string, inputs []string) error {
+	if err := n.check(name); err != nil {
+		return fmt.Errorf("emulator: early: %w", err)
+	}
+	if !slices.Equal(n.Inputs, inputs) || !slices.Equal(n.Outputs, earlyOutputs) || n.UDegree != 0 {
+		return fmt.Errorf("emulator: early: %s has inputs %v and outputs %v of degree %d, want %v, %v and 0", what, n.Inputs, n.Outputs, n.UDegree, inputs, earlyOutputs)
+	}
+	return nil
 }
 
 // String writes the box as "ω_b ∈ [0.017, 0.027], ω_c ∈ …".

@@ -11,16 +11,7 @@ import (
 
 // WriteFile writes the emulator to path atomically, in the model file
 // format: a reader sees the old file or the complete new one.
-func (m *Friedmann) WriteFile(path string) error {
-	b, err := m.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (m *Friedmann) WriteFile(path string) error { return writeFile(m, path) }
 
 // MarshalBinary returns the model file bytes.
 func (m *Friedmann) MarshalBinary() ([]byte, error) {
@@ -58,11 +49,8 @@ var recipeDecoders = map[string]func(f *modelfile.File, h *friedmannHeader, p *F
 	},
 }
 
-func decodeFriedmann(b []byte, file string) (*Friedmann, error) {
-	f, err := modelfile.Decode(b, file)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
-	}
+// decodeFriedmann reads a Friedmann emulator from a checked model file.
+func decodeFriedmann(f *modelfile.File) (*Friedmann, error) {
 	bad := func(err error) error {
 		return fmt.Errorf("emulator: %w", f.Errorf("%v", err))
 	}

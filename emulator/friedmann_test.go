@@ -447,4 +447,10 @@ func friedmannBytes(t testing.TB) []byte {
 	return b
 }
 
-func decodeFriedmannT(b []byte) (*Friedmann, error) { return decodeFriedmann(b, "") }
+func decodeFriedmannT(b []byte) (*Friedmann, error) {
+	f, err := openFile(b, "")
+	if err != nil {
+		return nil, err
+	}
+	return decodeFriedmann(f)
+}

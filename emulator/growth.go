@@ -104,14 +104,7 @@ func NewGrowthModel(s GrowthSpec) (*GrowthModel, error) {
 func (g *GrowthModel) Model() *cosmo.Model { return g.model }
 
 // Domain returns the domain (a copy).
-func (g *GrowthModel) Domain() Domain {
-	d := g.domain
-	d.Params, d.Min, d.Max, d.slots = slices.Clone(d.Params), slices.Clone(d.Min), slices.Clone(d.Max), slices.Clone(d.slots)
-	if l := g.domain.Limit; l != nil {
-		d.Limit = &Limit{Param: l.Param, LnOm: slices.Clone(l.LnOm), Max: slices.Clone(l.Max), Margin: l.Margin}
-	}
-	return d
-}
+func (g *GrowthModel) Domain() Domain { return g.domain.clone() }
 
 // ZMax returns the largest redshift the growth emulator answers.
 func (g *GrowthModel) ZMax() float64 { return g.zmax }

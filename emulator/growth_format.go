@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,45 +37,23 @@ func (g *GrowthModel) Kind() string { return growthFormat }
 // MarshalBinary returns the model file bytes.
 func (g *GrowthModel) MarshalBinary() ([]byte, error) {
 	var enc modelfile.Encoder
-	d := &g.domain
 	h := &growthHeader{Format: growthFormat, FormatVersion: ModelFormatVersion, Model: g.model.Name(),
 		Observables: growthObservables,
-		Domain:      domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2},
+		Domain:      encodeDomain(&enc, &g.domain),
 		ZMax:        g.zmax, Panels: g.panels, PerPanel: g.perPanel,
 		Training: g.training, Validation: g.valid}
-	if l := d.Limit; l != nil {
-		h.Domain.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
-	}
 	h.Net = encodeNet(&enc, g.net)
 	return enc.Encode(h)
 }
 
 // WriteFile writes the growth emulator to path atomically.
-func (g *GrowthModel) WriteFile(path string) error {
-	b, err := g.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (g *GrowthModel) WriteFile(path string) error { return writeFile(g, path) }
 
-// decodeGrowth reads a growth emulator from the bytes of a file.
-func decodeGrowth(b []byte, name string) (*GrowthModel, error) {
-	f, err := modelfile.Decode(b, name)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
-	}
-	if err := checkVersion(f, name, growthFormat); err != nil {
-		return nil, err
-	}
+// decodeGrowth reads a growth emulator from a checked model file.
+func decodeGrowth(f *modelfile.File) (*GrowthModel, error) {
 	var h growthHeader
-	dec := json.NewDecoder(bytes.NewReader(f.Header))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	if err := decodeHeader(f, growthFormat, &h); err != nil {
+		return nil, err
 	}
 	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
 	m, err := cosmo.Lookup(h.Model)
@@ -84,23 +61,15 @@ func decodeGrowth(b []byte, name string) (*GrowthModel, error) {
 		return nil, bad(err)
 	}
 	s := GrowthSpec{Model: m.Name(), ZMax: h.ZMax, Panels: h.Panels, PerPanel: h.PerPanel, Training: h.Training, Validation: h.Validation}
-	s.Domain = Domain{Params: h.Domain.Params, Min: h.Domain.Min, Max: h.Domain.Max, MinE2: h.Domain.MinE2}
-	if lj := h.Domain.Limit; lj != nil {
-		l := &Limit{Param: lj.Param, Margin: lj.Margin}
-		if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
-			return nil, bad(err)
-		}
-		if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
-			return nil, bad(err)
-		}
-		s.Domain.Limit = l
+	if s.Domain, err = decodeDomain(f, &h.Domain); err != nil {
+		return nil, bad(err)
 	}
 	if s.Net, err = decodeModelNet(f, &h.Net, "growth"); err != nil {
 		return nil, bad(err)
 	}
 	g, err := NewGrowthModel(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
+		return nil, fmt.Errorf("%s: %w", nameOr(f.Name), err)
 	}
 	return g, nil
 }
@@ -124,15 +93,7 @@ func DefaultGrowth(m *cosmo.Model) (*GrowthModel, error) {
 
 // LoadGrowth returns the growth emulator of model m in the file at path.
 func LoadGrowth(path string, m *cosmo.Model) (*GrowthModel, error) {
-	e, err := Load(path)
-	if err != nil {
-		return nil, err
-	}
-	g, err := ForGrowth(e, m)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return g, nil
+	return loadFor(path, m, ForGrowth)
 }
 
 // ForGrowth returns e as the growth emulator of model m, or an error

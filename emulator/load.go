@@ -29,6 +29,20 @@ type Emulator interface {
 	WriteFile(path string) error
 }
 
+// writeFile writes the bytes of e's file to path atomically (modelfile.Write,
+// which replaces only a regular file): a reader sees the old file or the
+// complete new one, never a partial write.
+func writeFile(e Emulator, path string) error {
+	b, err := e.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	if err := modelfile.Write(path, b); err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	return nil
+}
+
 // Kind returns "cosmoemu-emulator".
 func (e *Model) Kind() string { return modelFormat }
 
@@ -54,48 +68,54 @@ func LoadModel(path string, m *cosmo.Model) (*Model, error) {
 	if path == "" {
 		return DefaultModel(m)
 	}
+	return loadFor(path, m, ForModel)
+}
+
+// loadFor returns the emulator in the file at path as model m's by as
+// (ForModel, ForGrowth), its error naming the file.
+func loadFor[T any](path string, m *cosmo.Model, as func(Emulator, *cosmo.Model) (T, error)) (T, error) {
+	var zero T
 	e, err := Load(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	me, err := ForModel(e, m)
+	t, err := as(e, m)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return zero, fmt.Errorf("%s: %w", path, err)
 	}
-	return me, nil
+	return t, nil
 }
 
 // LoadEarly returns the early-universe emulator in the file at path.
 func LoadEarly(path string) (*Early, error) {
-	e, err := Load(path)
-	if err != nil {
-		return nil, err
-	}
-	ee, ok := e.(*Early)
-	if !ok {
-		return nil, fmt.Errorf("emulator: %s is a %s file, not the early-universe emulator", path, e.Kind())
-	}
-	return ee, nil
+	return loadKind[*Early](path, "the early-universe emulator")
 }
 
 // LoadFriedmann returns the Friedmann emulator in the file at path.
 func LoadFriedmann(path string) (*Friedmann, error) {
+	return loadKind[*Friedmann](path, "the paper's Friedmann emulator")
+}
+
+// loadKind returns the emulator in the file at path as a T, or an error
+// saying that the file is of another kind than what.
+func loadKind[T Emulator](path, what string) (T, error) {
+	var zero T
 	e, err := Load(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	f, ok := e.(*Friedmann)
+	t, ok := e.(T)
 	if !ok {
-		return nil, fmt.Errorf("emulator: %s is a %s file, not the paper's Friedmann emulator", path, e.Kind())
+		return zero, fmt.Errorf("emulator: %s is a %s file, not %s", path, e.Kind(), what)
 	}
-	return f, nil
+	return t, nil
 }
 
 // Decode is Load from the bytes of a model file; name is used in errors.
 func Decode(b []byte, name string) (Emulator, error) {
-	f, err := modelfile.Decode(b, name)
+	f, err := openFile(b, name)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
+		return nil, err
 	}
 	var probe struct {
 		Format string `json:"format"`
@@ -105,31 +125,24 @@ func Decode(b []byte, name string) (Emulator, error) {
 	}
 	switch probe.Format {
 	case modelFormat:
-		if m, err := decodeModel(b, name); err == nil {
-			return m, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeModel(f))
 	case earlyFormat:
-		if e, err := decodeEarly(b, name); err == nil {
-			return e, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeEarly(f))
 	case friedmannFormat:
-		if m, err := decodeFriedmann(b, name); err == nil {
-			return m, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeFriedmann(f))
 	case growthFormat:
-		if g, err := decodeGrowth(b, name); err == nil {
-			return g, nil
-		} else {
-			return nil, err
-		}
+		return asEmulator(decodeGrowth(f))
 	}
 	return nil, fmt.Errorf("emulator: %w", f.Errorf("not an emulator file (format %q, want %q, %q, %q or %q)", probe.Format, modelFormat, earlyFormat, growthFormat, friedmannFormat))
+}
+
+// asEmulator returns e as an Emulator, or a nil one with err: a nil *Model
+// (say) in the interface would not compare equal to nil.
+func asEmulator[E Emulator](e E, err error) (Emulator, error) {
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // embedded holds the trained default emulators, one file per model and the

@@ -143,17 +143,7 @@ func lateInputs(m *cosmo.Model) []string {
 func (e *Model) Model() *cosmo.Model { return e.model }
 
 // Domain returns the domain (a copy).
-func (e *Model) Domain() Domain {
-	d := e.domain
-	d.Params = append([]string(nil), d.Params...)
-	d.Min = append([]float64(nil), d.Min...)
-	d.Max = append([]float64(nil), d.Max...)
-	d.slots = slices.Clone(d.slots)
-	if l := e.domain.Limit; l != nil {
-		d.Limit = &Limit{Param: l.Param, LnOm: slices.Clone(l.LnOm), Max: slices.Clone(l.Max), Margin: l.Margin}
-	}
-	return d
-}
+func (e *Model) Domain() Domain { return e.domain.clone() }
 
 // ZMax returns the largest redshift of E and the distances the emulator
 // answers itself: +Inf for the closed-form models (whose late-time

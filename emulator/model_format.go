@@ -73,29 +73,52 @@ type netJSON struct {
 
 // MarshalBinary returns the model file bytes.
 func (e *Model) MarshalBinary() ([]byte, error) {
-	var enc modelfile.Encoder
-	d := &e.domain
-	h := &modelHeader{
-		Format: modelFormat, FormatVersion: ModelFormatVersion,
-		Model: e.model.Name(), Params: d.Params, Observables: observables,
-		Domain:    domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2},
-		Radiation: e.radiation,
-		Training:  e.training, Validation: e.valid,
-	}
 	if e.late == nil {
 		return nil, fmt.Errorf("emulator: %s has a closed form: its emulator has no file", e.model.Name())
 	}
-	if l := d.Limit; l != nil {
-		h.Domain.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
+	var enc modelfile.Encoder
+	h := &modelHeader{
+		Format: modelFormat, FormatVersion: ModelFormatVersion,
+		Model: e.model.Name(), Params: e.domain.Params, Observables: observables,
+		Domain:    encodeDomain(&enc, &e.domain),
+		Radiation: e.radiation,
+		Training:  e.training, Validation: e.valid,
 	}
-	if l := e.late; l != nil {
-		h.Late = &lateJSON{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel, Net: encodeNet(&enc, l.Net)}
-		if l.Extra != nil {
-			w := encodeNet(&enc, l.Extra)
-			h.Late.Extra = &w
-		}
+	l := e.late
+	h.Late = &lateJSON{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel, Net: encodeNet(&enc, l.Net)}
+	if l.Extra != nil {
+		w := encodeNet(&enc, l.Extra)
+		h.Late.Extra = &w
 	}
 	return enc.Encode(h)
+}
+
+// encodeDomain records the domain d, the arrays of its limit in enc.
+func encodeDomain(enc *modelfile.Encoder, d *Domain) domainJSON {
+	dj := domainJSON{Params: d.Params, Min: d.Min, Max: d.Max, MinE2: d.MinE2}
+	if l := d.Limit; l != nil {
+		dj.Limit = &limitJSON{Param: l.Param, LnOm: enc.Put(l.LnOm, len(l.LnOm)), Max: enc.Put(l.Max, len(l.Max)), Margin: l.Margin}
+	}
+	return dj
+}
+
+// decodeDomain rebuilds the domain of the record dj in f.
+func decodeDomain(f *modelfile.File, dj *domainJSON) (Domain, error) {
+	d := Domain{Params: dj.Params, Min: dj.Min, Max: dj.Max, MinE2: dj.MinE2}
+	lj := dj.Limit
+	if lj == nil {
+		return d, nil
+	}
+	l := &Limit{Param: lj.Param, Margin: lj.Margin}
+	var err error
+	if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
+		return d, err
+	}
+	if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
+		return d, err
+	}
+	d.Limit = l
+	return d, nil
 }
 
 func encodeNet(enc *modelfile.Encoder, n *Net) netJSON {
@@ -107,35 +130,25 @@ func encodeNet(enc *modelfile.Encoder, n *Net) netJSON {
 
 // WriteFile writes the emulator to path atomically: a reader sees the old
 // file or the complete new one, never a partial write.
-func (e *Model) WriteFile(path string) error {
-	b, err := e.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	// modelfile.Write replaces only a regular file.
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (e *Model) WriteFile(path string) error { return writeFile(e, path) }
 
-// decodeModel reads an emulator from the bytes of a model file; name labels
-// the errors. A file that is not an emulator, is corrupted or truncated,
-// is of a newer format, or whose parts do not fit together gives a clear
-// error.
-func decodeModel(b []byte, name string) (*Model, error) {
+// openFile checks the container of the bytes of a model file (magic,
+// version, checksum) and splits it; name labels the errors.
+func openFile(b []byte, name string) (*modelfile.File, error) {
 	f, err := modelfile.Decode(b, name)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	if err := checkVersion(f, name, modelFormat); err != nil {
-		return nil, err
-	}
+	return f, nil
+}
+
+// decodeModel reads an emulator from a checked model file. A file that is
+// not an emulator, is of a newer format, or whose parts do not fit
+// together gives a clear error.
+func decodeModel(f *modelfile.File) (*Model, error) {
 	var h modelHeader
-	dec := json.NewDecoder(bytes.NewReader(f.Header))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	if err := decodeHeader(f, modelFormat, &h); err != nil {
+		return nil, err
 	}
 	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
 	m, err := cosmo.Lookup(h.Model)
@@ -143,16 +156,8 @@ func decodeModel(b []byte, name string) (*Model, error) {
 		return nil, bad(err)
 	}
 	s := ModelSpec{Model: m.Name(), Training: h.Training, Validation: h.Validation}
-	s.Domain = Domain{Params: h.Domain.Params, Min: h.Domain.Min, Max: h.Domain.Max, MinE2: h.Domain.MinE2}
-	if lj := h.Domain.Limit; lj != nil {
-		l := &Limit{Param: lj.Param, Margin: lj.Margin}
-		if l.LnOm, err = f.Tensor(&lj.LnOm, "domain limit ln Om", -1); err != nil {
-			return nil, bad(err)
-		}
-		if l.Max, err = f.Tensor(&lj.Max, "domain limit", len(l.LnOm)); err != nil {
-			return nil, bad(err)
-		}
-		s.Domain.Limit = l
+	if s.Domain, err = decodeDomain(f, &h.Domain); err != nil {
+		return nil, bad(err)
 	}
 	if l := h.Late; l != nil {
 		s.Late = &Late{ZMax: l.ZMax, Panels: l.Panels, PerPanel: l.PerPanel}
@@ -167,7 +172,7 @@ func decodeModel(b []byte, name string) (*Model, error) {
 	}
 	e, err := NewModel(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
+		return nil, fmt.Errorf("%s: %w", nameOr(f.Name), err)
 	}
 	if h.Radiation != e.radiation {
 		return nil, bad(fmt.Errorf("the Ω_r range %v does not match the domain's H0 and N_eff and this cosmoemu's radiation density (%v)", h.Radiation, e.radiation))
@@ -175,8 +180,22 @@ func decodeModel(b []byte, name string) (*Model, error) {
 	return e, nil
 }
 
+// decodeHeader checks the header's format and version (checkVersion), then
+// decodes it into h, refusing unknown fields.
+func decodeHeader(f *modelfile.File, format string, h any) error {
+	if err := checkVersion(f, format); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(f.Header))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(h); err != nil {
+		return fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	}
+	return nil
+}
+
 // checkVersion checks the header's format and version.
-func checkVersion(f *modelfile.File, name, format string) error {
+func checkVersion(f *modelfile.File, format string) error {
 	var probe struct {
 		Format        string `json:"format"`
 		FormatVersion int    `json:"format_version"`
@@ -188,7 +207,7 @@ func checkVersion(f *modelfile.File, name, format string) error {
 	case probe.Format != format:
 		return fmt.Errorf("emulator: %w", f.Errorf("format %q, want %q", probe.Format, format))
 	case probe.FormatVersion > ModelFormatVersion:
-		return fmt.Errorf("emulator: %s: format version %d: %w (reads %d); upgrade cosmoemu", nameOr(name), probe.FormatVersion, modelfile.ErrNewerVersion, ModelFormatVersion)
+		return fmt.Errorf("emulator: %s: format version %d: %w (reads %d); upgrade cosmoemu", nameOr(f.Name), probe.FormatVersion, modelfile.ErrNewerVersion, ModelFormatVersion)
 	case probe.FormatVersion == 1:
 		return fmt.Errorf("emulator: %w", f.Errorf("format version 1 was made for massless neutrinos and the fitting formulas of the early universe; train it again (cosmoemu train)"))
 	case probe.FormatVersion != ModelFormatVersion:
@@ -232,31 +251,13 @@ func (e *Early) MarshalBinary() ([]byte, error) {
 }
 
 // WriteFile writes the emulator to path atomically.
-func (e *Early) WriteFile(path string) error {
-	b, err := e.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	if err := modelfile.Write(path, b); err != nil {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
+func (e *Early) WriteFile(path string) error { return writeFile(e, path) }
 
-// decodeEarly reads an early-universe emulator from the bytes of a file.
-func decodeEarly(b []byte, name string) (*Early, error) {
-	f, err := modelfile.Decode(b, name)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
-	}
-	if err := checkVersion(f, name, earlyFormat); err != nil {
-		return nil, err
-	}
+// decodeEarly reads an early-universe emulator from a checked model file.
+func decodeEarly(f *modelfile.File) (*Early, error) {
 	var h earlyHeader
-	dec := json.NewDecoder(bytes.NewReader(f.Header))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+	if err := decodeHeader(f, earlyFormat, &h); err != nil {
+		return nil, err
 	}
 	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
 	if !slices.Equal(h.Inputs, earlyInputs) {
@@ -278,7 +279,7 @@ func decodeEarly(b []byte, name string) (*Early, error) {
 	}
 	e, err := NewEarly(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nameOr(name), err)
+		return nil, fmt.Errorf("%s: %w", nameOr(f.Name), err)
 	}
 	return e, nil
 }

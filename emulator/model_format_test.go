@@ -159,7 +159,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"cmb network", rewrite(t, b, func(h map[string]any) { h["cmb"] = map[string]any{} }), "unknown field"},
 	}
 	for _, c := range cases {
-		_, err := decodeModel(c.file, "f.bin")
+		_, err := decodeModelBytes(c.file, "f.bin")
 		if err == nil {
 			t.Errorf("%s: no error", c.name)
 			continue
@@ -185,7 +185,7 @@ func TestDecodeNaN(t *testing.T) {
 	binary.LittleEndian.PutUint64(b[24+hlen:], math.Float64bits(math.NaN()))
 	sum := sha256.Sum256(b[:len(b)-32])
 	copy(b[len(b)-32:], sum[:])
-	if _, err := decodeModel(b, "nan.bin"); err == nil || !strings.Contains(err.Error(), "NaN") {
+	if _, err := decodeModelBytes(b, "nan.bin"); err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("error %v, want one naming the NaN", err)
 	}
 }
@@ -217,4 +217,14 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-encoded file refused: %v", err)
 		}
 	})
+}
+
+// decodeModelBytes is decodeModel of the bytes of a file, whatever its
+// format says (Decode would dispatch on it).
+func decodeModelBytes(b []byte, name string) (*Model, error) {
+	f, err := openFile(b, name)
+	if err != nil {
+		return nil, err
+	}
+	return decodeModel(f)
 }

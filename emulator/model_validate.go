@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 )
@@ -167,18 +164,9 @@ func (s *ValidateSettings) forModel(e *Model) (ValidateSettings, error) {
 // 1, 60 redshifts evenly in ln z on [0.01, ztop]), checked against the
 // emulator's zmax; who names the caller in errors.
 func (s *ValidateSettings) withDefaults(ztop, zmax float64, who string) (ValidateSettings, error) {
-	var set ValidateSettings
-	if s != nil {
-		set = *s
-	}
-	if set.Points == 0 {
-		set.Points = 1000
-	}
-	if set.Seed == 0 {
-		set.Seed = 1
-	}
-	if set.Points < 1 {
-		return set, fmt.Errorf("emulator: %s: %d points", who, set.Points)
+	set, err := s.withPoints(who)
+	if err != nil {
+		return set, err
 	}
 	if set.Z == nil {
 		const nz = 60
@@ -195,56 +183,72 @@ func (s *ValidateSettings) withDefaults(ztop, zmax float64, who string) (Validat
 	return set, nil
 }
 
+// withPoints returns the settings with the default number of points (1000)
+// and seed (1), checked; who names the caller in errors.
+func (s *ValidateSettings) withPoints(who string) (ValidateSettings, error) {
+	var set ValidateSettings
+	if s != nil {
+		set = *s
+	}
+	if set.Points == 0 {
+		set.Points = 1000
+	}
+	if set.Seed == 0 {
+		set.Seed = 1
+	}
+	if set.Points < 1 {
+		return set, fmt.Errorf("emulator: %s: %d points", who, set.Points)
+	}
+	return set, nil
+}
+
 // compareAt evaluates e and ref at the points on set.Workers goroutines
 // and stores the errors of each point in errs (pointErrors).
 func compareAt(ctx context.Context, e *Model, ref cosmo.Backend, set *ValidateSettings, pts []cosmo.Params, errs [][]float64) error {
 	req := cosmo.Request{Z: set.Z, Distances: true, CMB: true}
-	workers := set.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, len(pts)))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	perr := make([]error, len(pts))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			emuEv, err := Backend{Emulator: e, Early: cosmo.EarlyExact}.NewEvaluator(e.model, req)
-			var refEv cosmo.Evaluator
-			if err == nil {
-				refEv, err = ref.NewEvaluator(e.model, req)
+	nw := workersOf(set.Workers, len(pts))
+	cs, err := newComparers(nw, Backend{Emulator: e, Early: cosmo.EarlyExact}, ref, e.model, req)
+	if err == nil {
+		err = parallel(ctx, len(pts), nw, func(w, i int) error {
+			c, p := &cs[w], &pts[i]
+			if err := c.emu.Eval(c.a, p); err != nil {
+				return fmt.Errorf("emulator at %+v: %w", *p, err)
 			}
-			a, b := cosmo.NewResult(req), cosmo.NewResult(req)
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(pts) {
-					return
-				}
-				p := &pts[i]
-				if err != nil {
-					perr[i] = err
-				} else if ea := emuEv.Eval(a, p); ea != nil {
-					perr[i] = fmt.Errorf("emulator at %+v: %w", *p, ea)
-				} else if eb := refEv.Eval(b, p); eb != nil {
-					perr[i] = fmt.Errorf("%s at %+v: %w", ref.Name(), *p, eb)
-				} else {
-					pointErrors(errs, i, len(set.Z), set.Z, p, a, b)
-				}
+			if err := c.ref.Eval(c.b, p); err != nil {
+				return fmt.Errorf("%s at %+v: %w", ref.Name(), *p, err)
 			}
-		}()
+			pointErrors(errs, i, len(set.Z), set.Z, p, c.a, c.b)
+			return nil
+		}, nil)
 	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("emu: Validate: %w", err)
 	}
-	for _, err := range perr {
-		if err != nil {
-			return fmt.Errorf("emu: Validate: %w", err)
+	return ctx.Err()
+}
+
+// comparer is one worker's evaluators of an emulator and of the reference
+// it is validated against, with their results.
+type comparer struct {
+	emu, ref cosmo.Evaluator
+	a, b     *cosmo.Result
+}
+
+// newComparers returns n comparers of the backends emu and ref for model m
+// and request req.
+func newComparers(n int, emu, ref cosmo.Backend, m *cosmo.Model, req cosmo.Request) ([]comparer, error) {
+	cs := make([]comparer, n)
+	for w := range cs {
+		var err error
+		if cs[w].emu, err = emu.NewEvaluator(m, req); err != nil {
+			return nil, err
 		}
+		if cs[w].ref, err = ref.NewEvaluator(m, req); err != nil {
+			return nil, err
+		}
+		cs[w].a, cs[w].b = cosmo.NewResult(req), cosmo.NewResult(req)
 	}
-	return nil
+	return cs, nil
 }
 
 // summarizeErrors returns the largest and the median error of observable

@@ -87,14 +87,14 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 	def(&d.Iterations, 3000)
 	def(&d.Validate, 300)
 	switch {
-	case d.Points < 200 || d.Points > maxPoints:
-		return d, fmt.Errorf("emulator: Points = %d, want 200 … %d", d.Points, maxPoints)
-	case d.LatePoints < 200 || d.LatePoints > maxPoints:
-		return d, fmt.Errorf("emulator: LatePoints = %d, want 200 … %d", d.LatePoints, maxPoints)
-	case d.Width < 4 || d.Width > maxWidth:
-		return d, fmt.Errorf("emulator: Width = %d, want 4 … %d", d.Width, maxWidth)
-	case d.LateWidth < 4 || d.LateWidth > maxWidth:
-		return d, fmt.Errorf("emulator: LateWidth = %d, want 4 … %d", d.LateWidth, maxWidth)
+	case d.Points < MinTrainPoints || d.Points > MaxTrainPoints:
+		return d, fmt.Errorf("emulator: Points = %d, want %d … %d", d.Points, MinTrainPoints, MaxTrainPoints)
+	case d.LatePoints < MinTrainPoints || d.LatePoints > MaxTrainPoints:
+		return d, fmt.Errorf("emulator: LatePoints = %d, want %d … %d", d.LatePoints, MinTrainPoints, MaxTrainPoints)
+	case d.Width < MinTrainWidth || d.Width > MaxTrainWidth:
+		return d, fmt.Errorf("emulator: Width = %d, want %d … %d", d.Width, MinTrainWidth, MaxTrainWidth)
+	case d.LateWidth < MinTrainWidth || d.LateWidth > MaxTrainWidth:
+		return d, fmt.Errorf("emulator: LateWidth = %d, want %d … %d", d.LateWidth, MinTrainWidth, MaxTrainWidth)
 	case d.Epochs < 0 || d.Epochs > maxEpochs:
 		return d, fmt.Errorf("emulator: Epochs = %d, want 0 … %d", d.Epochs, maxEpochs)
 	case d.Iterations < 1 || d.Iterations > maxIter:
@@ -189,9 +189,7 @@ func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) 
 	if err != nil {
 		return nil, err
 	}
-	t := &trainer{m: m, s: set, dom: dom}
-	t.rec = &TrainingRecord{Seed: set.Seed, Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding,
-		LateWidth: set.LateWidth, Epochs: set.Epochs, Networks: map[string]*NetTraining{}, Generator: "solver"}
+	t := newTrainer(m, set, dom, "solver")
 	if err := t.limitTable(ctx); err != nil {
 		return nil, err
 	}
@@ -207,20 +205,44 @@ func Train(ctx context.Context, model string, s *TrainSettings) (*Model, error) 
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if set.Validate > 0 {
-		v, err := Validate(ctx, e, backend.Solver{}, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
+		v, err := Validate(ctx, e, backend.Solver{}, set.validation())
 		if err != nil {
 			return nil, err
 		}
-		if spec.Validation, err = json.Marshal(v.Summary()); err != nil {
+		if e.valid, err = json.Marshal(v.Summary()); err != nil {
 			return nil, err
-		}
-		if e, err = NewModel(spec); err != nil {
-			return nil, fmt.Errorf("emulator: %w", err)
 		}
 	}
 	return e, nil
 }
 
+// validation returns the settings of the validation that ends a training.
+func (s *TrainSettings) validation() *ValidateSettings {
+	return &ValidateSettings{Points: s.Validate, Seed: s.Seed, Workers: s.Workers}
+}
+
+// report calls Progress, if set.
+func (s *TrainSettings) report(stage string, step, steps int, loss float64) {
+	if s.Progress != nil {
+		s.Progress(stage, step, steps, loss)
+	}
+}
+
+// fit returns the settings of the fit of the network called name, of the
+// given width and ridge (fitSettings.ridge).
+func (s *TrainSettings) fit(name string, width int, ridge float64) fitSettings {
+	return fitSettings{name: name, width: width, epochs: s.Epochs, iterations: s.Iterations,
+		seed: s.Seed, workers: s.Workers, progress: s.Progress, ridge: ridge}
+}
+
+// add records the training of the network n called name on the given
+// number of points.
+func (r *TrainingRecord) add(name string, points int, n *Net, res *fitResult) {
+	r.Networks[name] = &NetTraining{Points: points, Loss: res.Loss, Iterations: res.Iterations, Status: res.Status, Restarts: res.Restarts, Params: n.Net.NumParams()}
+}
+
+// trainer trains the networks of one model on its domain: the late-time
+// emulator (Train) and the growth emulator (TrainGrowth).
 type trainer struct {
 	m   *cosmo.Model
 	s   TrainSettings
@@ -228,20 +250,17 @@ type trainer struct {
 	rec *TrainingRecord
 }
 
-func (t *trainer) progress(stage string, step, steps int, loss float64) {
-	if t.s.Progress != nil {
-		t.s.Progress(stage, step, steps, loss)
-	}
+// newTrainer returns the trainer of model m, its record saying that the
+// targets come from generator.
+func newTrainer(m *cosmo.Model, set TrainSettings, dom Domain, generator string) *trainer {
+	return &trainer{m: m, s: set, dom: dom, rec: &TrainingRecord{Seed: set.Seed, Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding,
+		LateWidth: set.LateWidth, Epochs: set.Epochs, Networks: map[string]*NetTraining{}, Generator: generator}}
 }
 
+// fitSettings returns the settings of the fit of a network of the model:
+// LateWidth units, ridgeLate.
 func (t *trainer) fitSettings(name string) fitSettings {
-	w := t.s.LateWidth
-	return fitSettings{name: name, width: w, epochs: t.s.Epochs, iterations: t.s.Iterations,
-		seed: t.s.Seed, workers: t.s.Workers, progress: t.s.Progress, ridge: ridgeLate}
-}
-
-func (t *trainer) record(name string, points int, n *Net, r *fitResult) {
-	t.rec.Networks[name] = &NetTraining{Points: points, Loss: r.Loss, Iterations: r.Iterations, Status: r.Status, Restarts: r.Restarts, Params: n.Net.NumParams()}
+	return t.s.fit(name, t.s.LateWidth, ridgeLate)
 }
 
 // padded returns the training interval of the parameter called name: its

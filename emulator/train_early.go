@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 )
@@ -69,15 +68,12 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if set.Validate > 0 {
-		v, err := ValidateEarly(ctx, e, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
+		v, err := ValidateEarly(ctx, e, set.validation())
 		if err != nil {
 			return nil, err
 		}
-		if spec.Validation, err = json.Marshal(v); err != nil {
+		if e.valid, err = json.Marshal(v); err != nil {
 			return nil, err
-		}
-		if e, err = NewEarly(spec); err != nil {
-			return nil, fmt.Errorf("emulator: %w", err)
 		}
 	}
 	return e, nil
@@ -163,22 +159,16 @@ func trainEarlyTier(ctx context.Context, set *TrainSettings, wide bool, rec *Tra
 		}
 		x[i], y[i] = v[:], t[:]
 		return nil
-	}, func(done int) {
-		if set.Progress != nil {
-			set.Progress(name+" data", done, n, math.NaN())
-		}
-	})
+	}, func(done int) { set.report(name+" data", done, n, math.NaN()) })
 	if err != nil {
 		return nil, err
 	}
 	x, y = slices.DeleteFunc(x, func(r []float64) bool { return r == nil }), slices.DeleteFunc(y, func(r []float64) bool { return r == nil })
-	fs := fitSettings{name: name, width: set.Width, epochs: set.Epochs, iterations: set.Iterations,
-		seed: set.Seed, workers: set.Workers, progress: set.Progress}
-	net, res, err := fitNet(ctx, matrix(x), matrix(y), inputs, earlyOutputs, 0, fs)
+	net, res, err := fitNet(ctx, matrix(x), matrix(y), inputs, earlyOutputs, 0, set.fit(name, set.Width, ridgeTiny))
 	if err != nil {
 		return nil, err
 	}
-	rec.Networks[name] = &NetTraining{Points: len(x), Loss: res.Loss, Iterations: res.Iterations, Status: res.Status, Restarts: res.Restarts, Params: net.Net.NumParams()}
+	rec.add(name, len(x), net, res)
 	return net, nil
 }
 
@@ -226,18 +216,9 @@ var earlyQuantities = []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_
 // domain, and of its outer tier's if it has one (Points, default 1000;
 // Seed; Workers).
 func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyValidation, error) {
-	var set ValidateSettings
-	if s != nil {
-		set = *s
-	}
-	if set.Points == 0 {
-		set.Points = 1000
-	}
-	if set.Seed == 0 {
-		set.Seed = 1
-	}
-	if set.Points < 1 {
-		return nil, fmt.Errorf("emulator: ValidateEarly: %d points", set.Points)
+	set, err := s.withPoints("ValidateEarly")
+	if err != nil {
+		return nil, err
 	}
 	v, err := validateEarlyTier(ctx, e, tierBox(e, false), &set)
 	if err != nil || e.wide == nil {
@@ -331,9 +312,7 @@ func validateEarlyTier(ctx context.Context, e *Early, box earlyBox, set *Validat
 		all := errs[q]
 		k := argmax(all)
 		v.Max[q], v.Worst[q] = all[k], in[k]
-		sorted := append([]float64(nil), all...)
-		sort.Float64s(sorted)
-		v.Median[q] = median(sorted)
+		v.Median[q] = median(all)
 	}
 	return v, nil
 }

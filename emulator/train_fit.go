@@ -171,6 +171,7 @@ type varPro struct {
 	workers int
 	ridge   float64 // the Tikhonov weight per row (fitSettings.ridge)
 
+	as, bs  *mat.Dense // the stacked system of the least squares (ridgeSystem)
 	skip    *mat.Dense // the skip part of C at the last evaluation
 	penalty float64    // the ridge term of the last evaluation
 	lastP   []float64
@@ -190,16 +191,14 @@ func (v *varPro) solve() error {
 	n, _ := v.x.Dims()
 	_, cols := v.y.Dims()
 	_, nf := v.f.Dims()
-	var h mat.Dense
-	v.hidden().Predict(&h, v.x)
-	_, w := h.Dims()
-	a := mat.NewDense(n, w+nf, nil)
-	for i := range n {
-		row := a.RawRowView(i)
-		copy(row[:w], h.RawRowView(i))
-		copy(row[w:], v.f.RawRowView(i))
+	hid := v.hidden()
+	w := hid.Outputs()
+	if v.as == nil {
+		v.as, v.bs = ridgeSystem(w, v.f, v.y, v.ridge*float64(n))
 	}
-	c, err := ridgeLstsq(a, v.y, v.ridge*float64(n))
+	// Only the hidden layers' block of the system changes.
+	hid.Predict(v.as.Slice(0, n, 0, w).(*mat.Dense), v.x)
+	c, err := lstsq(v.as, v.bs)
 	if err != nil {
 		return err
 	}
@@ -359,20 +358,22 @@ const (
 	ridgeLate = 1e-12
 )
 
-// ridgeLstsq returns the minimizer of ‖ac − b‖² + rho‖c‖², by QR of a
-// stacked on √rho·I.
-func ridgeLstsq(a, b *mat.Dense, rho float64) (*mat.Dense, error) {
-	n, k := a.Dims()
-	_, m := b.Dims()
-	as := mat.NewDense(n+k, k, nil)
-	bs := mat.NewDense(n+k, m, nil)
-	as.Slice(0, n, 0, k).(*mat.Dense).Copy(a)
-	bs.Slice(0, n, 0, m).(*mat.Dense).Copy(b)
+// ridgeSystem returns the stacked system whose least-squares solution
+// minimizes ‖[H F]c − y‖² + rho‖c‖²: [H F; √rho·I] and [y; 0], with H
+// (w columns, zero) to be filled in by the caller for each solve.
+func ridgeSystem(w int, f, y *mat.Dense, rho float64) (as, bs *mat.Dense) {
+	n, nf := f.Dims()
+	_, m := y.Dims()
+	k := w + nf
+	as = mat.NewDense(n+k, k, nil)
+	bs = mat.NewDense(n+k, m, nil)
+	as.Slice(0, n, w, k).(*mat.Dense).Copy(f)
+	bs.Slice(0, n, 0, m).(*mat.Dense).Copy(y)
 	r := math.Sqrt(rho)
 	for j := range k {
 		as.Set(n+j, j, r)
 	}
-	return lstsq(as, bs)
+	return as, bs
 }
 
 func sumSquares(a *mat.Dense) float64 {

@@ -52,9 +52,7 @@ func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthMo
 		return nil, err
 	}
 	ref := growthReference(m)
-	t := &trainer{m: m, s: set, dom: dom}
-	t.rec = &TrainingRecord{Seed: set.Seed, Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding,
-		LateWidth: set.LateWidth, Epochs: set.Epochs, Networks: map[string]*NetTraining{}, Generator: ref.Name()}
+	t := newTrainer(m, set, dom, ref.Name())
 	if m.Field() != nil {
 		if err := t.limitTable(ctx); err != nil {
 			return nil, err
@@ -72,15 +70,12 @@ func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthMo
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	if set.Validate > 0 {
-		v, err := ValidateGrowth(ctx, g, ref, &ValidateSettings{Points: set.Validate, Seed: set.Seed, Workers: set.Workers})
+		v, err := ValidateGrowth(ctx, g, ref, set.validation())
 		if err != nil {
 			return nil, err
 		}
-		if spec.Validation, err = json.Marshal(v.Summary()); err != nil {
+		if g.valid, err = json.Marshal(v.Summary()); err != nil {
 			return nil, err
-		}
-		if g, err = NewGrowthModel(spec); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
 		}
 	}
 	return g, nil
@@ -162,7 +157,7 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 		}
 		y[i] = row
 		return nil
-	}, func(done int) { t.progress("growth data", done, n, math.NaN()) })
+	}, func(done int) { t.s.report("growth data", done, n, math.NaN()) })
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +171,7 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 	if err != nil {
 		return nil, err
 	}
-	t.record("growth", n, net, fr)
+	t.rec.add("growth", n, net, fr)
 	return net, nil
 }
 
@@ -235,19 +230,9 @@ func ValidateGrowth(ctx context.Context, g *GrowthModel, ref cosmo.Backend, s *V
 		errs[o] = make([]float64, set.Points*nz)
 	}
 	nw := workersOf(set.Workers, set.Points)
-	type pair struct {
-		emu, ref cosmo.Evaluator
-		a, b     *cosmo.Result
-	}
-	ws := make([]pair, nw)
-	for w := range ws {
-		if ws[w].emu, err = (Backend{Growth: g}).NewEvaluator(g.model, req); err != nil {
-			return nil, err
-		}
-		if ws[w].ref, err = ref.NewEvaluator(g.model, req); err != nil {
-			return nil, err
-		}
-		ws[w].a, ws[w].b = cosmo.NewResult(req), cosmo.NewResult(req)
+	ws, err := newComparers(nw, Backend{Growth: g}, ref, g.model, req)
+	if err != nil {
+		return nil, err
 	}
 	err = parallel(ctx, set.Points, nw, func(w, i int) error {
 		c := &ws[w]

@@ -67,7 +67,7 @@ func (t *trainer) limitTable(ctx context.Context) error {
 		}
 		lmax[i] = best
 		return nil
-	}, func(done int) { t.progress(name+"_max", done, n, math.NaN()) })
+	}, func(done int) { t.s.report(name+"_max", done, n, math.NaN()) })
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (t *trainer) lateTargets(ctx context.Context, pts []cosmo.Params, nodes []f
 			quadraticInU(yW[i], wv[0][q], wv[1][q], wv[2][q], q, k+1)
 		}
 		return nil
-	}, func(done int) { t.progress("late data", done, n, math.NaN()) })
+	}, func(done int) { t.s.report("late data", done, n, math.NaN()) })
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -208,7 +208,7 @@ func (t *trainer) fitLate(ctx context.Context, name string, x, y *mat.Dense, out
 	if err != nil {
 		return nil, err
 	}
-	t.record(name, n, net, res)
+	t.rec.add(name, n, net, res)
 	return net, nil
 }
 
