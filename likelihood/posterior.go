@@ -395,22 +395,27 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 	total := 0.0
 	for k, t := range p.terms {
 		c := t.Chi2(th)
+		if c-c != 0 { // NaN or ±Inf: the first such term names the failure
+			return 0, p.termError(k, c)
+		}
 		if byData != nil {
 			byData[k] = c
 		}
 		total += c
 	}
-	if math.IsNaN(total) || math.IsInf(total, 0) {
-		for k, t := range p.terms {
-			if c := t.Chi2(th); math.IsInf(c, 1) {
-				return 0, &cosmo.PointError{Model: p.model.Name(), Reason: "the data set " + p.likes[k].Name() + " finds the point impossible (χ² = +Inf)"}
-			} else if math.IsNaN(c) || math.IsInf(c, 0) {
-				return 0, fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
-			}
-		}
+	if math.IsInf(total, 0) { // finite terms whose sum overflows
 		return 0, fmt.Errorf("non-finite χ² %g", total)
 	}
 	return total, nil
+}
+
+// termError is the error of term k's non-finite χ² c: +Inf is a point
+// the data set finds impossible, NaN or −Inf a failure.
+func (p *Posterior) termError(k int, c float64) error {
+	if math.IsInf(c, 1) {
+		return &cosmo.PointError{Model: p.model.Name(), Reason: "the data set " + p.likes[k].Name() + " finds the point impossible (χ² = +Inf)"}
+	}
+	return fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
 }
 
 func (p *Posterior) fail(theta []float64, err error) {
