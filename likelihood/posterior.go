@@ -3,6 +3,7 @@ package likelihood
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -146,7 +147,7 @@ func (p *Posterior) placeSampled(nuisance map[string]bool, needs Needs) (map[str
 // adding their names to have.
 func (p *Posterior) placeFixed(fixed map[string]float64, have, nuisance map[string]bool, needs Needs) error {
 	m := p.model
-	for _, name := range sortedNames(fixed) {
+	for _, name := range slices.Sorted(maps.Keys(fixed)) {
 		v := fixed[name]
 		if have[name] {
 			return fmt.Errorf("likelihood: parameter %s has both a prior and a fixed value", name)
@@ -262,19 +263,6 @@ func nuisanceList(n Needs) string {
 		return "; the data have no nuisance parameters"
 	}
 	return "; the data's nuisance parameters: " + strings.Join(names, ", ")
-}
-
-func sortedNames(m map[string]float64) []string {
-	var s []string
-	for k := range m {
-		s = append(s, k)
-	}
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
 }
 
 func (p *Posterior) newEvaluator() (*evaluator, error) {
