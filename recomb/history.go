@@ -147,7 +147,7 @@ func Solve(dst *History, c *Cosmology, s *Settings) error {
 		return err
 	}
 	dst.stats.Evaluations = m.evals
-	dst.stats.HubbleCalls += m.hubbleCalls
+	dst.stats.HubbleCalls = m.hubbleCalls
 	dst.ok = true
 	return nil
 }
