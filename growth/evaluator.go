@@ -131,22 +131,29 @@ func NewEvaluator(z []float64, set *Settings) (*Evaluator, error) {
 	ev := &Evaluator{
 		z:     slices.Clone(z),
 		ns:    make([]float64, n+1),
-		order: make([]int, n+1),
+		order: outputOrder(z),
 		out:   make([]float64, (n+1)*Dim),
 		sol:   sol,
 		set:   s,
 	}
-	for i := range n {
-		ev.order[i] = i
-	}
-	// Ascending N is descending z.
-	slices.SortStableFunc(ev.order[:n], func(a, b int) int { return cmp.Compare(z[b], z[a]) })
 	for k, i := range ev.order[:n] {
 		ev.ns[k] = -math.Log1p(z[i])
 	}
-	ev.order[n], ev.ns[n] = -1, 0
 	ev.rhs = ev.derivs
 	return ev, nil
+}
+
+// outputOrder returns the indices of z by descending z (ascending N and
+// a; stable for repeats), then −1 for the last output, z = 0.
+func outputOrder(z []float64) []int {
+	n := len(z)
+	order := make([]int, n+1)
+	for i := range n {
+		order[i] = i
+	}
+	slices.SortStableFunc(order[:n], func(a, b int) int { return cmp.Compare(z[b], z[a]) })
+	order[n] = -1
+	return order
 }
 
 func checkRedshifts(z []float64) error {
