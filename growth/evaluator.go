@@ -175,7 +175,7 @@ func (ev *Evaluator) Settings() Settings { return ev.set }
 // background's Π = −(2/3)dlnE/dN and Ω_m.
 func (ev *Evaluator) derivs(dst []float64, n float64, g []float64) {
 	e2, dlnE, om := ev.bg.Expansion(n)
-	if !(e2 > 0) || !isFinite(e2) || !isFinite(dlnE) || !isFinite(om) {
+	if !usable(e2, dlnE, om) {
 		if !ev.bad.set {
 			ev.bad = badPoint{set: true, n: n, e2: e2, dlnE: dlnE, omega: om}
 		}
@@ -183,6 +183,12 @@ func (ev *Evaluator) derivs(dst []float64, n float64, g []float64) {
 		return
 	}
 	Derivs(dst, g, -2.0/3.0*dlnE, om)
+}
+
+// usable reports whether the growth equation can use a background's E²,
+// dlnE/dN and Ω_m: E² > 0 and all finite.
+func usable(e2, dlnE, om float64) bool {
+	return e2 > 0 && isFinite(e2) && isFinite(dlnE) && isFinite(om)
 }
 
 // start finds where the growing mode starts and writes it to g: the
@@ -193,7 +199,7 @@ func (ev *Evaluator) start(g []float64) (float64, error) {
 	var first string
 	for n := ev.set.StartN; ; n -= startStep {
 		e2, dlnE, om := ev.bg.Expansion(n)
-		if !(e2 > 0) || !isFinite(e2) || !isFinite(dlnE) || !isFinite(om) {
+		if !usable(e2, dlnE, om) {
 			b := badPoint{n: n, e2: e2, dlnE: dlnE, omega: om}
 			return 0, b.err()
 		}
