@@ -42,20 +42,12 @@ func RunFileOf(root, path string) string {
 	if err != nil {
 		return ""
 	}
-	dir, base := filepath.Split(root)
-	d := dir
-	if d == "" {
-		d = "."
-	}
-	entries, err := os.ReadDir(d)
-	if err != nil {
-		return ""
-	}
+	dir, base, entries := readRootDir(root)
 	for _, e := range entries {
 		if !IsRunFile(base, e.Name()) {
 			continue
 		}
-		if fi, err := os.Stat(filepath.Join(d, e.Name())); err == nil && os.SameFile(fi, in) {
+		if fi, err := os.Stat(dir + e.Name()); err == nil && os.SameFile(fi, in) {
 			return dir + e.Name()
 		}
 	}
@@ -89,6 +81,19 @@ func RunOf(path string) string {
 		}
 	}
 	return ""
+}
+
+// readRootDir splits root into its directory (with its separator, "" for
+// the working directory) and base name, and lists that directory (nil if
+// it cannot be read).
+func readRootDir(root string) (dir, base string, entries []os.DirEntry) {
+	dir, base = filepath.Split(root)
+	d := dir
+	if d == "" {
+		d = "."
+	}
+	entries, _ = os.ReadDir(d)
+	return dir, base, entries
 }
 
 // chainName matches a text chain ROOT_N.txt.

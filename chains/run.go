@@ -219,19 +219,10 @@ func (r *Run) strayChains() []string {
 // chainFiles returns the files GetDist reads as chains of root: ROOT.txt
 // and ROOT_N.txt for any digits N, sorted.
 func chainFiles(root string) []string {
-	dir, base := filepath.Split(root)
-	d := dir
-	if d == "" {
-		d = "."
-	}
-	entries, err := os.ReadDir(d)
-	if err != nil {
-		return nil
-	}
-	re := regexp.MustCompile("^" + regexp.QuoteMeta(base) + `(_[0-9]+)?\.txt$`)
+	dir, base, entries := readRootDir(root)
 	var out []string
 	for _, e := range entries {
-		if re.MatchString(e.Name()) {
+		if rest, ok := strings.CutPrefix(e.Name(), base); ok && chainSuffix.MatchString(rest) {
 			out = append(out, dir+e.Name())
 		}
 	}

@@ -25,3 +25,24 @@ func TestRunOf(t *testing.T) {
 		}
 	}
 }
+
+// TestChainFiles: the chains of a root are ROOT.txt and ROOT_N.txt, in
+// order, with the root's name taken literally (regexp metacharacters and
+// all), and only in the root's directory.
+func TestChainFiles(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "r.un+1")
+	for _, name := range []string{"r.un+1.txt", "r.un+1_2.txt", "r.un+1_10.txt", "rxun+1_1.txt", "r.un+1_x.txt", "r.un+1_1.txt.bak", "r.un+1.ranges", "r.un+11.txt"} {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+	}
+	got := chainFiles(root)
+	want := []string{root + ".txt", root + "_10.txt", root + "_2.txt"}
+	if len(got) != len(want) {
+		t.Fatalf("chainFiles = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("chainFiles = %q, want %q", got, want)
+		}
+	}
+}

@@ -131,22 +131,29 @@ func NewEvaluator(z []float64, set *Settings) (*Evaluator, error) {
 	ev := &Evaluator{
 		z:     slices.Clone(z),
 		ns:    make([]float64, n+1),
-		order: make([]int, n+1),
+		order: outputOrder(z),
 		out:   make([]float64, (n+1)*Dim),
 		sol:   sol,
 		set:   s,
 	}
-	for i := range n {
-		ev.order[i] = i
-	}
-	// Ascending N is descending z.
-	slices.SortStableFunc(ev.order[:n], func(a, b int) int { return cmp.Compare(z[b], z[a]) })
 	for k, i := range ev.order[:n] {
 		ev.ns[k] = -math.Log1p(z[i])
 	}
-	ev.order[n], ev.ns[n] = -1, 0
 	ev.rhs = ev.derivs
 	return ev, nil
+}
+
+// outputOrder returns the indices of z by descending z (ascending N and
+// a; stable for repeats), then −1 for the last output, z = 0.
+func outputOrder(z []float64) []int {
+	n := len(z)
+	order := make([]int, n+1)
+	for i := range n {
+		order[i] = i
+	}
+	slices.SortStableFunc(order[:n], func(a, b int) int { return cmp.Compare(z[b], z[a]) })
+	order[n] = -1
+	return order
 }
 
 func checkRedshifts(z []float64) error {
@@ -168,7 +175,7 @@ func (ev *Evaluator) Settings() Settings { return ev.set }
 // background's Π = −(2/3)dlnE/dN and Ω_m.
 func (ev *Evaluator) derivs(dst []float64, n float64, g []float64) {
 	e2, dlnE, om := ev.bg.Expansion(n)
-	if !(e2 > 0) || !isFinite(e2) || !isFinite(dlnE) || !isFinite(om) {
+	if !usable(e2, dlnE, om) {
 		if !ev.bad.set {
 			ev.bad = badPoint{set: true, n: n, e2: e2, dlnE: dlnE, omega: om}
 		}
@@ -176,6 +183,12 @@ func (ev *Evaluator) derivs(dst []float64, n float64, g []float64) {
 		return
 	}
 	Derivs(dst, g, -2.0/3.0*dlnE, om)
+}
+
+// usable reports whether the growth equation can use a background's E²,
+// dlnE/dN and Ω_m: E² > 0 and all finite.
+func usable(e2, dlnE, om float64) bool {
+	return e2 > 0 && isFinite(e2) && isFinite(dlnE) && isFinite(om)
 }
 
 // start finds where the growing mode starts and writes it to g: the
@@ -186,7 +199,7 @@ func (ev *Evaluator) start(g []float64) (float64, error) {
 	var first string
 	for n := ev.set.StartN; ; n -= startStep {
 		e2, dlnE, om := ev.bg.Expansion(n)
-		if !(e2 > 0) || !isFinite(e2) || !isFinite(dlnE) || !isFinite(om) {
+		if !usable(e2, dlnE, om) {
 			b := badPoint{n: n, e2: e2, dlnE: dlnE, omega: om}
 			return 0, b.err()
 		}

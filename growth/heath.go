@@ -1,7 +1,6 @@
 package growth
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -56,18 +55,14 @@ func NewHeath(z []float64) (*Heath, error) {
 	n := len(z)
 	h := &Heath{
 		z:     slices.Clone(z),
-		order: make([]int, n+1),
+		order: outputOrder(z),
 		a:     make([]float64, n+1),
 		integ: make([]float64, n+1),
 	}
-	for i := range n {
-		h.order[i] = i
-	}
-	slices.SortStableFunc(h.order[:n], func(a, b int) int { return cmp.Compare(z[b], z[a]) })
 	for k, i := range h.order[:n] {
 		h.a[k] = 1 / (1 + z[i])
 	}
-	h.order[n], h.a[n] = -1, 1
+	h.a[n] = 1
 	h.u, h.w, h.end = heathNodes(h.a, heathWidth)
 	h.uFine, h.wFine, h.endFine = heathNodes(h.a, heathFineWidth)
 	return h, nil

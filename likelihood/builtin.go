@@ -375,24 +375,22 @@ func embedded(path string) *bytes.Reader { return bytes.NewReader(embeddedBytes(
 
 // embeddedBAO reads the BAO files prefix+"_mean.txt" and prefix+"_cov.txt".
 func embeddedBAO(name, prefix string) (*data.BAO, error) {
-	d, err := data.ParseBAO(embedded(prefix+"_mean.txt"), name)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.AttachCov(embedded(prefix+"_cov.txt"), name+" covariance"); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return embeddedBAOCov(name, prefix+"_mean.txt", prefix+"_cov.txt")
 }
 
 // embeddedRSD reads the eBOSS DR16 files prefix+".dat" (D_M/r_d, D_H/r_d,
 // fσ8) and prefix+"_covtot.txt".
 func embeddedRSD(name, prefix string) (*data.BAO, error) {
-	d, err := data.ParseBAO(embedded(prefix+".dat"), name)
+	return embeddedBAOCov(name, prefix+".dat", prefix+"_covtot.txt")
+}
+
+// embeddedBAOCov reads the embedded BAO table mean and its covariance cov.
+func embeddedBAOCov(name, mean, cov string) (*data.BAO, error) {
+	d, err := data.ParseBAO(embedded(mean), name)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.AttachCov(embedded(prefix+"_covtot.txt"), name+" covariance"); err != nil {
+	if err := d.AttachCov(embedded(cov), name+" covariance"); err != nil {
 		return nil, err
 	}
 	return d, nil

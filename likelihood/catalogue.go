@@ -3,6 +3,7 @@ package likelihood
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
@@ -241,20 +242,10 @@ func joinWarning(a, b string) string {
 
 func openHzFiles(table, cov string, _ *Options) (Likelihood, string, error) {
 	d, err := data.ReadHz(table)
-	if err != nil {
-		return nil, "", err
+	if err == nil && cov != "" {
+		err = attachCovFile(d, cov)
 	}
-	if cov != "" {
-		f, err := atomicfile.OpenInput(cov, atomicfile.MaxInput)
-		if err != nil {
-			return nil, "", fmt.Errorf("likelihood: %w", err)
-		}
-		defer f.Close()
-		if err := d.AttachCov(f, cov); err != nil {
-			return nil, "", err
-		}
-	}
-	return newHz(d, nil)
+	return newHz(d, err)
 }
 
 func openBAOFiles(mean, cov string, _ *Options) (Likelihood, string, error) {
@@ -268,15 +259,18 @@ func openBAOFiles(mean, cov string, _ *Options) (Likelihood, string, error) {
 		}
 		return newBAO(d, nil)
 	}
+	return newBAO(d, attachCovFile(d, cov))
+}
+
+// attachCovFile reads the row-format covariance in the file cov into d
+// (data.Hz or data.BAO).
+func attachCovFile(d interface{ AttachCov(io.Reader, string) error }, cov string) error {
 	f, err := atomicfile.OpenInput(cov, atomicfile.MaxInput)
 	if err != nil {
-		return nil, "", fmt.Errorf("likelihood: %w", err)
+		return fmt.Errorf("likelihood: %w", err)
 	}
 	defer f.Close()
-	if err := d.AttachCov(f, cov); err != nil {
-		return nil, "", err
-	}
-	return newBAO(d, nil)
+	return d.AttachCov(f, cov)
 }
 
 func openSNFiles(table, cov string, o *Options) (Likelihood, string, error) {

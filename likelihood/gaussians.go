@@ -45,10 +45,7 @@ func (l *Hz) Needs() Needs { return Needs{H0: true} }
 
 // Bind registers the redshifts.
 func (l *Hz) Bind(r *Requirements) (Term, error) {
-	t := &hzTerm{l: l, idx: make([]int, len(l.d.Z))}
-	for i, z := range l.d.Z {
-		t.idx[i] = r.At(z)
-	}
+	t := &hzTerm{l: l, idx: r.indices(l.d.Z)}
 	return t, nil
 }
 
@@ -132,10 +129,7 @@ func (l *BAO) Needs() Needs { return Needs{Rd: l.dist, Sigma8: l.fs8} }
 
 // Bind registers the redshifts, D_M and, for fσ8, the growth.
 func (l *BAO) Bind(r *Requirements) (Term, error) {
-	t := &baoTerm{l: l, idx: make([]int, len(l.d.Z))}
-	for i, z := range l.d.Z {
-		t.idx[i] = r.At(z)
-	}
+	t := &baoTerm{l: l, idx: r.indices(l.d.Z)}
 	r.Distances = r.Distances || l.dist
 	r.Growth = r.Growth || l.fs8
 	return t, nil

@@ -123,6 +123,15 @@ func (r *Requirements) At(z float64) int {
 	return len(r.Z) - 1
 }
 
+// indices returns the positions of the redshifts zs in Z (At of each).
+func (r *Requirements) indices(zs []float64) []int {
+	idx := make([]int, len(zs))
+	for i, z := range zs {
+		idx[i] = r.At(z)
+	}
+	return idx
+}
+
 // Request returns the backend request for the requirements.
 func (r *Requirements) Request() cosmo.Request {
 	return cosmo.Request{Z: append([]float64(nil), r.Z...), Distances: r.Distances, CMB: r.CMB, Growth: r.Growth}

@@ -3,6 +3,7 @@ package likelihood
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -146,7 +147,7 @@ func (p *Posterior) placeSampled(nuisance map[string]bool, needs Needs) (map[str
 // adding their names to have.
 func (p *Posterior) placeFixed(fixed map[string]float64, have, nuisance map[string]bool, needs Needs) error {
 	m := p.model
-	for _, name := range sortedNames(fixed) {
+	for _, name := range slices.Sorted(maps.Keys(fixed)) {
 		v := fixed[name]
 		if have[name] {
 			return fmt.Errorf("likelihood: parameter %s has both a prior and a fixed value", name)
@@ -262,19 +263,6 @@ func nuisanceList(n Needs) string {
 		return "; the data have no nuisance parameters"
 	}
 	return "; the data's nuisance parameters: " + strings.Join(names, ", ")
-}
-
-func sortedNames(m map[string]float64) []string {
-	var s []string
-	for k := range m {
-		s = append(s, k)
-	}
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
 }
 
 func (p *Posterior) newEvaluator() (*evaluator, error) {
@@ -395,22 +383,27 @@ func (p *Posterior) compute(e *evaluator, theta []float64, byData []float64) (fl
 	total := 0.0
 	for k, t := range p.terms {
 		c := t.Chi2(th)
+		if c-c != 0 { // NaN or ±Inf: the first such term names the failure
+			return 0, p.termError(k, c)
+		}
 		if byData != nil {
 			byData[k] = c
 		}
 		total += c
 	}
-	if math.IsNaN(total) || math.IsInf(total, 0) {
-		for k, t := range p.terms {
-			if c := t.Chi2(th); math.IsInf(c, 1) {
-				return 0, &cosmo.PointError{Model: p.model.Name(), Reason: "the data set " + p.likes[k].Name() + " finds the point impossible (χ² = +Inf)"}
-			} else if math.IsNaN(c) || math.IsInf(c, 0) {
-				return 0, fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
-			}
-		}
+	if math.IsInf(total, 0) { // finite terms whose sum overflows
 		return 0, fmt.Errorf("non-finite χ² %g", total)
 	}
 	return total, nil
+}
+
+// termError is the error of term k's non-finite χ² c: +Inf is a point
+// the data set finds impossible, NaN or −Inf a failure.
+func (p *Posterior) termError(k int, c float64) error {
+	if math.IsInf(c, 1) {
+		return &cosmo.PointError{Model: p.model.Name(), Reason: "the data set " + p.likes[k].Name() + " finds the point impossible (χ² = +Inf)"}
+	}
+	return fmt.Errorf("non-finite χ² %g of data set %s", c, p.likes[k].Name())
 }
 
 func (p *Posterior) fail(theta []float64, err error) {

@@ -274,10 +274,7 @@ func (l *SN) Needs() Needs {
 // Bind registers D_M at the nodes and samples M if the posterior does
 // (r.Nuisance), marginalising it otherwise.
 func (l *SN) Bind(r *Requirements) (Term, error) {
-	t := &snTerm{l: l, idx: make([]int, l.k), m: r.Nuisance(AbsMag.Name), f: &l.marg}
-	for j, z := range l.nodes {
-		t.idx[j] = r.At(z)
-	}
+	t := &snTerm{l: l, idx: r.indices(l.nodes), m: r.Nuisance(AbsMag.Name), f: &l.marg}
 	r.Distances = true
 	if t.m >= 0 {
 		t.f = l.sampledForm()

@@ -3,6 +3,7 @@ package mcmc
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -87,7 +88,7 @@ func (r *runner) resume() error {
 	}
 	for _, a := range arrays {
 		path := root + a.suffix
-		sum, ok := r.out.Header.File(baseName(path))
+		sum, ok := r.out.Header.File(filepath.Base(path))
 		if !ok {
 			return fmt.Errorf("mcmc: cannot resume %s: the checkpoint has no record of %s", root, path)
 		}
@@ -128,13 +129,6 @@ func (r *runner) resume() error {
 	}
 	r.text = t
 	return nil
-}
-
-func baseName(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[i+1:]
-	}
-	return path
 }
 
 // compatible reports why the checkpoint cannot continue under the current

@@ -1,6 +1,7 @@
 package nested
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -78,15 +79,7 @@ func (s *sampler) result(stop string) *Result {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case s.liveL[a] < s.liveL[b]:
-			return -1
-		case s.liveL[a] > s.liveL[b]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(s.liveL[a], s.liveL[b]) })
 	logDX := s.lnX(nd) - math.Log(float64(n+1))
 	for k, i := range order {
 		l := s.liveL[i]

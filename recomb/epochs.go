@@ -70,12 +70,8 @@ func (h *History) soundIntegral(a0, a1 float64, x, w []float64) float64 {
 	da := a1 - a0
 	for i, xi := range x {
 		a := a0 + da*xi
-		hz := m.hubble(1/a - 1)
-		h.stats.HubbleCalls++
-		if !(hz > 0) || math.IsInf(hz, 1) {
-			if !m.bad {
-				m.bad, m.badZ, m.badH = true, 1/a-1, hz
-			}
+		hz := m.hubbleAt(1/a - 1)
+		if math.IsNaN(hz) {
 			return math.NaN()
 		}
 		s += w[i] * cKmS / (a * a * hz) / math.Sqrt(3*(1+m.r0*a))
@@ -92,9 +88,9 @@ func (h *History) SoundHorizon(z float64) float64 {
 		return math.NaN()
 	}
 	glRules()
-	bad, calls := h.m.bad, h.stats.HubbleCalls
+	bad, calls := h.m.bad, h.m.hubbleCalls
 	r := h.soundIntegral(0, 1/(1+z), glX, glW)
-	h.m.bad, h.stats.HubbleCalls = bad, calls
+	h.m.bad, h.m.hubbleCalls = bad, calls
 	return r
 }
 

@@ -147,7 +147,7 @@ func Solve(dst *History, c *Cosmology, s *Settings) error {
 		return err
 	}
 	dst.stats.Evaluations = m.evals
-	dst.stats.HubbleCalls += m.hubbleCalls
+	dst.stats.HubbleCalls = m.hubbleCalls
 	dst.ok = true
 	return nil
 }
@@ -340,25 +340,20 @@ func (h *History) integrate() error {
 			last = true
 		}
 		st.jacobian(n, y, f0, &floor)
-		if !st.step(n, step, y, f0, yNew, yErr) || m.bad {
-			if m.bad {
-				return h.hubbleError()
-			}
-			step *= facMin
-			h.stats.Rejected++
-			rejectedLast = true
-			continue
+		ok := st.step(n, step, y, f0, yNew, yErr)
+		if m.bad {
+			return h.hubbleError()
 		}
-		errN := h.errorNorm(y, yNew, yErr)
-		if math.IsNaN(errN) || math.IsInf(errN, 0) {
-			step *= facMin
-			h.stats.Rejected++
-			rejectedLast = true
-			continue
+		errN := math.NaN() // a failed step is rejected as a non-finite error
+		if ok {
+			errN = h.errorNorm(y, yNew, yErr)
 		}
-		fac := safety / math.Sqrt(math.Sqrt(errN)) // safety·err^(−1/4): not math.Pow, 6 % of Solve
-		fac = math.Min(facMax, math.Max(facMin, fac))
-		if errN > 1 {
+		fac := facMin
+		if !math.IsNaN(errN) && !math.IsInf(errN, 0) {
+			fac = safety / math.Sqrt(math.Sqrt(errN)) // safety·err^(−1/4): not math.Pow, 6 % of Solve
+			fac = math.Min(facMax, math.Max(facMin, fac))
+		}
+		if !(errN <= 1) {
 			step *= fac
 			h.stats.Rejected++
 			rejectedLast = true

@@ -196,6 +196,21 @@ type model struct {
 	bad        bool
 }
 
+// hubbleAt returns Cosmology.Hubble at z, counting the call; NaN for a
+// value that is not finite and positive, the first of which it records for
+// the error of Solve (hubbleError).
+func (m *model) hubbleAt(z float64) float64 {
+	h := m.hubble(z)
+	m.hubbleCalls++
+	if !(h > 0) || math.IsInf(h, 1) {
+		if !m.bad {
+			m.bad, m.badZ, m.badH = true, z, h
+		}
+		return math.NaN()
+	}
+	return h
+}
+
 func (m *model) setEnv(n float64) *env {
 	if m.eValid && m.e.n == n {
 		return &m.e
@@ -203,15 +218,7 @@ func (m *model) setEnv(n float64) *env {
 	e := &m.e
 	e.n = n
 	e.opz = math.Exp(-n)
-	z := e.opz - 1
-	h := m.hubble(z)
-	m.hubbleCalls++
-	if !(h > 0) || math.IsInf(h, 1) {
-		if !m.bad {
-			m.bad, m.badZ, m.badH = true, z, h
-		}
-		h = math.NaN()
-	}
+	h := m.hubbleAt(e.opz - 1)
 	e.hubbleKM = h
 	e.hubble = h * kmsMpcToSI
 	opz3 := e.opz * e.opz * e.opz
@@ -382,12 +389,8 @@ func (m *model) jacobian(jac *[nState][nState]float64, ft *[nState]float64, nc i
 	}
 	e := m.setEnv(n)
 	const dn = 1e-6
-	hp := m.hubble(math.Expm1(-(n + dn)))
-	m.hubbleCalls++
-	if !(hp > 0) || math.IsInf(hp, 1) {
-		if !m.bad {
-			m.bad, m.badZ, m.badH = true, math.Expm1(-(n + dn)), hp
-		}
+	hp := m.hubbleAt(math.Expm1(-(n + dn)))
+	if math.IsNaN(hp) {
 		return false
 	}
 	dlnH := math.Log(hp/e.hubbleKM) / dn
