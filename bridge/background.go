@@ -229,8 +229,7 @@ func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scal
 	if err != nil {
 		return 0, "", err
 	}
-	msgs := make([]string, 0)
-	var mu sync.Mutex
+	var mu sync.Mutex // guards firstRow and first
 	firstRow := n
 	err = rows(n, 2, func(lo, hi int) error {
 		w, ok := pl.pool.Get().(*bgWorker)
@@ -256,7 +255,7 @@ func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scal
 			mu.Lock()
 			if i < firstRow {
 				firstRow = i
-				msgs = append(msgs[:0], fmt.Sprintf("point %d (%s): %v", i, b.format(params[i*np:(i+1)*np]), perr))
+				first = fmt.Sprintf("point %d (%s): %v", i, b.format(params[i*np:(i+1)*np]), perr)
 			}
 			mu.Unlock()
 		}
@@ -269,9 +268,6 @@ func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scal
 		if s != 0 {
 			failed++
 		}
-	}
-	if failed > 0 {
-		first = msgs[0]
 	}
 	return failed, first, nil
 }
