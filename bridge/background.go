@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/fit"
@@ -59,9 +60,8 @@ type Background struct {
 	slots   []cosmo.Slot
 	base    cosmo.Params
 	ombh2   bool
-	// growth is whether the backend computes the linear growth, and
-	// growthNote why not, as in backend.Observe.
-	growth     bool
+	// growthNote says why the backend computes no linear growth, as in
+	// backend.Observe ("" when it does).
 	growthNote string
 
 	mu   sync.Mutex
@@ -72,6 +72,7 @@ type Background struct {
 // pool of evaluators for it.
 type plan struct {
 	z, zhel []float64
+	zmax    float64 // the largest of z, for backend.CheckPoint
 	req     cosmo.Request
 	pool    sync.Pool
 }
@@ -118,9 +119,9 @@ func NewBackground(cfg BackgroundConfig) (*Background, error) {
 		bg.slots = append(bg.slots, sl)
 	}
 	bg.ombh2 = seen[cosmo.NameOmbh2]
-	bg.growth = true
-	if _, err := b.NewEvaluator(m, cosmo.Request{Z: []float64{1}, Distances: true, Growth: true}); err != nil {
-		bg.growth, bg.growthNote = false, "the linear growth is not computed: "+err.Error()
+	// Whether the backend computes the growth, by backend.Observe's rule.
+	if _, _, bg.growthNote, err = backend.NewEvaluator(b, m, cosmo.Request{Z: []float64{1}, Distances: true, Growth: true}); err != nil {
+		return nil, err
 	}
 	if seen[cosmo.NameOm] && seen[cosmo.NameOmch2] {
 		return nil, fmt.Errorf("model %s: give the matter as Om or as omch2, not both", m.Name())
@@ -174,10 +175,12 @@ func (b *Background) planFor(z, zhel []float64) (*plan, error) {
 		}
 	}
 	p := &plan{z: slices.Clone(z), zhel: slices.Clone(zhel)}
-	p.req = cosmo.Request{Z: p.z, Distances: true, W: true, Age: true, CMB: b.ombh2, Drag: b.ombh2, Growth: b.growth}
+	p.req = backend.ObserveRequest(p.z, b.ombh2)
+	p.req.Growth = b.growthNote == ""
 	if err := p.req.Validate(); err != nil {
 		return nil, err
 	}
+	p.zmax = p.req.MaxZ()
 	w, err := b.newWorker(p)
 	if err != nil {
 		return nil, err
@@ -226,8 +229,7 @@ func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scal
 	if err != nil {
 		return 0, "", err
 	}
-	msgs := make([]string, 0)
-	var mu sync.Mutex
+	var mu sync.Mutex // guards firstRow and first
 	firstRow := n
 	err = rows(n, 2, func(lo, hi int) error {
 		w, ok := pl.pool.Get().(*bgWorker)
@@ -253,7 +255,7 @@ func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scal
 			mu.Lock()
 			if i < firstRow {
 				firstRow = i
-				msgs = append(msgs[:0], fmt.Sprintf("point %d (%s): %v", i, b.format(params[i*np:(i+1)*np]), perr))
+				first = fmt.Sprintf("point %d (%s): %v", i, b.format(params[i*np:(i+1)*np]), perr)
 			}
 			mu.Unlock()
 		}
@@ -267,9 +269,6 @@ func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scal
 			failed++
 		}
 	}
-	if failed > 0 {
-		first = msgs[0]
-	}
 	return failed, first, nil
 }
 
@@ -282,8 +281,7 @@ func (b *Background) format(row []float64) string {
 	return strings.Join(parts, ", ")
 }
 
-// point computes point i with the checks and the arithmetic of
-// backend.Observe.
+// point computes point i with backend.Observe's checks and arithmetic.
 func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ, scalars []float64) error {
 	m := b.model
 	w.p = b.base
@@ -294,18 +292,8 @@ func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ,
 	if err := p.Resolve(); err != nil {
 		return err
 	}
-	if err := m.Check(p); err != nil {
+	if err := backend.CheckPoint(m, p, pl.zmax); err != nil {
 		return err
-	}
-	if m.ClosedForm() {
-		zmax := pl.req.MaxZ()
-		e := m.Expansion(p)
-		if p.HasOmbh2 {
-			zmax = math.Max(zmax, 1.1*cosmo.Decoupling(p.Om*p.H()*p.H(), p.Ombh2))
-		}
-		if err := e.CheckPositive(m.Name(), zmax); err != nil {
-			return err
-		}
 	}
 	res := w.res
 	if err := w.ev.Eval(res, p); err != nil {
@@ -315,63 +303,46 @@ func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ,
 	col := func(k int) []float64 { return perZ[(k*n+i)*nz : (k*n+i+1)*nz] }
 	cE, cH, cDC, cDM, cDA, cDL, cMu, cDH, cDV, cW, cLB := col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10)
 	for j, zj := range pl.z {
-		zh := pl.zhel[j]
-		dl := res.DL(j, zh)
-		if !(dl > 0) {
-			return &cosmo.PointError{Model: m.Name(), Reason: fmt.Sprintf("D_L(z = %g) = %.4g Mpc ≤ 0: the redshift lies past the antipode of this closed universe", zj, dl)}
+		o, err := backend.ObservablesAt(res, m, p, j, zj, pl.zhel[j])
+		if err != nil {
+			return err
 		}
-		cE[j], cH[j], cDC[j], cDM[j] = res.E[j], res.HubbleRate(j), res.DC[j], res.DM[j]
-		cDA[j], cDL[j], cMu[j] = res.DA(j, zj), dl, res.Mu(j, zh)
-		cDH[j], cDV[j], cW[j], cLB[j] = res.DH(j), res.DV(j, zj), res.W[j], res.Lookback[j]
+		cE[j], cH[j], cDC[j], cDM[j] = res.E[j], o.H, res.DC[j], res.DM[j]
+		cDA[j], cDL[j], cMu[j] = o.DA, o.DL, o.Mu
+		cDH[j], cDV[j], cW[j], cLB[j] = o.DH, o.DV, res.W[j], res.Lookback[j]
 	}
-	s := func(k int, v float64) { scalars[k*n+i] = v }
 	nan := math.NaN()
-	for k := range 9 {
-		s(k, nan)
-	}
+	e := backend.EarlyScalars{ZDrag: nan, Rd: nan, ZStar: nan, RsStar: nan, DMStar: nan, ThetaStar100: nan, R: nan, LA: nan, YHe: nan}
 	if p.HasOmbh2 {
-		ep := res.Epochs
-		if ep.ZDrag > 0 {
-			s(0, ep.ZDrag)
-		}
-		s(1, ep.Rd)
-		s(2, ep.ZStar)
-		s(3, ep.RsStar)
-		s(4, res.DMStar)
-		s(5, 100*res.ThetaStar())
-		s(6, res.ShiftR(p.Om))
-		s(7, res.AcousticScale())
-		s(8, ep.YHe) // NaN where the route gives none
+		e = backend.EarlyOf(res, p)
 	}
-	s(9, p.OmegaNu())
-	s(10, res.Age)
-	s(11, p.Om)
-	b.growthOf(res, p, col, s)
+	d0, s8 := nan, nan
+	cD, cF, cFS, cFS8, cS8 := col(11), col(12), col(13), col(14), col(15)
+	fill(nan, cFS8, cS8)
+	if pl.req.Growth {
+		d0 = res.D0
+		if p.HasSigma8 {
+			s8 = p.S8()
+		}
+		copy(cD, res.DRatio)
+		copy(cF, res.F)
+		backend.FillGrowth(res, p, cFS, cFS8, cS8)
+	} else {
+		fill(nan, cD, cF, cFS)
+	}
+	// In the order of ScalarColumns.
+	for k, v := range [...]float64{e.ZDrag, e.Rd, e.ZStar, e.RsStar, e.DMStar, e.ThetaStar100, e.R, e.LA, e.YHe,
+		p.OmegaNu(), res.Age, p.Om, d0, s8} {
+		scalars[k*n+i] = v
+	}
 	return nil
 }
 
-// growthOf writes the growth columns of a point from res, NaN where there
-// is none (no growth from the backend; fσ8, σ8(z) and S8 without sigma8),
-// with the arithmetic of backend.Observe.
-func (b *Background) growthOf(res *cosmo.Result, p *cosmo.Params, col func(int) []float64, s func(int, float64)) {
-	nan := math.NaN()
-	cD, cF, cFS, cFS8, cS8 := col(11), col(12), col(13), col(14), col(15)
-	s(12, nan)
-	s(13, nan)
-	for j := range cD {
-		cD[j], cF[j], cFS[j], cFS8[j], cS8[j] = nan, nan, nan, nan, nan
-	}
-	if !b.growth {
-		return
-	}
-	s(12, res.D0)
-	for j := range cD {
-		cD[j], cF[j], cFS[j] = res.DRatio[j], res.F[j], res.FSigma8(j, 1)
-	}
-	if p.HasSigma8 {
-		s(13, p.S8())
-		for j := range cD {
-			cFS8[j], cS8[j] = res.FSigma8(j, p.Sigma8), p.Sigma8*res.DRatio[j]
+// fill sets every element of the slices to v.
+func fill(v float64, cols ...[]float64) {
+	for _, s := range cols {
+		for j := range s {
+			s[j] = v
 		}
 	}
 }

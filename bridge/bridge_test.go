@@ -258,3 +258,38 @@ func TestCatalogues(t *testing.T) {
 		}
 	}
 }
+
+// A point that Observe refuses is refused by Background.Eval with
+// Observe's message: past the antipode of a closed universe, and E² ≤ 0
+// before z*.
+func TestBackgroundErrorsAreObserve(t *testing.T) {
+	early, _ := fit.NewEarly("exact", false)
+	names := []string{"Om", "Ok", "H0", "ombh2"}
+	bg, err := NewBackground(BackgroundConfig{Model: "olcdm", Params: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		pt []float64
+		z  float64
+	}{{[]float64{0.3, -0.9, 70, 0.0224}, 1000}, {[]float64{0.05, -0.9, 70, 0.0224}, 1}} {
+		vals := map[string]float64{}
+		for k, name := range names {
+			vals[name] = tc.pt[k]
+		}
+		cp, err := cosmo.OLCDM.NewParams(vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, want := backend.Observe(backend.Analytic{Early: early}, cosmo.OLCDM, cp, []float64{tc.z}, nil)
+		var pe *cosmo.PointError
+		if !errors.As(want, &pe) {
+			t.Fatalf("%v at z = %g: Observe gives %v, want a PointError", tc.pt, tc.z, want)
+		}
+		perZ, sc, st := make([]float64, len(ZColumns)), make([]float64, len(ScalarColumns)), make([]int32, 1)
+		failed, first, err := bg.Eval(tc.pt, 1, []float64{tc.z}, nil, perZ, sc, st)
+		if err != nil || failed != 1 || st[0] != 1 || !strings.HasSuffix(first, ": "+want.Error()) {
+			t.Errorf("%v at z = %g: %d failed, status %v, %q, %v; want Observe's %q", tc.pt, tc.z, failed, st, first, err, want)
+		}
+	}
+}

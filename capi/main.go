@@ -117,6 +117,86 @@ func decode(cfg *C.char, v any) error {
 	return nil
 }
 
+// onHandle runs f under call on the object of handle h, which must be a T.
+func onHandle[T any](h C.int64_t, errOut **C.char, f func(T) error) C.int {
+	return call(errOut, func() error {
+		x, err := bridge.Lookup[T](handles, int64(h))
+		if err != nil {
+			return err
+		}
+		return f(x)
+	})
+}
+
+// jsonOf stores in *out the JSON that f returns (a catalogue, or a method
+// value of a handle's object), under call.
+func jsonOf(out, errOut **C.char, f func() ([]byte, error)) C.int {
+	return call(errOut, func() error {
+		s, err := f()
+		if err != nil {
+			return err
+		}
+		return setString(out, s)
+	})
+}
+
+// handleJSON stores in *out the JSON that method f gives of the object of
+// handle h, which must be a T.
+func handleJSON[T any](h C.int64_t, out, errOut **C.char, f func(T) ([]byte, error)) C.int {
+	return onHandle(h, errOut, func(x T) error {
+		s, err := f(x)
+		if err != nil {
+			return err
+		}
+		return setString(out, s)
+	})
+}
+
+// newHandle decodes the JSON configuration cfg, makes the object with
+// newObj and stores its handle in *h, under call.
+func newHandle[Config, T any](cfg *C.char, h *C.int64_t, errOut **C.char, newObj func(Config) (T, error)) C.int {
+	return call(errOut, func() error {
+		var c Config
+		if err := decode(cfg, &c); err != nil {
+			return err
+		}
+		x, err := newObj(c)
+		if err != nil {
+			return err
+		}
+		*h = C.int64_t(handles.Put(x))
+		return nil
+	})
+}
+
+// batchOn runs f, the evaluation of a batch of points, on the object of
+// handle h, which must be a T, and returns the number of points that
+// failed with the first one's message in *errOut, or −1 with the error.
+func batchOn[T any](h C.int64_t, errOut **C.char, f func(T) (failed int, first string, err error)) C.int {
+	var failed int
+	var first string
+	r := onHandle(h, errOut, func(x T) (err error) {
+		failed, first, err = f(x)
+		return err
+	})
+	if r != 0 {
+		return r
+	}
+	if failed > 0 && errOut != nil {
+		*errOut = C.CString(first)
+	}
+	return C.int(failed)
+}
+
+// points returns the caller's n points of d coordinates at theta for the
+// likelihood l, refusing another number of coordinates.
+func points(l *bridge.Likelihood, theta *C.double, n, d C.int64_t) ([]float64, error) {
+	if int(d) != l.Dim() {
+		return nil, fmt.Errorf("points of %d coordinates for a likelihood of %d parameters", d, l.Dim())
+	}
+	return floats(theta, int(n*d))
+}
+
 //export cosmoemu_free
 func cosmoemu_free(p *C.char) { C.free(unsafe.Pointer(p)) }
 
@@ -132,24 +212,12 @@ func cosmoemu_set_threads(n C.int) C.int { return C.int(runtime.GOMAXPROCS(int(n
 
 //export cosmoemu_models
 func cosmoemu_models(out **C.char, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		b, err := bridge.Models()
-		if err != nil {
-			return err
-		}
-		return setString(out, b)
-	})
+	return jsonOf(out, errOut, bridge.Models)
 }
 
 //export cosmoemu_datasets
 func cosmoemu_datasets(out **C.char, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		b, err := bridge.DataSets()
-		if err != nil {
-			return err
-		}
-		return setString(out, b)
-	})
+	return jsonOf(out, errOut, bridge.DataSets)
 }
 
 //export cosmoemu_close
@@ -164,62 +232,36 @@ func cosmoemu_live_handles() C.int64_t { return C.int64_t(handles.Len()) }
 
 //export cosmoemu_background_new
 func cosmoemu_background_new(cfg *C.char, h *C.int64_t, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		var c bridge.BackgroundConfig
-		if err := decode(cfg, &c); err != nil {
-			return err
-		}
-		b, err := bridge.NewBackground(c)
-		if err != nil {
-			return err
-		}
-		*h = C.int64_t(handles.Put(b))
-		return nil
-	})
+	return newHandle(cfg, h, errOut, bridge.NewBackground)
 }
 
 //export cosmoemu_background_info
 func cosmoemu_background_info(h C.int64_t, out **C.char, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		b, err := bridge.Lookup[*bridge.Background](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		s, err := b.Info()
-		if err != nil {
-			return err
-		}
-		return setString(out, s)
-	})
+	return handleJSON(h, out, errOut, (*bridge.Background).Info)
 }
 
 // cosmoemu_background_eval computes n points (params: n × p) at nz
-// redshifts z (zhel NULL: the same); perz receives 11 blocks of n × nz,
-// scalars 12 blocks of n, status n codes (bridge.Background.Eval). It
+// redshifts z (zhel NULL: the same); perz receives len(bridge.ZColumns)
+// (16) blocks of n × nz, scalars len(bridge.ScalarColumns) (14) blocks of
+// n, status n codes (bridge.Background.Eval). It
 // returns the number of failed points, with the first one's message, or
 // −1 for an error of the input.
 //
 //export cosmoemu_background_eval
 func cosmoemu_background_eval(h C.int64_t, params *C.double, n, p C.int64_t, z *C.double, nz C.int64_t, zhel *C.double,
 	perz, scalars *C.double, status *C.int32_t, errOut **C.char) C.int {
-	var failed int
-	var first string
-	r := call(errOut, func() error {
-		b, err := bridge.Lookup[*bridge.Background](handles, int64(h))
-		if err != nil {
-			return err
-		}
+	return batchOn(h, errOut, func(b *bridge.Background) (int, string, error) {
 		nn, np, nzz := int(n), int(p), int(nz)
 		if nn < 0 || np < 0 || nzz < 0 {
-			return errors.New("negative size")
+			return 0, "", errors.New("negative size")
 		}
 		ps, err := floats(params, nn*np)
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		zs, err := floats(z, nzz)
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		var zh []float64
 		if zhel != nil {
@@ -227,72 +269,33 @@ func cosmoemu_background_eval(h C.int64_t, params *C.double, n, p C.int64_t, z *
 		}
 		pz, err := floats(perz, len(bridge.ZColumns)*nn*nzz)
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		sc, err := floats(scalars, len(bridge.ScalarColumns)*nn)
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		st, err := int32s(status, nn)
 		if err != nil {
-			return err
+			return 0, "", err
 		}
-		failed, first, err = b.Eval(ps, nn, zs, zh, pz, sc, st)
-		return err
+		return b.Eval(ps, nn, zs, zh, pz, sc, st)
 	})
-	if r != 0 {
-		return r
-	}
-	if failed > 0 && errOut != nil {
-		*errOut = C.CString(first)
-	}
-	return C.int(failed)
 }
 
 //export cosmoemu_like_new
 func cosmoemu_like_new(cfg *C.char, h *C.int64_t, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		var c bridge.LikelihoodConfig
-		if err := decode(cfg, &c); err != nil {
-			return err
-		}
-		l, err := bridge.NewLikelihood(c)
-		if err != nil {
-			return err
-		}
-		*h = C.int64_t(handles.Put(l))
-		return nil
-	})
+	return newHandle(cfg, h, errOut, bridge.NewLikelihood)
 }
 
 //export cosmoemu_like_info
 func cosmoemu_like_info(h C.int64_t, out **C.char, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		s, err := l.Info()
-		if err != nil {
-			return err
-		}
-		return setString(out, s)
-	})
+	return handleJSON(h, out, errOut, (*bridge.Likelihood).Info)
 }
 
 //export cosmoemu_like_stats
 func cosmoemu_like_stats(h C.int64_t, out **C.char, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		s, err := l.Stats()
-		if err != nil {
-			return err
-		}
-		return setString(out, s)
-	})
+	return handleJSON(h, out, errOut, (*bridge.Likelihood).Stats)
 }
 
 // cosmoemu_like_logpost stores ln P of the n points theta (n × d) in out
@@ -301,15 +304,8 @@ func cosmoemu_like_stats(h C.int64_t, out **C.char, errOut **C.char) C.int {
 //
 //export cosmoemu_like_logpost
 func cosmoemu_like_logpost(h C.int64_t, theta *C.double, n, d C.int64_t, out, derived *C.double, nderived C.int64_t, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		if int(d) != l.Dim() {
-			return fmt.Errorf("points of %d coordinates for a likelihood of %d parameters", d, l.Dim())
-		}
-		th, err := floats(theta, int(n*d))
+	return onHandle(h, errOut, func(l *bridge.Likelihood) error {
+		th, err := points(l, theta, n, d)
 		if err != nil {
 			return err
 		}
@@ -332,15 +328,8 @@ func cosmoemu_like_logpost(h C.int64_t, theta *C.double, n, d C.int64_t, out, de
 
 //export cosmoemu_like_logprior
 func cosmoemu_like_logprior(h C.int64_t, theta *C.double, n, d C.int64_t, out *C.double, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		if int(d) != l.Dim() {
-			return fmt.Errorf("points of %d coordinates for a likelihood of %d parameters", d, l.Dim())
-		}
-		th, err := floats(theta, int(n*d))
+	return onHandle(h, errOut, func(l *bridge.Likelihood) error {
+		th, err := points(l, theta, n, d)
 		if err != nil {
 			return err
 		}
@@ -358,55 +347,34 @@ func cosmoemu_like_logprior(h C.int64_t, theta *C.double, n, d C.int64_t, out *C
 //
 //export cosmoemu_like_chi2
 func cosmoemu_like_chi2(h C.int64_t, theta *C.double, n, d C.int64_t, total, bydata *C.double, ndata C.int64_t, status *C.int32_t, errOut **C.char) C.int {
-	var failed int
-	var first string
-	r := call(errOut, func() error {
-		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
-		if err != nil {
-			return err
-		}
+	return batchOn(h, errOut, func(l *bridge.Likelihood) (int, string, error) {
 		if int(d) != l.Dim() || int(ndata) != l.NData() {
-			return fmt.Errorf("points of %d coordinates and %d data sets for a likelihood of %d parameters and %d data sets", d, ndata, l.Dim(), l.NData())
+			return 0, "", fmt.Errorf("points of %d coordinates and %d data sets for a likelihood of %d parameters and %d data sets", d, ndata, l.Dim(), l.NData())
 		}
 		th, err := floats(theta, int(n*d))
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		t, err := floats(total, int(n))
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		by, err := floats(bydata, int(n*ndata))
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		st, err := int32s(status, int(n))
 		if err != nil {
-			return err
+			return 0, "", err
 		}
-		failed, first, err = l.Chi2(th, int(n), t, by, st)
-		return err
+		return l.Chi2(th, int(n), t, by, st)
 	})
-	if r != 0 {
-		return r
-	}
-	if failed > 0 && errOut != nil {
-		*errOut = C.CString(first)
-	}
-	return C.int(failed)
 }
 
 //export cosmoemu_like_transform
 func cosmoemu_like_transform(h C.int64_t, u *C.double, n, d C.int64_t, out *C.double, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		if int(d) != l.Dim() {
-			return fmt.Errorf("points of %d coordinates for a likelihood of %d parameters", d, l.Dim())
-		}
-		uu, err := floats(u, int(n*d))
+	return onHandle(h, errOut, func(l *bridge.Likelihood) error {
+		uu, err := points(l, u, n, d)
 		if err != nil {
 			return err
 		}
@@ -420,18 +388,7 @@ func cosmoemu_like_transform(h C.int64_t, u *C.double, n, d C.int64_t, out *C.do
 
 //export cosmoemu_fit_start
 func cosmoemu_fit_start(cfg *C.char, h *C.int64_t, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		var c bridge.FitConfig
-		if err := decode(cfg, &c); err != nil {
-			return err
-		}
-		j, err := bridge.StartFit(c)
-		if err != nil {
-			return err
-		}
-		*h = C.int64_t(handles.Put(j))
-		return nil
-	})
+	return newHandle(cfg, h, errOut, bridge.StartFit)
 }
 
 // cosmoemu_fit_wait waits at most ms milliseconds; it returns 1 if the
@@ -440,11 +397,7 @@ func cosmoemu_fit_start(cfg *C.char, h *C.int64_t, errOut **C.char) C.int {
 //export cosmoemu_fit_wait
 func cosmoemu_fit_wait(h C.int64_t, ms C.int64_t, errOut **C.char) C.int {
 	done := false
-	r := call(errOut, func() error {
-		j, err := bridge.Lookup[*bridge.FitJob](handles, int64(h))
-		if err != nil {
-			return err
-		}
+	r := onHandle(h, errOut, func(j *bridge.FitJob) error {
 		done = j.Wait(time.Duration(ms) * time.Millisecond)
 		return nil
 	})
@@ -459,17 +412,7 @@ func cosmoemu_fit_wait(h C.int64_t, ms C.int64_t, errOut **C.char) C.int {
 
 //export cosmoemu_fit_progress
 func cosmoemu_fit_progress(h C.int64_t, out **C.char, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		j, err := bridge.Lookup[*bridge.FitJob](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		s, err := j.Progress()
-		if err != nil {
-			return err
-		}
-		return setString(out, s)
-	})
+	return handleJSON(h, out, errOut, (*bridge.FitJob).Progress)
 }
 
 // cosmoemu_fit_result waits for the run and stores its result, the JSON
@@ -477,26 +420,12 @@ func cosmoemu_fit_progress(h C.int64_t, out **C.char, errOut **C.char) C.int {
 //
 //export cosmoemu_fit_result
 func cosmoemu_fit_result(h C.int64_t, out **C.char, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		j, err := bridge.Lookup[*bridge.FitJob](handles, int64(h))
-		if err != nil {
-			return err
-		}
-		s, err := j.Result()
-		if err != nil {
-			return err
-		}
-		return setString(out, s)
-	})
+	return handleJSON(h, out, errOut, (*bridge.FitJob).Result)
 }
 
 //export cosmoemu_fit_cancel
 func cosmoemu_fit_cancel(h C.int64_t, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		j, err := bridge.Lookup[*bridge.FitJob](handles, int64(h))
-		if err != nil {
-			return err
-		}
+	return onHandle(h, errOut, func(j *bridge.FitJob) error {
 		j.Cancel()
 		return nil
 	})
@@ -508,11 +437,7 @@ func cosmoemu_fit_cancel(h C.int64_t, errOut **C.char) C.int {
 //
 //export cosmoemu_like_time
 func cosmoemu_like_time(h C.int64_t, theta *C.double, d, reps C.int64_t, ns *C.double, errOut **C.char) C.int {
-	return call(errOut, func() error {
-		l, err := bridge.Lookup[*bridge.Likelihood](handles, int64(h))
-		if err != nil {
-			return err
-		}
+	return onHandle(h, errOut, func(l *bridge.Likelihood) error {
 		th, err := floats(theta, int(d))
 		if err != nil {
 			return err

@@ -89,6 +89,21 @@ def _ptr(a):
     return a.ctypes.data
 
 
+def _check_errors(errors):
+    if errors not in ("raise", "nan"):
+        raise ValueError(f"errors={errors!r}: want 'raise' or 'nan'")
+
+
+def _batch_failures(rc, err, n, errors):
+    """Raise the library's error (rc -1); for rc > 0 failed points of n,
+    take the first one's message and, with errors='raise', raise it."""
+    _lib.check(rc, err)
+    if rc > 0:
+        msg = _lib.take_string(err)
+        if errors == "raise":
+            raise ValueError(msg if n == 1 else f"{rc} of {n} points failed; the first: {msg}")
+
+
 # ---------------------------------------------------------------- background
 
 class Background(_Handle):
@@ -144,8 +159,7 @@ class Background(_Handle):
         naming it; with errors='nan' its values are NaN and its status
         says why. One point gives (len(z),) arrays and floats.
         """
-        if errors not in ("raise", "nan"):
-            raise ValueError(f"errors={errors!r}: want 'raise' or 'nan'")
+        _check_errors(errors)
         pts = _floats(points, "points")
         single = pts.ndim == 1
         if single:
@@ -171,11 +185,7 @@ class Background(_Handle):
         rc = _lib.lib().cosmoemu_background_eval(
             self._h, _ptr(pts), n, pts.shape[1], _ptr(zz), nz, None if zh is None else _ptr(zh),
             _ptr(perz), _ptr(scal), _ptr(status), ctypes.byref(err))
-        _lib.check(rc, err)
-        if rc > 0:
-            msg = _lib.take_string(err)
-            if errors == "raise":
-                raise ValueError(msg if n == 1 else f"{rc} of {n} points failed; the first: {msg}")
+        _batch_failures(rc, err, n, errors)
         out = {"z": zz, "zhel": zz if zh is None else zh}
         for k, name in enumerate(self.z_columns):
             if not self._absent(name):
@@ -463,8 +473,7 @@ class Likelihood(_Handle):
         return out[0] if single else out
 
     def _chi2(self, theta, errors):
-        if errors not in ("raise", "nan"):
-            raise ValueError(f"errors={errors!r}: want 'raise' or 'nan'")
+        _check_errors(errors)
         a, single = self._points(theta)
         n, nd = a.shape[0], len(self.data_names)
         total, by = np.empty(n), np.empty((n, nd))
@@ -472,11 +481,7 @@ class Likelihood(_Handle):
         err = ctypes.c_void_p()
         rc = _lib.lib().cosmoemu_like_chi2(self._h, a.ctypes.data, n, self.ndim, total.ctypes.data, by.ctypes.data, nd,
                                            status.ctypes.data, ctypes.byref(err))
-        _lib.check(rc, err)
-        if rc > 0:
-            msg = _lib.take_string(err)
-            if errors == "raise":
-                raise ValueError(msg if n == 1 else f"{rc} of {n} points failed; the first: {msg}")
+        _batch_failures(rc, err, n, errors)
         return total, by, status, single
 
     def chi2(self, theta, errors="raise"):
