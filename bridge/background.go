@@ -46,6 +46,12 @@ type BackgroundConfig struct {
 	Emulator   string   `json:"emulator"`    // the emulator's model file; "": the embedded one
 	NoFallback bool     `json:"no_fallback"` // the emulator refuses points outside its domain
 	RTol       float64  `json:"rtol"`        // the solver's tolerance; 0: its default
+	// Growth asks for the linear growth columns, which sigma8 among the
+	// parameters asks for too. They cost the growth ODE, 40–80 µs a
+	// point for the closed forms against about 1 µs for the rest
+	// (BenchmarkBackground10k: 0.64–0.69 s with them, 23 ms without, for
+	// 10,000 points × 30 redshifts), so they are not computed unasked.
+	Growth bool `json:"growth"`
 }
 
 // A Background evaluates `cosmoemu background` for many points: the same
@@ -60,8 +66,10 @@ type Background struct {
 	slots   []cosmo.Slot
 	base    cosmo.Params
 	ombh2   bool
-	// growthNote says why the backend computes no linear growth, as in
-	// backend.Observe ("" when it does).
+	// growth is whether the growth columns are computed: asked for, and
+	// the backend has it; growthNote says why the backend has none, as in
+	// backend.Observe ("" when it does or when not asked).
+	growth     bool
 	growthNote string
 
 	mu   sync.Mutex
@@ -119,9 +127,12 @@ func NewBackground(cfg BackgroundConfig) (*Background, error) {
 		bg.slots = append(bg.slots, sl)
 	}
 	bg.ombh2 = seen[cosmo.NameOmbh2]
-	// Whether the backend computes the growth, by backend.Observe's rule.
-	if _, _, bg.growthNote, err = backend.NewEvaluator(b, m, cosmo.Request{Z: []float64{1}, Distances: true, Growth: true}); err != nil {
-		return nil, err
+	if cfg.Growth || seen[cosmo.NameSigma8] {
+		// Whether the backend computes the growth, by backend.Observe's rule.
+		if _, _, bg.growthNote, err = backend.NewEvaluator(b, m, cosmo.Request{Z: []float64{1}, Distances: true, Growth: true}); err != nil {
+			return nil, err
+		}
+		bg.growth = bg.growthNote == ""
 	}
 	if seen[cosmo.NameOm] && seen[cosmo.NameOmch2] {
 		return nil, fmt.Errorf("model %s: give the matter as Om or as omch2, not both", m.Name())
@@ -143,7 +154,7 @@ func (b *Background) Info() ([]byte, error) {
 	return json.Marshal(map[string]any{
 		"config": b.cfg, "z_columns": ZColumns, "scalar_columns": ScalarColumns,
 		"closed_form": b.model.ClosedForm(), "fallbacks": b.Fallbacks(),
-		"growth_note": b.growthNote,
+		"growth": b.growth, "growth_note": b.growthNote,
 	})
 }
 
@@ -176,7 +187,7 @@ func (b *Background) planFor(z, zhel []float64) (*plan, error) {
 	}
 	p := &plan{z: slices.Clone(z), zhel: slices.Clone(zhel)}
 	p.req = backend.ObserveRequest(p.z, b.ombh2)
-	p.req.Growth = b.growthNote == ""
+	p.req.Growth = b.growth
 	if err := p.req.Validate(); err != nil {
 		return nil, err
 	}

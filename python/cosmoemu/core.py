@@ -119,9 +119,11 @@ class Background(_Handle):
     emulator or fitting.
     """
 
-    def __init__(self, model, params, backend=None, early="exact", emulator=None, no_fallback=False, rtol=0.0):
+    def __init__(self, model, params, backend=None, early="exact", emulator=None, no_fallback=False, rtol=0.0,
+                 growth=False):
         cfg = {"model": model, "params": list(params), "backend": backend or "", "early": early or "exact",
-               "emulator": emulator or "", "no_fallback": bool(no_fallback), "rtol": float(rtol)}
+               "emulator": emulator or "", "no_fallback": bool(no_fallback), "rtol": float(rtol),
+               "growth": bool(growth)}
         self._h = _lib.new_handle("cosmoemu_background_new", cfg)
         self._closed = False
         info = _lib.call_json("cosmoemu_background_info", self._h)
@@ -131,16 +133,18 @@ class Background(_Handle):
         self.early = info["config"]["early"]
         self.z_columns = info["z_columns"]
         self.scalar_columns = info["scalar_columns"]
-        # Why the backend gives no linear growth ("" when it does).
-        self.growth_note = info.get("growth_note", "")
+        # Whether the growth columns are computed (growth=True or sigma8
+        # given, and the backend has them), and why the backend has none.
+        self.growth = info["growth"]
+        self.growth_note = info["growth_note"]
 
     def _absent(self, name):
-        """Whether a column is left out, as `cosmoemu background -json`
-        leaves it out: the growth where the backend gives none, fσ8, σ8(z)
-        and S8 without sigma8."""
+        """Whether a column is left out: the growth unless computed (as
+        `cosmoemu background -json` leaves it out where the backend gives
+        none), fσ8, σ8(z) and S8 without sigma8."""
         if name in ("fsigma8", "sigma8_z", "S8") and "sigma8" not in self.param_names:
             return True
-        return bool(self.growth_note) and name in ("D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z", "D0", "S8")
+        return not self.growth and name in ("D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z", "D0", "S8")
 
     @property
     def fallbacks(self):
@@ -260,7 +264,11 @@ def background(model, params, z, zhel=None, backend=None, early="exact", names=N
     array with names=[...]. z: the redshifts (> 0); zhel: heliocentric
     redshifts for D_L and mu (default z). backend: analytic (default where
     the model has a closed form), solver or emulator; early: exact (the
-    default, as the command line), emulator or fitting.
+    default, as the command line), emulator or fitting. growth=True adds
+    the linear growth (D_ratio, f, fs8_over_s8, D0; with sigma8 also
+    fsigma8, sigma8_z, S8), which sigma8 among the parameters turns on by
+    itself: it costs the growth ODE, 40-80 us a point, against about 1 us
+    for the rest.
 
     Returns {name: array}: H, E, DC, DM, DA, DL, mu, DH, DV, w,
     lookback_Gyr of shape (n, len(z)); Omega_nu, age_Gyr, Om and, with

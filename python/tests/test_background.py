@@ -43,7 +43,7 @@ def _flags(extra):
 def test_identical_to_cli(cli, model, params, extra):
     js = run_json(cli, "background", "-model", model, "-p", ",".join(f"{k}={v!r}" for k, v in params.items()),
                   "-z", ",".join(map(repr, Z)), *extra)
-    out = cosmoemu.background(model, params, Z, **_flags(extra))
+    out = cosmoemu.background(model, params, Z, growth=True, **_flags(extra))
     for key in ("E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w", "lookback_Gyr"):
         np.testing.assert_array_equal(out[key], np.array(js[key]), err_msg=key)
     for key in GROWTH_Z:
@@ -180,3 +180,16 @@ def test_catalogues():
     d = cosmoemu.datasets()
     for name in ("desi-dr2", "union3", "planck18-distance", "pantheonplus", "desy5", "bbn", "cc31"):
         assert name in d, name
+
+
+def test_growth_only_when_asked():
+    """The growth columns cost the growth ODE: computed with growth=True or
+    sigma8, left out otherwise, and the same numbers either way."""
+    p = {"Om": 0.31, "w0": -0.8, "wa": -0.5, "H0": 67.0}
+    plain = cosmoemu.background("w0wacdm", p, Z)
+    assert not {"D_ratio", "f", "fs8_over_s8", "D0", "fsigma8", "S8"} & set(plain)
+    grown = cosmoemu.background("w0wacdm", p, Z, growth=True)
+    with_s8 = cosmoemu.background("w0wacdm", dict(p, sigma8=0.8), Z)
+    np.testing.assert_array_equal(grown["f"], with_s8["f"])
+    np.testing.assert_array_equal(grown["DM"], plain["DM"])
+    assert "fsigma8" in with_s8 and "fsigma8" not in grown
