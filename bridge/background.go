@@ -19,9 +19,9 @@ import (
 // computes, in the order of its perZ output, with the names of `cosmoemu
 // background -json`: E = H/H0, H [km/s/Mpc], D_C, D_M, D_A, D_L [Mpc], μ
 // [mag], D_H = c/H, D_V [Mpc], the dark energy's w, the lookback time
-// [Gyr]; then the linear growth (cosmo's conventions): D(z)/D(0), f(z),
-// fσ8(z)/σ8, and with sigma8 among the parameters fσ8(z) and σ8(z) (NaN
-// without it, and all five NaN where the backend computes no growth).
+// [Gyr]; then, where the growth is computed (Background.Columns), the
+// linear growth (cosmo's conventions): D(z)/D(0), f(z), fσ8(z)/σ8, and
+// with sigma8 among the parameters fσ8(z) and σ8(z) (NaN without it).
 var ZColumns = []string{"E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w", "lookback_Gyr",
 	"D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z"}
 
@@ -32,9 +32,22 @@ var ZColumns = []string{"E", "H", "DC", "DM", "DA", "DL", "mu", "DH", "DV", "w",
 // the helium fraction Y_He) — NaN without ombh2, z_drag with the fitting
 // formulas and Y_He where the route gives none — then Ω_ν of the massive
 // neutrinos, the age [Gyr] and Ωm (derived from omch2 when the matter is
-// given so); then the growth's D0 (D → a in the matter era) and, with
-// sigma8, S8 = σ8 (Ωm/0.3)^½.
+// given so); then, where the growth is computed, its D0 (D → a in the
+// matter era) and, with sigma8, S8 = σ8 (Ωm/0.3)^½.
 var ScalarColumns = []string{"zdrag", "rdrag", "zstar", "rs_star", "DM_star", "theta_star_100", "R", "lA", "YHe", "Omega_nu", "age_Gyr", "Om", "D0", "S8"}
+
+// growthZ and growthScalars are how many of the last ZColumns and
+// ScalarColumns are the growth's.
+const growthZ, growthScalars = 5, 2
+
+// Columns returns the columns this Background's Eval fills: ZColumns and
+// ScalarColumns, without the growth's unless it is computed.
+func (b *Background) Columns() (z, scalars []string) {
+	if b.growth {
+		return ZColumns, ScalarColumns
+	}
+	return ZColumns[:len(ZColumns)-growthZ], ScalarColumns[:len(ScalarColumns)-growthScalars]
+}
 
 // BackgroundConfig chooses what a Background computes; the JSON names are
 // those of the Python package.
@@ -151,8 +164,9 @@ func NewBackground(cfg BackgroundConfig) (*Background, error) {
 // Info returns the configuration with the backend chosen, and the output
 // columns, as JSON.
 func (b *Background) Info() ([]byte, error) {
+	zc, sc := b.Columns()
 	return json.Marshal(map[string]any{
-		"config": b.cfg, "z_columns": ZColumns, "scalar_columns": ScalarColumns,
+		"config": b.cfg, "z_columns": zc, "scalar_columns": sc,
 		"closed_form": b.model.ClosedForm(), "fallbacks": b.Fallbacks(),
 		"growth": b.growth, "growth_note": b.growthNote,
 	})
@@ -211,8 +225,9 @@ func (b *Background) newWorker(p *plan) (*bgWorker, error) {
 
 // Eval computes the observables of n points, the rows of params (n ×
 // len(Params), row-major), at the redshifts z with heliocentric
-// redshifts zhel (nil: z). perZ receives len(ZColumns) blocks of n ×
-// len(z) values, scalars len(ScalarColumns) blocks of n values, status
+// redshifts zhel (nil: z). perZ receives a block of n × len(z) values
+// for each z column of Columns, scalars a block of n values for each
+// scalar column, status
 // one code per point: 0 computed, 1 a point the model cannot describe
 // (cosmo.PointError), 2 another failure of the backend; a failed point's
 // outputs are NaN. It returns the number of failed points and the message
@@ -230,7 +245,7 @@ func (b *Background) Eval(params []float64, n int, z, zhel []float64, perZ, scal
 		return 0, "", errors.New("no redshifts")
 	case len(zhel) != nz:
 		return 0, "", fmt.Errorf("%d heliocentric redshifts for %d redshifts", len(zhel), nz)
-	case len(perZ) != len(ZColumns)*n*nz || len(scalars) != len(ScalarColumns)*n || len(status) != n:
+	case len(perZ) != b.nZ()*n*nz || len(scalars) != b.nScalars()*n || len(status) != n:
 		return 0, "", errors.New("output arrays of the wrong size")
 	}
 	if n == 0 {
@@ -327,46 +342,49 @@ func (b *Background) point(w *bgWorker, pl *plan, row []float64, i, n int, perZ,
 	if p.HasOmbh2 {
 		e = backend.EarlyOf(res, p)
 	}
-	d0, s8 := nan, nan
-	cD, cF, cFS, cFS8, cS8 := col(11), col(12), col(13), col(14), col(15)
-	fill(nan, cFS8, cS8)
-	if pl.req.Growth {
-		d0 = res.D0
-		if p.HasSigma8 {
-			s8 = p.S8()
-		}
-		copy(cD, res.DRatio)
-		copy(cF, res.F)
-		backend.FillGrowth(res, p, cFS, cFS8, cS8)
-	} else {
-		fill(nan, cD, cF, cFS)
-	}
 	// In the order of ScalarColumns.
 	for k, v := range [...]float64{e.ZDrag, e.Rd, e.ZStar, e.RsStar, e.DMStar, e.ThetaStar100, e.R, e.LA, e.YHe,
-		p.OmegaNu(), res.Age, p.Om, d0, s8} {
+		p.OmegaNu(), res.Age, p.Om} {
 		scalars[k*n+i] = v
 	}
+	if !pl.req.Growth {
+		return nil
+	}
+	cD, cF, cFS, cFS8, cS8 := col(11), col(12), col(13), col(14), col(15)
+	for j := range cFS8 {
+		cFS8[j], cS8[j] = nan, nan
+	}
+	copy(cD, res.DRatio)
+	copy(cF, res.F)
+	backend.FillGrowth(res, p, cFS, cFS8, cS8)
+	s8 := nan
+	if p.HasSigma8 {
+		s8 = p.S8()
+	}
+	scalars[12*n+i], scalars[13*n+i] = res.D0, s8
 	return nil
 }
 
-// fill sets every element of the slices to v.
-func fill(v float64, cols ...[]float64) {
-	for _, s := range cols {
-		for j := range s {
-			s[j] = v
-		}
-	}
+// nZ and nScalars are how many z and scalar columns Eval fills.
+func (b *Background) nZ() int {
+	z, _ := b.Columns()
+	return len(z)
+}
+
+func (b *Background) nScalars() int {
+	_, s := b.Columns()
+	return len(s)
 }
 
 // nanPoint fills the outputs of a failed point i with NaN.
 func (b *Background) nanPoint(i, n, nz int, perZ, scalars []float64) {
 	nan := math.NaN()
-	for k := range ZColumns {
+	for k := range b.nZ() {
 		for j := range nz {
 			perZ[(k*n+i)*nz+j] = nan
 		}
 	}
-	for k := range ScalarColumns {
+	for k := range b.nScalars() {
 		scalars[k*n+i] = nan
 	}
 }

@@ -61,7 +61,7 @@ func BenchmarkBackground10k(b *testing.B) {
 	for j := range z {
 		z[j] = 0.05 + 2.95*float64(j)/(nz-1)
 	}
-	perZ, sc, st := make([]float64, len(ZColumns)*n*nz), make([]float64, len(ScalarColumns)*n), make([]int32, n)
+	perZ, sc, st := outputs(bg, n, nz)
 	for b.Loop() {
 		if failed, first, err := bg.Eval(params, n, z, nil, perZ, sc, st); err != nil || failed > 0 {
 			b.Fatal(err, first)

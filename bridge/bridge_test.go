@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -75,7 +76,7 @@ func TestBackgroundIsObserve(t *testing.T) {
 	for _, p := range pts {
 		flat = append(flat, p...)
 	}
-	perZ, sc, st := make([]float64, len(ZColumns)*n*len(z)), make([]float64, len(ScalarColumns)*n), make([]int32, n)
+	perZ, sc, st := outputs(bg, n, len(z))
 	failed, first, err := bg.Eval(flat, n, z, nil, perZ, sc, st)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestBackgroundBadInput(t *testing.T) {
 		}
 	}
 	bg, _ := NewBackground(BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0"}})
-	perZ, sc, st := make([]float64, len(ZColumns)*2), make([]float64, len(ScalarColumns)), make([]int32, 1)
+	perZ, sc, st := outputs(bg, 1, 2)
 	for _, tc := range []struct {
 		params, z []float64
 		want      string
@@ -206,7 +207,7 @@ func TestConcurrentUse(t *testing.T) {
 			}
 			out := make([]float64, 8)
 			z := []float64{0.5, float64(g%2) + 1}
-			perZ, sc, st := make([]float64, len(ZColumns)*8*2), make([]float64, len(ScalarColumns)*8), make([]int32, 8)
+			perZ, sc, st := outputs(bg, 8, 2)
 			for range 20 {
 				if err := l.LogPost(th, 8, out, nil); err != nil {
 					errs <- err
@@ -286,10 +287,61 @@ func TestBackgroundErrorsAreObserve(t *testing.T) {
 		if !errors.As(want, &pe) {
 			t.Fatalf("%v at z = %g: Observe gives %v, want a PointError", tc.pt, tc.z, want)
 		}
-		perZ, sc, st := make([]float64, len(ZColumns)), make([]float64, len(ScalarColumns)), make([]int32, 1)
+		perZ, sc, st := outputs(bg, 1, 1)
 		failed, first, err := bg.Eval(tc.pt, 1, []float64{tc.z}, nil, perZ, sc, st)
 		if err != nil || failed != 1 || st[0] != 1 || !strings.HasSuffix(first, ": "+want.Error()) {
 			t.Errorf("%v at z = %g: %d failed, status %v, %q, %v; want Observe's %q", tc.pt, tc.z, failed, st, first, err, want)
+		}
+	}
+}
+
+// outputs returns Eval's output arrays for n points at nz redshifts, sized
+// by bg's columns.
+func outputs(bg *Background, n, nz int) (perZ, scalars []float64, status []int32) {
+	zc, sc := bg.Columns()
+	return make([]float64, len(zc)*n*nz), make([]float64, len(sc)*n), make([]int32, n)
+}
+
+// TestColumnsWithoutGrowth: the growth columns are filled only when asked
+// for (Growth, or sigma8 among the parameters), and Info names what Eval
+// fills.
+func TestColumnsWithoutGrowth(t *testing.T) {
+	for _, tc := range []struct {
+		cfg    BackgroundConfig
+		nz, ns int
+	}{
+		{BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0"}}, len(ZColumns) - 5, len(ScalarColumns) - 2},
+		{BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0"}, Growth: true}, len(ZColumns), len(ScalarColumns)},
+		{BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0", "sigma8"}}, len(ZColumns), len(ScalarColumns)},
+	} {
+		bg, err := NewBackground(tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zc, sc := bg.Columns()
+		if len(zc) != tc.nz || len(sc) != tc.ns || slices.Contains(zc[:len(zc)-1], "D_ratio") != (tc.nz == len(ZColumns)) {
+			t.Errorf("%+v: columns %v, %v", tc.cfg, zc, sc)
+		}
+		var info struct {
+			Z []string `json:"z_columns"`
+		}
+		b, _ := bg.Info()
+		if err := json.Unmarshal(b, &info); err != nil || !slices.Equal(info.Z, zc) {
+			t.Errorf("%+v: Info's z_columns %v, want %v (%v)", tc.cfg, info.Z, zc, err)
+		}
+		pts := []float64{0.3, 70, 0.8, 0.31, 68, 0.8}
+		if len(tc.cfg.Params) == 2 {
+			pts = []float64{0.3, 70, 0.31, 68}
+		}
+		perZ, scal, st := outputs(bg, 2, 3)
+		if failed, _, err := bg.Eval(pts, 2, []float64{0.5, 1, 2}, nil, perZ, scal, st); err != nil || failed != 0 {
+			t.Errorf("%+v: %d failed, %v", tc.cfg, failed, err)
+		}
+		for k, v := range perZ {
+			if math.IsNaN(v) && !strings.HasPrefix(zc[k/6], "fsigma8") && zc[k/6] != "sigma8_z" {
+				t.Errorf("%+v: %s is NaN", tc.cfg, zc[k/6])
+				break
+			}
 		}
 	}
 }

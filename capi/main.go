@@ -241,9 +241,10 @@ func cosmoemu_background_info(h C.int64_t, out **C.char, errOut **C.char) C.int 
 }
 
 // cosmoemu_background_eval computes n points (params: n × p) at nz
-// redshifts z (zhel NULL: the same); perz receives len(bridge.ZColumns)
-// (16) blocks of n × nz, scalars len(bridge.ScalarColumns) (14) blocks of
-// n, status n codes (bridge.Background.Eval). It
+// redshifts z (zhel NULL: the same); perz receives one block of n × nz
+// for each z column of bridge.Background.Columns (11, or 16 with the
+// growth), scalars one block of n for each scalar column (12, or 14),
+// status n codes (bridge.Background.Eval). It
 // returns the number of failed points, with the first one's message, or
 // −1 for an error of the input.
 //
@@ -267,11 +268,12 @@ func cosmoemu_background_eval(h C.int64_t, params *C.double, n, p C.int64_t, z *
 		if zhel != nil {
 			zh, _ = floats(zhel, nzz)
 		}
-		pz, err := floats(perz, len(bridge.ZColumns)*nn*nzz)
+		zc, scs := b.Columns()
+		pz, err := floats(perz, len(zc)*nn*nzz)
 		if err != nil {
 			return 0, "", err
 		}
-		sc, err := floats(scalars, len(bridge.ScalarColumns)*nn)
+		sc, err := floats(scalars, len(scs)*nn)
 		if err != nil {
 			return 0, "", err
 		}

@@ -139,12 +139,10 @@ class Background(_Handle):
         self.growth_note = info["growth_note"]
 
     def _absent(self, name):
-        """Whether a column is left out: the growth unless computed (as
-        `cosmoemu background -json` leaves it out where the backend gives
-        none), fσ8, σ8(z) and S8 without sigma8."""
-        if name in ("fsigma8", "sigma8_z", "S8") and "sigma8" not in self.param_names:
-            return True
-        return not self.growth and name in ("D_ratio", "f", "fs8_over_s8", "fsigma8", "sigma8_z", "D0", "S8")
+        """Whether a column Eval fills is left out: fσ8, σ8(z) and S8
+        without sigma8 (the growth's columns come only where it is
+        computed: self.growth)."""
+        return name in ("fsigma8", "sigma8_z", "S8") and "sigma8" not in self.param_names
 
     @property
     def fallbacks(self):
