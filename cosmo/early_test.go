@@ -77,3 +77,30 @@ func TestClosedFormEarly(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlyPointDarkEnergy checks the dark energy an EarlyPoint reports at
+// z = 800 against the expansion's own Ω_DE(z) (DEFraction), for CPL with
+// wa ≠ 0, whose density carries e^{−3wa z/(1+z)}: a share computed with
+// z/(1+z) = 0 (integer division of the constant, the bug this guards
+// against) missed that factor, e^{9} for wa = −3.
+func TestEarlyPointDarkEnergy(t *testing.T) {
+	for _, c := range [][2]float64{{-0.5, -0.2}, {0.5, -1.2}, {-2, 1.5}, {-0.9, 0.3}} {
+		p, err := cosmo.W0WaCDM.NewParams(map[string]float64{cosmo.NameOm: 0.3, cosmo.NameH0: 68, cosmo.NameOmbh2: 0.0224, "w0": c[0], "wa": c[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ep := cosmo.W0WaCDM.EarlyPoint(&p)
+		ex := cosmo.W0WaCDM.Expansion(&p)
+		const z = 800.0
+		want := ex.DEFraction(z) * ex.E2Z(z) / (ex.Ocb * (1 + z) * (1 + z) * (1 + z))
+		if math.Abs(ep.DEShare/want-1) > 1e-12 {
+			t.Errorf("w0 = %g, wa = %g: share %.10g, want %.10g", c[0], c[1], ep.DEShare, want)
+		}
+		if w := c[0] + c[1]*z/(1+z); math.Abs(ep.DEW-w) > 1e-15 {
+			t.Errorf("w0 = %g, wa = %g: w(800) = %v, want %v", c[0], c[1], ep.DEW, w)
+		}
+		if ep.DENegligible != (want <= cosmo.EarlyDETol) {
+			t.Errorf("w0 = %g, wa = %g: share %.3g, negligible %v", c[0], c[1], want, ep.DENegligible)
+		}
+	}
+}

@@ -78,8 +78,7 @@ func NewEarly(source EarlySource) EarlyCalculator {
 }
 
 // EarlyPoint is what the early universe of a point depends on: the
-// physical densities and neutrinos, and whether dark energy is negligible
-// there.
+// physical densities and neutrinos, and the dark energy at z = EarlyDEZ.
 type EarlyPoint struct {
 	Ombh2, Omch2, Nnu, Mnu float64
 	Omkh2                  float64 // Ωk h², the curvature (0 if flat)
@@ -88,12 +87,22 @@ type EarlyPoint struct {
 	// the epochs, which depend on H at z ≳ 1000, depend on the five
 	// numbers above alone.
 	DENegligible bool
+	// DEShare is ρ_DE/ρ_cb at z = EarlyDEZ, and DEW the dark energy's
+	// equation of state there, for a closed-form dark energy that is not
+	// a cosmological constant (both 0 otherwise). Where dark energy is
+	// not negligible early, the epochs of a flat universe depend on them
+	// besides the four densities: a fluid's density before z ≈ 800 is
+	// close to a power law of 1+z there (within 1% for CPL's w0 + wa z/(1+z)).
+	DEShare, DEW float64
 }
 
 // EarlyDETol bounds the share of dark energy at z ≥ 800 for
 // EarlyPoint.DENegligible: it moves H there, and z*, z_drag and the sound
 // horizons, by less than half of it.
 const EarlyDETol = 1e-6
+
+// EarlyDEZ is the redshift at which EarlyPoint measures the dark energy.
+const EarlyDEZ = 800.0
 
 // EarlyPoint returns the early-universe parameters of p, which must have
 // ω_b.
@@ -109,10 +118,11 @@ func (m *Model) EarlyPoint(p *Params) EarlyPoint {
 		// dominates there: the dark energy of a fluid subdominant early
 		// falls faster than the matter before (w < 0 early).
 		ex := m.Expansion(p)
-		const z = 800
+		const z = EarlyDEZ
 		x := math.Log1p(z)
-		de := ex.Ode * math.Exp(ex.lnF(x, z/(1+z)))
-		e.DENegligible = math.Abs(de) <= EarlyDETol*ex.Ocb*(1+z)*(1+z)*(1+z)
+		e.DEShare = ex.Ode * math.Exp(ex.lnF(x, z/(1+z))) / (ex.Ocb * (1 + z) * (1 + z) * (1 + z))
+		e.DEW = ex.W(z)
+		e.DENegligible = math.Abs(e.DEShare) <= EarlyDETol
 	}
 	return e
 }

@@ -38,11 +38,17 @@ import (
 // with ln ω_b and ln ω_c as inputs, so that the wide priors of nested
 // sampling do not send most points to the exact route; it is less accurate
 // (docs/emulators.md) and answers only outside the inner box.
+//
+// A third network (the dark-energy tier, optional in a file) answers flat
+// universes whose dark energy is not negligible at z = 800, with the dark
+// energy's share and w there as inputs (early_de.go).
 type Early struct {
 	net      *Net
 	domain   EarlyDomain
 	wide     *Net // the outer tier, or nil
 	wideDom  EarlyDomain
+	de       *Net // the dark-energy tier, or nil
+	deDom    EarlyDEDomain
 	training json.RawMessage
 	valid    json.RawMessage
 }
@@ -67,8 +73,12 @@ type EarlySpec struct {
 	// Wide, if not nil, is the outer tier: a network of earlyWideInputs
 	// answering WideDomain (in ω_b, ω_c, …, like Domain, which it must
 	// contain) outside Domain.
-	Wide                 *Net
-	WideDomain           EarlyDomain
+	Wide       *Net
+	WideDomain EarlyDomain
+	// DE, if not nil, is the dark-energy tier: a network of earlyDEInputs
+	// answering DEDomain where dark energy is not negligible at z = 800.
+	DE                   *Net
+	DEDomain             EarlyDEDomain
 	Training, Validation json.RawMessage
 }
 
@@ -84,6 +94,15 @@ func NewEarly(s EarlySpec) (*Early, error) {
 		return nil, err
 	}
 	e := &Early{net: s.Net, domain: s.Domain, training: s.Training, valid: s.Validation}
+	if s.DE != nil {
+		if err := checkEarlyNet(s.DE, "early dark energy", "dark-energy network", earlyDEInputs); err != nil {
+			return nil, err
+		}
+		if err := s.DEDomain.check(); err != nil {
+			return nil, err
+		}
+		e.de, e.deDom = s.DE, s.DEDomain
+	}
 	if s.Wide == nil {
 		return e, nil
 	}
@@ -148,6 +167,10 @@ func (e *Early) Domain() EarlyDomain { return e.domain }
 // WideDomain returns the box of the outer tier, and whether there is one.
 func (e *Early) WideDomain() (EarlyDomain, bool) { return e.wideDom, e.wide != nil }
 
+// DEDomain returns the box of the dark-energy tier, and whether there is
+// one.
+func (e *Early) DEDomain() (EarlyDEDomain, bool) { return e.deDom, e.de != nil }
+
 // Kind returns "cosmoemu-early".
 func (e *Early) Kind() string { return earlyFormat }
 
@@ -185,10 +208,31 @@ func earlyWideX(ep *cosmo.EarlyPoint) [5]float64 {
 	return [5]float64{math.Log(ep.Ombh2), math.Log(ep.Omch2), ep.Nnu, ep.Mnu, ep.Omkh2}
 }
 
-// tier returns the network that answers ep and its inputs: the inner one
+// Which tier answers a point.
+const (
+	tierInner = iota
+	tierWide
+	tierDE
+)
+
+// tier returns the tier that answers ep and, for the inner and outer
+// ones, its inputs: the dark-energy tier where dark energy is not
+// negligible at z = 800 and the point is in its box; else the inner one
 // inside Domain, else the outer one inside WideDomain; else the inner
-// box's *DomainError (the outer box's if there is one).
-func (e *Early) tier(ep *cosmo.EarlyPoint) (inner bool, x [5]float64, err error) {
+// box's *DomainError (the outer or the dark-energy box's if there is one).
+func (e *Early) tier(ep *cosmo.EarlyPoint) (tier int, x [5]float64, err error) {
+	if !ep.DENegligible && e.de != nil {
+		return tierDE, x, e.deDom.Contains(ep)
+	}
+	inner, x, err := e.lateTiers(ep)
+	if inner {
+		return tierInner, x, err
+	}
+	return tierWide, x, err
+}
+
+// lateTiers returns the tier of a point by the inner and outer boxes.
+func (e *Early) lateTiers(ep *cosmo.EarlyPoint) (inner bool, x [5]float64, err error) {
 	err = e.domain.Contains(ep)
 	if err == nil {
 		return true, earlyX(ep), nil
@@ -280,6 +324,9 @@ func (s EarlySource) NewEarly() cosmo.EarlyCalculator {
 	if e.wide != nil {
 		c.wideIn, c.wideLayer = e.wide.evaluator()
 	}
+	if e.de != nil {
+		c.de = newDETier(e.de)
+	}
 	if !s.NoFallback {
 		c.fb = cosmo.NewEarly(s.Fallback)
 	}
@@ -294,6 +341,7 @@ type earlyEval struct {
 	e                *Early
 	in, wideIn       *netEval
 	layer, wideLayer *nn.Workspace
+	de               *deTier // nil without a dark-energy tier
 	out              [4]float64
 	fb               cosmo.EarlyCalculator
 	noFallback       bool
@@ -308,15 +356,17 @@ func (c *earlyEval) Compute(dst *cosmo.Epochs, m *cosmo.Model, p *cosmo.Params) 
 		return fmt.Errorf("model %s: the early universe needs ombh2", m.Name())
 	}
 	ep := m.EarlyPoint(p)
-	inner, x, err := c.e.tier(&ep)
+	tier, x, err := c.e.tier(&ep)
 	switch {
 	case err != nil && c.noFallback:
 		return err
 	case err != nil:
 		c.c.fallbacks.Add(1)
 		return c.fb.Compute(dst, m, p)
-	case inner:
+	case tier == tierInner:
 		return epochs(dst, &ep, x, c.in, c.layer, &c.out)
+	case tier == tierDE:
+		return c.de.epochs(dst, &ep, m, p, &c.out)
 	}
 	return epochs(dst, &ep, x, c.wideIn, c.wideLayer, &c.out)
 }
@@ -345,11 +395,15 @@ func (n *Net) evaluator() (*netEval, *nn.Workspace) {
 }
 
 // Epochs returns the emulated epochs of an early point inside the domain,
-// by the inner tier or the outer one (a *DomainError outside both). It
-// allocates; backends use EarlySource.
+// by the inner tier or the outer one (a *DomainError outside both, or
+// where dark energy is not negligible at z = 800: EpochsAt answers
+// those). It allocates; backends use EarlySource.
 func (e *Early) Epochs(ep cosmo.EarlyPoint) (cosmo.Epochs, error) {
 	var dst cosmo.Epochs
-	inner, x, err := e.tier(&ep)
+	if !ep.DENegligible {
+		return dst, &DomainError{Model: earlyModel, Reason: fmt.Sprintf("dark energy holds more than %g of the density at z = 800", cosmo.EarlyDETol)}
+	}
+	inner, x, err := e.lateTiers(&ep)
 	if err != nil {
 		return dst, err
 	}
@@ -360,6 +414,26 @@ func (e *Early) Epochs(ep cosmo.EarlyPoint) (cosmo.Epochs, error) {
 	in, ly := n.evaluator()
 	var out [4]float64
 	err = epochs(&dst, &ep, x, in, ly, &out)
+	return dst, err
+}
+
+// EpochsAt returns the emulated epochs of model m at p, by whichever tier
+// answers it (a *DomainError if none does). It allocates; backends use
+// EarlySource.
+func (e *Early) EpochsAt(m *cosmo.Model, p *cosmo.Params) (cosmo.Epochs, error) {
+	if !p.HasOmbh2 {
+		return cosmo.Epochs{}, fmt.Errorf("model %s: the early universe needs ombh2", m.Name())
+	}
+	ep := m.EarlyPoint(p)
+	if ep.DENegligible || e.de == nil {
+		return e.Epochs(ep)
+	}
+	var dst cosmo.Epochs
+	if err := e.deDom.Contains(&ep); err != nil {
+		return dst, err
+	}
+	var out [4]float64
+	err := newDETier(e.de).epochs(&dst, &ep, m, p, &out)
 	return dst, err
 }
 

@@ -225,6 +225,7 @@ type earlyHeader struct {
 	Max           [5]float64      `json:"max"`
 	Net           netJSON         `json:"net"`
 	Wide          *earlyWideJSON  `json:"wide,omitempty"`
+	DE            *earlyDEJSON    `json:"dark_energy,omitempty"`
 	Training      json.RawMessage `json:"training,omitempty"`
 	Validation    json.RawMessage `json:"validation,omitempty"`
 }
@@ -238,6 +239,16 @@ type earlyWideJSON struct {
 	Net    netJSON    `json:"net"`
 }
 
+// earlyDEJSON is the dark-energy tier of the early-universe emulator: its
+// box (in ω_b, ω_c, N_eff, Σmν, the share and w of dark energy at z = 800)
+// and its network (of ln ω_b, ln ω_c, N_eff, Σmν, ln share, w).
+type earlyDEJSON struct {
+	Inputs []string   `json:"inputs"`
+	Min    [6]float64 `json:"min"`
+	Max    [6]float64 `json:"max"`
+	Net    netJSON    `json:"net"`
+}
+
 // MarshalBinary returns the early-universe emulator's file bytes.
 func (e *Early) MarshalBinary() ([]byte, error) {
 	var enc modelfile.Encoder
@@ -246,6 +257,9 @@ func (e *Early) MarshalBinary() ([]byte, error) {
 		Training: e.training, Validation: e.valid}
 	if e.wide != nil {
 		h.Wide = &earlyWideJSON{Inputs: earlyWideInputs, Min: e.wideDom.Min, Max: e.wideDom.Max, Net: encodeNet(&enc, e.wide)}
+	}
+	if e.de != nil {
+		h.DE = &earlyDEJSON{Inputs: earlyDEInputs, Min: e.deDom.Min, Max: e.deDom.Max, Net: encodeNet(&enc, e.de)}
 	}
 	return enc.Encode(h)
 }
@@ -276,6 +290,15 @@ func decodeEarly(f *modelfile.File) (*Early, error) {
 			return nil, bad(err)
 		}
 		spec.WideDomain = EarlyDomain{Min: w.Min, Max: w.Max}
+	}
+	if d := h.DE; d != nil {
+		if !slices.Equal(d.Inputs, earlyDEInputs) {
+			return nil, bad(fmt.Errorf("dark-energy inputs %v, want %v", d.Inputs, earlyDEInputs))
+		}
+		if spec.DE, err = decodeModelNet(f, &d.Net, "early dark energy"); err != nil {
+			return nil, bad(err)
+		}
+		spec.DEDomain = EarlyDEDomain{Min: d.Min, Max: d.Max}
 	}
 	e, err := NewEarly(spec)
 	if err != nil {

@@ -31,6 +31,10 @@ type TrainSettings struct {
 	// Points is the number of design points of the early-universe
 	// network; default 8000.
 	Points int
+	// DEPoints is the number of design points of the early-universe
+	// emulator's dark-energy tier (six inputs); default 16000. DEWidth is
+	// the width of its hidden layers; default 64.
+	DEPoints, DEWidth int
 	// LatePoints is the number of design points (Ωm, λ) of the scalar
 	// field's late-time networks, each solved at three radiation
 	// densities; default 9000.
@@ -80,6 +84,8 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 		d.Seed = 1
 	}
 	def(&d.Points, 8000)
+	def(&d.DEPoints, 16000)
+	def(&d.DEWidth, 64)
 	def(&d.LatePoints, 9000)
 	def(&d.Width, 32)
 	def(&d.LateWidth, 64)
@@ -89,10 +95,14 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 	switch {
 	case d.Points < MinTrainPoints || d.Points > MaxTrainPoints:
 		return d, fmt.Errorf("emulator: Points = %d, want %d … %d", d.Points, MinTrainPoints, MaxTrainPoints)
+	case d.DEPoints < MinTrainPoints || d.DEPoints > MaxTrainPoints:
+		return d, fmt.Errorf("emulator: DEPoints = %d, want %d … %d", d.DEPoints, MinTrainPoints, MaxTrainPoints)
 	case d.LatePoints < MinTrainPoints || d.LatePoints > MaxTrainPoints:
 		return d, fmt.Errorf("emulator: LatePoints = %d, want %d … %d", d.LatePoints, MinTrainPoints, MaxTrainPoints)
 	case d.Width < MinTrainWidth || d.Width > MaxTrainWidth:
 		return d, fmt.Errorf("emulator: Width = %d, want %d … %d", d.Width, MinTrainWidth, MaxTrainWidth)
+	case d.DEWidth < MinTrainWidth || d.DEWidth > MaxTrainWidth:
+		return d, fmt.Errorf("emulator: DEWidth = %d, want %d … %d", d.DEWidth, MinTrainWidth, MaxTrainWidth)
 	case d.LateWidth < MinTrainWidth || d.LateWidth > MaxTrainWidth:
 		return d, fmt.Errorf("emulator: LateWidth = %d, want %d … %d", d.LateWidth, MinTrainWidth, MaxTrainWidth)
 	case d.Epochs < 0 || d.Epochs > maxEpochs:

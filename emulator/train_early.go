@@ -53,11 +53,14 @@ func TrainEarly(ctx context.Context, s *TrainSettings) (*Early, error) {
 	rec := &TrainingRecord{Seed: set.Seed, Generator: "exact early universe (cosmo.EarlyExact)",
 		Design: "Owen-scrambled Halton (gonum samplemv)", Padding: padding, Width: set.Width, Epochs: set.Epochs,
 		Networks: map[string]*NetTraining{}}
-	spec := EarlySpec{Domain: DefaultEarlyDomain, WideDomain: DefaultEarlyWideDomain}
+	spec := EarlySpec{Domain: DefaultEarlyDomain, WideDomain: DefaultEarlyWideDomain, DEDomain: DefaultEarlyDEDomain}
 	if spec.Net, err = trainEarlyTier(ctx, &set, false, rec); err != nil {
 		return nil, err
 	}
 	if spec.Wide, err = trainEarlyTier(ctx, &set, true, rec); err != nil {
+		return nil, err
+	}
+	if spec.DE, err = trainEarlyDETier(ctx, &set, rec); err != nil {
 		return nil, err
 	}
 	if spec.Training, err = json.Marshal(rec); err != nil {
@@ -190,88 +193,216 @@ func earlyParams(ep *cosmo.EarlyPoint) cosmo.Params {
 	return p
 }
 
+// trainEarlyDETier fits the network of the dark-energy tier and records it
+// in rec: DEPoints design points in its box (in ln ω_b, ln ω_c, N_eff,
+// Σmν, ln share, w), each a flat wCDM universe (earlyDEParams), whose
+// exact epochs give the targets; points where the exact route fails are
+// left out.
+func trainEarlyDETier(ctx context.Context, set *TrainSettings, rec *TrainingRecord) (*Net, error) {
+	name := earlyModel + " dark energy"
+	n := set.DEPoints
+	cand := halton(n, len(earlyDEInputs), set.Seed+4)
+	lo, hi := earlyDECoords(DefaultEarlyDEDomain)
+	for i := range lo {
+		w := padding * (hi[i] - lo[i])
+		lo[i], hi[i] = lo[i]-w, hi[i]+w
+	}
+	lo[0], hi[0] = math.Log(DefaultEarlyDEDomain.Min[0]), math.Log(DefaultEarlyDEDomain.Max[0]) // BBN's table
+	lo[3] = 0                                                                                   // Σmν ≥ 0
+	hi[5] = math.Min(hi[5], -1e-3)                                                              // wCDM refuses w ≥ 0
+	x := make([][]float64, n)
+	y := make([][]float64, n)
+	nw := workersOf(set.Workers, n)
+	calc := make([]*cosmo.EarlyUniverse, nw)
+	nodes := make([]cosmo.Nodes, nw)
+	for w := range calc {
+		calc[w] = cosmo.NewEarlyUniverse(cosmo.EarlyExact)
+		nodes[w] = cosmo.NewNodes(deSoundNodes)
+	}
+	err := parallel(ctx, n, nw, func(w, i int) error {
+		u := cand.RawRowView(i)
+		var v [6]float64
+		for j := range v {
+			v[j] = lo[j] + (hi[j]-lo[j])*u[j]
+		}
+		v[0], v[1], v[4] = math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[4])
+		var vals cosmo.Values
+		vals[0] = v[5]
+		p := earlyDEParams(cosmo.WCDM, cosmo.ConstantW{}, vals, v)
+		var e cosmo.Epochs
+		if err := calc[w].Compute(&e, cosmo.WCDM, &p); err != nil {
+			return nil // left out
+		}
+		ep := cosmo.WCDM.EarlyPoint(&p)
+		t, err := earlyDETargets(&ep, &e, cosmo.WCDM, &p, nodes[w])
+		if err != nil {
+			return err
+		}
+		in := earlyDEX(&ep)
+		x[i], y[i] = in[:], t[:]
+		return nil
+	}, func(done int) { set.report(name+" data", done, n, math.NaN()) })
+	if err != nil {
+		return nil, err
+	}
+	x, y = slices.DeleteFunc(x, func(r []float64) bool { return r == nil }), slices.DeleteFunc(y, func(r []float64) bool { return r == nil })
+	net, res, err := fitNet(ctx, matrix(x), matrix(y), earlyDEInputs, earlyOutputs, 0, set.fit(name, set.DEWidth, ridgeTiny))
+	if err != nil {
+		return nil, err
+	}
+	rec.add(name, len(x), net, res)
+	return net, nil
+}
+
+// earlyDECoords returns the dark-energy box in its network's coordinates.
+func earlyDECoords(d EarlyDEDomain) (lo, hi [6]float64) {
+	lo, hi = d.Min, d.Max
+	for _, i := range []int{0, 1, 4} {
+		lo[i], hi[i] = math.Log(lo[i]), math.Log(hi[i])
+	}
+	return lo, hi
+}
+
 // EarlyValidation compares the early-universe emulator with the exact
 // route at random points of its domain: the largest and median relative
 // errors of z*, z_drag, r_s(z*), r_d and 100θ* (θ* with the exact D_M(z*)
-// of the point's ΛCDM universe with H0 = 100). Wide is the same for the
-// outer tier, at random points of its box (uniform in ln ω_b and ln ω_c),
-// where the exact route succeeds.
+// of the point's universe). Wide is the same for the outer tier, at random
+// points of its box (uniform in ln ω_b and ln ω_c), and DE for the
+// dark-energy tier, at random w0waCDM points of its box (uniform in
+// ln ω_b, ln ω_c, N_eff, Σmν, the logarithm of the share and w at
+// z = 800, and wa), where the exact route succeeds.
 type EarlyValidation struct {
-	Points int                   `json:"points"`
-	Seed   uint64                `json:"seed"`
-	Max    map[string]float64    `json:"max"`
-	Median map[string]float64    `json:"median"`
-	Worst  map[string][5]float64 `json:"worst"` // the inputs of the largest error
-	Wide   *EarlyValidation      `json:"wide,omitempty"`
+	Points int                  `json:"points"`
+	Seed   uint64               `json:"seed"`
+	Max    map[string]float64   `json:"max"`
+	Median map[string]float64   `json:"median"`
+	Worst  map[string][]float64 `json:"worst"` // the inputs of the largest error (InputNames)
+	// InputNames names the inputs of Worst and Inputs.
+	InputNames []string         `json:"inputs"`
+	Wide       *EarlyValidation `json:"wide,omitempty"`
+	DE         *EarlyValidation `json:"dark_energy,omitempty"`
 	// Errors holds every point's errors, by quantity, for figures (not
 	// stored in the file).
 	Errors map[string][]float64 `json:"-"`
-	Inputs [][5]float64         `json:"-"`
+	Inputs [][]float64          `json:"-"`
 }
 
 // earlyQuantities names the quantities of EarlyValidation.
 var earlyQuantities = []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_100"}
 
 // ValidateEarly compares e with the exact route at random points of its
-// domain, and of its outer tier's if it has one (Points, default 1000;
-// Seed; Workers).
+// domain, and of its outer and dark-energy tiers' if it has them (Points,
+// default 1000, in each; Seed; Workers).
 func ValidateEarly(ctx context.Context, e *Early, s *ValidateSettings) (*EarlyValidation, error) {
 	set, err := s.withPoints("ValidateEarly")
 	if err != nil {
 		return nil, err
 	}
-	v, err := validateEarlyTier(ctx, e, tierBox(e, false), &set)
-	if err != nil || e.wide == nil {
-		return v, err
+	v, err := validateEarlyCases(ctx, e, boxCases(tierBox(e, false), &set), &set)
+	if err != nil {
+		return nil, err
 	}
-	v.Wide, err = validateEarlyTier(ctx, e, tierBox(e, true), &set)
-	return v, err
+	if e.wide != nil {
+		if v.Wide, err = validateEarlyCases(ctx, e, boxCases(tierBox(e, true), &set), &set); err != nil {
+			return nil, err
+		}
+	}
+	if e.de != nil {
+		if v.DE, err = validateEarlyCases(ctx, e, deCases(e.deDom, &set), &set); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
-// validateEarlyTier compares e with the exact route at random points of
-// box (uniform in its network's coordinates).
-func validateEarlyTier(ctx context.Context, e *Early, box earlyBox, set *ValidateSettings) (*EarlyValidation, error) {
+// earlyCases are the points of a validation: each a model's point and the
+// inputs reported for it.
+type earlyCases struct {
+	names  []string
+	models []*cosmo.Model
+	params []cosmo.Params
+	inputs [][]float64
+	strict bool // the exact route must succeed at every point
+}
+
+// boxCases returns random points of an inner or outer box (uniform in its
+// network's coordinates), as curved ΛCDM universes with H0 = 100.
+func boxCases(box earlyBox, set *ValidateSettings) earlyCases {
 	seed := uint64(0x6561726c79)
 	if box.wide {
 		seed++
 	}
 	rnd := rand.New(rand.NewPCG(set.Seed, seed))
 	lo, hi := box.coords()
-	pts := make([]cosmo.EarlyPoint, set.Points)
-	for i := range pts {
+	c := earlyCases{names: []string{"ombh2", "omch2", "nnu", "mnu", "omkh2"}, strict: !box.wide}
+	for range set.Points {
 		var v [5]float64
 		for j := range v {
 			v[j] = lo[j] + (hi[j]-lo[j])*rnd.Float64()
 		}
-		pts[i] = box.point(v)
+		ep := box.point(v)
+		c.models = append(c.models, cosmo.OLCDM)
+		c.params = append(c.params, earlyParams(&ep))
+		c.inputs = append(c.inputs, []float64{ep.Ombh2, ep.Omch2, ep.Nnu, ep.Mnu, ep.Omkh2})
 	}
+	return c
+}
+
+// deCases returns random w0waCDM points of the dark-energy box: uniform in
+// its network's coordinates, and in wa over [−3, 2] where w0 = w − wa·800/801
+// stays in [−3, 1] (the priors of the DESI analyses).
+func deCases(d EarlyDEDomain, set *ValidateSettings) earlyCases {
+	rnd := rand.New(rand.NewPCG(set.Seed, 0x6561726c79+2))
+	lo, hi := earlyDECoords(d)
+	c := earlyCases{names: []string{"ombh2", "omch2", "nnu", "mnu", "de_share", "de_w", "wa"}}
+	const c800 = cosmo.EarlyDEZ / (1 + cosmo.EarlyDEZ)
+	for range set.Points {
+		var v [6]float64
+		for j := range v {
+			v[j] = lo[j] + (hi[j]-lo[j])*rnd.Float64()
+		}
+		v[0], v[1], v[4] = math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[4])
+		wlo, whi := math.Max(-3, (v[5]-1)/c800), math.Min(2, (v[5]+3)/c800)
+		var vals cosmo.Values
+		vals[1] = wlo + (whi-wlo)*rnd.Float64()
+		vals[0] = v[5] - vals[1]*c800
+		c.models = append(c.models, cosmo.W0WaCDM)
+		c.params = append(c.params, earlyDEParams(cosmo.W0WaCDM, cosmo.CPL{}, vals, v))
+		c.inputs = append(c.inputs, []float64{v[0], v[1], v[2], v[3], v[4], v[5], vals[1]})
+	}
+	return c
+}
+
+// validateEarlyCases compares e with the exact route at the cases' points,
+// leaving out those where the exact route fails (unless strict).
+func validateEarlyCases(ctx context.Context, e *Early, cs earlyCases, set *ValidateSettings) (*EarlyValidation, error) {
+	n := len(cs.params)
 	errs := make(map[string][]float64)
 	for _, q := range earlyQuantities {
-		errs[q] = make([]float64, set.Points)
+		errs[q] = make([]float64, n)
 	}
-	ok := make([]bool, set.Points)
-	nw := workersOf(set.Workers, set.Points)
+	ok := make([]bool, n)
+	nw := workersOf(set.Workers, n)
 	calc := make([]*cosmo.EarlyUniverse, nw)
 	nodes := make([]cosmo.Nodes, nw) // they carry scratch: one set per worker
 	for w := range calc {
 		calc[w] = cosmo.NewEarlyUniverse(cosmo.EarlyExact)
 		nodes[w] = cosmo.NewNodes(64)
 	}
-	err := parallel(ctx, set.Points, nw, func(w, i int) error {
-		ep := &pts[i]
-		want, err := exactEpochs(calc[w], ep)
-		if err != nil {
-			if box.wide {
+	err := parallel(ctx, n, nw, func(w, i int) error {
+		m, p := cs.models[i], &cs.params[i]
+		var want cosmo.Epochs
+		if err := calc[w].Compute(&want, m, p); err != nil {
+			if !cs.strict {
 				return nil // the exact route fails: no such universe
 			}
-			return fmt.Errorf("exact at %+v: %w", *ep, err)
+			return fmt.Errorf("exact at %v: %w", cs.inputs[i], err)
 		}
-		got, err := e.Epochs(*ep)
+		got, err := e.EpochsAt(m, p)
 		if err != nil {
 			return err
 		}
-		p := earlyParams(ep)
-		ex := cosmo.OLCDM.Expansion(&p)
+		ex := m.Expansion(p)
 		dm := func(z float64) float64 {
 			return cosmo.TransverseDistance(ex.ComovingBetween(1/(1+z), 1, nodes[w]), ex.Ok)
 		}
@@ -288,10 +419,10 @@ func validateEarlyTier(ctx context.Context, e *Early, box earlyBox, set *Validat
 	if err != nil {
 		return nil, err
 	}
-	var in [][5]float64
-	for i, p := range pts {
+	var in [][]float64
+	for i := range ok {
 		if ok[i] {
-			in = append(in, [5]float64{p.Ombh2, p.Omch2, p.Nnu, p.Mnu, p.Omkh2})
+			in = append(in, cs.inputs[i])
 		}
 	}
 	for _, q := range earlyQuantities {
@@ -307,7 +438,7 @@ func validateEarlyTier(ctx context.Context, e *Early, box earlyBox, set *Validat
 		return nil, fmt.Errorf("emulator: ValidateEarly: the exact route failed at every point")
 	}
 	v := &EarlyValidation{Points: len(in), Seed: set.Seed, Max: map[string]float64{}, Median: map[string]float64{},
-		Worst: map[string][5]float64{}, Errors: errs, Inputs: in}
+		Worst: map[string][]float64{}, InputNames: cs.names, Errors: errs, Inputs: in}
 	for _, q := range earlyQuantities {
 		all := errs[q]
 		k := argmax(all)

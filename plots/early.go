@@ -13,7 +13,7 @@ import (
 // theta_star_100), as their distribution: each quantity's errors sorted,
 // against the fraction of points, on a log axis, with the 1e-5 the
 // emulator must meet. inputs are the points (unused but for the count).
-func EarlyErrors(path string, errs map[string][]float64, inputs [][5]float64) error {
+func EarlyErrors(path string, errs map[string][]float64, inputs [][]float64) error {
 	var series []Series
 	for _, q := range []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_100"} {
 		e := append([]float64(nil), errs[q]...)

@@ -143,6 +143,8 @@ type validateModelJSON struct {
 	Median    map[string]float64 `json:"median"`
 	// Wide is the early universe's outer tier.
 	Wide *emulator.EarlyValidation `json:"wide,omitempty"`
+	// DE is the early universe's dark-energy tier.
+	DE   *emulator.EarlyValidation `json:"dark_energy,omitempty"`
 	Plot string                    `json:"plot,omitempty"`
 }
 
@@ -244,7 +246,7 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 	}
 	if asJSON {
 		return writeJSON(e.stdout, validateModelJSON{Model: earlyName, Emulator: name, Reference: "exact early universe",
-			Points: v.Points, Seed: v.Seed, Max: v.Max, Median: v.Median, Wide: v.Wide, Plot: plot})
+			Points: v.Points, Seed: v.Seed, Max: v.Max, Median: v.Median, Wide: v.Wide, DE: v.DE, Plot: plot})
 	}
 	w := e.stdout
 	d := em.Domain()
@@ -255,6 +257,11 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 		fmt.Fprintf(w, "its outer tier, %d random points of %s (uniform in ln ω_b, ln ω_c) where the exact route succeeds:\n", v.Wide.Points, wd.String())
 		printEarlyErrors(w, v.Wide)
 	}
+	if v.DE != nil {
+		dd, _ := em.DEDomain()
+		fmt.Fprintf(w, "its dark-energy tier, %d random w0waCDM points of %s (uniform in ln ω_b, ln ω_c, ln share, w and wa) where the exact route succeeds:\n", v.DE.Points, dd.String())
+		printEarlyErrors(w, v.DE)
+	}
 	if plot != "" {
 		fmt.Fprintf(w, "wrote %s\n", plot)
 	}
@@ -263,7 +270,7 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 
 // printEarlyErrors prints the table of an early-universe validation.
 func printEarlyErrors(w io.Writer, v *emulator.EarlyValidation) {
-	fmt.Fprintf(w, "%-15s %12s %12s   %s\n", "quantity", "max", "median", "the worst point (ω_b, ω_c, N_eff, Σmν, ω_k)")
+	fmt.Fprintf(w, "%-15s %12s %12s   the worst point (%s)\n", "quantity", "max", "median", strings.Join(v.InputNames, ", "))
 	for _, q := range []string{"z_star", "z_drag", "rs_star", "rd", "theta_star_100"} {
 		fmt.Fprintf(w, "%-15s %12.3g %12.3g   %.4g\n", q, v.Max[q], v.Median[q], v.Worst[q])
 	}
