@@ -21,7 +21,7 @@ import (
 type LikelihoodConfig struct {
 	Model      string             `json:"model"`       // "": lcdm
 	Data       []string           `json:"data"`        // built-in sets by name, or files (bao:MEAN[:COV], sn:…, hz:…)
-	Backend    string             `json:"backend"`     // analytic, solver, emulator; "": the closed form where there is one
+	Backend    string             `json:"backend"`     // analytic, solver, emulator; "": fit.DefaultBackend
 	Early      string             `json:"early"`       // emulator (the default of fits), exact or fitting
 	Priors     map[string]string  `json:"priors"`      // NAME → "LO:HI" or "gauss:MU:SIGMA[:LO:HI]"
 	Fixed      map[string]float64 `json:"fixed"`       // NAME → value

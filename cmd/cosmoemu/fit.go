@@ -85,7 +85,7 @@ func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBack
 func (f *fitFlags) registerProblem(fs *flag.FlagSet, defData string, withBackend bool) {
 	fs.StringVar(&f.data, "data", defData, "data sets, comma-separated `NAMES`: built-in (cosmoemu data lists them) or bao:MEAN[:COV], sn:TABLE[:COV], hz:TABLE[:COV]")
 	if withBackend {
-		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form")
+		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form, else its embedded emulator (the solver outside its domain, and for growth data)")
 	}
 	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (default: the embedded one of the model)")
 	fs.StringVar(&f.growthFile, "growth-emulator", "", "growth emulator `file` for -backend emulator (train -model NAME -growth); default: the model's embedded one if any, else the growth ODE (closed forms) or the solver")

@@ -328,7 +328,9 @@ class Likelihood(_Handle):
     data: built-in sets by name (cosmoemu.datasets()) or files as in fit
     (bao:MEAN[:COV], sn:TABLE[:COV], hz:TABLE[:COV]); priors: {name:
     'LO:HI' | 'gauss:MU:SIGMA' | (lo, hi)}; fixed: {name: value}; early:
-    emulator (the default of fits), exact or fitting.
+    emulator (the default of fits), exact or fitting; backend: analytic,
+    solver or emulator, by default as cosmoemu fit (the closed form where
+    the model has one, else its embedded emulator).
 
     Conventions: a point outside the prior, or one the model cannot
     describe (w0 + wa >= 0, ...), has logpost = loglike = -inf, as emcee

@@ -1,0 +1,36 @@
+package fit
+
+import (
+	"testing"
+
+	"github.com/cosmoemu/cosmoemu/cosmo"
+)
+
+// A fit uses the closed form where there is one, else the model's embedded
+// emulator, unless its data need a growth the emulator cannot give.
+func TestDefaultBackend(t *testing.T) {
+	for _, tc := range []struct {
+		m      *cosmo.Model
+		growth bool
+		want   string
+	}{
+		{cosmo.LCDM, false, "analytic"}, {cosmo.W0WaCDM, true, "analytic"},
+		{cosmo.Quintessence, false, "emulator"}, {cosmo.Quintessence, true, "solver"},
+	} {
+		if got := DefaultBackend(tc.m, tc.growth); got != tc.want {
+			t.Errorf("DefaultBackend(%s, %v) = %s, want %s", tc.m.Name(), tc.growth, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		data []string
+		want string
+	}{{[]string{"desi-dr2"}, "emulator"}, {[]string{"sdss-dr16-lrg-fs"}, "solver"}} {
+		p, err := Build(&Config{Model: cosmo.Quintessence, Data: tc.data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Config.Backend != tc.want {
+			t.Errorf("quintessence on %v: backend %s, want %s", tc.data, p.Config.Backend, tc.want)
+		}
+	}
+}
