@@ -240,7 +240,14 @@ func validateEarly(e *env, file string, n int, seed uint64, workers int, plot st
 		return fmt.Errorf("validate: %w", err)
 	}
 	if plot != "" {
-		if err := plots.EarlyErrors(plot, v.Errors, v.Inputs); err != nil {
+		tiers := []plots.EarlyTier{{Name: "inner tier", Errors: v.Errors}}
+		if v.Wide != nil {
+			tiers = append(tiers, plots.EarlyTier{Name: "outer tier", Errors: v.Wide.Errors})
+		}
+		if v.DE != nil {
+			tiers = append(tiers, plots.EarlyTier{Name: "dark-energy tier (w0waCDM)", Errors: v.DE.Errors})
+		}
+		if err := plots.EarlyErrors(plot, tiers); err != nil {
 			return err
 		}
 	}
