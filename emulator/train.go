@@ -32,8 +32,8 @@ type TrainSettings struct {
 	// network; default 8000.
 	Points int
 	// DEPoints is the number of design points of the early-universe
-	// emulator's dark-energy tier (six inputs); default 16000. DEWidth is
-	// the width of its hidden layers; default 64.
+	// emulator's dark-energy tier (six inputs); default 2·Points. DEWidth
+	// is the width of its hidden layers; default 64.
 	DEPoints, DEWidth int
 	// LatePoints is the number of design points (Ωm, λ) of the scalar
 	// field's late-time networks, each solved at three radiation
@@ -84,7 +84,7 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 		d.Seed = 1
 	}
 	def(&d.Points, 8000)
-	def(&d.DEPoints, 16000)
+	def(&d.DEPoints, min(2*d.Points, MaxTrainPoints))
 	def(&d.DEWidth, 64)
 	def(&d.LatePoints, 9000)
 	def(&d.Width, 32)

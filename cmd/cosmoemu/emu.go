@@ -43,7 +43,7 @@ func runTrainModel(e *env, args []string) error {
 	model := fs.String("model", "", "`emulator` to train: early (the early universe) or quintessence (the scalar field's late universe); the closed-form models need none; with -growth any model")
 	growthNet := fs.Bool("growth", false, "train the model's growth emulator (D/D0 and f at z ≤ 3; docs/growth.md) instead, with -late points")
 	out := fs.String("out", "", "model `file` to write (the embedded defaults are emulator/models/NAME.bin)")
-	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 8000)")
+	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 8000; its dark-energy tier twice as many)")
 	late := intFlag(fs, "late", 0, 0, 1_000_000, "design points of the scalar field's late-time networks (0: 9000)")
 	width := intFlag(fs, "width", 0, 0, 256, "hidden units of each of the two layers of the networks (0: 32)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same model bytes")
@@ -108,7 +108,8 @@ func runTrainModel(e *env, args []string) error {
 			return err
 		}
 		wd, _ := em.WideDomain()
-		fmt.Fprintf(e.stdout, "wrote %s: the early-universe emulator, inner box %s, outer box %s (%.0f s)\n", *out, em.Domain().String(), wd.String(), time.Since(start).Seconds())
+		dd, _ := em.DEDomain()
+		fmt.Fprintf(e.stdout, "wrote %s: the early-universe emulator, inner box %s, outer box %s, dark-energy box %s (%.0f s)\n", *out, em.Domain().String(), wd.String(), dd.String(), time.Since(start).Seconds())
 		return nil
 	}
 	m, err := cosmo.Lookup(*model)
