@@ -190,3 +190,75 @@ func TestGrowthTrainErrors(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestGrowthDomainNarrowed: the field's growth emulator is trained on the
+// narrower domain of growthDomains (its file keeps it, λ margin included),
+// and a point of the late-time emulator's domain outside it — λ between
+// the two limits, Ωm or Σmν beyond the growth's box — is answered by the
+// fallback (counted), a point inside it by the network.
+func TestGrowthDomainNarrowed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a (tiny) growth emulator of the field")
+	}
+	m := cosmo.Quintessence
+	nar, ok := growthDomains[m.Name()]
+	if !ok {
+		t.Skip("the field's growth emulator has the late-time domain")
+	}
+	g, err := TrainGrowth(context.Background(), m.Name(), &TrainSettings{LatePoints: 200, LateWidth: 4, Epochs: 2, Iterations: 5, Validate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := g.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Decode(b, "growth.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, err = ForGrowth(e, m); err != nil {
+		t.Fatal(err)
+	}
+	d := g.Domain()
+	for name, b := range nar.Box {
+		if lo, hi, _ := d.Range(name); lo != b[0] || hi != b[1] {
+			t.Errorf("%s ∈ [%g, %g] in the file, want [%g, %g]", name, lo, hi, b[0], b[1])
+		}
+	}
+	if d.Limit == nil || d.Limit.Margin != nar.LimitMargin {
+		t.Fatalf("limit %+v, want margin %g", d.Limit, nar.LimitMargin)
+	}
+	late := defaultOf(t, m).domain
+	inside, _ := m.NewParams(map[string]float64{"Om": 0.3, "lambda": 0.5, "H0": 68, "mnu": 0.06})
+	between := inside
+	_ = m.Set(&between, cosmo.NameLambda, (d.LimitAt(0.3)+late.LimitAt(0.3))/2)
+	lowOm := inside
+	lowOm.Om = 0.07
+	heavy := inside
+	heavy.Mnu = 0.8
+	req := cosmo.Request{Z: []float64{0.5, 1}, Growth: true}
+	for _, c := range []struct {
+		name string
+		p    cosmo.Params
+		net  bool
+	}{{"inside", inside, true}, {"λ between the limits", between, false}, {"Ωm = 0.07", lowOm, false}, {"Σmν = 0.8", heavy, false}} {
+		if late.Contains(&c.p) != nil {
+			t.Fatalf("%s: outside the late-time domain: %v", c.name, late.Contains(&c.p))
+		}
+		if in := d.Contains(&c.p) == nil; in != c.net {
+			t.Errorf("%s: in the growth domain %v, want %v", c.name, in, c.net)
+		}
+		st := &Stats{}
+		ev, err := Backend{Growth: g, Fallback: backend.Solver{}, Stats: st}.NewEvaluator(m, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ev.Eval(cosmo.NewResult(req), &c.p); err != nil {
+			t.Fatal(err)
+		}
+		if fb := st.Fallbacks() == 1; fb == c.net {
+			t.Errorf("%s: %d fallbacks, want the network %v", c.name, st.Fallbacks(), c.net)
+		}
+	}
+}

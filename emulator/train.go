@@ -173,10 +173,16 @@ func domain(m *cosmo.Model) (Domain, error) {
 	return d, d.check(m)
 }
 
-// box returns the emulator box of the parameter called name of t's model.
+// box returns the range of the parameter called name in the domain being
+// trained: its emulator box (param.Param.EmuBox), or less for a growth
+// emulator (growthDomains).
 func (t *trainer) box(name string) [2]float64 {
-	p, _ := t.m.Param(name)
-	return p.EmuBox
+	lo, hi, ok := t.dom.Range(name)
+	if !ok {
+		p, _ := t.m.Param(name)
+		return p.EmuBox
+	}
+	return [2]float64{lo, hi}
 }
 
 // Train trains the emulator of the late universe of the model called
@@ -274,11 +280,11 @@ func (t *trainer) fitSettings(name string) fitSettings {
 }
 
 // padded returns the training interval of the parameter called name: its
-// box widened by padding on each side where the parameter's range allows
+// range in the domain (box) widened by padding on each side where the parameter's range allows
 // (points the model refuses are dropped later).
 func (t *trainer) padded(name string) (float64, float64) {
 	p, _ := t.m.Param(name)
-	b := p.EmuBox
+	b := t.box(name)
 	w := padding * (b[1] - b[0])
 	lo, hi := b[0], b[1]
 	if p.Allowed(lo - w) {

@@ -30,14 +30,52 @@ func growthReference(m *cosmo.Model) cosmo.Backend {
 	return backend.Solver{}
 }
 
+// growthNarrowing narrows the domain of a model's growth emulator within
+// that of its late-time emulator: the growth's largest errors sit at the
+// domain's edges (docs/growth.md), and a point outside the growth
+// emulator's domain is answered by the fallback (counted), so a smaller
+// domain trades fallbacks for accuracy.
+type growthNarrowing struct {
+	// Box intersects the emulator box of a parameter (Om, mnu, …).
+	Box map[string][2]float64
+	// LimitMargin, if not 0, replaces the late-time emulator's margin
+	// below the limit (λ ≤ λ_max(Ωm) − LimitMargin for the thawing field).
+	LimitMargin float64
+}
+
+// growthDomains are the narrowings of the growth emulators' domains by
+// model (docs/growth.md has the measurements); a model not listed has the
+// domain of its late-time emulator.
+var growthDomains = map[string]growthNarrowing{
+	"quintessence": {
+		Box:         map[string][2]float64{cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}},
+		LimitMargin: 0.7,
+	},
+}
+
+// narrow narrows d (the model's late-time domain, with its limit if the
+// model has one) to the growth emulator's domain (growthDomains).
+func (g growthNarrowing) narrow(d *Domain) {
+	for name, b := range g.Box {
+		for i, n := range d.Params {
+			if n == name {
+				d.Min[i], d.Max[i] = max(d.Min[i], b[0]), min(d.Max[i], b[1])
+			}
+		}
+	}
+	if d.Limit != nil && g.LimitMargin != 0 {
+		d.Limit.Margin = g.LimitMargin
+	}
+}
+
 // TrainGrowth trains the growth emulator of the model called model
-// (GrowthModel): a space-filling design of LatePoints points over the
-// model's emulator boxes of its parameters, Σmν, H0 and N_eff (padded, as
-// the other emulators' designs; for the field below its λ_max(Ωm) less
-// the margin, the domain of its late-time emulator), the growth at the
-// grid's nodes by growthReference, and a network of width LateWidth
-// fitted by variable projection. The same settings and seed give the same
-// bytes.
+// (GrowthModel): a space-filling design of LatePoints points over its
+// domain — the model's emulator boxes of its parameters, Σmν, H0 and
+// N_eff, for the field below its λ_max(Ωm) less the margin (the domain of
+// its late-time emulator), narrowed by growthDomains — padded as the
+// other emulators' designs, the growth at the grid's nodes by
+// growthReference, and a network of width LateWidth fitted by variable
+// projection. The same settings and seed give the same bytes.
 func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthModel, error) {
 	m, err := cosmo.Lookup(model)
 	if err != nil {
@@ -51,12 +89,18 @@ func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthMo
 	if err != nil {
 		return nil, err
 	}
+	nar := growthDomains[m.Name()]
+	nar.narrow(&dom)
+	if err := dom.check(m); err != nil {
+		return nil, fmt.Errorf("train: growth of %s: %w", m.Name(), err)
+	}
 	ref := growthReference(m)
 	t := newTrainer(m, set, dom, ref.Name())
 	if m.Field() != nil {
 		if err := t.limitTable(ctx); err != nil {
 			return nil, err
 		}
+		nar.narrow(&t.dom)
 	}
 	spec := GrowthSpec{Model: m.Name(), Domain: t.dom, ZMax: growthZMax, Panels: growthPanels, PerPanel: growthPer}
 	if spec.Net, err = t.trainGrowth(ctx, ref); err != nil {

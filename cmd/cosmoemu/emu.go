@@ -39,13 +39,14 @@ func modelArg(args []string) string {
 const earlyName = "early"
 
 func runTrainModel(e *env, args []string) error {
-	fs := newFlagSet(e, "train", "-model early|quintessence [-growth] -out FILE.bin [-n POINTS] [-seed S] [-workers N]")
+	fs := newFlagSet(e, "train", "-model early|quintessence [-growth] -out FILE.bin [-n POINTS] [-late POINTS] [-width W] [-iterations I] [-seed S] [-workers N]")
 	model := fs.String("model", "", "`emulator` to train: early (the early universe) or quintessence (the scalar field's late universe); the closed-form models need none; with -growth any model")
 	growthNet := fs.Bool("growth", false, "train the model's growth emulator (D/D0 and f at z ≤ 3; docs/growth.md) instead, with -late points")
 	out := fs.String("out", "", "model `file` to write (the embedded defaults are emulator/models/NAME.bin)")
 	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 8000; its dark-energy tier twice as many)")
 	late := intFlag(fs, "late", 0, 0, 1_000_000, "design points of the scalar field's late-time networks (0: 9000)")
 	width := intFlag(fs, "width", 0, 0, 256, "hidden units of each of the two layers of the networks (0: 32)")
+	iters := intFlag(fs, "iterations", 0, 0, emulator.MaxTrainIterations, "L-BFGS iterations of each network's variable projection (0: 3000, the early universe's 1500)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same model bytes")
 	check := intFlag(fs, "check", 300, 0, maxSize, "random points at which to compare the trained emulator with the solver (stored in the file); 0: none")
 	var workers int
@@ -79,7 +80,7 @@ func runTrainModel(e *env, args []string) error {
 	bar := newProgress(e, -1, "train "+*model)
 	start := time.Now()
 	set := &emulator.TrainSettings{
-		Seed: *seed, Points: *n, LatePoints: *late, Width: *width, LateWidth: *width, Validate: validate, Workers: workers,
+		Seed: *seed, Points: *n, LatePoints: *late, Width: *width, LateWidth: *width, Iterations: *iters, Validate: validate, Workers: workers,
 		Progress: func(stage string, step, steps int, loss float64) {
 			bar.Describe(fmt.Sprintf("%s %d/%d", stage, step, steps))
 			bar.Set(int64(step))
