@@ -224,15 +224,16 @@ func (e *Early) tier(ep *cosmo.EarlyPoint) (tier int, x [5]float64, err error) {
 	if !ep.DENegligible && e.de != nil {
 		return tierDE, x, e.deDom.Contains(ep)
 	}
-	inner, x, err := e.lateTiers(ep)
+	inner, x, err := e.boxTiers(ep)
 	if inner {
 		return tierInner, x, err
 	}
 	return tierWide, x, err
 }
 
-// lateTiers returns the tier of a point by the inner and outer boxes.
-func (e *Early) lateTiers(ep *cosmo.EarlyPoint) (inner bool, x [5]float64, err error) {
+// boxTiers returns whether the inner or the outer box holds ep (where
+// dark energy is negligible early), and the inputs of its network.
+func (e *Early) boxTiers(ep *cosmo.EarlyPoint) (inner bool, x [5]float64, err error) {
 	err = e.domain.Contains(ep)
 	if err == nil {
 		return true, earlyX(ep), nil
@@ -403,7 +404,7 @@ func (e *Early) Epochs(ep cosmo.EarlyPoint) (cosmo.Epochs, error) {
 	if !ep.DENegligible {
 		return dst, &DomainError{Model: earlyModel, Reason: fmt.Sprintf("dark energy holds more than %g of the density at z = 800", cosmo.EarlyDETol)}
 	}
-	inner, x, err := e.lateTiers(&ep)
+	inner, x, err := e.boxTiers(&ep)
 	if err != nil {
 		return dst, err
 	}
