@@ -136,27 +136,40 @@ func checkEarlyNet(n *Net, name, what string, inputs []string) error {
 
 // String writes the box as "ω_b ∈ [0.017, 0.027], ω_c ∈ …".
 func (d EarlyDomain) String() string {
-	names := [5]string{"ω_b", "ω_c", "N_eff", "Σmν", "ω_k"}
-	var b strings.Builder
-	for i, n := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s ∈ [%g, %g]", n, d.Min[i], d.Max[i])
-	}
-	return b.String()
+	return boxString([]string{"ω_b", "ω_c", "N_eff", "Σmν", "ω_k"}, d.Min[:], d.Max[:])
 }
 
 // check refuses a box that is empty, infinite or leaves the physical
 // ranges (ω_b, ω_c, N_eff > 0, Σmν ≥ 0).
 func (d *EarlyDomain) check() error {
-	for i := range d.Min {
-		if lo, hi := d.Min[i], d.Max[i]; !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-			return fmt.Errorf("emulator: early: domain of %s is [%v, %v]", earlyInputs[i], lo, hi)
-		}
+	if err := checkBox("domain", earlyInputs, d.Min[:], d.Max[:]); err != nil {
+		return err
 	}
 	if d.Min[0] <= 0 || d.Min[1] <= 0 || d.Min[2] <= 0 || d.Min[3] < 0 {
 		return fmt.Errorf("emulator: early: domain %+v leaves the physical ranges", *d)
+	}
+	return nil
+}
+
+// boxString writes a box as "name ∈ [lo, hi], …".
+func boxString(names []string, lo, hi []float64) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s ∈ [%g, %g]", n, lo[i], hi[i])
+	}
+	return b.String()
+}
+
+// checkBox refuses a box (called what in the message) that is empty or
+// infinite in one of its named inputs.
+func checkBox(what string, names []string, lo, hi []float64) error {
+	for i := range lo {
+		if !(lo[i] < hi[i]) || math.IsInf(lo[i], 0) || math.IsInf(hi[i], 0) {
+			return fmt.Errorf("emulator: early: %s of %s is [%v, %v]", what, names[i], lo[i], hi[i])
+		}
 	}
 	return nil
 }
@@ -224,15 +237,16 @@ func (e *Early) tier(ep *cosmo.EarlyPoint) (tier int, x [5]float64, err error) {
 	if !ep.DENegligible && e.de != nil {
 		return tierDE, x, e.deDom.Contains(ep)
 	}
-	inner, x, err := e.lateTiers(ep)
+	inner, x, err := e.boxTiers(ep)
 	if inner {
 		return tierInner, x, err
 	}
 	return tierWide, x, err
 }
 
-// lateTiers returns the tier of a point by the inner and outer boxes.
-func (e *Early) lateTiers(ep *cosmo.EarlyPoint) (inner bool, x [5]float64, err error) {
+// boxTiers returns whether the inner or the outer box holds ep (where
+// dark energy is negligible early), and the inputs of its network.
+func (e *Early) boxTiers(ep *cosmo.EarlyPoint) (inner bool, x [5]float64, err error) {
 	err = e.domain.Contains(ep)
 	if err == nil {
 		return true, earlyX(ep), nil
@@ -403,7 +417,7 @@ func (e *Early) Epochs(ep cosmo.EarlyPoint) (cosmo.Epochs, error) {
 	if !ep.DENegligible {
 		return dst, &DomainError{Model: earlyModel, Reason: fmt.Sprintf("dark energy holds more than %g of the density at z = 800", cosmo.EarlyDETol)}
 	}
-	inner, x, err := e.lateTiers(&ep)
+	inner, x, err := e.boxTiers(&ep)
 	if err != nil {
 		return dst, err
 	}

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/nn"
@@ -56,23 +55,14 @@ var earlyDENames = [6]string{"ω_b", "ω_c", "N_eff", "Σmν", "ρ_DE/ρ_cb(z=80
 
 // String writes the box as "ω_b ∈ [0.005, 0.04], …".
 func (d EarlyDEDomain) String() string {
-	var b strings.Builder
-	for i, n := range earlyDENames {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s ∈ [%g, %g]", n, d.Min[i], d.Max[i])
-	}
-	return b.String()
+	return boxString(earlyDENames[:], d.Min[:], d.Max[:])
 }
 
 // check refuses a box that is empty or infinite, or whose densities or
 // share are not positive.
 func (d *EarlyDEDomain) check() error {
-	for i := range d.Min {
-		if lo, hi := d.Min[i], d.Max[i]; !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-			return fmt.Errorf("emulator: early: dark-energy domain of %s is [%v, %v]", earlyDENames[i], lo, hi)
-		}
+	if err := checkBox("dark-energy domain", earlyDENames[:], d.Min[:], d.Max[:]); err != nil {
+		return err
 	}
 	if d.Min[0] <= 0 || d.Min[1] <= 0 || d.Min[2] <= 0 || d.Min[3] < 0 || d.Min[4] <= 0 {
 		return fmt.Errorf("emulator: early: dark-energy domain %+v leaves the physical ranges", *d)
@@ -80,7 +70,7 @@ func (d *EarlyDEDomain) check() error {
 	return nil
 }
 
-// deValues returns the box's coordinates of an early point.
+// earlyDEValues returns the box's coordinates of an early point.
 func earlyDEValues(ep *cosmo.EarlyPoint) [6]float64 {
 	return [6]float64{ep.Ombh2, ep.Omch2, ep.Nnu, ep.Mnu, ep.DEShare, ep.DEW}
 }

@@ -166,12 +166,18 @@ func trainEarlyTier(ctx context.Context, set *TrainSettings, wide bool, rec *Tra
 	if err != nil {
 		return nil, err
 	}
+	return fitEarlyNet(ctx, x, y, inputs, set.fit(name, set.Width, ridgeTiny), rec)
+}
+
+// fitEarlyNet fits a tier's network to the design points kept (the rows
+// of x and y that are not nil) and records it in rec.
+func fitEarlyNet(ctx context.Context, x, y [][]float64, inputs []string, s fitSettings, rec *TrainingRecord) (*Net, error) {
 	x, y = slices.DeleteFunc(x, func(r []float64) bool { return r == nil }), slices.DeleteFunc(y, func(r []float64) bool { return r == nil })
-	net, res, err := fitNet(ctx, matrix(x), matrix(y), inputs, earlyOutputs, 0, set.fit(name, set.Width, ridgeTiny))
+	net, res, err := fitNet(ctx, matrix(x), matrix(y), inputs, earlyOutputs, 0, s)
 	if err != nil {
 		return nil, err
 	}
-	rec.add(name, len(x), net, res)
+	rec.add(s.name, len(x), net, res)
 	return net, nil
 }
 
@@ -245,13 +251,7 @@ func trainEarlyDETier(ctx context.Context, set *TrainSettings, rec *TrainingReco
 	if err != nil {
 		return nil, err
 	}
-	x, y = slices.DeleteFunc(x, func(r []float64) bool { return r == nil }), slices.DeleteFunc(y, func(r []float64) bool { return r == nil })
-	net, res, err := fitNet(ctx, matrix(x), matrix(y), earlyDEInputs, earlyOutputs, 0, set.fit(name, set.DEWidth, ridgeTiny))
-	if err != nil {
-		return nil, err
-	}
-	rec.add(name, len(x), net, res)
-	return net, nil
+	return fitEarlyNet(ctx, x, y, earlyDEInputs, set.fit(name, set.DEWidth, ridgeTiny), rec)
 }
 
 // earlyDECoords returns the dark-energy box in its network's coordinates.

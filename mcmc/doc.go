@@ -102,8 +102,9 @@
 //
 // # Checkpoints and resuming
 //
-// The text chains are flushed every FlushEvery steps. Every CheckpointEvery
-// steps (or CheckpointInterval of wall time) and when the context is
+// The text chains are flushed every FlushEvery steps. Every
+// CheckpointInterval of wall time (30 s by default; or every
+// CheckpointEvery steps, if set), at the end and when the context is
 // cancelled, the sampler flushes the text chains, rewrites the .npy files
 // atomically and then the checkpoint atomically. With Settings.Resume a run
 // restarts from the checkpoint: every file is checked against its record,

@@ -304,7 +304,7 @@ func (r *runner) summaryConfig(stop string) summaryConfig {
 }
 
 func (r *runner) maybeCheckpoint(step int) error {
-	due := step-r.lastCkpt >= r.s.CheckpointEvery
+	due := r.s.CheckpointEvery > 0 && step-r.lastCkpt >= r.s.CheckpointEvery
 	if step%r.s.FlushEvery == 0 && r.s.CheckpointInterval > 0 && time.Since(r.lastTime) >= r.s.CheckpointInterval {
 		due = true
 	}
