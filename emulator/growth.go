@@ -226,6 +226,10 @@ func (ge *growthEval) eval(dst *cosmo.Result, p *cosmo.Params) {
 // analytic backend's 1e-9.
 var growthODE = growth.Settings{RTol: 1e-7, ATol: 1e-9}
 
+// defaultGrowth is DefaultGrowth; tests of a model without a growth
+// network replace it.
+var defaultGrowth = DefaultGrowth
+
 // setupGrowth prepares the growth of the Evaluator's request: the growth
 // network gm (nil: the model's embedded one, if any) at redshifts it
 // covers, and for the closed-form models the ODE (alone, or outside the
@@ -237,7 +241,7 @@ func (ev *Evaluator) setupGrowth(gm *GrowthModel, fb cosmo.Backend) error {
 	m, r := ev.m, &ev.req
 	if gm == nil {
 		var err error
-		if gm, err = DefaultGrowth(m); err != nil {
+		if gm, err = defaultGrowth(m); err != nil {
 			return err
 		}
 	}

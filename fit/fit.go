@@ -443,7 +443,7 @@ func (p *Problem) connect(growth bool) error {
 		p.earlyStats = es.Stats
 	}
 	if c.Backend == "" {
-		c.Backend = DefaultBackend(p.Model, growth && c.GrowthEmulatorFile == "")
+		c.Backend = DefaultBackend(p.Model, growth, c.GrowthEmulatorFile != "")
 	}
 	b, err := NewBackend(c.Backend, p.Model, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early})
 	if err != nil {
@@ -697,24 +697,26 @@ type BackendSettings struct {
 
 // DefaultBackend returns the backend a fit of model m uses unless told:
 // "analytic" where m has a closed form; else "emulator" where an emulator
-// of m is embedded (emulator.DefaultModel) and the data need no growth of
-// structure the emulator cannot give (noGrowthEmulator: the growth would
-// then go to the solver at every point, and the emulator save nothing);
-// else "solver". The emulator answers the points outside its domain with
-// the solver, counted: `cosmoemu compare` shows that its posteriors agree
-// with the solver's (docs/emulators.md), at a third of the cost for the
-// scalar field.
-func DefaultBackend(m *cosmo.Model, noGrowthEmulator bool) string {
-	switch {
-	case m.ClosedForm():
+// of m is embedded (emulator.DefaultModel) and, if the data need the
+// growth of structure (growth), a growth emulator too (given, or embedded:
+// emulator.DefaultGrowth; without one the growth would go to the solver
+// at every point, and the emulator save nothing); else "solver". The
+// emulators answer the points outside their domains with the solver,
+// counted: `cosmoemu compare` shows that their posteriors agree with the
+// solver's (docs/emulators.md, docs/growth.md).
+func DefaultBackend(m *cosmo.Model, growth, growthFile bool) string {
+	if m.ClosedForm() {
 		return "analytic"
-	case noGrowthEmulator:
+	}
+	if _, err := emulator.DefaultModel(m); err != nil {
 		return "solver"
 	}
-	if _, err := emulator.DefaultModel(m); err == nil {
-		return "emulator"
+	if growth && !growthFile {
+		if g, err := emulator.DefaultGrowth(m); err != nil || g == nil {
+			return "solver"
+		}
 	}
-	return "solver"
+	return "emulator"
 }
 
 // NewBackend returns the backend called name for model m: "analytic",
