@@ -92,19 +92,23 @@ func (s *TrainSettings) withDefaults() (TrainSettings, error) {
 	def(&d.Epochs, 200)
 	def(&d.Iterations, 3000)
 	def(&d.Validate, 300)
+	for _, c := range []struct {
+		name     string
+		v        int
+		min, max int
+	}{
+		{"Points", d.Points, MinTrainPoints, MaxTrainPoints},
+		{"DEPoints", d.DEPoints, MinTrainPoints, MaxTrainPoints},
+		{"LatePoints", d.LatePoints, MinTrainPoints, MaxTrainPoints},
+		{"Width", d.Width, MinTrainWidth, MaxTrainWidth},
+		{"DEWidth", d.DEWidth, MinTrainWidth, MaxTrainWidth},
+		{"LateWidth", d.LateWidth, MinTrainWidth, MaxTrainWidth},
+	} {
+		if c.v < c.min || c.v > c.max {
+			return d, fmt.Errorf("emulator: %s = %d, want %d … %d", c.name, c.v, c.min, c.max)
+		}
+	}
 	switch {
-	case d.Points < MinTrainPoints || d.Points > MaxTrainPoints:
-		return d, fmt.Errorf("emulator: Points = %d, want %d … %d", d.Points, MinTrainPoints, MaxTrainPoints)
-	case d.DEPoints < MinTrainPoints || d.DEPoints > MaxTrainPoints:
-		return d, fmt.Errorf("emulator: DEPoints = %d, want %d … %d", d.DEPoints, MinTrainPoints, MaxTrainPoints)
-	case d.LatePoints < MinTrainPoints || d.LatePoints > MaxTrainPoints:
-		return d, fmt.Errorf("emulator: LatePoints = %d, want %d … %d", d.LatePoints, MinTrainPoints, MaxTrainPoints)
-	case d.Width < MinTrainWidth || d.Width > MaxTrainWidth:
-		return d, fmt.Errorf("emulator: Width = %d, want %d … %d", d.Width, MinTrainWidth, MaxTrainWidth)
-	case d.DEWidth < MinTrainWidth || d.DEWidth > MaxTrainWidth:
-		return d, fmt.Errorf("emulator: DEWidth = %d, want %d … %d", d.DEWidth, MinTrainWidth, MaxTrainWidth)
-	case d.LateWidth < MinTrainWidth || d.LateWidth > MaxTrainWidth:
-		return d, fmt.Errorf("emulator: LateWidth = %d, want %d … %d", d.LateWidth, MinTrainWidth, MaxTrainWidth)
 	case d.Epochs < 0 || d.Epochs > maxEpochs:
 		return d, fmt.Errorf("emulator: Epochs = %d, want 0 … %d", d.Epochs, maxEpochs)
 	case d.Iterations < 1 || d.Iterations > maxIter:

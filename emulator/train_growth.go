@@ -153,12 +153,7 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 	var pts []cosmo.Params
 	for i := 0; i < 16*n && len(pts) < n; i++ {
 		u := cand.RawRowView(i)
-		p := m.Defaults()
-		p.Om = math.Exp(lo + (hi-lo)*u[0])
-		for j, name := range de {
-			a, b := t.padded(name)
-			p.DE[j] = a + (b-a)*u[1+j]
-		}
+		p := t.designPoint(u, lo, hi)
 		// Σmν uniform in √Σmν, as the network sees it.
 		mlo, mhi := t.padded(cosmo.NameMnu)
 		sq := math.Sqrt(mlo) + (math.Sqrt(mhi)-math.Sqrt(mlo))*u[1+len(de)]

@@ -107,6 +107,19 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 }
 
 // lateDesign returns n design points (Ωm, the field's parameters, Σmν) of
+// designPoint returns the model's defaults with ln Ωm at u[0] of [lo, hi]
+// and the dark energy's parameters at u[1:] of their padded boxes: the
+// part of a design point the late-time and growth designs share.
+func (t *trainer) designPoint(u []float64, lo, hi float64) cosmo.Params {
+	p := t.m.Defaults()
+	p.Om = math.Exp(lo + (hi-lo)*u[0])
+	for j, name := range t.m.DEParams() {
+		a, b := t.padded(name)
+		p.DE[j] = a + (b-a)*u[1+j]
+	}
+	return p
+}
+
 // the late-time networks: Halton points in the padded box, below λ_max and
 // physical at every radiation coordinate.
 func (t *trainer) lateDesign(n int) ([]cosmo.Params, error) {
@@ -118,12 +131,7 @@ func (t *trainer) lateDesign(n int) ([]cosmo.Params, error) {
 	var pts []cosmo.Params
 	for i := 0; i < 16*n && len(pts) < n; i++ {
 		u := cand.RawRowView(i)
-		p := m.Defaults()
-		p.Om = math.Exp(lo + (hi-lo)*u[0])
-		for j, name := range de {
-			a, b := t.padded(name)
-			p.DE[j] = a + (b-a)*u[1+j]
-		}
+		p := t.designPoint(u, lo, hi)
 		p.Mnu = mlo + (mhi-mlo)*u[1+len(de)]
 		if t.belowLimit(&p) && t.physicalAtEveryU(&p) {
 			pts = append(pts, p)
