@@ -467,7 +467,22 @@ func (p *Problem) connect(growth bool) error {
 		p.Notes = append(p.Notes, "the data need no observable of the model, only its parameters (an H0 or ω_b measurement): the parameters they do not measure follow their priors")
 	}
 	if isEmu && eb.Fallback == nil {
-		return p.insideDomain(eb.Emulator.Domain())
+		if err := p.insideDomain(eb.Emulator.Domain(), "emulator"); err != nil {
+			return err
+		}
+		// The field's growth comes from its growth emulator, whose domain
+		// is narrower (docs/growth.md); the closed forms' from the ODE.
+		if p.Posterior.Request().Growth && !p.Model.ClosedForm() {
+			g := eb.Growth
+			if g == nil {
+				if g, err = emulator.DefaultGrowth(p.Model); err != nil {
+					return err
+				}
+			}
+			if g != nil {
+				return p.insideDomain(g.Domain(), "growth emulator")
+			}
+		}
 	}
 	return nil
 }
@@ -647,20 +662,21 @@ func nuisanceNames(n likelihood.Needs) string {
 	return " (" + strings.Join(names, ", ") + ")"
 }
 
-// insideDomain checks, for an emulator without a fallback, that every
-// prior box and fixed value lies in the emulator's domain: otherwise the
-// run would fail at its first point outside, after the work before it.
-// Limits on combinations (λ_max, E² > 0) are left to the run.
-func (p *Problem) insideDomain(d emulator.Domain) error {
+// insideDomain checks, for an emulator (called what in the messages)
+// without a fallback, that every prior box and fixed value lies in its
+// domain: otherwise the run would fail at its first point outside, after
+// the work before it. Limits on combinations (λ_max, E² > 0) are left to
+// the run.
+func (p *Problem) insideDomain(d emulator.Domain, what string) error {
 	for _, name := range d.Params {
 		lo, hi, _ := d.Range(name)
 		if i := p.Space.Index(name); i >= 0 {
 			pr := p.Space.Prior(i)
 			if pr.Lo < lo || pr.Hi > hi {
-				return &ConfigError{Field: "Priors", Err: fmt.Errorf("the prior of %s, [%g, %g], leaves the emulator's domain [%g, %g] and there is no fallback: narrow it to [%g, %g] or let the solver answer outside the domain", name, pr.Lo, pr.Hi, lo, hi, max(lo, pr.Lo), min(hi, pr.Hi))}
+				return &ConfigError{Field: "Priors", Err: fmt.Errorf("the prior of %s, [%g, %g], leaves the %s's domain [%g, %g] and there is no fallback: narrow it to [%g, %g] or let the solver answer outside the domain", name, pr.Lo, pr.Hi, what, lo, hi, max(lo, pr.Lo), min(hi, pr.Hi))}
 			}
 		} else if v, ok := p.Fixed[name]; ok && (v < lo || v > hi) {
-			return &ConfigError{Field: "Fixed", Err: fmt.Errorf("%s = %g is outside the emulator's domain [%g, %g] and there is no fallback", name, v, lo, hi)}
+			return &ConfigError{Field: "Fixed", Err: fmt.Errorf("%s = %g is outside the %s's domain [%g, %g] and there is no fallback", name, v, what, lo, hi)}
 		}
 	}
 	return nil
