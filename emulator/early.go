@@ -414,10 +414,7 @@ func (n *Net) evaluator() (*netEval, *nn.Workspace) {
 // those). It allocates; backends use EarlySource.
 func (e *Early) Epochs(ep cosmo.EarlyPoint) (cosmo.Epochs, error) {
 	var dst cosmo.Epochs
-	if !ep.DENegligible {
-		return dst, &DomainError{Model: earlyModel, Reason: fmt.Sprintf("dark energy holds more than %g of the density at z = 800", cosmo.EarlyDETol)}
-	}
-	inner, x, err := e.boxTiers(&ep)
+	inner, x, err := e.boxTiers(&ep) // a *DomainError too where dark energy is not negligible
 	if err != nil {
 		return dst, err
 	}
