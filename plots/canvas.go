@@ -2,7 +2,12 @@ package plots
 
 import (
 	"fmt"
+	"image"
+	"image/png"
+	"io"
 
+	"git.sr.ht/~sbinet/gg"
+	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -28,4 +33,39 @@ func checkCanvas(width, height vg.Length, dpi float64) error {
 // vgimg.New.
 func checkCanvasDefault(width, height vg.Length) error {
 	return checkCanvas(width, height, vgimg.DefaultDPI)
+}
+
+// newCanvas returns a white canvas of w×h pixels at dpi dots per inch.
+//
+// It is vgimg.NewWith(UseWH, UseDPI) without that function's copy of the
+// freshly allocated image into a second one (gg.NewContextForImage), a
+// tenth of the memory the flagship fit's corner plot allocates
+// (BenchmarkCornerFlagship: 69.5 → 59.6 MB an image).
+func newCanvas(w, h, dpi int) *vgimg.Canvas {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	ctx := gg.NewContextForRGBA(img)
+	// What vgimg.NewWith does to a context it makes itself.
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(dpi))
+}
+
+// newCanvasWH is newCanvas of width×height at vgimg's default resolution,
+// the canvas of vgimg.New(width, height).
+func newCanvasWH(width, height vg.Length) *vgimg.Canvas {
+	px := func(l vg.Length) int { return int(l/vg.Inch*vgimg.DefaultDPI + 0.5) }
+	return newCanvas(px(width), px(height), vgimg.DefaultDPI)
+}
+
+// writePNG writes the canvas as a PNG to path atomically, compressed at
+// png.BestSpeed. On the flagship fit's corner plot (BenchmarkCornerFlagship,
+// idle, 2 cores) this and newCanvas took the plot from 167–179 ms to
+// 134–160 ms, for a file 4% larger (238 kB against 228 kB): the default
+// level spent most of its time searching for matches in long runs of
+// white.
+func writePNG(path string, canvas *vgimg.Canvas) error {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	return atomicfile.Write(path, func(w io.Writer) error {
+		return enc.Encode(w, canvas.Image())
+	})
 }

@@ -3,15 +3,11 @@ package plots
 import (
 	"fmt"
 	"image/color"
-	"io"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-
-	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
 // Confusion draws a confusion matrix as a heatmap (the paper's Fig. 10):
@@ -65,9 +61,9 @@ func Confusion(path, title string, classes []string, counts [][]int, width, heig
 	sty.XAlign, sty.YAlign = text.XCenter, text.YCenter
 	p.Add(&confusionCells{counts: counts, frac: frac, style: sty})
 
-	canvas := vgimg.New(width, height)
+	canvas := newCanvasWH(width, height)
 	p.Draw(draw.New(canvas))
-	return savePNG(path, canvas)
+	return writePNG(path, canvas)
 }
 
 // confusionCells draws the cells of a confusion matrix on [0, k]².
@@ -109,12 +105,4 @@ func (cc *confusionCells) DataRange() (xmin, xmax, ymin, ymax float64) {
 func mix(a, b color.RGBA, f float64) color.RGBA {
 	m := func(x, y uint8) uint8 { return uint8(float64(x) + f*(float64(y)-float64(x)) + 0.5) }
 	return color.RGBA{m(a.R, b.R), m(a.G, b.G), m(a.B, b.B), 255}
-}
-
-// savePNG writes the canvas as a PNG to path atomically.
-func savePNG(path string, canvas *vgimg.Canvas) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: canvas}.WriteTo(w)
-		return err
-	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"math/bits"
 	"slices"
@@ -20,9 +19,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-
-	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
 // Samples is one set of posterior samples in a corner plot.
@@ -113,8 +109,7 @@ func Corner(path string, sets []Samples, names []string, opt *CornerOptions) (er
 		}
 	}
 
-	px := vg.Length(o.Size) / vg.Length(o.DPI) * vg.Inch
-	canvas := vgimg.NewWith(vgimg.UseWH(px, px), vgimg.UseDPI(o.DPI))
+	canvas := newCanvas(o.Size, o.Size, o.DPI)
 	// The text handlers may panic on a label they cannot parse: report
 	// that as an error, not a crash.
 	defer func() {
@@ -145,10 +140,7 @@ func Corner(path string, sets []Samples, names []string, opt *CornerOptions) (er
 	if err := cornerLegend(dc, cells, sets, colors, o, n); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: canvas}.WriteTo(w)
-		return err
-	})
+	return writePNG(path, canvas)
 }
 
 // cornerOptions are CornerOptions with defaults filled in.

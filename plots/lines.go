@@ -3,16 +3,12 @@ package plots
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-
-	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
 // Series is one line (or set of markers) of a panel.
@@ -76,7 +72,7 @@ func Lines(path string, panels []Panel, cols int, width, height vg.Length) error
 		}
 		ps[i/cols][i%cols] = p
 	}
-	canvas := vgimg.New(width*vg.Length(cols), height*vg.Length(rows))
+	canvas := newCanvasWH(width*vg.Length(cols), height*vg.Length(rows))
 	dc := draw.New(canvas)
 	cells := plot.Align(ps, draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}, dc)
@@ -87,10 +83,7 @@ func Lines(path string, panels []Panel, cols int, width, height vg.Length) error
 			}
 		}
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: canvas}.WriteTo(w)
-		return err
-	})
+	return writePNG(path, canvas)
 }
 
 func panelPlot(pn Panel) (*plot.Plot, error) {

@@ -9,7 +9,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Reconstruction is the content of a figure like the paper's Fig. 4: H(z)
@@ -109,7 +108,7 @@ func ReconstructionPNG(path string, r *Reconstruction, width, height vg.Length) 
 		return err
 	}
 
-	canvas := vgimg.New(width, height)
+	canvas := newCanvasWH(width, height)
 	dc := draw.New(canvas)
 	p.Draw(dc)
 	if len(r.Loss) > 0 {
@@ -123,7 +122,7 @@ func ReconstructionPNG(path string, r *Reconstruction, width, height vg.Length) 
 		ic.FillPolygon(color.White, []vg.Point{ic.Min, {X: ic.Max.X, Y: ic.Min.Y}, ic.Max, {X: ic.Min.X, Y: ic.Max.Y}})
 		inset.Draw(ic)
 	}
-	return savePNG(path, canvas)
+	return writePNG(path, canvas)
 }
 
 // check refuses curves of lengths that do not match.
