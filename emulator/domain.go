@@ -113,21 +113,31 @@ func (d *Domain) Contains(p *cosmo.Params) error {
 // at Ωm: the table's value less the margin, and at most the box's upper
 // end. It panics if the domain has no Limit.
 func (d *Domain) LimitAt(om float64) float64 {
-	l := d.Limit
+	return math.Min(d.Max[d.limit], d.Limit.at(om)-d.Limit.Margin)
+}
+
+// LimitGap returns how far p's limited parameter lies below the table's
+// limit at p's Ωm, without the margin or the box: λ_max(Ωm) − λ for the
+// field. It panics if the domain has no Limit.
+func (d *Domain) LimitGap(p *cosmo.Params) float64 {
+	v, _ := p.Get(d.slots[d.limit])
+	return d.Limit.at(p.Om) - v
+}
+
+// at returns the table's value at Ωm = om: linear in ln Ωm, constant
+// beyond the table.
+func (l *Limit) at(om float64) float64 {
 	x := math.Log(om)
 	xs, ys := l.LnOm, l.Max
 	i := sort.SearchFloat64s(xs, x)
-	var v float64
 	switch {
 	case i <= 0:
-		v = ys[0]
+		return ys[0]
 	case i >= len(xs):
-		v = ys[len(ys)-1]
-	default:
-		t := (x - xs[i-1]) / (xs[i] - xs[i-1])
-		v = ys[i-1] + t*(ys[i]-ys[i-1])
+		return ys[len(ys)-1]
 	}
-	return math.Min(d.Max[d.limit], v-l.Margin)
+	t := (x - xs[i-1]) / (xs[i] - xs[i-1])
+	return ys[i-1] + t*(ys[i]-ys[i-1])
 }
 
 // clone returns a deep copy of d.

@@ -35,7 +35,8 @@ import (
 // coordinate of the late-time networks (Net.UDegree 0); f_ν, a function
 // of the others, is the combination the neutrinos' effect follows, and
 // √Σmν spreads the light masses, whose transition to matter (z ∝ Σmν)
-// falls near the outputs' redshifts.
+// falls near the outputs' redshifts. For the field, √(λ_max(Ωm) − λ) too:
+// the growth goes like that square root near the largest λ.
 //
 // A GrowthModel is immutable and safe for concurrent use.
 type GrowthModel struct {
@@ -58,17 +59,30 @@ type GrowthSpec struct {
 	// [0, ln(1+ZMax)].
 	ZMax             float64
 	Panels, PerPanel int
-	// Net has the inputs GrowthInputs(model), degree 0 in u, and outputs
-	// r at the nodes, then s at the nodes, then t (see GrowthModel).
+	// Net has the inputs GrowthInputs(model, Domain), degree 0 in u, and
+	// outputs r at the nodes, then s at the nodes, then t (see
+	// GrowthModel).
 	Net                  *Net
 	Training, Validation json.RawMessage
 }
 
-// GrowthInputs returns the inputs of the growth network of model m: ln Om,
-// the dark energy's parameters, mnu, H0, nnu and f_nu = Ω_ν/Ωm.
-func GrowthInputs(m *cosmo.Model) []string {
-	return append(append([]string{"ln Om"}, m.DEParams()...), "sqrt mnu", cosmo.NameH0, cosmo.NameNnu, "f_nu")
+// GrowthInputs returns the inputs of the growth network of model m on
+// domain d: ln Om, the dark energy's parameters, √Σmν, H0, nnu and
+// f_nu = Ω_ν/Ωm, and if d has a Limit on a parameter P (the field's λ),
+// √(P_max(Ωm) − P) (Domain.LimitGap): near its limit the growth depends
+// on λ like a square root of the distance to it, which that input makes
+// smooth (docs/growth.md: with it the field's network met 1e-5 with a
+// margin of 0.3 below λ_max, where without it the margin had to be 0.7).
+func GrowthInputs(m *cosmo.Model, d *Domain) []string {
+	in := append(append([]string{"ln Om"}, m.DEParams()...), "sqrt mnu", cosmo.NameH0, cosmo.NameNnu, "f_nu")
+	if d.Limit != nil {
+		in = append(in, limitGapInput(d.Limit.Param))
+	}
+	return in
 }
+
+// limitGapInput is the name of the growth network's input √(P_max − P).
+func limitGapInput(param string) string { return "sqrt(" + param + "_max - " + param + ")" }
 
 // NewGrowthModel returns the growth emulator of a spec, checking that its
 // parts fit the model and each other.
@@ -93,7 +107,7 @@ func NewGrowthModel(s GrowthSpec) (*GrowthModel, error) {
 		return nil, fmt.Errorf("emulator: growth of %s: %w", m.Name(), err)
 	}
 	k := s.Panels * s.PerPanel
-	if want := GrowthInputs(m); !slices.Equal(s.Net.Inputs, want) || len(s.Net.Outputs) != 2*k+1 || s.Net.UDegree != 0 {
+	if want := GrowthInputs(m, &g.domain); !slices.Equal(s.Net.Inputs, want) || len(s.Net.Outputs) != 2*k+1 || s.Net.UDegree != 0 {
 		return nil, fmt.Errorf("emulator: growth of %s: network has inputs %v and %d outputs of degree %d, want %v, %d and 0",
 			m.Name(), s.Net.Inputs, len(s.Net.Outputs), s.Net.UDegree, want, 2*k+1)
 	}
@@ -125,8 +139,13 @@ func (g *GrowthModel) Spec() GrowthSpec {
 // nodes returns the grid's nodes in x = ln(1+z).
 func (g *GrowthModel) grid() *cheb.Grid { return cheb.New(math.Log1p(g.zmax), g.panels, g.perPanel) }
 
-// growthInput writes the network's inputs of p to dst.
-func growthInput(dst []float64, p *cosmo.Params) {
+// growthInput writes the inputs of the growth network on domain d of p to
+// dst (GrowthInputs).
+func growthInput(dst []float64, p *cosmo.Params, d *Domain) {
+	if d.Limit != nil {
+		dst[len(dst)-1] = math.Sqrt(max(d.LimitGap(p), 0))
+		dst = dst[:len(dst)-1]
+	}
 	nde := len(dst) - 5
 	dst[0] = math.Log(p.Om)
 	copy(dst[1:1+nde], p.DE[:nde])
@@ -202,7 +221,7 @@ func (ge *growthEval) contains(p *cosmo.Params) bool { return ge.g.domain.Contai
 
 // eval fills dst.DRatio, dst.F and dst.D0 for p (inside the domain).
 func (ge *growthEval) eval(dst *cosmo.Result, p *cosmo.Params) {
-	growthInput(ge.in, p)
+	growthInput(ge.in, p, &ge.g.domain)
 	ge.layer.Forward(ge.nodes, ge.ne.features(ge.in, 0))
 	ge.base.add(ge.nodes, p.Om)
 	k := (len(ge.nodes) - 1) / 2

@@ -10,8 +10,9 @@ import (
 // BenchmarkGrowth times one growth evaluation (D/D0 and f at the five
 // redshifts of the BOSS/eBOSS fσ8 data, with the distances there) by the
 // emulator backend: the ODE on the closed form (RTol 1e-7) for lcdm and
-// w0wacdm, and a growth network (width 64, as the best trained; its accuracy does
-// not change its cost) for w0wacdm and the field.
+// w0wacdm, a growth network of width 64 (its accuracy does not change its
+// cost) for w0wacdm and the field, and the field's embedded network (width
+// 128, with the input √(λ_max − λ)).
 func BenchmarkGrowth(b *testing.B) {
 	z := []float64{0.38, 0.51, 0.61, 0.698, 1.48}
 	req := cosmo.Request{Z: z, Distances: true, Growth: true}
@@ -23,20 +24,29 @@ func BenchmarkGrowth(b *testing.B) {
 		return g
 	}
 	for _, c := range []struct {
-		name string
-		m    *cosmo.Model
-		net  bool
-		v    map[string]float64
+		name     string
+		m        *cosmo.Model
+		net      bool
+		embedded bool
+		v        map[string]float64
 	}{
-		{"ode/lcdm", cosmo.LCDM, false, map[string]float64{"Om": 0.31, "H0": 68}},
-		{"ode/w0wacdm", cosmo.W0WaCDM, false, map[string]float64{"Om": 0.31, "H0": 68, "w0": -0.8, "wa": -0.6}},
-		{"network/w0wacdm", cosmo.W0WaCDM, true, map[string]float64{"Om": 0.31, "H0": 68, "w0": -0.8, "wa": -0.6}},
-		{"network/quintessence", cosmo.Quintessence, true, map[string]float64{"Om": 0.31, "H0": 68, "lambda": 0.8}},
+		{"ode/lcdm", cosmo.LCDM, false, false, map[string]float64{"Om": 0.31, "H0": 68}},
+		{"ode/w0wacdm", cosmo.W0WaCDM, false, false, map[string]float64{"Om": 0.31, "H0": 68, "w0": -0.8, "wa": -0.6}},
+		{"network/w0wacdm", cosmo.W0WaCDM, true, false, map[string]float64{"Om": 0.31, "H0": 68, "w0": -0.8, "wa": -0.6}},
+		{"network/quintessence", cosmo.Quintessence, true, false, map[string]float64{"Om": 0.31, "H0": 68, "lambda": 0.8}},
+		{"embedded/quintessence", cosmo.Quintessence, false, true, map[string]float64{"Om": 0.31, "H0": 68, "lambda": 0.8}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var be Backend
 			if c.net {
 				be.Growth = net(c.m.Name())
+			}
+			if c.embedded {
+				g, err := DefaultGrowth(c.m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				be.Growth = g
 			}
 			ev, err := be.NewEvaluator(c.m, req)
 			if err != nil {

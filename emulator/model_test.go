@@ -260,6 +260,42 @@ func TestRandomPoint(t *testing.T) {
 	}
 }
 
+// LimitGap is the distance below the limit table, without the margin or
+// the box: the table's value at its nodes, and what LimitAt leaves plus
+// the margin wherever the box does not cap it.
+func TestLimitGap(t *testing.T) {
+	e := defaultOf(t, cosmo.Quintessence)
+	d := e.Domain()
+	l := d.Limit
+	p := e.Model().Defaults()
+	for i, x := range l.LnOm {
+		p.Om, p.DE[0] = math.Exp(x), 0.25
+		if got, want := d.LimitGap(&p), l.Max[i]-0.25; math.Abs(got-want) > 1e-12 {
+			t.Errorf("node %d (Om %v): gap %v, want %v", i, p.Om, got, want)
+		}
+	}
+	rnd := rand.New(rand.NewPCG(4, 4))
+	capped := 0
+	for range 500 {
+		p := e.RandomPoint(rnd)
+		gap := d.LimitGap(&p)
+		if gap < l.Margin {
+			t.Fatalf("%v: gap %v inside the domain, below the margin %v", p, gap, l.Margin)
+		}
+		_, hi, _ := d.Range(cosmo.NameLambda)
+		if d.LimitAt(p.Om) == hi {
+			capped++
+			continue
+		}
+		if want := d.LimitAt(p.Om) + l.Margin - p.DE[0]; math.Abs(gap-want) > 1e-12 {
+			t.Fatalf("%v: gap %v, LimitAt + margin − λ = %v", p, gap, want)
+		}
+	}
+	if capped == 500 {
+		t.Fatal("the box capped the limit at every point")
+	}
+}
+
 // w(z), the lookback times and the age match the solver.
 func TestWAge(t *testing.T) {
 	req := cosmo.Request{Z: []float64{0.1, 0.7, 2.5}, W: true, Age: true}

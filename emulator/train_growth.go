@@ -38,9 +38,6 @@ func growthReference(m *cosmo.Model) cosmo.Backend {
 type growthNarrowing struct {
 	// Box intersects the emulator box of a parameter (Om, mnu, …).
 	Box map[string][2]float64
-	// LimitMargin, if not 0, replaces the late-time emulator's margin
-	// below the limit (λ ≤ λ_max(Ωm) − LimitMargin for the thawing field).
-	LimitMargin float64
 }
 
 // growthDomains are the narrowings of the growth emulators' domains by
@@ -48,8 +45,7 @@ type growthNarrowing struct {
 // domain of its late-time emulator.
 var growthDomains = map[string]growthNarrowing{
 	"quintessence": {
-		Box:         map[string][2]float64{cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}},
-		LimitMargin: 0.7,
+		Box: map[string][2]float64{cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}},
 	},
 }
 
@@ -62,9 +58,6 @@ func (g growthNarrowing) narrow(d *Domain) {
 				d.Min[i], d.Max[i] = max(d.Min[i], b[0]), min(d.Max[i], b[1])
 			}
 		}
-	}
-	if d.Limit != nil && g.LimitMargin != 0 {
-		d.Limit.Margin = g.LimitMargin
 	}
 }
 
@@ -85,11 +78,11 @@ func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthMo
 	if err != nil {
 		return nil, err
 	}
-	// Measured (docs/growth.md): width 96 and 6000 iterations take the
-	// scalar field's growth network to 4.6e-6 at 300 random points, where
-	// 64 and 3000 left 2.0e-5.
+	// Measured (docs/growth.md): width 128 and 6000 iterations take the
+	// scalar field's growth network to 4.5e-6 at 300 random points and
+	// 7.9e-6 at 5000, where 96 left 9.8e-6 and 1.5e-5.
 	if s == nil || s.LateWidth == 0 {
-		set.LateWidth = 96
+		set.LateWidth = 128
 	}
 	if s == nil || s.Iterations == 0 {
 		set.Iterations = 6000
@@ -146,7 +139,7 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 	}
 	req := cosmo.Request{Z: zs, Growth: true}
 	n := t.s.LatePoints
-	inputs := GrowthInputs(m)
+	inputs := GrowthInputs(m, &t.dom)
 	de := m.DEParams()
 	cand := halton(16*n, len(inputs), t.s.Seed+2)
 	lo, hi := t.lnOmRange()
@@ -187,7 +180,7 @@ func (t *trainer) trainGrowth(ctx context.Context, ref cosmo.Backend) (*Net, err
 	err := parallel(ctx, n, nw, func(w, i int) error {
 		p := &pts[i]
 		x[i] = make([]float64, len(inputs))
-		growthInput(x[i], p)
+		growthInput(x[i], p, &t.dom)
 		r := res[w]
 		if err := evs[w].Eval(r, p); err != nil {
 			return fmt.Errorf("train: %s: growth design point %d (%s): %w", m.Name(), i, m.Format(p, 6), err)

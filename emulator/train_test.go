@@ -92,7 +92,7 @@ func TestCancel(t *testing.T) {
 // The embedded emulators are what TrainEarly(ctx, nil),
 // Train(ctx, "quintessence", nil) and TrainGrowth(ctx, "quintessence", nil)
 // make, byte for byte. The early universe takes about 3 minutes on two
-// cores, the scalar field 8 minutes of CPU and its growth about 9, so the
+// cores, the scalar field 8 minutes of CPU and its growth about 16, so the
 // test runs only with COSMOEMU_TRAIN set (early, quintessence,
 // growth_quintessence or all).
 func TestReproduceDefaults(t *testing.T) {

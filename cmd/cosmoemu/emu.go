@@ -45,7 +45,7 @@ func runTrainModel(e *env, args []string) error {
 	out := fs.String("out", "", "model `file` to write (the embedded defaults are emulator/models/NAME.bin)")
 	n := intFlag(fs, "n", 0, 0, 1_000_000, "design points of the early-universe network (0: 8000; its dark-energy tier twice as many)")
 	late := intFlag(fs, "late", 0, 0, 1_000_000, "design points of the scalar field's late-time networks (0: 9000)")
-	width := intFlag(fs, "width", 0, 0, 256, "hidden units of each of the two layers of the networks (0: 32; the scalar field's late-time networks 64, the growth's 96)")
+	width := intFlag(fs, "width", 0, 0, 256, "hidden units of each of the two layers of the networks (0: 32; the scalar field's late-time networks 64, the growth's 128)")
 	iters := intFlag(fs, "iterations", 0, 0, emulator.MaxTrainIterations, "L-BFGS iterations of each network's variable projection (0: 3000; the early universe's 1500, the growth's 6000)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same model bytes")
 	check := intFlag(fs, "check", 300, 0, maxSize, "random points at which to compare the trained emulator with the solver (stored in the file); 0: none")
