@@ -1,16 +1,20 @@
 package fit
 
 import (
+	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cosmoemu/cosmoemu/cosmo"
+	"github.com/cosmoemu/cosmoemu/emulator"
 )
 
 // A fit uses the closed form where there is one, else the model's embedded
 // emulator, with its embedded growth emulator when the data need the
-// growth.
+// growth; a growth emulator given for a closed-form model's growth data
+// makes it the emulator, which reads it.
 func TestDefaultBackend(t *testing.T) {
 	for _, tc := range []struct {
 		m      *cosmo.Model
@@ -35,6 +39,27 @@ func TestDefaultBackend(t *testing.T) {
 		if p.Config.Backend != tc.want {
 			t.Errorf("quintessence on %v: backend %s, want %s", tc.data, p.Config.Backend, tc.want)
 		}
+	}
+	if got := DefaultBackend(cosmo.W0WaCDM, true, true); got != "emulator" {
+		t.Errorf("DefaultBackend(w0wacdm, growth, with a growth file) = %s, want emulator", got)
+	}
+	if testing.Short() {
+		return
+	}
+	g, err := emulator.TrainGrowth(context.Background(), "w0wacdm", &emulator.TrainSettings{LatePoints: 200, LateWidth: 4, Epochs: 2, Iterations: 5, Validate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "g.bin")
+	if err := g.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(&Config{Model: cosmo.W0WaCDM, Data: []string{"sdss-dr16-lrg-fs"}, GrowthEmulatorFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Config.Backend != "emulator" {
+		t.Errorf("w0wacdm on sdss-dr16-lrg-fs with a growth emulator: backend %s, want emulator", p.Config.Backend)
 	}
 }
 

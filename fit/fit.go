@@ -445,6 +445,15 @@ func (p *Problem) connect(growth bool) error {
 	if c.Backend == "" {
 		c.Backend = DefaultBackend(p.Model, growth, c.GrowthEmulatorFile != "")
 	}
+	if f := c.GrowthEmulatorFile; f != "" {
+		// A file that nothing would read is a mistake, not a no-op.
+		switch {
+		case !growth:
+			return &ConfigError{Field: "GrowthEmulatorFile", Err: fmt.Errorf("growth emulator %s: the data measure no growth of structure (fσ8), the only thing it answers", f)}
+		case c.Backend != "emulator":
+			return &ConfigError{Field: "GrowthEmulatorFile", Err: fmt.Errorf("growth emulator %s: the %s backend does not read it; the emulator backend does", f, c.Backend)}
+		}
+	}
 	b, err := NewBackend(c.Backend, p.Model, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early})
 	if err != nil {
 		return err
@@ -711,26 +720,32 @@ type BackendSettings struct {
 	Early        cosmo.EarlySource // how the early universe is computed; nil: the exact route
 }
 
-// DefaultBackend returns the backend a fit of model m uses unless told:
-// "analytic" where m has a closed form; else "emulator" where an emulator
-// of m is embedded (emulator.DefaultModel) and, if the data need the
-// growth of structure (growth), a growth emulator too (given, or embedded:
-// emulator.DefaultGrowth; without one the growth would go to the solver
-// at every point, and the emulator save nothing); else "solver". The
-// emulators answer the points outside their domains with the solver,
-// counted: `cosmoemu compare` shows that their posteriors agree with the
-// solver's (docs/emulators.md, docs/growth.md).
+// DefaultBackend returns the backend a fit of model m uses unless told.
+// Where m has a closed form, "analytic", unless the data need the growth
+// of structure (growth) and a growth emulator is given (growthFile) or
+// embedded (emulator.DefaultGrowth): then "emulator", whose growth network
+// replaces the growth ODE that is nearly the whole cost of such a fit, the
+// ODE answering outside the network's domain. Without a closed form,
+// "emulator" where an emulator of m is embedded (emulator.DefaultModel)
+// and, if growth, a growth emulator too (without one the growth would go
+// to the solver at every point, and the emulator save nothing); else
+// "solver". The emulators answer the points outside their domains with
+// the solver, counted: `cosmoemu compare` shows that their posteriors
+// agree with the solver's (docs/emulators.md, docs/growth.md).
 func DefaultBackend(m *cosmo.Model, growth, growthFile bool) string {
+	growthNet := growthFile
+	if growth && !growthFile {
+		g, err := emulator.DefaultGrowth(m)
+		growthNet = err == nil && g != nil
+	}
 	if m.ClosedForm() {
+		if growth && growthNet {
+			return "emulator"
+		}
 		return "analytic"
 	}
-	if _, err := emulator.DefaultModel(m); err != nil {
+	if _, err := emulator.DefaultModel(m); err != nil || (growth && !growthNet) {
 		return "solver"
-	}
-	if growth && !growthFile {
-		if g, err := emulator.DefaultGrowth(m); err != nil || g == nil {
-			return "solver"
-		}
 	}
 	return "emulator"
 }

@@ -88,7 +88,7 @@ func (f *fitFlags) registerProblem(fs *flag.FlagSet, defData string, withBackend
 		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form, else its embedded emulator (the solver outside its domain, and for growth data)")
 	}
 	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (default: the embedded one of the model)")
-	fs.StringVar(&f.growthFile, "growth-emulator", "", "growth emulator `file` for -backend emulator (train -model NAME -growth); default: the model's embedded one if any, else the growth ODE (closed forms) or the solver")
+	fs.StringVar(&f.growthFile, "growth-emulator", "", "growth emulator `file` (train -model NAME -growth), read by the emulator backend, the default backend then for growth data; default: the model's embedded one if any, else the growth ODE (closed forms) or the solver")
 	fs.BoolVar(&f.noFallback, "no-fallback", false, "refuse points outside the emulator's domain instead of answering them with the solver")
 	fs.StringVar(&f.early, "early", "emulator", "early universe (z*, r_s, z_drag, r_d): `emulator` (the early-universe emulator; the exact route outside its domain, counted), exact (recombination for every point, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	fs.Var(&f.priors, "prior", "prior `NAME=LO:HI` or NAME=gauss:MU:SIGMA (repeatable or comma-separated)")
@@ -184,7 +184,7 @@ func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 }
 
 // configFlags are the flags of the fields of fit.Config.
-var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix"}
+var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix", "GrowthEmulatorFile": "growth-emulator"}
 
 // fitUsage reports an error of package fit in the input as a usage error
 // of cmd: a *fit.ConfigError with the flag of the field at fault; any other

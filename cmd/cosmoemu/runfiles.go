@@ -13,7 +13,7 @@ import (
 )
 
 // inputs returns the files a fit with these flags reads: the tables and
-// covariances of -data and the -emulator file.
+// covariances of -data, the -emulator and the -growth-emulator file.
 func (f *fitFlags) inputs() []fileFlag {
 	var in []fileFlag
 	for _, d := range splitNames(f.data) {
@@ -21,7 +21,7 @@ func (f *fitFlags) inputs() []fileFlag {
 			in = append(in, inFile("data", p))
 		}
 	}
-	return append(in, inFile("emulator", f.emuFile))
+	return append(in, inFile("emulator", f.emuFile), inFile("growth-emulator", f.growthFile))
 }
 
 // checkRunFiles creates the -out directory and refuses, before any work,

@@ -11,7 +11,7 @@ import (
 
 // TestOutputsNeverOverwriteInputs: no output of fit, sample, compare or
 // evidence overwrites a file the run reads — a data table, a covariance,
-// the -emulator file — whether the output is named by -corner or derived
+// the -emulator or -growth-emulator file — whether the output is named by -corner or derived
 // from -out (every file a run at its root may write), and whether the
 // input is the output's own name, a symbolic link or a hard link to it;
 // not even with -force. The input is left byte for byte, the exit status is
@@ -34,7 +34,7 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 	suffixes := []string{".txt", "_1.txt", "_17.txt", ".paramnames", ".ranges", ".properties.ini", ".checkpoint",
 		".chain.npy", ".lnprob.npy", ".derived.npy", ".samples.npy", ".summary.json", ".summary.txt", ".corner.png", ".lock"}
 	for _, c := range commands {
-		for _, input := range []string{"table", "cov", "emulator"} {
+		for _, input := range []string{"table", "cov", "emulator", "growth"} {
 			for _, suffix := range suffixes {
 				for _, link := range []string{"same", "symlink", "hardlink"} {
 					dir := t.TempDir()
@@ -70,6 +70,8 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 						flags = []string{"-data", "hz:" + other + ":" + inPath}
 					case "emulator":
 						flags = []string{"-data", "cc31", "-backend", "emulator", "-emulator", inPath}
+					case "growth":
+						flags = []string{"-data", "sdss-dr16-lrg-fs", "-growth-emulator", inPath}
 					}
 					if c.name == "compare" && input == "emulator" {
 						flags = flags[:2] // compare runs every backend; -emulator applies to one
@@ -172,7 +174,8 @@ func TestRunFilesKnown(t *testing.T) {
 
 // TestFlagsThatDoNotApply: a flag that would change nothing is refused,
 // naming it, before any work: -emulator (even a corrupt file) and
-// -no-fallback where no emulator answers, -diag-only without a set whose
+// -no-fallback where no emulator answers, -growth-emulator without growth
+// data or with a backend other than the emulator, -diag-only without a set whose
 // covariance is fetched, a model given twice to evidence, and sampler
 // sizes the parameters do not allow.
 func TestFlagsThatDoNotApply(t *testing.T) {
@@ -187,6 +190,9 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{[]string{"fit", "-data", "cc31", "-emulator", garbage, "-backend", "solver"}, "the backend is solver"},
 		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "cc31", "-emulator", garbage}, "-emulator"},
 		{[]string{"fit", "-data", "cc31", "-no-fallback"}, "-no-fallback: no emulator answers this fit"},
+		{[]string{"fit", "-data", "desi-dr2", "-growth-emulator", garbage}, "-growth-emulator: growth emulator " + garbage + ": the data measure no growth of structure"},
+		{[]string{"fit", "-data", "sdss-dr16-lrg-fs", "-backend", "analytic", "-growth-emulator", garbage}, "the analytic backend does not read it"},
+		{[]string{"evidence", "-models", "lcdm", "-data", "desi-dr2", "-growth-emulator", garbage}, "-growth-emulator"},
 		{[]string{"fit", "-data", "desi-dr2", "-early", "exact", "-prior", "ombh2=0.02:0.025", "-no-fallback"}, "-no-fallback"},
 		{[]string{"compare", "-no-fallback", "-what", "backends", "-data", "cc31", "-model", "lcdm", "-steps", "1", "-emulator", garbage}, "not a cosmoemu model file"},
 		{[]string{"fit", "-data", "cc31", "-diag-only"}, "-diag-only applies to the sets whose covariance is fetched (pantheonplus, desy5)"},
