@@ -154,6 +154,9 @@ func compareBuild(e *env, f *fitFlags, c compareCase, what string) (*fit.Problem
 	if f.data == "cc31" && f.model == "lcdm" {
 		fit.DefaultPriors(cfg.Priors, fit.PaperHzPriors())
 	}
+	if c.backend != "" && c.backend != "emulator" {
+		cfg.GrowthEmulatorFile = "" // the emulator's case alone reads it
+	}
 	if f.out != "" {
 		cfg.Sampler.Out = c.root(f.out, what)
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/fit"
 )
 
@@ -45,6 +47,10 @@ func runEvidence(e *env, args []string) error {
 	if err := checkRunFiles(&f, "", roots...); err != nil {
 		return err
 	}
+	growthFor, err := growthModelOf("evidence", f.growthFile, names)
+	if err != nil {
+		return err
+	}
 	// Build every problem first, so that a mistake in the last model is
 	// reported before the first one runs.
 	var probs []*fit.Problem
@@ -53,6 +59,9 @@ func runEvidence(e *env, args []string) error {
 		cfg, err := f.config("evidence")
 		if err != nil {
 			return err
+		}
+		if name != growthFor {
+			cfg.GrowthEmulatorFile = "" // another model's
 		}
 		if f.out != "" {
 			cfg.Sampler.Out = roots[i]
@@ -94,4 +103,26 @@ func runEvidence(e *env, args []string) error {
 	}
 	fmt.Fprintln(w, "(Δln Z > 0 favours the model over the reference; Jeffreys scale after Trotta 2008: |Δln Z| < 1 inconclusive, 1–2.5 weak, 2.5–5 moderate, > 5 strong)")
 	return w.Flush()
+}
+
+// growthModelOf returns the model a -growth-emulator file was trained for
+// ("" without a file), which must be one of names: a growth emulator is one
+// model's, and a command that fits several gives it to that model alone.
+func growthModelOf(cmd, path string, names []string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	e, err := emulator.Load(path)
+	if err != nil {
+		return "", usagef("%s: -growth-emulator: %v", cmd, err)
+	}
+	g, ok := e.(*emulator.GrowthModel)
+	if !ok {
+		return "", usagef("%s: -growth-emulator %s: a %s file, not a growth emulator (cosmoemu train -model NAME -growth makes one)", cmd, path, e.Kind())
+	}
+	m := g.Model().Name()
+	if !slices.Contains(names, m) {
+		return "", usagef("%s: -growth-emulator %s is the growth emulator of %s, which -models does not name", cmd, path, m)
+	}
+	return m, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cosmoemu/cosmoemu/chains"
+	"github.com/cosmoemu/cosmoemu/emulator"
 )
 
 // TestOutputsNeverOverwriteInputs: no output of fit, sample, compare or
@@ -175,13 +176,19 @@ func TestRunFilesKnown(t *testing.T) {
 // TestFlagsThatDoNotApply: a flag that would change nothing is refused,
 // naming it, before any work: -emulator (even a corrupt file) and
 // -no-fallback where no emulator answers, -growth-emulator without growth
-// data or with a backend other than the emulator, -diag-only without a set whose
+// data, with a backend other than the emulator or for a model not fitted, -diag-only without a set whose
 // covariance is fetched, a model given twice to evidence, and sampler
 // sizes the parameters do not allow.
 func TestFlagsThatDoNotApply(t *testing.T) {
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage.bin")
 	os.WriteFile(garbage, []byte("not a model"), 0o644)
+	growth := filepath.Join(dir, "growth.bin")
+	if b, err := emulator.DefaultBytes("growth_quintessence"); err != nil {
+		t.Fatal(err)
+	} else {
+		os.WriteFile(growth, b, 0o644)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -192,7 +199,9 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{[]string{"fit", "-data", "cc31", "-no-fallback"}, "-no-fallback: no emulator answers this fit"},
 		{[]string{"fit", "-data", "desi-dr2", "-growth-emulator", garbage}, "-growth-emulator: growth emulator " + garbage + ": the data measure no growth of structure"},
 		{[]string{"fit", "-data", "sdss-dr16-lrg-fs", "-backend", "analytic", "-growth-emulator", garbage}, "the analytic backend does not read it"},
+		{[]string{"fit", "-data", "desi-dr2", "-growth-emulator", garbage, "-model", "quintessence"}, "-growth-emulator: growth emulator " + garbage + ": the data measure no growth"},
 		{[]string{"evidence", "-models", "lcdm", "-data", "desi-dr2", "-growth-emulator", garbage}, "-growth-emulator"},
+		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "sdss-dr16-lrg-fs", "-growth-emulator", growth}, "-growth-emulator " + growth + " is the growth emulator of quintessence, which -models does not name"},
 		{[]string{"fit", "-data", "desi-dr2", "-early", "exact", "-prior", "ombh2=0.02:0.025", "-no-fallback"}, "-no-fallback"},
 		{[]string{"compare", "-no-fallback", "-what", "backends", "-data", "cc31", "-model", "lcdm", "-steps", "1", "-emulator", garbage}, "not a cosmoemu model file"},
 		{[]string{"fit", "-data", "cc31", "-diag-only"}, "-diag-only applies to the sets whose covariance is fetched (pantheonplus, desy5)"},
@@ -215,6 +224,10 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{"fit", "-data", "union3,pantheonplus", "-diag-only", "-steps", "20", "-walkers", "8"},
 		{"background", "-p", "Om=0.3,H0=70", "-backend", "emulator", "-no-fallback"},
 		{"background", "-p", "Om=0.3,H0=70,ombh2=0.022", "-early", "emulator", "-no-fallback"},
+		// A growth emulator goes to the runs that read it: compare's
+		// emulator run, evidence's model of the file.
+		{"compare", "-model", "quintessence", "-data", "sdss-dr16-lrg-fs", "-growth-emulator", growth, "-steps", "10", "-walkers", "8"},
+		{"evidence", "-models", "lcdm,quintessence", "-data", "sdss-dr16-lrg-fs", "-growth-emulator", growth, "-live", "10"},
 	} {
 		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
