@@ -192,7 +192,7 @@ func TestGrowthTrainErrors(t *testing.T) {
 }
 
 // TestGrowthDomainNarrowed: the field's growth emulator is trained on the
-// narrower domain of growthDomains (its file keeps it, with the late-time
+// narrower domain of growthBoxes (its file keeps it, with the late-time
 // emulator's limit on λ), and a point of the late-time emulator's domain
 // outside it — Ωm or Σmν beyond the growth's box — is answered by the
 // fallback (counted), a point inside it — λ close to the limit too — by
@@ -202,7 +202,7 @@ func TestGrowthDomainNarrowed(t *testing.T) {
 		t.Skip("trains a (tiny) growth emulator of the field")
 	}
 	m := cosmo.Quintessence
-	nar, ok := growthDomains[m.Name()]
+	boxes, ok := growthBoxes[m.Name()]
 	if !ok {
 		t.Skip("the field's growth emulator has the late-time domain")
 	}
@@ -222,7 +222,7 @@ func TestGrowthDomainNarrowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := g.Domain()
-	for name, b := range nar.Box {
+	for name, b := range boxes {
 		if lo, hi, _ := d.Range(name); lo != b[0] || hi != b[1] {
 			t.Errorf("%s ∈ [%g, %g] in the file, want [%g, %g]", name, lo, hi, b[0], b[1])
 		}

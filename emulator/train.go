@@ -179,7 +179,7 @@ func domain(m *cosmo.Model) (Domain, error) {
 
 // box returns the range of the parameter called name in the domain being
 // trained: its emulator box (param.Param.EmuBox), or less for a growth
-// emulator (growthDomains).
+// emulator (growthBoxes).
 func (t *trainer) box(name string) [2]float64 {
 	lo, hi, ok := t.dom.Range(name)
 	if !ok {
@@ -284,8 +284,8 @@ func (t *trainer) fitSettings(name string) fitSettings {
 }
 
 // padded returns the training interval of the parameter called name: its
-// range in the domain (box) widened by padding on each side where the parameter's range allows
-// (points the model refuses are dropped later).
+// range in the domain (box) widened by padding on each side where the
+// parameter's range allows (points the model refuses are dropped later).
 func (t *trainer) padded(name string) (float64, float64) {
 	p, _ := t.m.Param(name)
 	b := t.box(name)

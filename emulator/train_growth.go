@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
@@ -30,38 +31,26 @@ func growthReference(m *cosmo.Model) cosmo.Backend {
 	return backend.Solver{}
 }
 
-// growthNarrowing narrows the domain of a model's growth emulator within
-// that of its late-time emulator: the growth's largest errors sit at the
-// domain's edges (docs/growth.md), and a point outside the growth
-// emulator's domain is answered by the fallback (counted), so a smaller
-// domain trades fallbacks for accuracy.
-type growthNarrowing struct {
-	// Box intersects the emulator box of a parameter (Om, mnu, …).
-	Box map[string][2]float64
-}
-
-// growthDomains are the narrowings of the growth emulators' domains by
-// model (docs/growth.md has the measurements); a model not listed has the
-// domain of its late-time emulator.
-var growthDomains = map[string]growthNarrowing{
-	"quintessence": {
-		Box: map[string][2]float64{cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}},
-	},
+// growthBoxes narrow, by model, the domain of a growth emulator within
+// that of its late-time emulator: each intersects the emulator box of a
+// parameter (Om, mnu, …). The growth's largest errors sit at the domain's
+// edges (docs/growth.md has the measurements), and a point outside the
+// growth emulator's domain is answered by the fallback (counted), so a
+// smaller domain trades fallbacks for accuracy. A model not listed has
+// the domain of its late-time emulator.
+var growthBoxes = map[string]map[string][2]float64{
+	"quintessence": {cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}},
 	// Not embedded (5.3e-5 at 5000 points: docs/growth.md); w0 + wa < 0
 	// keeps a matter era, where the growth starts.
-	"w0wacdm": {
-		Box: map[string][2]float64{cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}, "w0": {-1.5, -0.3}, "wa": {-2.5, 0}},
-	},
+	"w0wacdm": {cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}, "w0": {-1.5, -0.3}, "wa": {-2.5, 0}},
 }
 
-// narrow narrows d (the model's late-time domain, with its limit if the
-// model has one) to the growth emulator's domain (growthDomains).
-func (g growthNarrowing) narrow(d *Domain) {
-	for name, b := range g.Box {
-		for i, n := range d.Params {
-			if n == name {
-				d.Min[i], d.Max[i] = max(d.Min[i], b[0]), min(d.Max[i], b[1])
-			}
+// narrowGrowth narrows d, a model's late-time domain, to the boxes of its
+// growth emulator (growthBoxes).
+func narrowGrowth(d *Domain) {
+	for name, b := range growthBoxes[d.Model] {
+		if i := slices.Index(d.Params, name); i >= 0 {
+			d.Min[i], d.Max[i] = max(d.Min[i], b[0]), min(d.Max[i], b[1])
 		}
 	}
 }
@@ -70,7 +59,7 @@ func (g growthNarrowing) narrow(d *Domain) {
 // (GrowthModel): a space-filling design of LatePoints points over its
 // domain — the model's emulator boxes of its parameters, Σmν, H0 and
 // N_eff, for the field below its λ_max(Ωm) less the margin (the domain of
-// its late-time emulator), narrowed by growthDomains — padded as the
+// its late-time emulator), narrowed by growthBoxes — padded as the
 // other emulators' designs, the growth at the grid's nodes by
 // growthReference, and a network of width LateWidth fitted by variable
 // projection. The same settings and seed give the same bytes.
@@ -96,8 +85,7 @@ func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthMo
 	if err != nil {
 		return nil, err
 	}
-	nar := growthDomains[m.Name()]
-	nar.narrow(&dom)
+	narrowGrowth(&dom)
 	if err := dom.check(m); err != nil {
 		return nil, fmt.Errorf("train: growth of %s: %w", m.Name(), err)
 	}
@@ -107,7 +95,6 @@ func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthMo
 		if err := t.limitTable(ctx); err != nil {
 			return nil, err
 		}
-		nar.narrow(&t.dom)
 	}
 	spec := GrowthSpec{Model: m.Name(), Domain: t.dom, ZMax: growthZMax, Panels: growthPanels, PerPanel: growthPer}
 	if spec.Net, err = t.trainGrowth(ctx, ref); err != nil {

@@ -106,7 +106,6 @@ func (t *trainer) trainLate(ctx context.Context) (*Late, error) {
 	return l, nil
 }
 
-// lateDesign returns n design points (Ωm, the field's parameters, Σmν) of
 // designPoint returns the model's defaults with ln Ωm at u[0] of [lo, hi]
 // and the dark energy's parameters at u[1:] of their padded boxes: the
 // part of a design point the late-time and growth designs share.
@@ -120,6 +119,7 @@ func (t *trainer) designPoint(u []float64, lo, hi float64) cosmo.Params {
 	return p
 }
 
+// lateDesign returns n design points (Ωm, the field's parameters, Σmν) of
 // the late-time networks: Halton points in the padded box, below λ_max and
 // physical at every radiation coordinate.
 func (t *trainer) lateDesign(n int) ([]cosmo.Params, error) {
