@@ -453,7 +453,8 @@ func (e *Early) EpochsAt(m *cosmo.Model, p *cosmo.Params) (cosmo.Epochs, error) 
 type counts struct {
 	evals, fallbacks atomic.Int64
 	growthFallbacks  atomic.Int64 // evaluations whose growth alone the fallback computed
-	_                [40]byte
+	growthOutside    atomic.Int64 // evaluations whose growth the ODE computed, outside the growth network's domain
+	_                [32]byte     // a cache line each
 }
 
 // Stats sums the evaluations and fallbacks of the calculators (or
@@ -485,6 +486,14 @@ func (s *Stats) Fallbacks() int64 {
 // emulated; they are not among Fallbacks.
 func (s *Stats) GrowthFallbacks() int64 {
 	return s.sum(func(c *counts) int64 { return c.growthFallbacks.Load() })
+}
+
+// GrowthOutside returns the number of evaluations of a closed-form model
+// whose growth the growth ODE computed because they fell outside its
+// growth emulator's domain, the rest being the closed form's; they are
+// not among Fallbacks. (The field's fall back whole, among Fallbacks.)
+func (s *Stats) GrowthOutside() int64 {
+	return s.sum(func(c *counts) int64 { return c.growthOutside.Load() })
 }
 
 // sum adds one counter over the calculators.

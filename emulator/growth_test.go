@@ -145,9 +145,11 @@ func TestGrowthModelFile(t *testing.T) {
 		t.Error("a w0wacdm growth emulator accepted for lcdm")
 	}
 	// Inside the domain the network answers (a tiny one: inaccurate);
-	// outside, the ODE (equal to the emulator without a network).
+	// outside, the ODE (equal to the emulator without a network), counted
+	// in GrowthOutside and not in Fallbacks.
 	req := cosmo.Request{Z: []float64{0.5, 1}, Growth: true}
-	withNet, err := Backend{Growth: g}.NewEvaluator(cosmo.W0WaCDM, req)
+	st := &Stats{}
+	withNet, err := Backend{Growth: g, Stats: st}.NewEvaluator(cosmo.W0WaCDM, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +170,9 @@ func TestGrowthModelFile(t *testing.T) {
 		}
 		if same := growthRel(a, b) == 0; same != c.same {
 			t.Errorf("Om = %g: the network's growth is the ODE's: %v, want %v", c.p.Om, same, c.same)
+		}
+		if n, want := st.GrowthOutside(), int64(1); c.same && n != want || !c.same && n != 0 || st.Fallbacks() != 0 || st.GrowthFallbacks() != 0 {
+			t.Errorf("Om = %g: %d evaluations outside the growth domain, %d fallbacks, %d growth fallbacks", c.p.Om, n, st.Fallbacks(), st.GrowthFallbacks())
 		}
 	}
 	var v ValidationSummary

@@ -194,6 +194,8 @@ func DefaultModel(m *cosmo.Model) (*Model, error) {
 func ForModel(e Emulator, m *cosmo.Model) (*Model, error) {
 	me, ok := e.(*Model)
 	switch {
+	case !ok && m.ClosedForm():
+		return nil, fmt.Errorf("emulator: a %s file is not an emulator of model %s, whose emulator is its closed form (it reads no file)", e.Kind(), m.Name())
 	case !ok:
 		return nil, fmt.Errorf("emulator: a %s file is not the emulator of model %s (train one with cosmoemu train -model %s)", e.Kind(), m.Name(), m.Name())
 	case me.model != m:

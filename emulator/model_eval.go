@@ -387,6 +387,9 @@ func (ev *Evaluator) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	case useNet:
 		ev.growNet.eval(dst, p)
 	case ev.grow != nil:
+		if ev.growNet != nil {
+			ev.c.growthOutside.Add(1)
+		}
 		return ev.grow.Eval(dst, m, p, &ex)
 	case ev.growFB != nil:
 		ev.c.growthFallbacks.Add(1)

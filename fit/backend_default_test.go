@@ -3,6 +3,7 @@ package fit
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func TestDefaultBackend(t *testing.T) {
 		{cosmo.LCDM, false, "analytic"}, {cosmo.W0WaCDM, true, "analytic"},
 		{cosmo.Quintessence, false, "emulator"}, {cosmo.Quintessence, true, "emulator"},
 	} {
-		if got := DefaultBackend(tc.m, tc.growth, false); got != tc.want {
+		if got := DefaultBackend(tc.m, tc.growth, nil); got != tc.want {
 			t.Errorf("DefaultBackend(%s, %v) = %s, want %s", tc.m.Name(), tc.growth, got, tc.want)
 		}
 	}
@@ -40,8 +41,13 @@ func TestDefaultBackend(t *testing.T) {
 			t.Errorf("quintessence on %v: backend %s, want %s", tc.data, p.Config.Backend, tc.want)
 		}
 	}
-	if got := DefaultBackend(cosmo.W0WaCDM, true, true); got != "emulator" {
-		t.Errorf("DefaultBackend(w0wacdm, growth, with a growth file) = %s, want emulator", got)
+	// A model file asks for the backend that reads it.
+	for _, s := range []*BackendSettings{{GrowthEmulatorFile: "g.bin"}, {EmulatorFile: "e.bin"}} {
+		for _, m := range []*cosmo.Model{cosmo.W0WaCDM, cosmo.Quintessence} {
+			if got := DefaultBackend(m, true, s); got != "emulator" {
+				t.Errorf("DefaultBackend(%s, growth, %+v) = %s, want emulator", m.Name(), *s, got)
+			}
+		}
 	}
 	if testing.Short() {
 		return
@@ -77,5 +83,61 @@ func TestNoFallbackGrowthDomain(t *testing.T) {
 	cfg.Priors["Om"] = "0.15:0.7"
 	if _, err := Build(cfg); err != nil && strings.Contains(err.Error(), "of Om") {
 		t.Errorf("a prior of Om inside the growth emulator's domain: %v", err)
+	}
+}
+
+// A model file that the backend would not read, or that is not an
+// emulator of the model, is refused naming the field, by NewBackend (the
+// command line's background, Python's) and by Build.
+func TestModelFilesNobodyReads(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.bin")
+	if err := os.WriteFile(garbage, []byte("not a model"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	quint := filepath.Join(dir, "quintessence.bin")
+	if b, err := emulator.DefaultBytes("quintessence"); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(quint, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		backend string
+		m       *cosmo.Model
+		set     BackendSettings
+		field   string
+		want    string
+	}{
+		{"solver", cosmo.Quintessence, BackendSettings{EmulatorFile: quint}, "EmulatorFile", "emulator " + quint + ": the solver backend does not read it"},
+		{"", cosmo.LCDM, BackendSettings{EmulatorFile: quint}, "EmulatorFile", "the analytic backend does not read it"},
+		{"analytic", cosmo.LCDM, BackendSettings{GrowthEmulatorFile: garbage}, "GrowthEmulatorFile", "growth emulator " + garbage + ": the analytic backend"},
+		{"emulator", cosmo.LCDM, BackendSettings{EmulatorFile: quint}, "EmulatorFile", "trained for model quintessence, not lcdm"},
+		{"emulator", cosmo.Quintessence, BackendSettings{EmulatorFile: garbage}, "EmulatorFile", garbage},
+		{"emulator", cosmo.Quintessence, BackendSettings{GrowthEmulatorFile: quint}, "GrowthEmulatorFile", quint},
+	} {
+		_, err := NewBackend(tc.backend, tc.m, &tc.set)
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewBackend(%q, %s, %+v): %v; want a ConfigError of %s saying %q", tc.backend, tc.m.Name(), tc.set, err, tc.field, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{Model: cosmo.Quintessence, Data: []string{"desi-dr2"}, Backend: "solver", EmulatorFile: quint}, "EmulatorFile"},
+		{Config{Model: cosmo.LCDM, Data: []string{"desi-dr2"}, EmulatorFile: quint}, "EmulatorFile"},
+		{Config{Model: cosmo.LCDM, Data: []string{"desi-dr2"}, GrowthEmulatorFile: garbage}, "GrowthEmulatorFile"},
+	} {
+		_, err := Build(&tc.cfg)
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field {
+			t.Errorf("Build(%+v): %v; want a ConfigError of %s", tc.cfg, err, tc.field)
+		}
+	}
+	// Where the emulator reads it, it is taken, the default backend then.
+	p, err := Build(&Config{Model: cosmo.Quintessence, Data: []string{"desi-dr2"}, EmulatorFile: quint})
+	if err != nil || p.Config.Backend != "emulator" {
+		t.Errorf("quintessence with its emulator's file: %v", err)
 	}
 }

@@ -129,7 +129,7 @@ type Config struct {
 // mistake in the data and the parameters as one, so that a caller can say
 // where it came from (the command line names its flag).
 type ConfigError struct {
-	Field string // the Config field: "Data", "Priors", "Fixed"; "" for a combination of fields
+	Field string // the Config (or BackendSettings) field: "Data", "Priors", "Fixed", "EmulatorFile", …; "" for a combination of fields
 	Key   string // the parameter, for Priors and Fixed; "" if none
 	Err   error
 }
@@ -442,19 +442,15 @@ func (p *Problem) connect(growth bool) error {
 	if es, ok := early.(emulator.EarlySource); ok {
 		p.earlyStats = es.Stats
 	}
+	set := &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthEmulatorFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early}
 	if c.Backend == "" {
-		c.Backend = DefaultBackend(p.Model, growth, c.GrowthEmulatorFile != "")
+		c.Backend = DefaultBackend(p.Model, growth, set)
 	}
-	if f := c.GrowthEmulatorFile; f != "" {
+	if f := c.GrowthEmulatorFile; f != "" && !growth {
 		// A file that nothing would read is a mistake, not a no-op.
-		switch {
-		case !growth:
-			return &ConfigError{Field: "GrowthEmulatorFile", Err: fmt.Errorf("growth emulator %s: the data measure no growth of structure (fσ8), the only thing it answers", f)}
-		case c.Backend != "emulator":
-			return &ConfigError{Field: "GrowthEmulatorFile", Err: fmt.Errorf("growth emulator %s: the %s backend does not read it; the emulator backend does", f, c.Backend)}
-		}
+		return &ConfigError{Field: "GrowthEmulatorFile", Err: fmt.Errorf("growth emulator %s: the data measure no growth of structure (fσ8), the only thing it answers", f)}
 	}
-	b, err := NewBackend(c.Backend, p.Model, &BackendSettings{SolverRTol: c.SolverRTol, EmulatorFile: c.EmulatorFile, GrowthFile: c.GrowthEmulatorFile, NoFallback: c.NoFallback, Early: early})
+	b, err := NewBackend(c.Backend, p.Model, set)
 	if err != nil {
 		return err
 	}
@@ -713,28 +709,33 @@ func NewEarly(name string, noFallback bool) (cosmo.EarlySource, error) {
 
 // BackendSettings configure NewBackend; nil means the defaults.
 type BackendSettings struct {
-	SolverRTol   float64           // the solver's tolerance (RTol = ATol); 0: its default
-	EmulatorFile string            // the emulator's model file; "": the embedded default
-	GrowthFile   string            // a growth emulator's file; "": the embedded one, if any
-	NoFallback   bool              // the emulator refuses points outside its domain
-	Early        cosmo.EarlySource // how the early universe is computed; nil: the exact route
+	SolverRTol         float64           // the solver's tolerance (RTol = ATol); 0: its default
+	EmulatorFile       string            // the emulator's model file; "": the embedded default
+	GrowthEmulatorFile string            // a growth emulator's file; "": the embedded one, if any
+	NoFallback         bool              // the emulator refuses points outside its domain
+	Early              cosmo.EarlySource // how the early universe is computed; nil: the exact route
 }
 
-// DefaultBackend returns the backend a fit of model m uses unless told.
-// Where m has a closed form, "analytic", unless the data need the growth
-// of structure (growth) and a growth emulator is given (growthFile) or
-// embedded (emulator.DefaultGrowth): then "emulator", whose growth network
-// replaces the growth ODE that is nearly the whole cost of such a fit, the
-// ODE answering outside the network's domain. Without a closed form,
+// DefaultBackend returns the backend a fit of model m uses unless told,
+// given the files in s (nil: none). A model file named in s, an emulator
+// or a growth emulator, asks for "emulator", the backend that reads them.
+// Otherwise, where m has a closed form, "analytic", unless the data need
+// the growth of structure (growth) and a growth emulator is embedded
+// (emulator.DefaultGrowth): then "emulator", whose growth network replaces
+// the growth ODE that is nearly the whole cost of such a fit, the ODE
+// answering outside the network's domain. Without a closed form,
 // "emulator" where an emulator of m is embedded (emulator.DefaultModel)
 // and, if growth, a growth emulator too (without one the growth would go
 // to the solver at every point, and the emulator save nothing); else
 // "solver". The emulators answer the points outside their domains with
 // the solver, counted: `cosmoemu compare` shows that their posteriors
 // agree with the solver's (docs/emulators.md, docs/growth.md).
-func DefaultBackend(m *cosmo.Model, growth, growthFile bool) string {
-	growthNet := growthFile
-	if growth && !growthFile {
+func DefaultBackend(m *cosmo.Model, growth bool, s *BackendSettings) string {
+	if s != nil && (s.EmulatorFile != "" || s.GrowthEmulatorFile != "") {
+		return "emulator"
+	}
+	growthNet := false
+	if growth {
 		g, err := emulator.DefaultGrowth(m)
 		growthNet = err == nil && g != nil
 	}
@@ -753,7 +754,10 @@ func DefaultBackend(m *cosmo.Model, growth, growthFile bool) string {
 // NewBackend returns the backend called name for model m: "analytic",
 // "solver" or "emulator" ("" chooses the closed form where there is one,
 // else the solver). The emulator answers points outside its domain with
-// the solver, and counts them, unless NoFallback is set.
+// the solver, and counts them, unless NoFallback is set. A model file in s
+// that the backend would not read, or that does not hold an emulator of m,
+// is refused with a *ConfigError naming its field (EmulatorFile,
+// GrowthEmulatorFile).
 func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend, error) {
 	var set BackendSettings
 	if s != nil {
@@ -763,6 +767,12 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 		name = "solver"
 		if m.ClosedForm() {
 			name = "analytic"
+		}
+	}
+	// A file that nothing would read is a mistake, not a no-op.
+	for _, f := range []struct{ field, what, path string }{{"EmulatorFile", "emulator", set.EmulatorFile}, {"GrowthEmulatorFile", "growth emulator", set.GrowthEmulatorFile}} {
+		if f.path != "" && name != "emulator" {
+			return nil, &ConfigError{Field: f.field, Err: fmt.Errorf("%s %s: the %s backend does not read it; the emulator backend does", f.what, f.path, name)}
 		}
 	}
 	sv := backend.Solver{Early: set.Early}
@@ -783,12 +793,15 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 	case "emulator":
 		e, err := emulator.LoadModel(set.EmulatorFile, m)
 		if err != nil {
+			if set.EmulatorFile != "" {
+				return nil, &ConfigError{Field: "EmulatorFile", Err: err}
+			}
 			return nil, fmt.Errorf("fit: %w", err)
 		}
 		b := emulator.Backend{Emulator: e, Early: set.Early, Stats: &emulator.Stats{}}
-		if set.GrowthFile != "" {
-			if b.Growth, err = emulator.LoadGrowth(set.GrowthFile, m); err != nil {
-				return nil, fmt.Errorf("fit: %w", err)
+		if set.GrowthEmulatorFile != "" {
+			if b.Growth, err = emulator.LoadGrowth(set.GrowthEmulatorFile, m); err != nil {
+				return nil, &ConfigError{Field: "GrowthEmulatorFile", Err: err}
 			}
 		}
 		if !set.NoFallback {

@@ -79,6 +79,10 @@ type Result struct {
 	// GrowthFallbacks counts the evaluations whose growth alone the solver
 	// computed (a model without a growth emulator), the rest emulated.
 	GrowthFallbacks int64 `json:"growth_fallbacks,omitempty"`
+	// GrowthOutside counts the evaluations of a closed-form model whose
+	// growth the growth ODE computed because they fell outside its growth
+	// emulator's domain, the rest the closed form's.
+	GrowthOutside int64 `json:"growth_outside_domain,omitempty"`
 	// Early is how the early universe was computed (emulator, exact or
 	// fitting); with the emulator, the evaluations the exact route
 	// answered outside its domain, and their share.
@@ -316,6 +320,7 @@ func (p *Problem) fillBest(r *Result, best []float64) error {
 	if st := p.emuStats; st != nil {
 		r.Fallbacks = st.Fallbacks()
 		r.GrowthFallbacks = st.GrowthFallbacks()
+		r.GrowthOutside = st.GrowthOutside()
 		if n := st.Evaluations(); n > 0 {
 			r.FallbackFraction = float64(r.Fallbacks) / float64(n)
 		}

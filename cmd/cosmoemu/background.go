@@ -83,10 +83,8 @@ func runBackground(e *env, args []string) error {
 	if err != nil {
 		return fitUsage("background", err)
 	}
-	// Flags that would change nothing are refused, as fit refuses them.
-	if *emuFile != "" && b.Name() != "emulator" {
-		return usagef("background: -emulator %s: the backend is %s, not the emulator: add -backend emulator, or leave out -emulator", *emuFile, b.Name())
-	}
+	// Flags that would change nothing are refused, as fit refuses them
+	// (NewBackend a model file its backend does not read).
 	if *noFallback && b.Name() != "emulator" && !(*early == "emulator" && p.HasOmbh2) {
 		return usagef("background: -no-fallback: no emulator answers (backend %s; the early-universe emulator only with -early emulator and ombh2): leave it out", b.Name())
 	}

@@ -154,8 +154,9 @@ func compareBuild(e *env, f *fitFlags, c compareCase, what string) (*fit.Problem
 	if f.data == "cc31" && f.model == "lcdm" {
 		fit.DefaultPriors(cfg.Priors, fit.PaperHzPriors())
 	}
-	if c.backend != "" && c.backend != "emulator" {
-		cfg.GrowthEmulatorFile = "" // the emulator's case alone reads it
+	if what == "backends" && c.backend != "emulator" {
+		// The emulator's case alone reads the model files.
+		cfg.EmulatorFile, cfg.GrowthEmulatorFile = "", ""
 	}
 	if f.out != "" {
 		cfg.Sampler.Out = c.root(f.out, what)

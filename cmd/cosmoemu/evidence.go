@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/emulator"
 	"github.com/cosmoemu/cosmoemu/fit"
 )
@@ -47,7 +48,11 @@ func runEvidence(e *env, args []string) error {
 	if err := checkRunFiles(&f, "", roots...); err != nil {
 		return err
 	}
-	growthFor, err := growthModelOf("evidence", f.growthFile, names)
+	emuFor, err := modelOf("evidence", "emulator", f.emuFile, names)
+	if err != nil {
+		return err
+	}
+	growthFor, err := modelOf("evidence", "growth-emulator", f.growthFile, names)
 	if err != nil {
 		return err
 	}
@@ -60,8 +65,12 @@ func runEvidence(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		// The model files are another model's.
+		if name != emuFor {
+			cfg.EmulatorFile = ""
+		}
 		if name != growthFor {
-			cfg.GrowthEmulatorFile = "" // another model's
+			cfg.GrowthEmulatorFile = ""
 		}
 		if f.out != "" {
 			cfg.Sampler.Out = roots[i]
@@ -100,29 +109,46 @@ func runEvidence(e *env, args []string) error {
 		if m.FallbackFraction > 0 {
 			fmt.Fprintf(w, "note: %s: the solver answered %.1f%% of the calls, outside the emulator's domain (a prior inside the domain avoids it)\n", m.Model, 100*m.FallbackFraction)
 		}
+		if r := m.Result; r != nil && r.GrowthOutside > 0 {
+			fmt.Fprintf(w, "note: %s: the growth ODE computed the growth of %.1f%% of the calls, outside the growth emulator's domain\n", m.Model, 100*float64(r.GrowthOutside)/float64(max(r.Evaluations, 1)))
+		}
 	}
 	fmt.Fprintln(w, "(Δln Z > 0 favours the model over the reference; Jeffreys scale after Trotta 2008: |Δln Z| < 1 inconclusive, 1–2.5 weak, 2.5–5 moderate, > 5 strong)")
 	return w.Flush()
 }
 
-// growthModelOf returns the model a -growth-emulator file was trained for
-// ("" without a file), which must be one of names: a growth emulator is one
-// model's, and a command that fits several gives it to that model alone.
-func growthModelOf(cmd, path string, names []string) (string, error) {
+// modelOf returns the model the file of -flag was trained for ("" without
+// a file), which must be one of names: an emulator (-emulator) or a growth
+// emulator (-growth-emulator) is one model's, and a command that fits
+// several gives it to that model alone.
+func modelOf(cmd, flag, path string, names []string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
 	e, err := emulator.Load(path)
 	if err != nil {
-		return "", usagef("%s: -growth-emulator: %v", cmd, err)
+		return "", usagef("%s: -%s: %v", cmd, flag, err)
 	}
-	g, ok := e.(*emulator.GrowthModel)
-	if !ok {
-		return "", usagef("%s: -growth-emulator %s: a %s file, not a growth emulator (cosmoemu train -model NAME -growth makes one)", cmd, path, e.Kind())
+	var m *cosmo.Model
+	noun, how := "emulator", "cosmoemu train -model NAME"
+	switch t := e.(type) {
+	case *emulator.Model:
+		if flag == "emulator" {
+			m = t.Model()
+		}
+	case *emulator.GrowthModel:
+		if flag == "growth-emulator" {
+			m = t.Model()
+		}
 	}
-	m := g.Model().Name()
-	if !slices.Contains(names, m) {
-		return "", usagef("%s: -growth-emulator %s is the growth emulator of %s, which -models does not name", cmd, path, m)
+	if flag == "growth-emulator" {
+		noun, how = "growth emulator", "cosmoemu train -model NAME -growth"
 	}
-	return m, nil
+	switch {
+	case m == nil:
+		return "", usagef("%s: -%s %s: a %s file, not a model's %s (%s makes one)", cmd, flag, path, e.Kind(), noun, how)
+	case !slices.Contains(names, m.Name()):
+		return "", usagef("%s: -%s %s is the %s of %s, which -models does not name", cmd, flag, path, noun, m.Name())
+	}
+	return m.Name(), nil
 }

@@ -184,7 +184,7 @@ func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 }
 
 // configFlags are the flags of the fields of fit.Config.
-var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix", "GrowthEmulatorFile": "growth-emulator"}
+var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix", "EmulatorFile": "emulator", "GrowthEmulatorFile": "growth-emulator"}
 
 // fitUsage reports an error of package fit in the input as a usage error
 // of cmd: a *fit.ConfigError with the flag of the field at fault; any other
@@ -449,6 +449,10 @@ func printRunNotes(w io.Writer, runs []*fit.Result) {
 		}
 		if r.GrowthFallbacks > 0 {
 			fmt.Fprintf(w, "emulator: %s has no growth emulator: the solver computed the growth of %d evaluations\n", r.Model, r.GrowthFallbacks)
+		}
+		if r.GrowthOutside > 0 {
+			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside the growth emulator's domain: the growth ODE on the closed form computed their growth\n",
+				r.GrowthOutside, 100*float64(r.GrowthOutside)/float64(max(r.Evaluations, 1)))
 		}
 		if r.EarlyFallbacks > 0 {
 			fmt.Fprintf(w, "%s: the early-universe emulator answered all but %d evaluations (%.2g%%), which fell outside its domain and took the exact route\n",

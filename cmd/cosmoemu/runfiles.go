@@ -85,17 +85,15 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 }
 
 // checkApplies refuses flags that would change nothing in the problems a
-// command built (fit builds one, compare one per backend): -emulator and
-// -no-fallback without an emulator, -diag-only without a set whose
+// command built (fit builds one, compare one per backend): -no-fallback
+// without an emulator (package fit refuses the model files no backend
+// reads), -diag-only without a set whose
 // covariance is fetched, and sampler sizes too small for the parameters.
 func checkApplies(cmd string, f *fitFlags, probs ...*fit.Problem) error {
 	emu, earlyEmu := false, false
 	for _, p := range probs {
 		emu = emu || p.Config.Backend == "emulator"
 		earlyEmu = earlyEmu || p.EarlyUniverse() != "" && (p.Config.Early == "" || p.Config.Early == "emulator")
-	}
-	if f.emuFile != "" && !emu {
-		return usagef("%s: -emulator %s: the backend is %s, not the emulator: add -backend emulator, or leave out -emulator", cmd, f.emuFile, probs[0].Config.Backend)
 	}
 	if f.noFallback && !emu && !earlyEmu {
 		return usagef("%s: -no-fallback: no emulator answers this fit (backend %s, early universe %s): leave it out", cmd, probs[0].Config.Backend, earlyOf(probs[0]))

@@ -189,12 +189,24 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 	} else {
 		os.WriteFile(growth, b, 0o644)
 	}
+	quint := filepath.Join(dir, "quintessence.bin")
+	if b, err := emulator.DefaultBytes("quintessence"); err != nil {
+		t.Fatal(err)
+	} else {
+		os.WriteFile(quint, b, 0o644)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"fit", "-data", "cc31", "-emulator", garbage}, "-emulator " + garbage + ": the backend is analytic, not the emulator"},
-		{[]string{"fit", "-data", "cc31", "-emulator", garbage, "-backend", "solver"}, "the backend is solver"},
+		{[]string{"fit", "-data", "cc31", "-emulator", garbage}, "fit: -emulator: emulator: " + garbage + ": not a cosmoemu model file"},
+		{[]string{"fit", "-data", "cc31", "-emulator", growth}, "fit: -emulator: " + growth + ": emulator: a cosmoemu-growth file is not an emulator of model lcdm, whose emulator is its closed form"},
+		{[]string{"fit", "-data", "desi-dr2", "-model", "quintessence", "-emulator", growth}, "a cosmoemu-growth file is not the emulator of model quintessence (train one with cosmoemu train -model quintessence)"},
+		{[]string{"fit", "-data", "cc31", "-emulator", garbage, "-backend", "solver"}, "fit: -emulator: emulator " + garbage + ": the solver backend does not read it; the emulator backend does"},
+		{[]string{"compare", "-what", "early", "-data", "desi-dr2", "-emulator", garbage, "-backend", "analytic"}, "compare: -emulator: emulator " + garbage + ": the analytic backend does not read it"},
+		{[]string{"compare", "-what", "early", "-data", "sdss-dr16-lrg-fs", "-growth-emulator", growth, "-backend", "analytic"}, "compare: -growth-emulator: growth emulator " + growth + ": the analytic backend does not read it"},
+		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "cc31", "-emulator", growth}, "evidence: -emulator " + growth + ": a cosmoemu-growth file, not a model's emulator (cosmoemu train -model NAME makes one)"},
+		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "cc31", "-emulator", quint}, "evidence: -emulator " + quint + " is the emulator of quintessence, which -models does not name"},
 		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "cc31", "-emulator", garbage}, "-emulator"},
 		{[]string{"fit", "-data", "cc31", "-no-fallback"}, "-no-fallback: no emulator answers this fit"},
 		{[]string{"fit", "-data", "desi-dr2", "-growth-emulator", garbage}, "-growth-emulator: growth emulator " + garbage + ": the data measure no growth of structure"},
@@ -206,7 +218,7 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{[]string{"compare", "-no-fallback", "-what", "backends", "-data", "cc31", "-model", "lcdm", "-steps", "1", "-emulator", garbage}, "not a cosmoemu model file"},
 		{[]string{"fit", "-data", "cc31", "-diag-only"}, "-diag-only applies to the sets whose covariance is fetched (pantheonplus, desy5)"},
 		{[]string{"evidence", "-models", "lcdm,wcdm,lcdm", "-data", "cc31"}, "-models names lcdm twice"},
-		{[]string{"background", "-p", "Om=0.3,H0=70", "-emulator", garbage}, "-emulator " + garbage + ": the backend is analytic"},
+		{[]string{"background", "-p", "Om=0.3,H0=70", "-emulator", garbage}, "background: -emulator: emulator " + garbage + ": the analytic backend does not read it"},
 		{[]string{"background", "-p", "Om=0.3,H0=70", "-no-fallback"}, "-no-fallback: no emulator answers"},
 		{[]string{"background", "-p", "Om=0.3,H0=70,ombh2=0.022", "-no-fallback"}, "-no-fallback"},
 		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-live", "1"}, "-live 1: nested sampling of 2 parameters needs at least 3 live points"},
@@ -228,6 +240,9 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		// emulator run, evidence's model of the file.
 		{"compare", "-model", "quintessence", "-data", "sdss-dr16-lrg-fs", "-growth-emulator", growth, "-steps", "10", "-walkers", "8"},
 		{"evidence", "-models", "lcdm,quintessence", "-data", "sdss-dr16-lrg-fs", "-growth-emulator", growth, "-live", "10"},
+		// An emulator likewise.
+		{"compare", "-model", "quintessence", "-data", "desi-dr2", "-emulator", quint, "-steps", "10", "-walkers", "8"},
+		{"evidence", "-models", "lcdm,quintessence", "-data", "desi-dr2", "-emulator", quint, "-live", "10"},
 	} {
 		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
