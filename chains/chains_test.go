@@ -180,3 +180,53 @@ func TestChainSymlinkNotFollowed(t *testing.T) {
 		}
 	}
 }
+
+// TestTextRepeatedRows: a row equal to the chain's last one is written
+// from its cached text, bit for bit: −0 and NaN are told apart from 0 and
+// from each other's neighbours, and another chain's rows do not mix in.
+func TestTextRepeatedRows(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "r")
+	r, err := Open(root, Options{Kind: "ensemble", Chains: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	txt, err := r.CreateText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := math.NaN()
+	rows := []struct {
+		i       int
+		w, like float64
+		x, der  []float64
+	}{
+		{0, 1, 2, []float64{0.5, 0}, []float64{7}},
+		{1, 1, 2, []float64{0.5, 0}, []float64{8}},
+		{0, 1, 2, []float64{0.5, 0}, []float64{7}},
+		{0, 1, 2, []float64{0.5, math.Copysign(0, -1)}, []float64{7}},
+		{0, 1, 2, []float64{0.5, math.Copysign(0, -1)}, []float64{nan}},
+		{0, 1, 2, []float64{0.5, math.Copysign(0, -1)}, []float64{nan}},
+		{0, 2, 2, []float64{0.5, math.Copysign(0, -1)}, []float64{nan}},
+		{0, 2, 2, []float64{0.5}, []float64{0, nan}},
+	}
+	var want [2]string
+	for _, row := range rows {
+		if err := txt.Append(row.i, row.w, row.like, row.x, row.der); err != nil {
+			t.Fatal(err)
+		}
+		want[row.i] += string(AppendRow(nil, row.w, row.like, row.x, row.der))
+	}
+	if err := txt.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range want {
+		b, err := os.ReadFile(ChainFile(root, i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != w {
+			t.Errorf("chain %d:\n%s\nwant\n%s", i+1, b, w)
+		}
+	}
+}

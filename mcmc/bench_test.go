@@ -86,8 +86,16 @@ func BenchmarkMHStep(b *testing.B) {
 }
 
 // BenchmarkWriteStep measures formatting one step of 32 walkers into their
-// text chains (files in a temporary directory, truncated every 4096 steps).
+// text chains (files in a temporary directory, truncated every 4096
+// steps): every walker moving at every step, or half of them, as in an
+// ensemble that accepts about half of its proposals.
 func BenchmarkWriteStep(b *testing.B) {
+	b.Run("all-move", func(b *testing.B) { benchWriteStep(b, 1) })
+	b.Run("half-move", func(b *testing.B) { benchWriteStep(b, 2) })
+}
+
+// benchWriteStep moves walker i at step n when (i+n)%every == 0.
+func benchWriteStep(b *testing.B, every int) {
 	const k, d = 32, 2
 	st := startState(k, d)
 	r := &runner{t: Target{LogProb: gaussLogProb, LogPrior: priorPart}, spec: runSpec{walkers: k, groups: 4}, d: d, st: *st}
@@ -105,6 +113,12 @@ func BenchmarkWriteStep(b *testing.B) {
 			}
 		}
 		n++
+		for i := range k {
+			if (i+n)%every == 0 {
+				st.pos[i*d] += 1e-3
+				st.lnp[i] -= 1e-3
+			}
+		}
 		if err := r.writeRows(st.pos, st.lnp, nil); err != nil {
 			b.Fatal(err)
 		}
