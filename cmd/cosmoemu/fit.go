@@ -25,7 +25,7 @@ import (
 func init() {
 	register(command{
 		name:    "fit",
-		summary: "fit a model to data sets by name (BAO, supernovae, CMB distance priors, H(z)) with MCMC or nested sampling",
+		summary: "fit a model to data sets by name (BAO, supernovae, CMB, BBN, fσ8, H(z)) with MCMC or nested sampling",
 		run:     runFit,
 	})
 }
@@ -87,8 +87,8 @@ func (f *fitFlags) registerProblem(fs *flag.FlagSet, defData string, withBackend
 	if withBackend {
 		fs.StringVar(&f.backend, "backend", "", "`backend`: analytic (closed form), solver (RK45) or emulator; default analytic where the model has a closed form, else its embedded emulator (the solver outside its domain, and for growth data)")
 	}
-	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (default: the embedded one of the model)")
-	fs.StringVar(&f.growthFile, "growth-emulator", "", "growth emulator `file` (train -model NAME -growth), read by the emulator backend, the default backend then for growth data; default: the model's embedded one if any, else the growth ODE (closed forms) or the solver")
+	fs.StringVar(&f.emuFile, "emulator", "", "emulator model `file` (train -model NAME), read by the emulator backend, which it makes the default; default: the embedded one of the model")
+	fs.StringVar(&f.growthFile, "growth-emulator", "", "growth emulator `file` (train -model NAME -growth) for growth data, read by the emulator backend, which it makes the default; default: the model's embedded one if any, else the growth ODE (closed forms) or the solver")
 	fs.BoolVar(&f.noFallback, "no-fallback", false, "refuse points outside the emulator's domain instead of answering them with the solver")
 	fs.StringVar(&f.early, "early", "emulator", "early universe (z*, r_s, z_drag, r_d): `emulator` (the early-universe emulator; the exact route outside its domain, counted), exact (recombination for every point, as CAMB) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")
 	fs.Var(&f.priors, "prior", "prior `NAME=LO:HI` or NAME=gauss:MU:SIGMA (repeatable or comma-separated)")
@@ -266,7 +266,7 @@ func runFailure(err error) error {
 
 func runFit(e *env, args []string) error {
 	var f fitFlags
-	fs := newFlagSet(e, "fit", "-model NAME -data SET,… [-backend analytic|solver] [-prior NAME=LO:HI|gauss:MU:SIGMA …] [-fix NAME=VALUE …] [-sampler ensemble|mh] [-steps N] [-seed S] [-out ROOT] [-resume] [-corner FILE] [-json]")
+	fs := newFlagSet(e, "fit", "-model NAME -data SET,… [-backend analytic|solver|emulator] [-early emulator|exact|fitting] [-prior NAME=LO:HI|gauss:MU:SIGMA …] [-fix NAME=VALUE …] [-sampler ensemble|mh] [-steps N] [-seed S] [-out ROOT] [-resume] [-corner FILE] [-json]")
 	f.register(fs, "lcdm", "", true)
 	if err := parseFlags(fs, args); err != nil {
 		return err

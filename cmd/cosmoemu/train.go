@@ -17,7 +17,7 @@ import (
 func init() {
 	register(command{
 		name:    "train",
-		summary: "train an emulator: of the early universe (-model early) or the scalar field (-model quintessence), or the paper's Friedmann emulator (-recipe default|paper)",
+		summary: "train an emulator: of the early universe (-model early), the scalar field (-model quintessence), a model's growth (-model NAME -growth), or the paper's Friedmann emulator (-recipe default|paper)",
 		run:     runTrain,
 	})
 }
@@ -26,7 +26,7 @@ func runTrain(e *env, args []string) error {
 	if modelArg(args) != "" {
 		return runTrainModel(e, args)
 	}
-	fs := newFlagSet(e, "train", "-model early|quintessence -out FILE.bin [-n POINTS] [-seed S]   (a model's emulator; its flags: train -model NAME -h)\n   or: cosmoemu train [-grid grid.npz] [-recipe default|paper] -out friedmann.bin [-epochs N] [-seed S]   (the paper's Friedmann emulator; its flags below)")
+	fs := newFlagSet(e, "train", "-model early|quintessence [-growth] -out FILE.bin [-n POINTS] [-seed S]   (a model's emulator; its flags: train -model NAME -h)\n   or: cosmoemu train [-grid grid.npz] [-recipe default|paper] -out friedmann.bin [-epochs N] [-seed S]   (the paper's Friedmann emulator; its flags below)")
 	gridPath := fs.String("grid", "", "training grid `file` (.npz or .npy from cosmoemu grid); default: build the recipe's grid in memory (default recipe: -om 0.1:0.5:401 -h0 50:90:3 -N -12:0:241; its accuracy needs N nodes that fine, and the paper's 50 give about 4e-4; paper recipe: the paper's grid)")
 	recipe := fs.String("recipe", emulator.RecipeDefault, "`recipe`: default (accurate and fast) or paper (the paper's network and training)")
 	out := fs.String("out", "", "model `file` to write")
