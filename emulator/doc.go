@@ -18,12 +18,15 @@
 //     them; Validate compares one with a reference backend.
 //   - GrowthModel is the linear growth (D/D0 and f at z ≤ 3) of a model:
 //     Heath's closed form plus a network at Chebyshev nodes, used by
-//     Backend where it is given one (Backend.Growth). None is embedded
-//     (none trained meets 1e-5 everywhere: docs/growth.md); without one
-//     the closed-form models run the growth ODE on the closed form and the
-//     scalar field's growth alone goes to the fallback
-//     (Stats.GrowthFallbacks). TrainGrowth makes one, ValidateGrowth
-//     checks it.
+//     Backend inside its domain (Backend.Growth, else the model's
+//     embedded one, DefaultGrowth). The scalar field's is embedded, on a
+//     domain narrower than its late-time emulator's, where it meets 1e-5
+//     (docs/growth.md); outside it the field falls back whole. The
+//     closed-form models have none embedded and run the growth ODE on the
+//     closed form, also outside a given network's domain
+//     (Stats.GrowthOutside); a field model without a growth network has
+//     its growth alone computed by the fallback (Stats.GrowthFallbacks).
+//     TrainGrowth makes one, ValidateGrowth checks it.
 //   - Friedmann is the paper's emulator (Rojas Olvera, Gómez-Vargas &
 //     Vázquez 2022) of Ω_r, Ω_m, Ω_Λ and H of flat ΛCDM with Ω_r0 = 1e-4 as
 //     functions of N = ln a, Ω_m0 and H0, in two recipes: "default"
