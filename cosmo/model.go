@@ -194,6 +194,18 @@ func (m *Model) DEParams() []string {
 	return s
 }
 
+// NDE returns the number of the dark energy's parameters, len(DEParams()),
+// without allocating (hot paths ask it).
+func (m *Model) NDE() int {
+	n := 0
+	for _, sl := range m.slots {
+		if sl >= slotDE {
+			n++
+		}
+	}
+	return n
+}
+
 // Has reports whether the model takes the parameter called name (the
 // optional shared ones included).
 func (m *Model) Has(name string) bool {

@@ -21,9 +21,9 @@
 //     Backend inside its domain (Backend.Growth, else the model's
 //     embedded one, DefaultGrowth). The scalar field's is embedded, on a
 //     domain narrower than its late-time emulator's, where it meets 1e-5
-//     (docs/growth.md); outside it the field falls back whole. The
-//     closed-form models have none embedded and run the growth ODE on the
-//     closed form, also outside a given network's domain
+//     (docs/growth.md); outside it the field falls back whole. w0waCDM's
+//     is embedded too; the closed-form models run the growth ODE on the
+//     closed form without a network and outside a network's domain
 //     (Stats.GrowthOutside); a field model without a growth network has
 //     its growth alone computed by the fallback (Stats.GrowthFallbacks).
 //     TrainGrowth makes one, ValidateGrowth checks it.

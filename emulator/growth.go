@@ -35,8 +35,9 @@ import (
 // coordinate of the late-time networks (Net.UDegree 0); f_ν, a function
 // of the others, is the combination the neutrinos' effect follows, and
 // √Σmν spreads the light masses, whose transition to matter (z ∝ Σmν)
-// falls near the outputs' redshifts. For the field, √(λ_max(Ωm) − λ) too:
-// the growth goes like that square root near the largest λ.
+// falls near the outputs' redshifts. For a closed-form dark energy, its
+// share Ω_DE(z) at z = 1 and 3 too; for the field, √(λ_max(Ωm) − λ): the
+// growth goes like that square root near the largest λ.
 //
 // A GrowthModel is immutable and safe for concurrent use.
 type GrowthModel struct {
@@ -68,18 +69,38 @@ type GrowthSpec struct {
 
 // GrowthInputs returns the inputs of the growth network of model m on
 // domain d: ln Om, the dark energy's parameters, √Σmν, H0, nnu and
-// f_nu = Ω_ν/Ωm, and if d has a Limit on a parameter P (the field's λ),
-// √(P_max(Ωm) − P) (Domain.LimitGap): near its limit the growth depends
-// on λ like a square root of the distance to it, which that input makes
-// smooth (docs/growth.md: with it the field's network met 1e-5 with a
-// margin of 0.3 below λ_max, where without it the margin had to be 0.7).
+// f_nu = Ω_ν/Ωm; for a closed-form dark energy its share of the density
+// Ω_DE(z) at z = 1 and 3 (growthDEZ), which goes exponentially with
+// w0 + wa (docs/growth.md: with them w0waCDM's network went from 2.2e-5 to
+// 4.6e-6 at 5000 random points); and if d has a Limit on a parameter P
+// (the field's λ), √(P_max(Ωm) − P) (Domain.LimitGap): near its limit the
+// growth depends on λ like a square root of the distance to it, which
+// that input makes smooth (docs/growth.md: with it the field's network
+// met 1e-5 with a margin of 0.3 below λ_max, where without it the margin
+// had to be 0.7).
 func GrowthInputs(m *cosmo.Model, d *Domain) []string {
 	in := append(append([]string{"ln Om"}, m.DEParams()...), "sqrt mnu", cosmo.NameH0, cosmo.NameNnu, "f_nu")
+	if deShares(m) {
+		for _, z := range growthDEZ {
+			in = append(in, fmt.Sprintf("Omega_de(z=%g)", z))
+		}
+	}
 	if d.Limit != nil {
 		in = append(in, limitGapInput(d.Limit.Param))
 	}
 	return in
 }
+
+// growthDEZ are the redshifts at which the growth network of a
+// closed-form dark energy sees its share of the density, Ω_DE(z): the
+// growth depends on how much dark energy there was when structure grew,
+// which is exponential in w0 + wa at high z.
+var growthDEZ = []float64{1, 3}
+
+// deShares reports whether the growth network of m has the inputs
+// Ω_DE(z) at growthDEZ: the closed-form models with dark-energy
+// parameters.
+func deShares(m *cosmo.Model) bool { return m.ClosedForm() && m.NDE() > 0 }
 
 // limitGapInput is the name of the growth network's input √(P_max − P).
 func limitGapInput(param string) string { return "sqrt(" + param + "_max - " + param + ")" }
@@ -141,10 +162,18 @@ func (g *GrowthModel) grid() *cheb.Grid { return cheb.New(math.Log1p(g.zmax), g.
 
 // growthInput writes the inputs of the growth network on domain d of p to
 // dst (GrowthInputs).
-func growthInput(dst []float64, p *cosmo.Params, d *Domain) {
+func growthInput(dst []float64, m *cosmo.Model, p *cosmo.Params, d *Domain) {
 	if d.Limit != nil {
 		dst[len(dst)-1] = math.Sqrt(max(d.LimitGap(p), 0))
 		dst = dst[:len(dst)-1]
+	}
+	if deShares(m) {
+		e := m.Expansion(p)
+		n := len(dst) - len(growthDEZ)
+		for j, z := range growthDEZ {
+			dst[n+j] = e.DEFraction(z)
+		}
+		dst = dst[:n]
 	}
 	nde := len(dst) - 5
 	dst[0] = math.Log(p.Om)
@@ -221,7 +250,7 @@ func (ge *growthEval) contains(p *cosmo.Params) bool { return ge.g.domain.Contai
 
 // eval fills dst.DRatio, dst.F and dst.D0 for p (inside the domain).
 func (ge *growthEval) eval(dst *cosmo.Result, p *cosmo.Params) {
-	growthInput(ge.in, p, &ge.g.domain)
+	growthInput(ge.in, ge.g.model, p, &ge.g.domain)
 	ge.layer.Forward(ge.nodes, ge.ne.features(ge.in, 0))
 	ge.base.add(ge.nodes, p.Om)
 	k := (len(ge.nodes) - 1) / 2

@@ -78,8 +78,8 @@ func decodeGrowth(f *modelfile.File) (*GrowthModel, error) {
 func growthFile(m *cosmo.Model) string { return "growth_" + m.Name() }
 
 // DefaultGrowth returns the embedded growth emulator of model m, or nil
-// if it has none (the closed-form models: their growth ODE is what the
-// emulator backend runs; docs/growth.md says why).
+// if it has none (lcdm, olcdm, wcdm: the emulator backend runs their
+// growth ODE; docs/growth.md says which models have one, and why).
 func DefaultGrowth(m *cosmo.Model) (*GrowthModel, error) {
 	if _, err := fs.Stat(embedded, "models/"+growthFile(m)+".bin"); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

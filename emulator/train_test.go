@@ -94,11 +94,11 @@ func TestCancel(t *testing.T) {
 // make, byte for byte. The early universe takes about 3 minutes on two
 // cores, the scalar field 8 minutes of CPU and its growth about 16, so the
 // test runs only with COSMOEMU_TRAIN set (early, quintessence,
-// growth_quintessence or all).
+// growth_quintessence, growth_w0wacdm or all).
 func TestReproduceDefaults(t *testing.T) {
 	which := os.Getenv("COSMOEMU_TRAIN")
 	if which == "" {
-		t.Skip("set COSMOEMU_TRAIN=early|quintessence|growth_quintessence|all to retrain the embedded emulators and compare the bytes")
+		t.Skip("set COSMOEMU_TRAIN=early|quintessence|growth_quintessence|growth_w0wacdm|all to retrain the embedded emulators and compare the bytes")
 	}
 	ctx := context.Background()
 	for name, tr := range map[string]func() (encoding.BinaryMarshaler, error){
@@ -106,6 +106,9 @@ func TestReproduceDefaults(t *testing.T) {
 		"quintessence": func() (encoding.BinaryMarshaler, error) { return Train(ctx, "quintessence", nil) },
 		"growth_quintessence": func() (encoding.BinaryMarshaler, error) {
 			return TrainGrowth(ctx, "quintessence", nil)
+		},
+		"growth_w0wacdm": func() (encoding.BinaryMarshaler, error) {
+			return TrainGrowth(ctx, "w0wacdm", nil)
 		},
 	} {
 		if which != "all" && which != name {

@@ -14,15 +14,17 @@ import (
 
 // A fit uses the closed form where there is one, else the model's embedded
 // emulator, with its embedded growth emulator when the data need the
-// growth; a growth emulator given for a closed-form model's growth data
-// makes it the emulator, which reads it.
+// growth (w0waCDM's and the field's are embedded); a growth emulator given
+// for a closed-form model's growth data makes it the emulator, which reads
+// it.
 func TestDefaultBackend(t *testing.T) {
 	for _, tc := range []struct {
 		m      *cosmo.Model
 		growth bool
 		want   string
 	}{
-		{cosmo.LCDM, false, "analytic"}, {cosmo.W0WaCDM, true, "analytic"},
+		{cosmo.LCDM, false, "analytic"}, {cosmo.LCDM, true, "analytic"},
+		{cosmo.W0WaCDM, false, "analytic"}, {cosmo.W0WaCDM, true, "emulator"},
 		{cosmo.Quintessence, false, "emulator"}, {cosmo.Quintessence, true, "emulator"},
 	} {
 		if got := DefaultBackend(tc.m, tc.growth, nil); got != tc.want {

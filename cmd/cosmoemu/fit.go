@@ -444,7 +444,7 @@ func printRunNotes(w io.Writer, runs []*fit.Result) {
 		case r.Backend != "emulator":
 		case r.Fallbacks > 0:
 			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside its domain and were answered by the solver\n", r.Fallbacks, 100*r.FallbackFraction)
-		default:
+		case r.GrowthOutside == 0:
 			fmt.Fprintf(w, "emulator: every evaluation was inside its domain\n")
 		}
 		if r.GrowthFallbacks > 0 {

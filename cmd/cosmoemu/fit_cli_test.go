@@ -262,3 +262,32 @@ func TestFitJSONNonFinite(t *testing.T) {
 		t.Errorf("acceptance of a one-step run: %v, want null", v)
 	}
 }
+
+// A w0waCDM fit with growth data runs on the emulator backend by default
+// (its embedded growth network); the evaluations outside the network's
+// domain, answered by the growth ODE, are counted in -json and noted in
+// the text, which then does not claim that every evaluation was inside.
+func TestFitGrowthOutsideDomain(t *testing.T) {
+	args := []string{"fit", "-model", "w0wacdm", "-data", "sdss-dr16-lrg-fs,sdss-dr16-qso-fs", "-prior", "Om=0.1:0.6", "-steps", "30", "-walkers", "14"}
+	code, stdout, stderr := runCLI(t, append(args, "-json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r struct {
+		Backend       string `json:"backend"`
+		Evaluations   int64  `json:"evaluations"`
+		Fallbacks     int64  `json:"fallbacks"`
+		GrowthOutside int64  `json:"growth_outside_domain"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Backend != "emulator" || r.Fallbacks != 0 || r.GrowthOutside <= 0 || r.GrowthOutside >= r.Evaluations {
+		t.Errorf("backend %s, %d fallbacks, %d of %d evaluations outside the growth domain", r.Backend, r.Fallbacks, r.GrowthOutside, r.Evaluations)
+	}
+	code, stdout, stderr = runCLI(t, args...)
+	if code != 0 || !strings.Contains(stdout, "fell outside the growth emulator's domain: the growth ODE on the closed form computed their growth") ||
+		strings.Contains(stdout, "every evaluation was inside its domain") {
+		t.Errorf("exit %d: %s%s", code, stdout, stderr)
+	}
+}
