@@ -81,8 +81,9 @@ type Result struct {
 	GrowthFallbacks int64 `json:"growth_fallbacks,omitempty"`
 	// GrowthOutside counts the evaluations of a closed-form model whose
 	// growth the growth ODE computed because they fell outside its growth
-	// emulator's domain, the rest the closed form's.
-	GrowthOutside int64 `json:"growth_outside_domain,omitempty"`
+	// emulator's domain, the rest the closed form's, and their share.
+	GrowthOutside         int64   `json:"growth_outside_domain,omitempty"`
+	GrowthOutsideFraction float64 `json:"growth_outside_fraction,omitempty"`
 	// Early is how the early universe was computed (emulator, exact or
 	// fitting); with the emulator, the evaluations the exact route
 	// answered outside its domain, and their share.
@@ -323,6 +324,7 @@ func (p *Problem) fillBest(r *Result, best []float64) error {
 		r.GrowthOutside = st.GrowthOutside()
 		if n := st.Evaluations(); n > 0 {
 			r.FallbackFraction = float64(r.Fallbacks) / float64(n)
+			r.GrowthOutsideFraction = float64(r.GrowthOutside) / float64(n)
 		}
 	}
 	r.Early = p.earlyName

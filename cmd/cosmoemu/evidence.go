@@ -110,7 +110,7 @@ func runEvidence(e *env, args []string) error {
 			fmt.Fprintf(w, "note: %s: the solver answered %.1f%% of the calls, outside the emulator's domain (a prior inside the domain avoids it)\n", m.Model, 100*m.FallbackFraction)
 		}
 		if r := m.Result; r != nil && r.GrowthOutside > 0 {
-			fmt.Fprintf(w, "note: %s: the growth ODE computed the growth of %.1f%% of the calls, outside the growth emulator's domain\n", m.Model, 100*float64(r.GrowthOutside)/float64(max(r.Evaluations, 1)))
+			fmt.Fprintf(w, "note: %s: the growth ODE computed the growth of %.1f%% of the calls, outside the growth emulator's domain\n", m.Model, 100*r.GrowthOutsideFraction)
 		}
 	}
 	fmt.Fprintln(w, "(Δln Z > 0 favours the model over the reference; Jeffreys scale after Trotta 2008: |Δln Z| < 1 inconclusive, 1–2.5 weak, 2.5–5 moderate, > 5 strong)")

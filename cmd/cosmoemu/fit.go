@@ -452,7 +452,7 @@ func printRunNotes(w io.Writer, runs []*fit.Result) {
 		}
 		if r.GrowthOutside > 0 {
 			fmt.Fprintf(w, "emulator: %d evaluations (%.2g%%) fell outside the growth emulator's domain: the growth ODE on the closed form computed their growth\n",
-				r.GrowthOutside, 100*float64(r.GrowthOutside)/float64(max(r.Evaluations, 1)))
+				r.GrowthOutside, 100*r.GrowthOutsideFraction)
 		}
 		if r.EarlyFallbacks > 0 {
 			fmt.Fprintf(w, "%s: the early-universe emulator answered all but %d evaluations (%.2g%%), which fell outside its domain and took the exact route\n",

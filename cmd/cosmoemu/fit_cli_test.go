@@ -274,16 +274,20 @@ func TestFitGrowthOutsideDomain(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var r struct {
-		Backend       string `json:"backend"`
-		Evaluations   int64  `json:"evaluations"`
-		Fallbacks     int64  `json:"fallbacks"`
-		GrowthOutside int64  `json:"growth_outside_domain"`
+		Backend       string  `json:"backend"`
+		Evaluations   int64   `json:"evaluations"`
+		Fallbacks     int64   `json:"fallbacks"`
+		GrowthOutside int64   `json:"growth_outside_domain"`
+		Fraction      float64 `json:"growth_outside_fraction"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.Backend != "emulator" || r.Fallbacks != 0 || r.GrowthOutside <= 0 || r.GrowthOutside >= r.Evaluations {
 		t.Errorf("backend %s, %d fallbacks, %d of %d evaluations outside the growth domain", r.Backend, r.Fallbacks, r.GrowthOutside, r.Evaluations)
+	}
+	if !(r.Fraction > 0 && r.Fraction < 1) {
+		t.Errorf("growth_outside_fraction %g, want the share in (0, 1)", r.Fraction)
 	}
 	code, stdout, stderr = runCLI(t, args...)
 	if code != 0 || !strings.Contains(stdout, "fell outside the growth emulator's domain: the growth ODE on the closed form computed their growth") ||
