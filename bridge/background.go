@@ -140,6 +140,10 @@ func NewBackground(cfg BackgroundConfig) (*Background, error) {
 		bg.slots = append(bg.slots, sl)
 	}
 	bg.ombh2 = seen[cosmo.NameOmbh2]
+	if cfg.NoFallback && !fit.EmulatesBackground(b, early, bg.ombh2) {
+		// A switch that would change nothing is a mistake, as in `cosmoemu background`.
+		return nil, fmt.Errorf("no_fallback: no emulator answers (backend %s; the early-universe emulator only with early=\"emulator\" and ombh2): leave it out", b.Name())
+	}
 	if cfg.Growth || seen[cosmo.NameSigma8] {
 		// Whether the backend computes the growth, by backend.Observe's rule.
 		if _, _, bg.growthNote, err = backend.NewEvaluator(b, m, cosmo.Request{Z: []float64{1}, Distances: true, Growth: true}); err != nil {

@@ -132,6 +132,10 @@ func TestBackgroundBadInput(t *testing.T) {
 		{BackgroundConfig{Model: "lcdm", Params: []string{"omch2", "H0"}}, "only with ω_b"},
 		{BackgroundConfig{Model: "quintessence", Params: []string{"Om", "H0", "lambda"}, Backend: "analytic"}, "no closed form"},
 		{BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0"}, Early: "soon"}, "soon"},
+		// No emulator answers: the closed form, and an early-universe
+		// emulator without ω_b to feed it.
+		{BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0"}, NoFallback: true}, "no_fallback: no emulator answers (backend analytic"},
+		{BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0"}, Early: "emulator", NoFallback: true}, "no_fallback: no emulator answers"},
 	} {
 		if _, err := NewBackground(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want %q", tc.cfg, err, tc.want)
@@ -151,6 +155,26 @@ func TestBackgroundBadInput(t *testing.T) {
 		if _, _, err := bg.Eval(tc.params, 1, tc.z, nil, perZ, sc, st); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v at %v: %v, want %q", tc.params, tc.z, err, tc.want)
 		}
+	}
+}
+
+func TestNoFallbackWithoutEmulator(t *testing.T) {
+	// cc31 needs no early universe and the closed form answers ΛCDM.
+	_, err := NewLikelihood(LikelihoodConfig{Model: "lcdm", Data: []string{"cc31"}, Backend: "analytic", NoFallback: true})
+	if err == nil || !strings.Contains(err.Error(), "no_fallback: no emulator answers this likelihood (backend analytic, early universe not needed)") {
+		t.Errorf("cc31, analytic: %v", err)
+	}
+	for _, cfg := range []LikelihoodConfig{
+		{Model: "lcdm", Data: []string{"cc31"}, Backend: "emulator", NoFallback: true},
+		{Model: "lcdm", Data: []string{"desi-dr2", "theta-star"}, Backend: "analytic", NoFallback: true}, // the early universe's emulator
+	} {
+		if _, err := NewLikelihood(cfg); err != nil {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+	bg, err := NewBackground(BackgroundConfig{Model: "lcdm", Params: []string{"Om", "H0", "ombh2"}, Early: "emulator", NoFallback: true})
+	if err != nil || bg.cfg.Backend != "analytic" {
+		t.Errorf("early emulator with ombh2: %v", err)
 	}
 }
 

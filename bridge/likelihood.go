@@ -86,6 +86,14 @@ func NewLikelihood(cfg LikelihoodConfig) (*Likelihood, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.NoFallback && !p.Emulated() {
+		// A switch that would change nothing is a mistake, as in `cosmoemu fit`.
+		early := p.EarlyUniverse()
+		if early == "" {
+			early = "not needed"
+		}
+		return nil, fmt.Errorf("no_fallback: no emulator answers this likelihood (backend %s, early universe %s): leave it out", p.Config.Backend, early)
+	}
 	l := &Likelihood{cfg: cfg, problem: p, post: p.Posterior, space: p.Space}
 	if len(cfg.Point) > 0 {
 		if err := l.pointPosterior(); err != nil {

@@ -707,6 +707,15 @@ func NewEarly(name string, noFallback bool) (cosmo.EarlySource, error) {
 	return r, nil
 }
 
+// EmulatesBackground reports whether an emulator answers a background
+// (cosmoemu background, the Python package's) computed by backend b with the
+// early universe early: the backend, or the early-universe emulator, which
+// answers only with ω_b (ombh2) among the parameters. NoFallback changes
+// nothing where none does.
+func EmulatesBackground(b cosmo.Backend, early cosmo.EarlySource, ombh2 bool) bool {
+	return b.Name() == "emulator" || ombh2 && early.Name() == "emulator"
+}
+
 // BackendSettings configure NewBackend; nil means the defaults.
 type BackendSettings struct {
 	SolverRTol         float64           // the solver's tolerance (RTol = ATol); 0: its default
@@ -841,6 +850,11 @@ func (p *Problem) paramsOnly() bool {
 // EarlyUniverse names the source of the early universe (z*, r_s, z_drag,
 // r_d): emulator, exact or fitting; "" if the data need none of it.
 func (p *Problem) EarlyUniverse() string { return p.earlyName }
+
+// Emulated reports whether an emulator answers some of the problem: its
+// backend, or the early universe its data need. NoFallback changes
+// nothing in a problem that is not.
+func (p *Problem) Emulated() bool { return p.emuStats != nil || p.earlyName == "emulator" }
 
 // DataNames returns the names of the data sets.
 func (p *Problem) DataNames() []string {

@@ -85,7 +85,7 @@ func runBackground(e *env, args []string) error {
 	}
 	// Flags that would change nothing are refused, as fit refuses them
 	// (NewBackend a model file its backend does not read).
-	if *noFallback && b.Name() != "emulator" && !(*early == "emulator" && p.HasOmbh2) {
+	if *noFallback && !fit.EmulatesBackground(b, route, p.HasOmbh2) {
 		return usagef("background: -no-fallback: no emulator answers (backend %s; the early-universe emulator only with -early emulator and ombh2): leave it out", b.Name())
 	}
 	bg, err := backend.Observe(b, m, p, z, zh)

@@ -90,12 +90,7 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 // reads), -diag-only without a set whose
 // covariance is fetched, and sampler sizes too small for the parameters.
 func checkApplies(cmd string, f *fitFlags, probs ...*fit.Problem) error {
-	emu, earlyEmu := false, false
-	for _, p := range probs {
-		emu = emu || p.Config.Backend == "emulator"
-		earlyEmu = earlyEmu || p.EarlyUniverse() != "" && (p.Config.Early == "" || p.Config.Early == "emulator")
-	}
-	if f.noFallback && !emu && !earlyEmu {
+	if f.noFallback && !slices.ContainsFunc(probs, (*fit.Problem).Emulated) {
 		return usagef("%s: -no-fallback: no emulator answers this fit (backend %s, early universe %s): leave it out", cmd, probs[0].Config.Backend, earlyOf(probs[0]))
 	}
 	if f.diagOnly && !anyFetchedCov(f.data) {
