@@ -73,7 +73,7 @@ func NewModel(s ModelSpec) (*Model, error) {
 	}
 	for i, p := range dep {
 		if err := checkDecl(p); err != nil {
-			return nil, fmt.Errorf("cosmo: model %s: %v", s.Name, err)
+			return nil, fmt.Errorf("cosmo: model %s: %w", s.Name, err)
 		}
 		m.params = append(m.params, p)
 		m.slots = append(m.slots, slotDE+Slot(i))

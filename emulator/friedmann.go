@@ -178,7 +178,7 @@ type namedNet struct {
 func NewFriedmann(p FriedmannParts) (*Friedmann, error) {
 	m, err := assembleFriedmann(p)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: %v", err)
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	return m, nil
 }

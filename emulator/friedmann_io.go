@@ -52,7 +52,7 @@ var recipeDecoders = map[string]func(f *modelfile.File, h *friedmannHeader, p *F
 // decodeFriedmann reads a Friedmann emulator from a checked model file.
 func decodeFriedmann(f *modelfile.File) (*Friedmann, error) {
 	bad := func(err error) error {
-		return fmt.Errorf("emulator: %w", f.Errorf("%v", err))
+		return fmt.Errorf("emulator: %w", f.Errorf("%w", err))
 	}
 	h := &friedmannHeader{}
 	if err := f.DecodeHeader(h); err != nil {

@@ -55,7 +55,7 @@ func decodeGrowth(f *modelfile.File) (*GrowthModel, error) {
 	if err := decodeHeader(f, growthFormat, &h); err != nil {
 		return nil, err
 	}
-	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
+	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%w", err)) }
 	m, err := cosmo.Lookup(h.Model)
 	if err != nil {
 		return nil, bad(err)
@@ -102,7 +102,7 @@ func ForGrowth(e Emulator, m *cosmo.Model) (*GrowthModel, error) {
 	g, ok := e.(*GrowthModel)
 	switch {
 	case !ok:
-		return nil, fmt.Errorf("emulator: a %s file is not the growth emulator of model %s (train one with cosmoemu train -model %s -growth)", e.Kind(), m.Name(), m.Name())
+		return nil, fmt.Errorf("emulator: a %s file is not the growth emulator of model %s (train one for it)", e.Kind(), m.Name())
 	case g.model != m:
 		return nil, fmt.Errorf("emulator: this growth emulator was trained for model %s, not %s", g.model.Name(), m.Name())
 	}

@@ -121,7 +121,7 @@ func Decode(b []byte, name string) (Emulator, error) {
 		Format string `json:"format"`
 	}
 	if err := json.Unmarshal(f.Header, &probe); err != nil {
-		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+		return nil, fmt.Errorf("emulator: %w", f.Errorf("bad header: %w", err))
 	}
 	switch probe.Format {
 	case modelFormat:
@@ -197,7 +197,7 @@ func ForModel(e Emulator, m *cosmo.Model) (*Model, error) {
 	case !ok && m.ClosedForm():
 		return nil, fmt.Errorf("emulator: a %s file is not an emulator of model %s, whose emulator is its closed form (it reads no file)", e.Kind(), m.Name())
 	case !ok:
-		return nil, fmt.Errorf("emulator: a %s file is not the emulator of model %s (train one with cosmoemu train -model %s)", e.Kind(), m.Name(), m.Name())
+		return nil, fmt.Errorf("emulator: a %s file is not the emulator of model %s (train one for it)", e.Kind(), m.Name())
 	case me.model != m:
 		return nil, fmt.Errorf("emulator: this emulator was trained for model %s, not %s", me.model.Name(), m.Name())
 	}

@@ -150,7 +150,7 @@ func decodeModel(f *modelfile.File) (*Model, error) {
 	if err := decodeHeader(f, modelFormat, &h); err != nil {
 		return nil, err
 	}
-	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
+	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%w", err)) }
 	m, err := cosmo.Lookup(h.Model)
 	if err != nil {
 		return nil, bad(err)
@@ -189,7 +189,7 @@ func decodeHeader(f *modelfile.File, format string, h any) error {
 	dec := json.NewDecoder(bytes.NewReader(f.Header))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(h); err != nil {
-		return fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+		return fmt.Errorf("emulator: %w", f.Errorf("bad header: %w", err))
 	}
 	return nil
 }
@@ -201,7 +201,7 @@ func checkVersion(f *modelfile.File, format string) error {
 		FormatVersion int    `json:"format_version"`
 	}
 	if err := json.Unmarshal(f.Header, &probe); err != nil {
-		return fmt.Errorf("emulator: %w", f.Errorf("bad header: %v", err))
+		return fmt.Errorf("emulator: %w", f.Errorf("bad header: %w", err))
 	}
 	switch {
 	case probe.Format != format:
@@ -273,7 +273,7 @@ func decodeEarly(f *modelfile.File) (*Early, error) {
 	if err := decodeHeader(f, earlyFormat, &h); err != nil {
 		return nil, err
 	}
-	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%v", err)) }
+	bad := func(err error) error { return fmt.Errorf("emulator: %w", f.Errorf("%w", err)) }
 	if !slices.Equal(h.Inputs, earlyInputs) {
 		return nil, bad(fmt.Errorf("inputs %v, want %v", h.Inputs, earlyInputs))
 	}

@@ -64,7 +64,7 @@ func (n *Net) check(name string) error {
 		return fmt.Errorf("network %s: radiation degree %d, want 0, 1 or 2", name, n.UDegree)
 	}
 	if err := n.Net.Validate(); err != nil {
-		return fmt.Errorf("network %s: %v", name, err)
+		return fmt.Errorf("network %s: %w", name, err)
 	}
 	layers := n.Net.Layers
 	if len(layers) < 2 {

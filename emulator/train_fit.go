@@ -58,7 +58,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	}
 	in := &nn.MinMaxScaler{Low: -1, High: 1}
 	if err := in.Fit(x); err != nil {
-		return nil, nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
+		return nil, nil, fmt.Errorf("emulator: network %s: %w", s.name, err)
 	}
 	xs := mat.NewDense(n, d, nil)
 	in.Transform(xs, x)
@@ -73,7 +73,7 @@ func fitNet(ctx context.Context, x, y *mat.Dense, inputs, outputs []string, udeg
 	// The quadratic alone, and Adam on what it leaves.
 	base, err := lstsq(f, ys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
+		return nil, nil, fmt.Errorf("emulator: network %s: %w", s.name, err)
 	}
 	resid := mat.NewDense(n, cols, nil)
 	resid.Mul(f, base)
@@ -297,7 +297,7 @@ func (v *varPro) fit(ctx context.Context, s fitSettings) (*fitResult, error) {
 			return nil, cerr
 		}
 		if evalErr != nil {
-			return nil, fmt.Errorf("emulator: network %s: %v", s.name, evalErr)
+			return nil, fmt.Errorf("emulator: network %s: %w", s.name, evalErr)
 		}
 		if result != nil && result.F < bestF {
 			bestF = result.F
@@ -321,7 +321,7 @@ func (v *varPro) fit(ctx context.Context, s fitSettings) (*fitResult, error) {
 		res.Status = result.Status.String()
 	}
 	if err != nil && result == nil {
-		return nil, fmt.Errorf("emulator: network %s: %v", s.name, err)
+		return nil, fmt.Errorf("emulator: network %s: %w", s.name, err)
 	}
 	if res.Status != "iteration limit" && res.Iterations < s.iterations/10 {
 		return nil, fmt.Errorf("emulator: network %s: L-BFGS stopped (%s) after %d of %d iterations and %d restarts, at loss %.3g: try another seed or width", s.name, res.Status, res.Iterations, s.iterations, res.Restarts, bestF)

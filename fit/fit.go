@@ -787,14 +787,14 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 	sv := backend.Solver{Early: set.Early}
 	if set.SolverRTol != 0 {
 		if !(set.SolverRTol > 0 && set.SolverRTol < 1e-3) {
-			return nil, fmt.Errorf("fit: solver tolerance %g must be in (0, 1e-3)", set.SolverRTol)
+			return nil, &ConfigError{Field: "SolverRTol", Err: fmt.Errorf("solver tolerance %g must be in (0, 1e-3)", set.SolverRTol)}
 		}
 		sv.Settings = &solver.Settings{RTol: set.SolverRTol, ATol: set.SolverRTol}
 	}
 	switch name {
 	case "analytic":
 		if !m.ClosedForm() {
-			return nil, fmt.Errorf("fit: model %s has no closed form: use -backend solver or emulator", m.Name())
+			return nil, &ConfigError{Field: "Backend", Err: fmt.Errorf("model %s has no closed form: use the solver or the emulator backend", m.Name())}
 		}
 		return backend.Analytic{Early: set.Early}, nil
 	case "solver":
@@ -818,7 +818,7 @@ func NewBackend(name string, m *cosmo.Model, s *BackendSettings) (cosmo.Backend,
 		}
 		return b, nil
 	}
-	return nil, fmt.Errorf("fit: unknown backend %q (want analytic, solver or emulator)", name)
+	return nil, &ConfigError{Field: "Backend", Err: fmt.Errorf("unknown backend %q (want analytic, solver or emulator)", name)}
 }
 
 // Start returns the starting point of the best-fit search: each

@@ -171,7 +171,7 @@ func ParsePrior(par Param, s string) (Prior, error) {
 		return p, fmt.Errorf("prior of %s %q: want LO:HI, gauss:MU:SIGMA or gauss:MU:SIGMA:LO:HI", par.Name, s)
 	}
 	if err := p.Validate(); err != nil {
-		return p, fmt.Errorf("prior of %s %q: %v", par.Name, s, err)
+		return p, fmt.Errorf("prior of %s %q: %w", par.Name, s, err)
 	}
 	if !par.Allowed(p.Lo) || !par.Allowed(p.Hi) {
 		return p, fmt.Errorf("prior of %s %q: the box [%g, %g] leaves the physical range %s of %s", par.Name, s, p.Lo, p.Hi, par.Range(), par.Name)

@@ -43,7 +43,7 @@ func NewSpace(params []Param, priors []Prior) (*Space, error) {
 		}
 		s.index[p.Name] = i
 		if err := priors[i].Validate(); err != nil {
-			return nil, fmt.Errorf("param: %s: %v", p.Name, err)
+			return nil, fmt.Errorf("param: %s: %w", p.Name, err)
 		}
 		if !p.Allowed(priors[i].Lo) || !p.Allowed(priors[i].Hi) {
 			return nil, fmt.Errorf("param: prior box [%g, %g] of %s leaves its physical range %s", priors[i].Lo, priors[i].Hi, p.Name, p.Range())

@@ -184,7 +184,8 @@ func build(e *env, cmd string, cfg *fit.Config) (*fit.Problem, error) {
 }
 
 // configFlags are the flags of the fields of fit.Config.
-var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix", "EmulatorFile": "emulator", "GrowthEmulatorFile": "growth-emulator"}
+var configFlags = map[string]string{"Data": "data", "Priors": "prior", "Fixed": "fix", "Backend": "backend", "SolverRTol": "rtol",
+	"EmulatorFile": "emulator", "GrowthEmulatorFile": "growth-emulator"}
 
 // fitUsage reports an error of package fit in the input as a usage error
 // of cmd: a *fit.ConfigError with the flag of the field at fault; any other

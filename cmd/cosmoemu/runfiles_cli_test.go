@@ -201,7 +201,7 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 	}{
 		{[]string{"fit", "-data", "cc31", "-emulator", garbage}, "fit: -emulator: emulator: " + garbage + ": not a cosmoemu model file"},
 		{[]string{"fit", "-data", "cc31", "-emulator", growth}, "fit: -emulator: " + growth + ": emulator: a cosmoemu-growth file is not an emulator of model lcdm, whose emulator is its closed form"},
-		{[]string{"fit", "-data", "desi-dr2", "-model", "quintessence", "-emulator", growth}, "a cosmoemu-growth file is not the emulator of model quintessence (train one with cosmoemu train -model quintessence)"},
+		{[]string{"fit", "-data", "desi-dr2", "-model", "quintessence", "-emulator", growth}, "a cosmoemu-growth file is not the emulator of model quintessence (train one for it)"},
 		{[]string{"fit", "-data", "cc31", "-emulator", garbage, "-backend", "solver"}, "fit: -emulator: emulator " + garbage + ": the solver backend does not read it; the emulator backend does"},
 		{[]string{"compare", "-what", "early", "-data", "desi-dr2", "-emulator", garbage, "-backend", "analytic"}, "compare: -emulator: emulator " + garbage + ": the analytic backend does not read it"},
 		{[]string{"compare", "-what", "early", "-data", "sdss-dr16-lrg-fs", "-growth-emulator", growth, "-backend", "analytic"}, "compare: -growth-emulator: growth emulator " + growth + ": the analytic backend does not read it"},

@@ -137,10 +137,22 @@ func (e *Encoder) Encode(header any) ([]byte, error) {
 type FormatError struct {
 	File   string // the file name, or "" for bytes
 	Reason string
+	err    error // the reason as an error, wrapping the errors it quotes
 }
 
 func (e *FormatError) Error() string {
 	return fmt.Sprintf("%s: %s", nameOr(e.File), e.Reason)
+}
+
+// Unwrap returns the errors the reason wraps (%w in Errorf), so that
+// callers can test for them.
+func (e *FormatError) Unwrap() error { return e.err }
+
+// formatError is the FormatError of file whose reason is
+// fmt.Errorf(format, args...), wrapping its %w arguments.
+func formatError(file, format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return &FormatError{File: file, Reason: err.Error(), err: err}
 }
 
 // ErrNewerVersion is wrapped by the error for a file of a newer format.
@@ -156,9 +168,7 @@ type File struct {
 // Decode checks the magic, version and checksum of b and splits it. file
 // names the file in errors.
 func Decode(b []byte, file string) (*File, error) {
-	bad := func(format string, args ...any) error {
-		return &FormatError{File: file, Reason: fmt.Sprintf(format, args...)}
-	}
+	bad := func(format string, args ...any) error { return formatError(file, format, args...) }
 	if len(b) < len(Magic) || string(b[:len(Magic)]) != Magic {
 		return nil, bad("not a cosmoemu model file (no %q magic bytes)", Magic)
 	}
@@ -200,14 +210,15 @@ func Decode(b []byte, file string) (*File, error) {
 // type errors with a FormatError.
 func (f *File) DecodeHeader(dst any) error {
 	if err := json.Unmarshal(f.Header, dst); err != nil {
-		return f.Errorf("bad header: %v", err)
+		return f.Errorf("bad header: %w", err)
 	}
 	return nil
 }
 
-// Errorf returns a FormatError for the file.
+// Errorf returns a FormatError for the file, as fmt.Errorf formats and
+// wraps (%w).
 func (f *File) Errorf(format string, args ...any) error {
-	return &FormatError{File: f.Name, Reason: fmt.Sprintf(format, args...)}
+	return formatError(f.Name, format, args...)
 }
 
 func nameOr(file string) string {
