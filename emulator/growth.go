@@ -226,6 +226,7 @@ type growthEval struct {
 	nodes  []float64 // r, s at the nodes and t, then the baseline added
 	interp []float64 // n×k interpolation weights, row-major
 	in     []float64
+	light  cosmo.Params // the point the network answers for Σmν < lightestMass (lightLimit)
 }
 
 func newGrowthEval(g *GrowthModel, z []float64) *growthEval {
@@ -248,8 +249,33 @@ func newGrowthEval(g *GrowthModel, z []float64) *growthEval {
 // contains reports whether p lies in the growth emulator's domain.
 func (ge *growthEval) contains(p *cosmo.Params) bool { return ge.g.domain.Contains(p) == nil }
 
+// lightestMass is the smallest Σmν, in eV, at which the growth networks
+// answer: they are trained uniformly in √Σmν from 0, but near 0 they
+// follow f to only 1e-5 (quintessence, Ωm 0.3, λ 0.1, z = 3: 1.3e-5 off at
+// Σmν = 1e-12 eV, 8.1e-6 at 1e-5, 8e-7 at 1e-4), while the physics hardly
+// changes there (the solver's f moves by 1.5e-7 from 1e-12 to 1e-4 eV at
+// fixed clustering matter).
+const lightestMass = 1e-4
+
+// lightLimit writes to q the point the growth network answers for p of
+// Σmν < lightestMass (including 0): Σmν = lightestMass with the same
+// clustering matter Ωm − Ω_ν, radiation and dark energy. Ωm counts the
+// eigenstate's density today, Ω_ν, as CAMB's convention does; that density
+// is the relativistic one (7/8)(4/11)^{4/3} g Ω_γ for Σmν → 0⁺ but 0 at
+// Σmν = 0, so at fixed Ωm the universes of Σmν = 0 and 0⁺ differ by Ω_ν in
+// their clustering matter (f by 1.2e-5), and q must be matched on it.
+func lightLimit(q, p *cosmo.Params) {
+	*q = *p
+	q.Mnu = lightestMass
+	q.Om += q.OmegaNu() - p.OmegaNu()
+}
+
 // eval fills dst.DRatio, dst.F and dst.D0 for p (inside the domain).
 func (ge *growthEval) eval(dst *cosmo.Result, p *cosmo.Params) {
+	if p.Mnu < lightestMass {
+		lightLimit(&ge.light, p)
+		p = &ge.light
+	}
 	growthInput(ge.in, ge.g.model, p, &ge.g.domain)
 	ge.layer.Forward(ge.nodes, ge.ne.features(ge.in, 0))
 	ge.base.add(ge.nodes, p.Om)
