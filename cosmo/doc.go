@@ -24,8 +24,9 @@
 //   - c = 299792.458 km/s; h = H0/(100 km/s/Mpc); T_CMB = 2.7255 K;
 //     ω_γ = (4σ_SB T⁴/c³)/ρ_c,100 (CODATA 2018 constants, as astropy).
 //   - Neutrinos as CAMB has them by default (package neutrino): one
-//     massive eigenstate of mass Σmν carrying N_eff/3 of the species
-//     (degeneracy g = N_eff/3), the rest massless, T_ν = (4/11)^{1/3} T_CMB;
+//     massive eigenstate of mass Σmν carrying g = 3.044/3 of the species
+//     whatever N_eff is (CAMB's standard_neutrino_neff/3; N_eff if that is
+//     smaller), the other N_eff − g massless, T_ν = (4/11)^{1/3} T_CMB;
 //     the massive state's energy density and pressure are the exact
 //     Fermi–Dirac integrals at every a (tabulated to 1e-14). With Σmν = 0
 //     all N_eff species are massless.
