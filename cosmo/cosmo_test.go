@@ -220,3 +220,26 @@ func deValues(m *Model, w, w0, wa float64) Values {
 	}
 	return Values{}
 }
+
+// TestGrowthBoxesChecked: a model's growth boxes name its parameters and
+// lie inside their emulator boxes.
+func TestGrowthBoxesChecked(t *testing.T) {
+	for _, c := range []struct {
+		boxes map[string][2]float64
+		want  string
+	}{
+		{map[string][2]float64{"w": {-1, -0.5}}, `growth box of model lcdm2 does not take parameter "w"`},
+		{map[string][2]float64{NameOm: {0.01, 0.5}}, "growth box [0.01, 0.5] of Om is not inside its emulator box [0.05, 0.7]"},
+		{map[string][2]float64{NameMnu: {0.3, 0.3}}, "growth box [0.3, 0.3] of mnu"},
+	} {
+		_, err := NewModel(ModelSpec{Name: "lcdm2", DarkEnergy: Lambda{}, GrowthBoxes: c.boxes})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.boxes, err, c.want)
+		}
+	}
+	b := W0WaCDM.GrowthBoxes()
+	b[NameOm] = [2]float64{0, 1}
+	if W0WaCDM.GrowthBoxes()[NameOm] != [2]float64{0.2, 0.5} {
+		t.Error("GrowthBoxes returns the model's own map")
+	}
+}

@@ -3,6 +3,7 @@ package cosmo
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -30,6 +31,8 @@ type Model struct {
 
 	params []param.Param // canonical order: Om, [Ok,] the dark energy's, H0
 	slots  []Slot        // of params
+
+	growthBoxes map[string][2]float64
 }
 
 // ModelSpec declares a model.
@@ -38,6 +41,12 @@ type ModelSpec struct {
 	Doc        string // one line: what the model is
 	Curved     bool   // Ωk is a parameter (otherwise the model is flat)
 	DarkEnergy DarkEnergy
+	// GrowthBoxes narrow, by parameter name (Om, mnu, the dark energy's),
+	// the domain of the model's growth emulator within its emulator boxes
+	// (param.Param.EmuBox): the growth networks' largest errors sit at the
+	// domain's edges, and outside a smaller domain the growth ODE answers
+	// (counted), trading fallbacks for accuracy. nil: the emulator boxes.
+	GrowthBoxes map[string][2]float64
 }
 
 // NewModel returns the model declared by s. It refuses an invalid name, a
@@ -47,7 +56,7 @@ func NewModel(s ModelSpec) (*Model, error) {
 	if s.Name == "" || strings.ContainsAny(s.Name, " \t\n,=:/") {
 		return nil, fmt.Errorf("cosmo: invalid model name %q", s.Name)
 	}
-	m := &Model{name: s.Name, doc: s.Doc, curved: s.Curved, de: s.DarkEnergy}
+	m := &Model{name: s.Name, doc: s.Doc, curved: s.Curved, de: s.DarkEnergy, growthBoxes: maps.Clone(s.GrowthBoxes)}
 	if m.de == nil {
 		return nil, fmt.Errorf("cosmo: model %s has no dark energy (Lambda{} for a cosmological constant)", s.Name)
 	}
@@ -87,8 +96,22 @@ func NewModel(s ModelSpec) (*Model, error) {
 		}
 		seen[p.Name] = true
 	}
+	for name, b := range m.growthBoxes {
+		p, err := m.Param(name)
+		if err != nil {
+			return nil, fmt.Errorf("cosmo: model %s: growth box of %w", s.Name, err)
+		}
+		if !(p.EmuBox[0] <= b[0] && b[0] < b[1] && b[1] <= p.EmuBox[1]) {
+			return nil, fmt.Errorf("cosmo: model %s: growth box [%g, %g] of %s is not inside its emulator box [%g, %g]", s.Name, b[0], b[1], name, p.EmuBox[0], p.EmuBox[1])
+		}
+	}
 	return m, nil
 }
+
+// GrowthBoxes returns the ranges, by parameter name, that narrow the
+// domain of the model's growth emulator within the emulator boxes
+// (ModelSpec.GrowthBoxes); a parameter not listed keeps its box.
+func (m *Model) GrowthBoxes() map[string][2]float64 { return maps.Clone(m.growthBoxes) }
 
 // checkDecl validates a parameter declaration.
 func checkDecl(p param.Param) error {

@@ -46,4 +46,6 @@ func (ExponentialField) GuessShift(v Values, om float64) float64 {
 }
 
 // Quintessence is the flat universe with the thawing exponential field.
-var Quintessence = mustModel(ModelSpec{Name: "quintessence", Doc: "flat, thawing scalar field with V ∝ exp(−λκφ), at rest at N = −12", DarkEnergy: ExponentialField{}})
+var Quintessence = mustModel(ModelSpec{Name: "quintessence", Doc: "flat, thawing scalar field with V ∝ exp(−λκφ), at rest at N = −12", DarkEnergy: ExponentialField{},
+	// Where the growth network reaches 1e-5 (docs/growth.md).
+	GrowthBoxes: map[string][2]float64{NameOm: {0.15, 0.7}, NameMnu: {0, 0.3}}})

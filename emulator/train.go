@@ -179,7 +179,7 @@ func domain(m *cosmo.Model) (Domain, error) {
 
 // box returns the range of the parameter called name in the domain being
 // trained: its emulator box (param.Param.EmuBox), or less for a growth
-// emulator (growthBoxes).
+// emulator (cosmo.Model.GrowthBoxes).
 func (t *trainer) box(name string) [2]float64 {
 	lo, hi, ok := t.dom.Range(name)
 	if !ok {

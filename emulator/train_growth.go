@@ -31,25 +31,10 @@ func growthReference(m *cosmo.Model) cosmo.Backend {
 	return backend.Solver{}
 }
 
-// growthBoxes narrow, by model, the domain of a growth emulator within
-// that of its late-time emulator: each intersects the emulator box of a
-// parameter (Om, mnu, …). The growth's largest errors sit at the domain's
-// edges (docs/growth.md has the measurements), and a point outside the
-// growth emulator's domain is answered by the fallback (counted), so a
-// smaller domain trades fallbacks for accuracy. A model not listed has
-// the domain of its late-time emulator.
-var growthBoxes = map[string]map[string][2]float64{
-	"quintessence": {cosmo.NameOm: {0.15, 0.7}, cosmo.NameMnu: {0, 0.3}},
-	// Where DESI-era fits of w0waCDM go, with its inputs Ω_DE(z): 9.5e-6
-	// at the worst of 60,000 random points (docs/growth.md); w0 + wa < 0
-	// keeps a matter era, where the growth starts.
-	"w0wacdm": {cosmo.NameOm: {0.2, 0.5}, cosmo.NameMnu: {0, 0.3}, "w0": {-1.2, -0.4}, "wa": {-2.2, 0}},
-}
-
-// narrowGrowth narrows d, a model's late-time domain, to the boxes of its
-// growth emulator (growthBoxes).
-func narrowGrowth(d *Domain) {
-	for name, b := range growthBoxes[d.Model] {
+// narrowGrowth narrows d, the late-time domain of model m, to the boxes
+// of its growth emulator (cosmo.Model.GrowthBoxes).
+func narrowGrowth(d *Domain, m *cosmo.Model) {
+	for name, b := range m.GrowthBoxes() {
 		if i := slices.Index(d.Params, name); i >= 0 {
 			d.Min[i], d.Max[i] = max(d.Min[i], b[0]), min(d.Max[i], b[1])
 		}
@@ -60,7 +45,7 @@ func narrowGrowth(d *Domain) {
 // (GrowthModel): a space-filling design of LatePoints points over its
 // domain — the model's emulator boxes of its parameters, Σmν, H0 and
 // N_eff, for the field below its λ_max(Ωm) less the margin (the domain of
-// its late-time emulator), narrowed by growthBoxes — padded as the
+// its late-time emulator), narrowed by the model's GrowthBoxes — padded as the
 // other emulators' designs, the growth at the grid's nodes by
 // growthReference, and a network of width LateWidth fitted by variable
 // projection. The same settings and seed give the same bytes.
@@ -86,7 +71,7 @@ func TrainGrowth(ctx context.Context, model string, s *TrainSettings) (*GrowthMo
 	if err != nil {
 		return nil, err
 	}
-	narrowGrowth(&dom)
+	narrowGrowth(&dom, m)
 	if err := dom.check(m); err != nil {
 		return nil, fmt.Errorf("train: growth of %s: %w", m.Name(), err)
 	}
