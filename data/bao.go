@@ -58,6 +58,9 @@ type BAO struct {
 	Z        []float64 // effective redshifts, > 0
 	Value    []float64 // measured values, > 0
 	Quantity []Quantity
+	// Line is the 1-based line of each measurement in the file it was
+	// read from (ParseBAO sets it); nil if unknown.
+	Line []int
 	// RdFid is the fiducial sound horizon r_d,fid in Mpc of DMScaled and
 	// HScaled rows; 0 when there are none.
 	RdFid float64
@@ -70,7 +73,7 @@ type BAO struct {
 // Len returns the number of measurements.
 func (d *BAO) Len() int { return len(d.Z) }
 
-// Validate checks equal non-zero lengths, finite values, z > 0, value > 0,
+// Validate checks equal non-zero lengths, finite values, 0 < z ≤ MaxZ, value > 0,
 // known quantities, RdFid > 0 if a row needs it, no repeated
 // (z, quantity) pair and, if Cov is set, its size.
 func (d *BAO) Validate() error {
@@ -93,6 +96,8 @@ func (d *BAO) Validate() error {
 			return fmt.Errorf("data: %s: row %d (z=%g, value=%g) is not finite", d.Name, i+1, z, v)
 		case z <= 0:
 			return fmt.Errorf("data: %s: row %d: redshift z=%g must be > 0", d.Name, i+1, z)
+		case z > MaxZ:
+			return fmt.Errorf("data: %s: row %d: %s", d.Name, i+1, tooFar(z))
 		case v <= 0:
 			return fmt.Errorf("data: %s: row %d: value %g must be > 0", d.Name, i+1, v)
 		case q < DVOverRd || q > FSigma8:
@@ -132,7 +137,7 @@ func ReadBAO(path string) (*BAO, error) {
 // caller must read a covariance (ParseCov) in the same row order.
 //
 // Refused, each with a *ParseError naming line and column: a wrong number
-// of columns, non-numbers, NaN/Inf, z ≤ 0, a value or error ≤ 0, an
+// of columns, non-numbers, NaN/Inf, z ≤ 0 or z > MaxZ, a value or error ≤ 0, an
 // unknown quantity, a repeated (z, quantity) pair (for instance a
 // per-tracer file pasted after the combined one), mixed 3- and 4-column
 // rows and an empty file.
@@ -197,6 +202,9 @@ func parseBAO(r io.Reader, name string, rdFid float64) (*BAO, error) {
 		if vals[0] <= 0 {
 			return &ParseError{File: name, Line: line, Column: fields[0].col, Msg: fmt.Sprintf("column 1 (z): redshift %g must be > 0", vals[0])}
 		}
+		if vals[0] > MaxZ {
+			return &ParseError{File: name, Line: line, Column: fields[0].col, Msg: "column 1 (z): " + tooFar(vals[0])}
+		}
 		if vals[1] <= 0 {
 			return &ParseError{File: name, Line: line, Column: fields[1].col, Msg: fmt.Sprintf("column 2 (value): %g is not > 0", vals[1])}
 		}
@@ -215,6 +223,7 @@ func parseBAO(r io.Reader, name string, rdFid float64) (*BAO, error) {
 		d.Z = append(d.Z, vals[0])
 		d.Value = append(d.Value, vals[1])
 		d.Quantity = append(d.Quantity, q)
+		d.Line = append(d.Line, line)
 		if ncol == 4 {
 			sigma = append(sigma, vals[2])
 		}

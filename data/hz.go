@@ -17,6 +17,9 @@ type Hz struct {
 	Z     []float64 // redshifts, z ≥ 0
 	H     []float64 // H(z) in km/s/Mpc, > 0
 	Sigma []float64 // 1σ errors of H in km/s/Mpc, > 0
+	// Line is the 1-based line of each measurement in the file it was
+	// read from (ParseHz, ParseHSigma set it); nil if unknown.
+	Line []int
 	// Cov is the full N×N covariance of H in (km/s/Mpc)²; nil means
 	// diag(Sigma²). When Cov is set, Sigma is kept for plots and tables.
 	Cov *mat.SymDense
@@ -29,7 +32,8 @@ type Hz struct {
 func (d *Hz) Len() int { return len(d.Z) }
 
 // Validate checks that the columns have equal, non-zero lengths, that every
-// value is finite, z ≥ 0, H > 0, σ > 0 and that Cov, if set, is N×N.
+// value is finite, 0 ≤ z ≤ MaxZ, H > 0, σ > 0 and that Cov, if set, is
+// N×N.
 func (d *Hz) Validate() error {
 	n := len(d.Z)
 	if n == 0 {
@@ -45,6 +49,8 @@ func (d *Hz) Validate() error {
 			return fmt.Errorf("data: %s: point %d (z=%g, H=%g, sigma=%g) is not finite", d.Name, i+1, z, h, s)
 		case z < 0:
 			return fmt.Errorf("data: %s: point %d: negative redshift z=%g", d.Name, i+1, z)
+		case z > MaxZ:
+			return fmt.Errorf("data: %s: point %d: %s", d.Name, i+1, tooFar(z))
 		case h <= 0:
 			return fmt.Errorf("data: %s: point %d: H=%g must be > 0", d.Name, i+1, h)
 		case s <= 0:
@@ -84,7 +90,7 @@ func ReadHz(path string) (*Hz, error) {
 // CRLF line ends and a byte-order mark are accepted. name labels errors,
 // which are *ParseError values naming the line and column. Refused: a
 // wrong number of columns, a field that is not a number, NaN or ±Inf,
-// z < 0, H ≤ 0, sigma_H ≤ 0, and a file without data lines.
+// z < 0 or z > MaxZ, H ≤ 0, sigma_H ≤ 0, and a file without data lines.
 func ParseHz(r io.Reader, name string) (*Hz, error) {
 	d := &Hz{Name: name}
 	colNames := [3]string{"z", "H", "sigma_H"}
@@ -103,6 +109,9 @@ func ParseHz(r io.Reader, name string) (*Hz, error) {
 		if vals[0] < 0 {
 			return &ParseError{File: name, Line: line, Column: fields[0].col, Msg: fmt.Sprintf("column 1 (z): negative redshift %g", vals[0])}
 		}
+		if vals[0] > MaxZ {
+			return &ParseError{File: name, Line: line, Column: fields[0].col, Msg: "column 1 (z): " + tooFar(vals[0])}
+		}
 		if vals[1] <= 0 {
 			return &ParseError{File: name, Line: line, Column: fields[1].col, Msg: fmt.Sprintf("column 2 (H): %g is not > 0", vals[1])}
 		}
@@ -112,6 +121,7 @@ func ParseHz(r io.Reader, name string) (*Hz, error) {
 		d.Z = append(d.Z, vals[0])
 		d.H = append(d.H, vals[1])
 		d.Sigma = append(d.Sigma, vals[2])
+		d.Line = append(d.Line, line)
 		return nil
 	})
 	if err != nil {
@@ -159,6 +169,7 @@ func ParseHSigma(r io.Reader, name string, zmax float64) (*Hz, error) {
 		}
 		d.H = append(d.H, h)
 		d.Sigma = append(d.Sigma, s)
+		d.Line = append(d.Line, line)
 		return nil
 	})
 	if err != nil {

@@ -153,3 +153,14 @@ func parseNumber(s string) (float64, error) {
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// MaxZ bounds the redshifts of late-time data (H(z), BAO, fσ8,
+// supernovae), which lie below z ≈ 10: a redshift above recombination's
+// (z ≈ 1100) is a mistake in the file, refused when it is read rather
+// than left to make every point of a fit impossible.
+const MaxZ = 1100
+
+// tooFar is the message for a redshift z > MaxZ.
+func tooFar(z float64) string {
+	return fmt.Sprintf("redshift %g is above %g (recombination): late-time data (H(z), BAO, fσ8, supernovae) lie below z ≈ 10", z, float64(MaxZ))
+}

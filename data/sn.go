@@ -29,6 +29,9 @@ type SN struct {
 	// (m_b_corr_err_DIAG, MUERR_FINAL, MUERR or dmb); nil if there is none.
 	MagErr    []float64
 	ErrColumn string
+	// Line is the 1-based line of each row in the file it was read from
+	// (ParseSN sets it); nil if unknown.
+	Line []int
 	// Cov is the N×N covariance of Mag in mag² (ParseSN leaves it nil:
 	// see SetCov and SetDiagonal).
 	Cov *mat.SymDense
@@ -46,7 +49,7 @@ type SN struct {
 // Len returns the number of rows.
 func (d *SN) Len() int { return len(d.Z) }
 
-// Validate checks equal non-zero lengths, finite values, Z > 0, ZHel > 0,
+// Validate checks equal non-zero lengths, finite values, 0 < Z, ZHel ≤ MaxZ,
 // MagErr (if set) ≥ 0 and, if Cov is set, its size.
 func (d *SN) Validate() error {
 	n := len(d.Z)
@@ -63,6 +66,8 @@ func (d *SN) Validate() error {
 			return fmt.Errorf("data: %s: row %d (z=%g, zhel=%g, mag=%g) is not finite", d.Name, i+1, z, zh, m)
 		case z <= 0 || zh <= 0:
 			return fmt.Errorf("data: %s: row %d: redshifts z=%g, zhel=%g must be > 0", d.Name, i+1, z, zh)
+		case z > MaxZ || zh > MaxZ:
+			return fmt.Errorf("data: %s: row %d: %s", d.Name, i+1, tooFar(max(z, zh)))
 		case d.MagErr != nil && !(d.MagErr[i] >= 0 && isFinite(d.MagErr[i])):
 			return fmt.Errorf("data: %s: row %d: error %g must be finite and ≥ 0", d.Name, i+1, d.MagErr[i])
 		}
@@ -114,7 +119,7 @@ var (
 // with a *ParseError naming line and column: data before the header,
 // repeated column names, a missing required column, a row with more fields
 // than the header or a different number than the first row, non-numbers,
-// NaN/Inf, redshifts ≤ 0 and a negative error.
+// NaN/Inf, redshifts ≤ 0 or > MaxZ and a negative error.
 //
 // The result has no covariance (Cov is nil).
 func ParseSN(r io.Reader, name string) (*SN, error) {
@@ -240,8 +245,12 @@ func (ps *snParser) row(line int, text string) error {
 	}
 	positive := func(i int, col string) (float64, error) {
 		v, err := get(i, col)
-		if err == nil && v <= 0 {
+		switch {
+		case err != nil:
+		case v <= 0:
 			err = &ParseError{File: ps.name, Line: line, Column: fields[i].col, Msg: fmt.Sprintf("column %d (%s): redshift %g must be > 0", i+1, col, v)}
+		case v > MaxZ:
+			err = &ParseError{File: ps.name, Line: line, Column: fields[i].col, Msg: fmt.Sprintf("column %d (%s): %s", i+1, col, tooFar(v))}
 		}
 		return v, err
 	}
@@ -272,6 +281,7 @@ func (ps *snParser) row(line int, text string) error {
 	d.Z = append(d.Z, z)
 	d.ZHel = append(d.ZHel, zh)
 	d.Mag = append(d.Mag, m)
+	d.Line = append(d.Line, line)
 	return nil
 }
 
@@ -308,6 +318,13 @@ func (d *SN) Keep(rows []int) {
 		return out
 	}
 	d.Z, d.ZHel, d.Mag, d.MagErr = sel(d.Z), sel(d.ZHel), sel(d.Mag), sel(d.MagErr)
+	if d.Line != nil {
+		line := make([]int, len(rows))
+		for a, i := range rows {
+			line[a] = d.Line[i]
+		}
+		d.Line = line
+	}
 	d.Cov, d.Chol = nil, nil
 }
 

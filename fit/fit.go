@@ -109,8 +109,9 @@ type Config struct {
 	Early string
 	// Priors maps parameter names to prior specs ("LO:HI",
 	// "gauss:MU:SIGMA", see param.ParsePrior). A nuisance parameter that
-	// several data sets declare (M_union3, M_pantheonplus) may be given
-	// by its declared name (M): the prior is then every one's.
+	// several data sets declare has a name for each (M_union3,
+	// M_pantheonplus): a prior on the declared name (M) is refused, since
+	// their zero points differ.
 	Priors map[string]string
 	// Fixed maps parameter names to fixed values.
 	Fixed map[string]float64
@@ -271,6 +272,9 @@ func (sb *spaceBuilder) declared(name string) (param.Param, error) {
 func (sb *spaceBuilder) parsePriors(specs map[string]string) error {
 	sb.priors = make(map[string]param.Prior)
 	for _, name := range slices.Sorted(maps.Keys(specs)) {
+		if err := sb.shared(name); err != nil {
+			return &ConfigError{Field: "Priors", Key: name, Err: err}
+		}
 		par, err := sb.declared(name)
 		if err != nil {
 			return &ConfigError{Field: "Priors", Key: name, Err: err}
@@ -282,6 +286,35 @@ func (sb *spaceBuilder) parsePriors(specs map[string]string) error {
 		sb.priors[name] = pr
 	}
 	return nil
+}
+
+// shared refuses the declared name of a nuisance parameter that several
+// data sets declare (M with union3 and pantheonplus): each has its own,
+// named NAME_<data set>, as a fixed value of it is refused by the
+// posterior ("does not take parameter").
+func (sb *spaceBuilder) shared(name string) error {
+	var sets, names []string
+	var doc string
+	for _, n := range sb.needs.Nuisance {
+		if n.Declared == name && n.Name != name {
+			sets, names, doc = append(sets, n.Data), append(names, n.Name), n.Doc
+		}
+	}
+	if len(sets) < 2 {
+		return nil
+	}
+	if doc == "" {
+		doc = "value of " + name
+	}
+	return fmt.Errorf("%s each have their own %s (%s): give %s", andList(sets, "and"), doc, name, andList(names, "and/or"))
+}
+
+// andList joins "a", "b", "c" as "a, b and c" (with conj for "and").
+func andList(s []string, conj string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " " + conj + " " + s[len(s)-1]
 }
 
 // given reports whether the user gave name a prior or a value.
@@ -299,7 +332,7 @@ func (sb *spaceBuilder) build() (*param.Space, error) {
 	}
 	names = sb.nuisance(names)
 	for _, name := range slices.Sorted(maps.Keys(sb.priors)) {
-		if slices.Contains(names, name) || slices.ContainsFunc(sb.needs.Nuisance, func(n likelihood.Nuisance) bool { return n.Declared == name }) {
+		if slices.Contains(names, name) {
 			continue
 		}
 		return nil, &ConfigError{Field: "Priors", Key: name, Err: fmt.Errorf("%s is not a parameter of this fit (sampled: %s)", name, strings.Join(names, ", "))}
@@ -411,9 +444,6 @@ func (sb *spaceBuilder) nuisance(names []string) []string {
 	sb.nuisancePriors = make(map[string]param.Prior)
 	for _, n := range sb.needs.Nuisance {
 		pr, ok := sb.priors[n.Name]
-		if !ok {
-			pr, ok = sb.priors[n.Declared]
-		}
 		if _, fixed := sb.p.Fixed[n.Name]; fixed && !ok {
 			continue
 		}

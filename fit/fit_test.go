@@ -209,6 +209,19 @@ func runFitQuiet(t *testing.T, cfg *Config) *Result {
 // sdss-dr12 with DESI).
 func TestSameDataTwice(t *testing.T) {
 	const dr1, dr2 = "../data/bao/desi_dr1/desi_2024_gaussian_bao_ALL_GCcomb", "../data/bao/desi_dr2/desi_gaussian_bao_ALL_GCcomb"
+	// Part of a set beside it: DESI DR2's LRG pair at z = 0.51 with its
+	// covariance, and cc31's first rows.
+	dir := t.TempDir()
+	lrg, lrgCov, cc := filepath.Join(dir, "lrg_mean.txt"), filepath.Join(dir, "lrg_cov.txt"), filepath.Join(dir, "cc.txt")
+	for path, content := range map[string]string{
+		lrg:    "0.51000000 13.58758434 DM_over_rs\n0.51000000 21.86294686 DH_over_rs\n",
+		lrgCov: "2.83473742e-02 -3.26062007e-02\n-3.26062007e-02 1.83928040e-01\n",
+		cc:     "0.07 69 19.6\n0.09 69 12\n",
+	} {
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		data []string
 		want string
@@ -219,6 +232,8 @@ func TestSameDataTwice(t *testing.T) {
 		{[]string{"desi-dr2", "sdss-dr12"}, "desi-dr2 and sdss-dr12 cannot be combined: BOSS DR12 and DESI measure BAO at overlapping redshifts"},
 		{[]string{"desi-dr1-eboss-lya", "desi-dr1"}, "cannot be combined: both hold DESI DR1's ten"},
 		{[]string{"bao:" + dr1 + "_mean.txt:" + dr1 + "_cov.txt", "desi-dr2"}, "(the data of desi-dr1) and desi-dr2 cannot be combined: DESI DR2 supersedes DR1"},
+		{[]string{"bao:" + lrg + ":" + lrgCov, "desi-dr2"}, "data sets " + lrg + " and desi-dr2 both hold the measurement DM/rd = 13.58758434 at z = 0.51 (" + lrg + ":1, row 2 of desi-dr2)"},
+		{[]string{"cc31", "hz:" + cc}, "data sets cc31 and " + cc + " both hold the measurement H(z) = 69 at z = 0.07 (row 1 of cc31, " + cc + ":1)"},
 	} {
 		_, err := Build(&Config{Data: tc.data})
 		var ce *ConfigError
@@ -237,7 +252,7 @@ func TestSameDataTwice(t *testing.T) {
 // between union3, whose mb is a distance modulus, and Pantheon+'s m_b_corr
 // at −19.3: Ωm = 0.462 and χ²(union3) = 46,972).
 func TestSNOffsetsPerSample(t *testing.T) {
-	cfg := &Config{Data: []string{"union3", "pantheonplus"}, DiagOnly: true, Priors: map[string]string{"M": "-25:25"},
+	cfg := &Config{Data: []string{"union3", "pantheonplus"}, DiagOnly: true, Priors: map[string]string{"M_union3": "-25:25", "M_pantheonplus": "-25:25"},
 		Sampler: Sampler{Steps: 600, Seed: 2}}
 	p, err := Build(cfg)
 	if err != nil {
@@ -272,6 +287,30 @@ func TestSNOffsetsPerSample(t *testing.T) {
 	}
 }
 
+// TestSNSharedMPrior: a prior on the bare M is refused when several
+// supernova samples declare it, as a fixed M is (1e59bda gave every sample
+// the prior: gauss:-19.25:0.03 put Union3's M, a zero point near 0, at
+// −17.28, χ²(union3) = 37,718, exit 0).
+func TestSNSharedMPrior(t *testing.T) {
+	for _, spec := range []string{"gauss:-19.25:0.03", "-19:-18.9"} {
+		_, err := Build(&Config{Data: []string{"union3", "pantheonplus"}, DiagOnly: true, Priors: map[string]string{"M": spec}})
+		want := "fit: prior on M: union3 and pantheonplus each have their own supernova absolute magnitude (M): give M_union3 and/or M_pantheonplus"
+		var ce *ConfigError
+		if err == nil || err.Error() != want || !errors.As(err, &ce) || ce.Field != "Priors" || ce.Key != "M" {
+			t.Errorf("M=%s: error %v, want a ConfigError of Priors, key M: %q", spec, err, want)
+		}
+	}
+	_, err := Build(&Config{Data: []string{"union3", "pantheonplus", "desy5"}, DiagOnly: true, Priors: map[string]string{"M": "-1:1"}})
+	if want := "union3, pantheonplus and desy5 each have their own supernova absolute magnitude (M): give M_union3, M_pantheonplus and/or M_desy5"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("three samples: error %v, want %q", err, want)
+	}
+	// A fixed M is refused too, naming the samples' offsets.
+	_, err = Build(&Config{Data: []string{"union3", "pantheonplus"}, DiagOnly: true, Fixed: map[string]float64{"M": -19.25}})
+	if err == nil || !strings.Contains(err.Error(), "M_union3, M_pantheonplus") {
+		t.Errorf("fixed M: error %v", err)
+	}
+}
+
 // TestH0Only: an H0 measurement alone is an H0 fit (e1c6a3b failed with
 // "cosmo: empty request": no observable to ask the backend for).
 func TestH0Only(t *testing.T) {
@@ -291,6 +330,10 @@ func TestExtremeData(t *testing.T) {
 		{"hz:", "tiny.txt", "0.1 70 1e-200\n", ": row 1: the value 70 is 7e+201 times its error"},
 		{"bao:", "bao.txt", "0.5 13 0.2 DM_over_rs\n0.8 1e250 0.5 DH_over_rs\n", ": row 2: the value 1e+250"},
 		{"sn:", "sn.txt", "zHD zHEL MU MUERR\n0.1 0.1 38 0.1\n0.2 0.2 1e300 0.1\n", ": row 2: the value"},
+		// A redshift no late-time data have (1e59bda: "no point of the prior
+		// box … x4.txt finds the point impossible (χ² = +Inf)").
+		{"hz:", "far.txt", "0.1 70 5\n1e300 80 5\n", ":2:1: column 1 (z): redshift 1e+300 is above 1100 (recombination)"},
+		{"bao:", "farbao.txt", "0.5 13 0.2 DM_over_rs\n5000 9 0.5 DH_over_rs\n", ":2:1: column 1 (z): redshift 5000 is above 1100"},
 	} {
 		path := filepath.Join(dir, tc.file)
 		if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {

@@ -17,7 +17,9 @@ import (
 // (Fingerprint: the same set twice, or a built-in set and its files); two
 // with the same name; a pair that a Set's Excludes forbids (a likelihood
 // counts as a built-in set if it has its name or its data, so that the
-// files of desi-dr1 are not combined with desi-dr2 either); a nuisance
+// files of desi-dr1 are not combined with desi-dr2 either); a measurement
+// that two of them hold (the same observable at the same redshift with the
+// same value: a subset of a set beside it, see checkOverlap); a nuisance
 // parameter with an invalid or reserved name (hrd) or declared twice by
 // one likelihood.
 //
@@ -50,6 +52,9 @@ func Combine(likes []Likelihood) (Needs, error) {
 		}
 	}
 	if err := checkExclusions(likes, fps); err != nil {
+		return all, err
+	}
+	if err := checkOverlap(likes); err != nil {
 		return all, err
 	}
 	count := make(map[string]int)

@@ -18,6 +18,11 @@ func NewHz(d *data.Hz) (*Hz, error) {
 	if len(d.Z) == 0 || len(d.H) != len(d.Z) || len(d.Sigma) != len(d.Z) {
 		return nil, fmt.Errorf("%s: %d redshifts, %d H, %d errors", d.Name, len(d.Z), len(d.H), len(d.Sigma))
 	}
+	for i, z := range d.Z {
+		if !(z >= 0 && z <= data.MaxZ) {
+			return nil, fmt.Errorf("%s: row %d: redshift %g must be ≥ 0 and at most %g", d.Name, i+1, z, float64(data.MaxZ))
+		}
+	}
 	g, err := newGaussian(d.Name, d.Cov, d.Sigma)
 	if err != nil {
 		return nil, err
@@ -90,8 +95,8 @@ func NewBAO(d *data.BAO) (*BAO, error) {
 		if (q == data.DMScaled || q == data.HScaled) && !(d.RdFid > 0) {
 			return nil, fmt.Errorf("%s: row %d is relative to a fiducial r_d, but none is given", d.Name, i+1)
 		}
-		if d.Z[i] <= 0 {
-			return nil, fmt.Errorf("%s: row %d: BAO redshift %g must be > 0", d.Name, i+1, d.Z[i])
+		if !(d.Z[i] > 0 && d.Z[i] <= data.MaxZ) {
+			return nil, fmt.Errorf("%s: row %d: BAO redshift %g must be > 0 and at most %g", d.Name, i+1, d.Z[i], float64(data.MaxZ))
 		}
 	}
 	g, err := newGaussian(d.Name, d.Cov, nil)

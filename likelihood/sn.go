@@ -79,8 +79,8 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 	}
 	l := &SN{d: d, n: n, mprime: make([]float64, n)}
 	for i := range n {
-		if !(d.Z[i] > 0) || !(d.ZHel[i] > -1) {
-			return nil, fmt.Errorf("%s: supernova %d: redshift %g (heliocentric %g) must be > 0", d.Name, i+1, d.Z[i], d.ZHel[i])
+		if !(d.Z[i] > 0 && d.Z[i] <= data.MaxZ) || !(d.ZHel[i] > -1 && d.ZHel[i] <= data.MaxZ) {
+			return nil, fmt.Errorf("%s: supernova %d: redshift %g (heliocentric %g) must be > 0 and at most %g", d.Name, i+1, d.Z[i], d.ZHel[i], float64(data.MaxZ))
 		}
 		l.mprime[i] = d.Mag[i] - 5*math.Log10(1+d.ZHel[i]) - 25
 	}
