@@ -26,7 +26,7 @@ func runCompare(e *env, args []string) error {
 	flags.StringVar(&what, "what", "backends", "what to compare: `backends` (closed form, solver and emulator of the late universe) or early (the exact early universe against the emulated one, on -backend)")
 	flags.StringVar(&f.backend, "backend", "", "`backend` of the late universe with -what early: analytic, solver or emulator; default analytic where the model has a closed form, else emulator")
 	f.register(flags, "lcdm", "cc31", false)
-	if err := parseFlags(flags, args); err != nil {
+	if err := f.parse(flags, args); err != nil {
 		return err
 	}
 	m, err := cosmo.Lookup(f.model)
@@ -43,6 +43,9 @@ func runCompare(e *env, args []string) error {
 			runs = append(runs, compareCase{backend: b, early: f.early, label: b})
 		}
 	case "early":
+		if f.set["early"] {
+			return usagef("compare: -early: -what early runs both the exact and the emulated early universe: leave it out")
+		}
 		if f.backend == "" {
 			f.backend = fit.Backends(m)[0]
 			if f.backend == "solver" {

@@ -22,13 +22,13 @@ func init() {
 func runEvidence(e *env, args []string) error {
 	var f fitFlags
 	flags := newFlagSet(e, "evidence", "-models lcdm,wcdm,… -data SET,… [-backend analytic|solver|emulator] [-prior …] [-fix …] [-live N] [-dlogz 0.1] [-seed S] [-out ROOT] [-json]")
-	// The flags of fit but the model and the MCMC ones: evidence samples
-	// each model of -models by nested sampling.
+	// The flags of fit but the model, the MCMC ones and -corner: evidence
+	// samples each model of -models by nested sampling and draws no plot.
 	f.registerProblem(flags, "", true)
 	f.registerNested(flags)
 	f.registerRun(flags)
 	models := flags.String("models", "lcdm,wcdm,w0wacdm,quintessence", "the `models` to compare, comma-separated; the first is the reference")
-	if err := parseFlags(flags, args); err != nil {
+	if err := f.parse(flags, args); err != nil {
 		return err
 	}
 	names := splitNames(*models)

@@ -64,6 +64,18 @@ type fitFlags struct {
 	emuFile, growthFile           string
 	noFallback                    bool
 	early                         string
+	set                           map[string]bool // the flags given on the command line (parse)
+}
+
+// parse parses the flags of a fit command and records which of them the
+// command line gives, so that checkApplies refuses only those.
+func (f *fitFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	return nil
 }
 
 // register defines the flags of a fit; defModel and defData are the
@@ -78,6 +90,7 @@ func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBack
 	intVar(fs, &f.chains, "chains", 4, 2, 10000, "chains of the MH sampler")
 	fs.BoolVar(&f.converge, "converge", false, "stop early once the Gelman–Rubin R−1 < 0.01 (checked every 100 steps)")
 	f.registerRun(fs)
+	fs.StringVar(&f.corner, "corner", "", "corner-plot PNG `file` (default ROOT.corner.png with -out)")
 }
 
 // registerProblem defines the flags of the posterior: data, backend,
@@ -103,14 +116,14 @@ func (f *fitFlags) registerNested(fs *flag.FlagSet) {
 	floatVar(fs, &f.dlogz, "dlogz", 0.1, 1e-6, 10, false, "nested sampling stops when the evidence left in the live points is below this Δln Z")
 }
 
-// registerRun defines the flags of a run: workers, seed, outputs.
+// registerRun defines the flags of a run: workers, seed, outputs (but
+// -corner, which register adds: evidence draws no corner plot).
 func (f *fitFlags) registerRun(fs *flag.FlagSet) {
 	workersFlag(fs, &f.workers)
 	fs.Uint64Var(&f.seed, "seed", 1, "random `seed`: the same seed gives the same chains")
 	fs.StringVar(&f.out, "out", "", "output `root`: GetDist chains ROOT_1.txt…, ROOT.paramnames, ROOT.chain.npy, ROOT.summary.json, ROOT.corner.png")
 	fs.BoolVar(&f.resume, "resume", false, "continue the interrupted run recorded under -out")
 	fs.BoolVar(&f.force, "force", false, "replace a finished run at -out (kept intact until the new run's first checkpoint)")
-	fs.StringVar(&f.corner, "corner", "", "corner-plot PNG `file` (default ROOT.corner.png with -out)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object instead of a table")
 }
 
@@ -269,7 +282,7 @@ func runFit(e *env, args []string) error {
 	var f fitFlags
 	fs := newFlagSet(e, "fit", "-model NAME -data SET,… [-backend analytic|solver|emulator] [-early emulator|exact|fitting] [-prior NAME=LO:HI|gauss:MU:SIGMA …] [-fix NAME=VALUE …] [-sampler ensemble|mh] [-steps N] [-seed S] [-out ROOT] [-resume] [-corner FILE] [-json]")
 	f.register(fs, "lcdm", "", true)
-	if err := parseFlags(fs, args); err != nil {
+	if err := f.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := f.config("fit")

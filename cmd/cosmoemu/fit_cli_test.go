@@ -223,7 +223,10 @@ func TestFitCheckpointNotRegular(t *testing.T) {
 				} else if err := os.Symlink("/dev/zero", root+".checkpoint"); err != nil {
 					t.Fatal(err)
 				}
-				args := []string{"fit", "-data", "desi-dr2", "-sampler", sampler, "-steps", "50", "-walkers", "8", "-live", "50", "-out", root}
+				args := []string{"fit", "-data", "desi-dr2", "-sampler", sampler, "-steps", "50", "-walkers", "8", "-out", root}
+				if sampler == "nested" {
+					args = []string{"fit", "-data", "desi-dr2", "-sampler", sampler, "-live", "50", "-out", root}
+				}
 				if resume {
 					args = append(args, "-resume")
 				}

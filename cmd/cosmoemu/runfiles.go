@@ -69,6 +69,10 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 		if r == "" {
 			continue
 		}
+		if file, runs := besideRuns(r); file != "" && !f.force && !f.resume {
+			return usagef("-out %s: %s belongs to the runs at %s, drawn beside them, and a run at %s would replace it: choose another -out, or -force to replace it",
+				f.out, file, strings.Join(runs, ", "), r)
+		}
 		if f.corner != "" && isRunPath(r, f.corner) && atomicfile.Distinct(f.corner, r+chains.CornerSuffix) == nil {
 			return usagef("-corner %s is a file of the run at -out %s: name the plot otherwise (the default is %s)", f.corner, r, r+chains.CornerSuffix)
 		}
@@ -85,11 +89,19 @@ func checkRunFiles(f *fitFlags, corner string, roots ...string) error {
 }
 
 // checkApplies refuses flags that would change nothing in the problems a
-// command built (fit builds one, compare one per backend): -no-fallback
-// without an emulator (package fit refuses the model files no backend
-// reads), -diag-only without a set whose
-// covariance is fetched, and sampler sizes too small for the parameters.
+// command built (fit builds one, compare one per case, evidence one per
+// model), among those the command line gives (fitFlags.parse):
+// -no-fallback without an emulator (package fit refuses the model files no
+// backend reads), -diag-only without a set whose covariance is fetched,
+// -early where no problem needs the early universe, -rtol where no solver
+// runs, a sampler's flags with another sampler (samplerFlags), and
+// sampler sizes too small for the parameters.
 func checkApplies(cmd string, f *fitFlags, probs ...*fit.Problem) error {
+	for _, s := range samplerFlags {
+		if f.set[s.flag] && !slices.Contains(s.samplers, f.sampler) {
+			return usagef("%s: -%s applies to -sampler %s, not %s", cmd, s.flag, strings.Join(s.samplers, " or "), f.sampler)
+		}
+	}
 	if f.noFallback && !slices.ContainsFunc(probs, (*fit.Problem).Emulated) {
 		return usagef("%s: -no-fallback: no emulator answers this fit (backend %s, early universe %s): leave it out", cmd, probs[0].Config.Backend, earlyOf(probs[0]))
 	}
@@ -99,6 +111,16 @@ func checkApplies(cmd string, f *fitFlags, probs ...*fit.Problem) error {
 			names = append(names, r.Set)
 		}
 		return usagef("%s: -diag-only applies to the sets whose covariance is fetched (%s), and -data %s has none", cmd, strings.Join(names, ", "), f.data)
+	}
+	if f.set["early"] && !slices.ContainsFunc(probs, func(p *fit.Problem) bool { return p.EarlyUniverse() != "" }) {
+		return usagef("%s: -early %s: the data %s need no early universe (z*, r_d): leave it out", cmd, f.early, f.data)
+	}
+	if f.set["rtol"] && !slices.ContainsFunc(probs, solverRuns) {
+		b := probs[0].Config.Backend
+		if b == "emulator" {
+			b += " with -no-fallback"
+		}
+		return usagef("%s: -rtol is the solver's tolerance, and no solver runs in this fit (backend %s): leave it out", cmd, b)
 	}
 	for _, p := range probs {
 		d := p.Space.Dim()
@@ -110,6 +132,29 @@ func checkApplies(cmd string, f *fitFlags, probs ...*fit.Problem) error {
 		}
 	}
 	return nil
+}
+
+// samplerFlags are the flags that only some samplers read (package fit:
+// Problem.Run): the MCMC samplers read -steps and -converge, the ensemble
+// -walkers, Metropolis–Hastings -chains, nested sampling -live and -dlogz.
+var samplerFlags = []struct {
+	flag     string
+	samplers []string
+}{
+	{"steps", []string{"ensemble", "mh"}},
+	{"converge", []string{"ensemble", "mh"}},
+	{"walkers", []string{"ensemble"}},
+	{"chains", []string{"mh"}},
+	{"live", []string{"nested"}},
+	{"dlogz", []string{"nested"}},
+}
+
+// solverRuns reports whether the solver may answer some of the problem,
+// so that its tolerance matters: the solver backend, or the emulator
+// backend with its fallback (package fit: NewBackend).
+func solverRuns(p *fit.Problem) bool {
+	c := p.Config
+	return c.Backend == "solver" || c.Backend == "emulator" && !c.NoFallback
 }
 
 func earlyOf(p *fit.Problem) string {
@@ -140,6 +185,43 @@ func distinctModels(cmd string, names []string) error {
 		}
 	}
 	return nil
+}
+
+// besideRuns returns a file of root that no run at root owns, and which
+// the runs at ROOT_CASE beside it own, with their roots: compare -out ROOT
+// draws ROOT.corner.png beside its runs at ROOT_BACKEND. A run at root
+// itself would remove it as an orphan (chains.Open) or draw over it. ""
+// when root holds a run (Open refuses to replace it without -force) or
+// no such file.
+func besideRuns(root string) (file string, runs []string) {
+	if chains.RunOf(root+chains.ParamNamesSuffix) != "" {
+		return "", nil
+	}
+	for _, s := range []string{chains.CornerSuffix, chains.RangesSuffix, chains.PropertiesSuffix} {
+		if _, err := os.Lstat(root + s); err == nil {
+			file = root + s
+			break
+		}
+	}
+	if file == "" {
+		return "", nil
+	}
+	dir, base := filepath.Split(root)
+	d := dir
+	if d == "" {
+		d = "."
+	}
+	entries, _ := os.ReadDir(d)
+	for _, e := range entries {
+		owner := chains.RunOf(dir + e.Name())
+		if strings.HasPrefix(filepath.Base(owner), base+"_") && !slices.Contains(runs, owner) {
+			runs = append(runs, owner)
+		}
+	}
+	if len(runs) == 0 {
+		return "", nil
+	}
+	return file, runs
 }
 
 // otherRunFile returns an existing file of a run at root other than the

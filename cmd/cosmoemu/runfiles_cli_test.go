@@ -177,8 +177,10 @@ func TestRunFilesKnown(t *testing.T) {
 // naming it, before any work: -emulator (even a corrupt file) and
 // -no-fallback where no emulator answers, -growth-emulator without growth
 // data, with a backend other than the emulator or for a model not fitted, -diag-only without a set whose
-// covariance is fetched, a model given twice to evidence, and sampler
-// sizes the parameters do not allow.
+// covariance is fetched, a model given twice to evidence, sampler
+// sizes the parameters do not allow, a sampler's flags with another
+// sampler, -early where no early universe is needed, -rtol where no solver
+// runs, and evidence -corner.
 func TestFlagsThatDoNotApply(t *testing.T) {
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage.bin")
@@ -223,6 +225,34 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{[]string{"background", "-p", "Om=0.3,H0=70,ombh2=0.022", "-no-fallback"}, "-no-fallback"},
 		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-live", "1"}, "-live 1: nested sampling of 2 parameters needs at least 3 live points"},
 		{[]string{"fit", "-data", "cc31", "-model", "wcdm", "-walkers", "4"}, "-walkers 4: the ensemble of 3 parameters needs at least 6 walkers"},
+		// A sampler's flags with another sampler.
+		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-steps", "20"}, "fit: -steps applies to -sampler ensemble or mh, not nested"},
+		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-walkers", "8"}, "fit: -walkers applies to -sampler ensemble, not nested"},
+		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-chains", "3"}, "fit: -chains applies to -sampler mh, not nested"},
+		{[]string{"fit", "-data", "cc31", "-sampler", "nested", "-converge"}, "fit: -converge applies to -sampler ensemble or mh, not nested"},
+		{[]string{"fit", "-data", "cc31", "-live", "40"}, "fit: -live applies to -sampler nested, not ensemble"},
+		{[]string{"fit", "-data", "cc31", "-sampler", "ensemble", "-dlogz", "0.5"}, "fit: -dlogz applies to -sampler nested, not ensemble"},
+		{[]string{"fit", "-data", "cc31", "-chains", "3"}, "fit: -chains applies to -sampler mh, not ensemble"},
+		{[]string{"fit", "-data", "cc31", "-sampler", "mh", "-walkers", "40"}, "fit: -walkers applies to -sampler ensemble, not mh"},
+		{[]string{"fit", "-data", "cc31", "-sampler", "mh", "-live", "40"}, "fit: -live applies to -sampler nested, not mh"},
+		{[]string{"sample", "-sampler", "mh", "-walkers", "40"}, "sample: -walkers applies to -sampler ensemble, not mh"},
+		{[]string{"compare", "-steps", "20", "-dlogz", "0.5"}, "compare: -dlogz applies to -sampler nested, not ensemble"},
+		// -early where no early universe is needed, or with compare
+		// -what early, which runs both.
+		{[]string{"fit", "-data", "cc31", "-early", "exact"}, "fit: -early exact: the data cc31 need no early universe (z*, r_d): leave it out"},
+		{[]string{"fit", "-data", "desi-dr2", "-early", "fitting"}, "fit: -early fitting: the data desi-dr2 need no early universe"},
+		{[]string{"sample", "-early", "emulator"}, "sample: -early emulator: the data cc31 need no early universe"},
+		{[]string{"compare", "-early", "exact"}, "compare: -early exact: the data cc31 need no early universe"},
+		{[]string{"compare", "-what", "early", "-data", "desi-dr2", "-prior", "ombh2=0.02:0.025", "-early", "exact"}, "compare: -early: -what early runs both the exact and the emulated early universe"},
+		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "cc31", "-early", "exact"}, "evidence: -early exact: the data cc31 need no early universe"},
+		// -rtol where no solver runs.
+		{[]string{"fit", "-data", "cc31", "-rtol", "1e-6"}, "fit: -rtol is the solver's tolerance, and no solver runs in this fit (backend analytic): leave it out"},
+		{[]string{"fit", "-data", "cc31", "-backend", "emulator", "-no-fallback", "-rtol", "1e-6"}, "fit: -rtol is the solver's tolerance, and no solver runs in this fit (backend emulator with -no-fallback)"},
+		{[]string{"sample", "-backend", "analytic", "-rtol", "1e-6"}, "sample: -rtol is the solver's tolerance, and no solver runs"},
+		{[]string{"compare", "-what", "early", "-data", "desi-dr2", "-prior", "ombh2=0.02:0.025", "-backend", "analytic", "-rtol", "1e-6"}, "compare: -rtol is the solver's tolerance, and no solver runs"},
+		{[]string{"evidence", "-models", "lcdm,wcdm", "-data", "cc31", "-rtol", "1e-6"}, "evidence: -rtol is the solver's tolerance, and no solver runs in this fit (backend analytic)"},
+		// evidence draws no corner plot.
+		{[]string{"evidence", "-models", "lcdm", "-data", "cc31", "-corner", filepath.Join(dir, "c.png")}, "evidence: flag provided but not defined: -corner"},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
@@ -243,6 +273,18 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		// An emulator likewise.
 		{"compare", "-model", "quintessence", "-data", "desi-dr2", "-emulator", quint, "-steps", "10", "-walkers", "8"},
 		{"evidence", "-models", "lcdm,quintessence", "-data", "desi-dr2", "-emulator", quint, "-live", "10"},
+		// Each sampler's flags with it; -early where a problem needs the
+		// early universe (evidence: one model's), -rtol where the solver
+		// may run (the solver, the emulator's fallback, compare's solver run).
+		{"fit", "-data", "cc31", "-sampler", "mh", "-chains", "3", "-steps", "20", "-converge"},
+		{"fit", "-data", "cc31", "-sampler", "nested", "-live", "20", "-dlogz", "0.5"},
+		{"fit", "-data", "cc31", "-walkers", "8", "-steps", "20", "-converge"},
+		{"fit", "-data", "desi-dr2", "-prior", "ombh2=0.02:0.025", "-early", "fitting", "-steps", "10", "-walkers", "8"},
+		{"evidence", "-models", "lcdm,quintessence", "-data", "desi-dr2", "-prior", "ombh2=0.02:0.025", "-early", "fitting", "-live", "10"},
+		{"fit", "-data", "cc31", "-backend", "solver", "-rtol", "1e-6", "-steps", "10", "-walkers", "8"},
+		{"fit", "-data", "cc31", "-backend", "emulator", "-rtol", "1e-6", "-steps", "10", "-walkers", "8"},
+		{"compare", "-rtol", "1e-6", "-steps", "10", "-walkers", "8"},
+		{"evidence", "-models", "lcdm,quintessence", "-data", "cc31", "-rtol", "1e-6", "-live", "10"},
 	} {
 		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
@@ -286,8 +328,9 @@ func TestEvidenceResumeLaterModel(t *testing.T) {
 // TestOutputsNeverTouchOtherRuns: no output flag of any command writes
 // over a file of a finished run at another root (a chain, its .ranges,
 // .paramnames, summary, corner plot, .npy, the nested chain), not even
-// -corner of a fit with -force on its own root: the directory is left
-// byte for byte, with exit 2 naming the run.
+// -corner of a fit with -force on its own root, nor a run at ROOT over the
+// corner plot compare -out ROOT drew beside its runs (without -force): the
+// directory is left byte for byte, with exit 2 naming the run.
 func TestOutputsNeverTouchOtherRuns(t *testing.T) {
 	dir := t.TempDir()
 	a, n := filepath.Join(dir, "a"), filepath.Join(dir, "n")
@@ -325,4 +368,32 @@ func TestOutputsNeverTouchOtherRuns(t *testing.T) {
 	after := filesOf(t, dir)
 	delete(after, "b.lock")
 	sameDir(t, "outputs on another run's files", before, after)
+
+	// compare -out c draws c.corner.png beside its runs at c_BACKEND: a
+	// run at c, of any kind and whatever its -corner, would replace or
+	// remove it, and is refused without -force.
+	c := filepath.Join(dir, "c")
+	if code, _, stderr := runCLI(t, "compare", "-steps", "20", "-walkers", "8", "-out", c); code != 0 {
+		t.Fatal(stderr)
+	}
+	before = filesOf(t, dir)
+	for _, args := range [][]string{
+		{"fit", "-model", "wcdm", "-data", "cc31", "-steps", "20", "-out", c},
+		{"fit", "-data", "cc31", "-steps", "20", "-out", c, "-corner", filepath.Join(t.TempDir(), "p.png")},
+		{"fit", "-data", "cc31", "-sampler", "nested", "-live", "20", "-out", c},
+		{"sample", "-steps", "20", "-out", c},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, "-out "+c+": "+c+".corner.png belongs to the runs at "+c+"_analytic, "+c+"_emulator, "+c+"_solver") ||
+			!strings.Contains(stderr, "-force") {
+			t.Errorf("cosmoemu %s: exit %d, %q", strings.Join(args, " "), code, stderr)
+		}
+	}
+	after = filesOf(t, dir)
+	delete(after, "c.lock")
+	sameDir(t, "a run beside compare's", before, after)
+	// With -force the fit replaces the plot.
+	if code, _, stderr := runCLI(t, "fit", "-data", "cc31", "-steps", "20", "-walkers", "8", "-out", c, "-force"); code != 0 {
+		t.Errorf("fit -force beside compare's runs: exit %d, %q", code, stderr)
+	}
 }

@@ -21,7 +21,7 @@ func runSample(e *env, args []string) error {
 	fs := newFlagSet(e, "sample", "[-backend analytic|solver] [-data cc31|simulated20|FILE] [-cov FILE] [-sampler ensemble|mh] [-walkers 32] [-steps 5000] [-seed S] [-out ROOT] [-resume] [-json]")
 	f.register(fs, "lcdm", "cc31", true)
 	cov := fs.String("cov", "", "covariance `file` of an H(z) data file (N×N, whitespace); default: diagonal sigma_H²")
-	if err := parseFlags(fs, args); err != nil {
+	if err := f.parse(fs, args); err != nil {
 		return err
 	}
 	if *cov != "" && dataSpec(f.data) {
