@@ -1,4 +1,4 @@
-// Package train makes Friedmann emulators (package emulator) from a
+// Package friedmann makes the paper's Friedmann emulators (package emulator) from a
 // training set of solutions: the default recipe's curve networks and the
 // paper recipe's point network (see the emulator package for both).
 //
