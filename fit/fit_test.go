@@ -345,3 +345,17 @@ func TestExtremeData(t *testing.T) {
 		}
 	}
 }
+
+func TestPaperDefaults(t *testing.T) {
+	c := Config{Data: []string{"cc31"}, Priors: map[string]string{"H0": "60:80"}}
+	PaperDefaults(&c)
+	if c.Priors["Om"] != "0.1:0.5" || c.Priors["H0"] != "60:80" {
+		t.Errorf("the paper's fit: priors %v", c.Priors)
+	}
+	for _, c := range []Config{{Data: []string{"cc31"}, Model: cosmo.WCDM}, {Data: []string{"cc31", "desi-dr2"}}, {Data: []string{"simulated20"}}} {
+		PaperDefaults(&c)
+		if len(c.Priors) != 0 {
+			t.Errorf("%v: priors %v, want none", c.Data, c.Priors)
+		}
+	}
+}

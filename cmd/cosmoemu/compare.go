@@ -154,9 +154,7 @@ func compareBuild(e *env, f *fitFlags, c compareCase, what string) (*fit.Problem
 	if err != nil {
 		return nil, err
 	}
-	if f.data == "cc31" && f.model == "lcdm" {
-		fit.DefaultPriors(cfg.Priors, fit.PaperHzPriors())
-	}
+	fit.PaperDefaults(cfg)
 	if what == "backends" && c.backend != "emulator" {
 		// The emulator's case alone reads the model files.
 		cfg.EmulatorFile, cfg.GrowthEmulatorFile = "", ""
