@@ -26,7 +26,7 @@ func init() {
 
 func runBackground(e *env, args []string) error {
 	fs := newFlagSet(e, "background", "-model NAME -p NAME=VALUE,… -z Z1,Z2,… [-zhel …] [-backend analytic|solver|emulator] [-early exact|emulator|fitting] [-rtol 1e-9] [-json]")
-	model := fs.String("model", "lcdm", "`model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
+	model := fs.String("model", "lcdm", "`model`: "+modelList(", ", " or "))
 	var params listFlag // repeatable: a name given twice is refused, not replaced
 	fs.Var(&params, "p", "parameters as `NAME=VALUE,…`, repeatable (Om or omch2, Ok, w, w0, wa, lambda, H0, mnu (default 0.06 eV), nnu (default 3.044); ombh2 adds z*, r_s(z*), θ*, z_drag, r_d, R, l_A; sigma8 adds fσ8, σ8(z), S8)")
 	early := fs.String("early", "exact", "early universe: `exact` (recombination, as CAMB), emulator (its emulator, exact outside its domain) or fitting (Hu & Sugiyama z*, Aubourg et al. r_d)")

@@ -151,7 +151,7 @@ type validateModelJSON struct {
 }
 
 func runValidateModel(e *env, args []string) error {
-	fs := newFlagSet(e, "validate", "-model lcdm|olcdm|wcdm|w0wacdm|quintessence [-emulator FILE] [-n 1000] [-seed S] [-plot FILE] [-json]")
+	fs := newFlagSet(e, "validate", "-model "+modelList("|", "|")+" [-emulator FILE] [-n 1000] [-seed S] [-plot FILE] [-json]")
 	model := fs.String("model", "", "cosmological `model` whose emulator to check against the solver")
 	file := fs.String("emulator", "", "emulator model `file` (default: the embedded one)")
 	n := intFlag(fs, "n", 1000, 1, 1_000_000, "random points of the emulator's domain")

@@ -81,7 +81,7 @@ func (f *fitFlags) parse(fs *flag.FlagSet, args []string) error {
 // register defines the flags of a fit; defModel and defData are the
 // command's defaults, withBackend adds -backend.
 func (f *fitFlags) register(fs *flag.FlagSet, defModel, defData string, withBackend bool) {
-	fs.StringVar(&f.model, "model", defModel, "cosmological `model`: lcdm, olcdm, wcdm, w0wacdm or quintessence")
+	fs.StringVar(&f.model, "model", defModel, "cosmological `model`: "+modelList(", ", " or "))
 	f.registerProblem(fs, defData, withBackend)
 	fs.StringVar(&f.sampler, "sampler", "ensemble", "`sampler`: ensemble (affine-invariant stretch move), mh (adaptive Metropolis–Hastings) or nested (nested sampling: the evidence ln Z too)")
 	f.registerNested(fs)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cosmoemu/cosmoemu/chains"
+	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/internal/atomicfile"
 )
 
@@ -216,4 +217,14 @@ func checkFiles(files ...fileFlag) error {
 		}
 	}
 	return nil
+}
+
+// modelList names the built-in models (cosmo.Models) for help texts,
+// joined by sep and the last by last: "lcdm, olcdm, … or quintessence".
+func modelList(sep, last string) string {
+	var names []string
+	for _, m := range cosmo.Models() {
+		names = append(names, m.Name())
+	}
+	return strings.Join(names[:len(names)-1], sep) + last + names[len(names)-1]
 }

@@ -19,7 +19,7 @@ func runValidate(e *env, args []string) error {
 	if modelArg(args) != "" {
 		return runValidateModel(e, args)
 	}
-	fs := newFlagSet(e, "validate", "-model lcdm|olcdm|wcdm|w0wacdm|quintessence [-emulator FILE] [-plot FILE] [-json]   (a model's emulator against the solver; its flags: validate -model NAME -h)\n   or: cosmoemu validate [-model default|FILE] [-n 1000] [-seed S] [-json] [-fig6 FILE] [-fig7 FILE]   (the paper's Friedmann emulator; its flags below)")
+	fs := newFlagSet(e, "validate", "-model "+modelList("|", "|")+" [-emulator FILE] [-plot FILE] [-json]   (a model's emulator against the solver; its flags: validate -model NAME -h)\n   or: cosmoemu validate [-model default|FILE] [-n 1000] [-seed S] [-json] [-fig6 FILE] [-fig7 FILE]   (the paper's Friedmann emulator; its flags below)")
 	model := fs.String("model", "default", "emulator: `default` (embedded) or a model file")
 	n := intFlag(fs, "n", 1000, 1, maxSize, "random points in each test set (whole domain; z in [0, 3])")
 	seed := fs.Uint64("seed", 1, "random `seed` of the test points")
