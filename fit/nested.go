@@ -79,13 +79,31 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	if r.SamplingSeconds = sampling; sampling > 0 {
 		r.EvaluationsPerSecond = float64(r.Evaluations-evalsBefore) / sampling
 	}
+	summarizeWeighted(r, res)
+	minChi2, err := p.nestedBest(r, res)
+	if err != nil {
+		return nil, err
+	}
+	r.Chi2MinSample = minChi2
+	if len(post.Marginalised()) > 0 {
+		r.Notes = append(r.Notes, noteSNEvidence)
+	}
+	r.Samples, r.Weights = res.Samples, res.Weights()
+	p.fillDerived(r)
+	r.WallSeconds = time.Since(start).Seconds()
+	return r, nil
+}
+
+// summarizeWeighted fills r's means, standard deviations and quantiles
+// from the weighted samples of res.
+func summarizeWeighted(r *Result, res *nested.Result) {
 	mean := res.Mean(nil)
 	cov := res.Cov(nil)
 	weights := res.Weights()
 	// The four quantiles of a parameter from one sorted copy of its column
 	// (nested.Result.Quantile copies and sorts the column for each).
 	x, w := make([]float64, len(weights)), make([]float64, len(weights))
-	for j := range space.Dim() {
+	for j := range len(mean) {
 		r.Mean = append(r.Mean, mean[j])
 		r.Std = append(r.Std, math.Sqrt(cov.At(j, j)))
 		mat.Col(x, j, res.Samples)
@@ -96,8 +114,15 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		r.Q84 = append(r.Q84, stat.Quantile(0.84, stat.Empirical, x, w))
 		r.Q975 = append(r.Q975, stat.Quantile(0.975, stat.Empirical, x, w))
 	}
-	// The best fit (Result.BestFit): the highest-posterior sample, refined.
-	bestRow, bestLP, minChi2 := 0, math.Inf(-1), math.Inf(1)
+}
+
+// nestedBest fills r's best fit (Result.BestFit) from the samples of res:
+// the highest-posterior sample, refined within steps of the smaller of
+// the prior box and 10σ. It returns the smallest χ² among the samples.
+func (p *Problem) nestedBest(r *Result, res *nested.Result) (minChi2 float64, err error) {
+	post := p.Posterior
+	bestRow, bestLP := 0, math.Inf(-1)
+	minChi2 = math.Inf(1)
 	for i := range res.LogL {
 		lp := post.LogPrior(res.Samples.RawRowView(i)) + res.LogL[i]
 		if lp > bestLP {
@@ -106,21 +131,12 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 		minChi2 = math.Min(minChi2, 2*(post.LogNorm()-res.LogL[i]))
 	}
 	best := append([]float64(nil), res.Samples.RawRowView(bestRow)...)
+	ranges := p.Space.Ranges()
 	scale := make([]float64, len(ranges))
 	for i, b := range ranges {
 		scale[i] = math.Min(b[1]-b[0], 10*r.Std[i])
 	}
-	if err := p.fillBest(r, p.refine(best, math.Inf(-1), best, post.LogProb(best), scale)); err != nil {
-		return nil, err
-	}
-	r.Chi2MinSample = minChi2
-	if len(post.Marginalised()) > 0 {
-		r.Notes = append(r.Notes, noteSNEvidence)
-	}
-	r.Samples, r.Weights = res.Samples, weights
-	p.fillDerived(r)
-	r.WallSeconds = time.Since(start).Seconds()
-	return r, nil
+	return minChi2, p.fillBest(r, p.refine(best, math.Inf(-1), best, post.LogProb(best), scale))
 }
 
 // InterruptedError is the error of Run for a nested-sampling run stopped
