@@ -7,12 +7,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cosmoemu/cosmoemu/backend"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/fit"
+	"github.com/cosmoemu/cosmoemu/internal/pool"
 )
 
 func TestTable(t *testing.T) {
@@ -58,6 +60,24 @@ func TestGuardRecoversPanics(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "internal error") {
 		t.Fatalf("rows = %v", err)
+	}
+
+	// A panic in a task on a goroutine of internal/pool (the samplers'
+	// workers) is raised on the caller, which Guard turns into an error
+	// naming the worker's panic.
+	var took atomic.Bool
+	p := pool.New(2, func(int) { took.Store(true); panic("in a pool worker") })
+	defer p.Close()
+	p.Start(1) // the caller takes no task before Wait: the helper runs it
+	for deadline := time.Now().Add(10 * time.Second); !took.Load(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the pool's helper took no task within 10 s")
+		}
+	}
+	err = Guard(func() error { p.Wait(); return nil })
+	var pe *pool.PanicError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "in a pool worker") {
+		t.Fatalf("Guard over a pool whose tasks panic = %v", err)
 	}
 }
 

@@ -17,6 +17,8 @@
 //
 // Input is checked where a caller could get it wrong (names, sizes, NaN,
 // redshifts, the unit cube), every error is a message, and a panic is
-// recovered into an error (Guard). The threads that share a batch are
-// runtime.GOMAXPROCS, which the caller sets.
+// recovered into an error (Guard), also one on a goroutine of the
+// samplers' worker pools, which internal/pool raises on the caller. The
+// threads that share a batch are runtime.GOMAXPROCS, which the caller
+// sets.
 package bridge

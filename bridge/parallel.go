@@ -36,11 +36,19 @@ func rows(n, minParallel int, work func(lo, hi int) error) error {
 	return nil
 }
 
-// guard calls f, turning a panic into an error.
+// guard calls f, turning a panic into an error. A panic with an error
+// value is wrapped, so that errors.As finds it: a *pool.PanicError, for
+// one, raised on the caller by a worker pool (package internal/pool) after
+// a task panicked on one of its goroutines, carries that goroutine's stack.
 func guard(f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error (a bug in cosmoemu, please report it): %v\n%s", r, debug.Stack())
+			const msg = "internal error (a bug in cosmoemu, please report it): "
+			if e, ok := r.(error); ok {
+				err = fmt.Errorf(msg+"%w\n%s", e, debug.Stack())
+			} else {
+				err = fmt.Errorf(msg+"%v\n%s", r, debug.Stack())
+			}
 		}
 	}()
 	return f()

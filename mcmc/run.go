@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cosmoemu/cosmoemu/chains"
+	"github.com/cosmoemu/cosmoemu/internal/pool"
 )
 
 const (
@@ -381,12 +382,34 @@ func (w *chainWriter) sync() error {
 
 func (w *chainWriter) run() {
 	defer close(w.done)
+	for !w.serve() {
+	}
+}
+
+// serve handles the queued messages until the channel is closed (true). A
+// panic while writing (in Target.LogPrior, for instance) ends it (false)
+// and becomes the write error, a *pool.PanicError, that the next sync
+// returns: the goroutine must neither crash the process nor stop taking
+// the messages that add and sync wait on. Once w.err is set nothing is
+// written, so serve recovers at most once.
+func (w *chainWriter) serve() (closed bool) {
+	var reply chan error // a sync waiting for this goroutine's answer
+	defer func() {
+		if p := recover(); p != nil {
+			w.err = fmt.Errorf("mcmc: writing the text chains: %w", pool.Recovered(p))
+			if reply != nil {
+				reply <- w.err
+			}
+		}
+	}()
 	r := w.r
 	for msg := range w.ch {
 		if msg.reply != nil {
+			reply = msg.reply
 			if w.err == nil {
 				w.err = r.text.Flush()
 			}
+			reply = nil
 			msg.reply <- w.err
 			continue
 		}
@@ -398,6 +421,7 @@ func (w *chainWriter) run() {
 			w.err = r.text.Flush()
 		}
 	}
+	return true
 }
 
 // writeRows appends one step: walker (or MH chain) i to text chain i, with

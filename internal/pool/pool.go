@@ -15,10 +15,24 @@
 // older one. The caller waits for tasks, never for a helper that has nothing
 // to do. Which goroutine runs a task must not change its result: give each
 // task its own output.
+//
+// A panic in a task never crashes the process from a helper: the helper
+// recovers it (one deferred call per helper goroutine, none per task),
+// counts the task as finished and starts a new helper in its place, and
+// Wait raises the round's first such panic on the caller as a *PanicError
+// (its value and the helper's stack), after the round's other tasks have
+// finished. The caller sees it as it would a panic in one of its own tasks,
+// and an entry point that recovers panics into errors (bridge.Guard)
+// returns it as an error. A panic in a task the caller runs itself goes on
+// unchanged once the helpers have finished the tasks they had started (the
+// tasks nobody had started do not run), so that the pool can be used again
+// after it is recovered.
 package pool
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 )
@@ -43,6 +57,7 @@ type Pool struct {
 	task    func(i int) // read by the helpers
 	helpers []*helper
 	quit    atomic.Bool
+	failure atomic.Pointer[PanicError] // the round's first panic on a helper
 
 	_   [64]byte
 	gen uint64 // the round counter, owned by the caller
@@ -71,6 +86,31 @@ func New(workers int, task func(i int)) *Pool {
 		go p.help(h)
 	}
 	return p
+}
+
+// A PanicError is a panic in a task, recovered on the goroutine that ran
+// it: the value passed to panic and that goroutine's stack at the panic.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+// Recovered returns the PanicError of r, a value returned by recover, with
+// the stack of the calling goroutine: call it in the deferred function
+// that recovered, so that the stack is the panic's.
+func Recovered(r any) *PanicError {
+	return &PanicError{Value: r, Stack: debug.Stack()}
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("panic in worker goroutine: %v\n%s", e.Value, e.Stack)
+}
+
+// Unwrap returns the panic's value if it is an error (a runtime error, for
+// instance), so that errors.As finds it.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
 }
 
 // Workers returns the number of goroutines that run tasks, the caller
@@ -110,14 +150,54 @@ func (p *Pool) start(n, wake int) {
 }
 
 // Wait runs the tasks of the current round that no helper has claimed yet
-// and returns when all of them have finished.
+// and returns when all of them have finished. If a task panicked on a
+// helper, Wait then panics with the round's first such panic, a
+// *PanicError; a panic in a task Wait runs itself goes on once the
+// helpers have finished the tasks they had started.
 func (p *Pool) Wait() {
+	finished := false
+	defer func() {
+		if !finished {
+			p.settle()
+		}
+	}()
 	p.drain(p.gen)
-	for spins := 0; p.done.Load() < int64(p.n); spins++ {
+	p.await(int64(p.n))
+	finished = true
+	if p.failure.Load() != nil {
+		panic(p.failure.Swap(nil))
+	}
+}
+
+// await polls until want tasks of the round have finished.
+func (p *Pool) await(want int64) {
+	for spins := 0; p.done.Load() < want; spins++ {
 		if spins >= busySpins {
 			runtime.Gosched()
 		}
 	}
+}
+
+// settle runs while a task of the caller's panics out of Wait: the round is
+// abandoned. It claims the tasks nobody has started, so that they never
+// run, and waits for the helpers' tasks in progress, so that none of them
+// is still running (or counted in the next round) when the caller
+// recovers. The panic on the caller is the one reported; a helper's of the
+// same round is dropped.
+func (p *Pool) settle() {
+	for {
+		s := p.state.Load()
+		n, next := int(s>>16&MaxTasks), int(s&MaxTasks)
+		if s>>32 != p.gen || next >= n {
+			break
+		}
+		if p.state.CompareAndSwap(s, pack(p.gen, n, n)) {
+			p.done.Add(int64(n - next))
+			break
+		}
+	}
+	p.await(int64(p.n) - 1) // all but the caller's task that panicked
+	p.failure.Store(nil)
 }
 
 // Run runs tasks 0, …, n−1 and returns when all have finished: Start and
@@ -156,6 +236,7 @@ func (p *Pool) drain(gen uint64) {
 // help is a helper's loop: wait for a round newer than the last one seen,
 // take its tasks, repeat.
 func (p *Pool) help(h *helper) {
+	defer p.rescue(h)
 	var seen uint64 // the generation of the last round drained
 	for {
 		idle := time.Now()
@@ -187,4 +268,18 @@ func (p *Pool) help(h *helper) {
 		}
 		p.drain(seen)
 	}
+}
+
+// rescue ends a helper goroutine: after a panic in a task it records the
+// panic for Wait (the round's first), counts the task as finished, and
+// starts a new goroutine for the helper. The new one has seen no round, so
+// it takes what is left of the current round too.
+func (p *Pool) rescue(h *helper) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	p.failure.CompareAndSwap(nil, Recovered(r))
+	p.done.Add(1)
+	go p.help(h)
 }

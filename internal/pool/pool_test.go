@@ -1,7 +1,9 @@
 package pool
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -89,6 +91,112 @@ func TestStartPanicsOnBadCount(t *testing.T) {
 			}()
 			p.Start(n)
 		}()
+	}
+}
+
+// catch runs f and returns what it panicked with, nil if it did not.
+func catch(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
+}
+
+// A panic in a task on a helper goroutine does not crash the process: Wait
+// raises it on the caller as a *PanicError with its value and the helper's
+// stack, once the round's other tasks have run, and the pool still works
+// afterwards, a new helper in place of the one that panicked.
+func TestPanicInHelper(t *testing.T) {
+	var armed, tookIt atomic.Bool
+	var counts [8]atomic.Int32
+	p := New(2, func(i int) {
+		counts[i].Add(1)
+		if armed.Load() && i == 0 {
+			tookIt.Store(true)
+			injectedPanic()
+		}
+	})
+	defer p.Close()
+	armed.Store(true)
+	p.Start(1) // the caller takes no task before Wait: the helper runs task 0
+	deadline := time.Now().Add(10 * time.Second)
+	for !tookIt.Load() {
+		if time.Now().After(deadline) {
+			t.Fatal("the helper took no task within 10 s of Start")
+		}
+	}
+	r := catch(p.Wait)
+	err, ok := r.(error)
+	var pe *PanicError
+	if !ok || !errors.As(err, &pe) {
+		t.Fatalf("Wait after a panic on a helper: recovered %v (%T), want a *PanicError", r, r)
+	}
+	if pe.Value != "injected" {
+		t.Errorf("PanicError.Value = %v, want the value passed to panic", pe.Value)
+	}
+	msg := err.Error()
+	for _, want := range []string{"panic in worker goroutine: injected", "injectedPanic", "pool.(*Pool).help"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not name %q (the value and the helper's stack):\n%s", want, msg)
+		}
+	}
+
+	// A panic in task 0 of a larger round, wherever it runs, is raised
+	// once; the next rounds report nothing and run every task once.
+	for i := range counts {
+		counts[i].Store(0)
+	}
+	if r := catch(func() { p.Run(len(counts)) }); r == nil {
+		t.Error("Run: no panic although task 0 panicked")
+	}
+	armed.Store(false)
+	for i := range counts {
+		counts[i].Store(0)
+	}
+	for range 100 {
+		if r := catch(func() { p.Run(len(counts)) }); r != nil {
+			t.Fatalf("Run after the panic was reported: %v", r)
+		}
+	}
+	for i := range counts {
+		if got := counts[i].Load(); got != 100 {
+			t.Errorf("task %d ran %d times in 100 rounds after the panic", i, got)
+		}
+	}
+}
+
+//go:noinline
+func injectedPanic() { panic("injected") }
+
+// A panic in a task the caller runs goes on unchanged, after the helpers'
+// tasks in progress; the tasks not started are dropped, and the next round
+// runs every task once (nothing of the abandoned round is counted in it).
+func TestPanicInCaller(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		var counts [16]atomic.Int32
+		var armed atomic.Bool
+		p := New(workers, func(i int) {
+			counts[i].Add(1)
+			if armed.Load() && i%5 == 0 {
+				panic(fmt.Sprint("task ", i))
+			}
+		})
+		for range 20 {
+			armed.Store(true)
+			if r := catch(func() { p.Run(len(counts)) }); r == nil {
+				t.Fatalf("workers %d: Run did not panic", workers)
+			}
+			armed.Store(false)
+			for i := range counts {
+				counts[i].Store(0)
+			}
+			p.Run(len(counts))
+			for i := range counts {
+				if got := counts[i].Load(); got != 1 {
+					t.Fatalf("workers %d: task %d ran %d times in the round after a panic", workers, i, got)
+				}
+			}
+		}
+		p.Close()
 	}
 }
 
