@@ -15,8 +15,9 @@ import (
 // dollars). LogProbDerived is LogProb that also stores them in derived
 // (len(names)); LogProbBatchDerived is its mcmc.BatchDerived form, one
 // evaluator for all the rows. A row of derived may hold anything where
-// ln P is −Inf. likelihood.Posterior gets these methods in the data-set
-// redesign; until then the target below falls back to χ² alone.
+// ln P is −Inf. *likelihood.Posterior has these methods (likelihood/
+// derived.go), so samplerTarget always takes them; its χ²-only target is
+// kept for a posterior without them and is not reached today.
 type derivedPosterior interface {
 	DerivedNames() (names, labels []string)
 	LogProbDerived(theta, derived []float64) float64

@@ -14,7 +14,10 @@ wa, mnu, nnu, sigma8) or cosmoemu's (Om, Ok, w0, lambda) and provides what
 Cobaya's background likelihoods request: Hubble, angular_diameter_distance,
 comoving_radial_distance, luminosity_distance, and the derived parameters
 rdrag, zdrag, zstar, rstar, thetastar (100 θ*), DAstar (Gpc), age,
-omegam, omegamh2, omeganu, YHe, lA, R (CAMB's names where CAMB has them).
+omegam, omegamh2, omeganu, YHe, lA, R (CAMB's names where CAMB has them;
+the early-universe ones need ombh2, and a route that cannot compute one,
+zdrag with early: fitting or YHe with early: emulator, is refused when
+the theory is initialised, not answered with NaN).
 So bao.desi_dr2, sn.union3, sn.pantheonplus, sn.desy5, ... run on it.
 With sigma8 (σ8 today, an input parameter here, since no power spectrum
 is computed) it also provides the linear growth as CAMB's names have it:
@@ -54,6 +57,15 @@ _DERIVED = {
     "S8": lambda o: o["S8"],
 }
 _EARLY = {"rdrag", "zdrag", "zstar", "rstar", "thetastar", "DAstar", "lA", "R", "YHe"}
+# The derived parameters an early-universe route never computes, and why:
+# refused at initialisation (the Go routes leave them NaN; see
+# backend.EarlyOf and the emulator's Predict).
+_NOT_BY_ROUTE = {
+    "fitting": {"zdrag": "the fitting-formula early universe has no z_drag (Aubourg et al. give r_d only): "
+                         "use early: exact or emulator"},
+    "emulator": {"YHe": "the emulated early universe does not compute Y_He (it leaves BBN to the exact route): "
+                        "use early: exact or fitting"},
+}
 
 _Z_QUANTITIES = ("Hubble", "angular_diameter_distance", "comoving_radial_distance", "luminosity_distance",
                  "fsigma8", "sigma8_z")
@@ -129,24 +141,33 @@ class CosmoemuTheory(_CobayaTheory):
             else:
                 raise LoggedError(self.log, "cosmoemu cannot provide %r: it provides %s, the derived parameters %s "
                                   "and cosmoemu_point", k, ", ".join(_Z_QUANTITIES), ", ".join(_DERIVED))
-        self._check_growth()
+        self._check_derived()
         all_z = [z for z in self._z.values()]
         self._zall = np.union1d(np.concatenate(all_z), []) if all_z else np.array([])
         self._zpos = self._zall[self._zall > 0]
         if self._zpos.size == 0:
             self._zpos = np.array([1.0])  # the scalars still need one redshift
 
-    def _check_growth(self, also=()):
-        """Refuses the growth without sigma8, or from a backend without it
-        (Cobaya asks for requirements before or after the parameters are
-        known: checked at both)."""
+    def _check_derived(self, also=()):
+        """Refuses what the configuration cannot compute: the growth without
+        sigma8 or from a backend without it, the early universe without
+        ombh2, a derived parameter the early-universe route has not
+        (_NOT_BY_ROUTE). Cobaya asks for requirements before or after the
+        parameters are known: checked at both."""
         if self._bg is None:
             return
-        growth = sorted(_GROWTH.intersection(set(also) | self._req_derived | set(self._z)))
+        derived = set(also) | self._req_derived
+        growth = sorted(_GROWTH.intersection(derived | set(self._z)))
         if growth and "sigma8" not in self._cols:
             raise LoggedError(self.log, "%s need sigma8 as a parameter", ", ".join(growth))
         if growth and self._bg.growth_note:
             raise LoggedError(self.log, "%s: %s", ", ".join(growth), self._bg.growth_note)
+        early = sorted(derived & _EARLY)
+        if early and "ombh2" not in self._cols:
+            raise LoggedError(self.log, "the derived parameters %s need ombh2 as a parameter", early)
+        for p, why in sorted(_NOT_BY_ROUTE.get(self._bg.early, {}).items()):
+            if p in derived:
+                raise LoggedError(self.log, "%s: %s", p, why)
 
     def initialize_with_params(self):
         super().initialize_with_params()
@@ -166,10 +187,7 @@ class CosmoemuTheory(_CobayaTheory):
             self._bg = core.Background(model, cols, backend=self.backend, early=self.early or "exact")
         except ValueError as e:
             raise LoggedError(self.log, "cosmoemu: %s", e)
-        early = [p for p in set(self.output_params) | self._req_derived if p in _EARLY]
-        if early and "ombh2" not in cols:
-            raise LoggedError(self.log, "the derived parameters %s need ombh2 as a parameter", early)
-        self._check_growth(set(self.output_params))
+        self._check_derived(set(self.output_params))
         self.log.info("model %s (%s) with the %s backend and the %s early universe", model, ", ".join(cols),
                       self._bg.backend, self._bg.early)
 
@@ -205,8 +223,15 @@ class CosmoemuTheory(_CobayaTheory):
                 if p in _DERIVED:
                     try:
                         derived[p] = float(_DERIVED[p](o))
-                    except KeyError:  # zdrag with the fitting formulas, YHe
+                    except KeyError:  # absent at this point
                         derived[p] = np.nan
+                    if np.isnan(derived[p]):
+                        # The routes were checked at initialisation: here only
+                        # YHe outside BBN's table with early: fitting (the
+                        # exact route refuses those points itself).
+                        self.log.debug("cosmoemu: point %s refused: %s cannot be computed there",
+                                       dict(zip(self._cols, x)), p)
+                        return False
             state["derived"] = derived
         return True
 

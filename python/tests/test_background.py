@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import cosmoemu
-from conftest import run_json
+from conftest import need, run_json
 
 Z = [0.01, 0.1, 0.5, 1.0, 2.33, 1090.0]
 
@@ -84,7 +84,7 @@ def test_input_forms():
     for key in ("H", "DM"):
         np.testing.assert_array_equal(d[key], a[key])
         np.testing.assert_array_equal(d[key], s[key])
-    pd = pytest.importorskip("pandas")
+    pd = need("pandas")
     f = cosmoemu.background("lcdm", pd.DataFrame({"Om": [0.3, 0.31], "H0": [70.0, 70.0]}), z)
     np.testing.assert_array_equal(d["H"], f["H"])
     one = cosmoemu.background("lcdm", {"Om": 0.3, "H0": 70.0}, z)

@@ -254,3 +254,65 @@ def test_theory_provides_the_growth():
     bad["params"].pop("S8")
     with pytest.raises(Exception, match="sigma8"):
         get_model(bad)
+
+
+@pytest.mark.parametrize("early,refused,kept", [
+    ("fitting", "zdrag", "YHe"),
+    ("emulator", "YHe", "zdrag"),
+])
+@pytest.mark.parametrize("how", ["output", "requirement"])
+def test_theory_refuses_derived_its_route_cannot_compute(early, refused, kept, how):
+    """A derived parameter that the early-universe route never computes
+    (zdrag with the fitting formulas, YHe with the emulator) is refused when
+    the model is built, naming it and why, whether it is an output
+    parameter or another component's requirement, instead of NaN; the
+    other one is computed, and is that of cosmoemu's background."""
+    need("cobaya")
+    import cosmoemu
+    from cobaya.likelihood import Likelihood
+    from cobaya.log import LoggedError
+    from cobaya.model import get_model
+
+    def info(derived):
+        class Asks(Likelihood):
+            def get_requirements(self):
+                req = {"Hubble": {"z": [0.5]}}
+                if how == "requirement":
+                    req[derived] = None
+                return req
+
+            def logp(self, **kw):
+                return 0.0
+
+        params = {"omegam": 0.31, "H0": 68.0, "ombh2": {"prior": {"min": 0.02, "max": 0.025}}}
+        if how == "output":
+            params[derived] = {"derived": True}
+        return {"theory": {"cosmoemu": {"external": cosmoemu.get_cobaya_class(), "early": early}},
+                "likelihood": {"asks": Asks}, "params": params}
+
+    with pytest.raises(LoggedError, match=rf"{refused}: the (fitting-formula|emulated) early universe .* "
+                                          r"use early: exact or"):
+        get_model(info(refused))
+
+    model = get_model(info(kept))
+    model.logposterior({"ombh2": 0.0224})
+    got = model.theory["cosmoemu"].current_state["derived"][kept]
+    bg = cosmoemu.background("lcdm", {"Om": 0.31, "H0": 68.0, "ombh2": 0.0224}, [1.0], early=early)
+    col = {"YHe": "YHe", "zdrag": "zdrag"}[kept]
+    assert np.isfinite(got) and got == bg[col]
+
+
+def test_theory_refuses_points_without_a_derived_value():
+    """With early: fitting, Y_He outside BBN's table (ombh2 > 0.1 here) has
+    no value: the point is refused, as the exact route refuses it, rather
+    than given a NaN derived parameter."""
+    need("cobaya")
+    import cosmoemu
+    from cobaya.model import get_model
+    info = {"theory": {"cosmoemu": {"external": cosmoemu.get_cobaya_class(), "early": "fitting"}},
+            "likelihood": {"one": {"external": lambda _self=None: 0.0}},
+            "params": {"omegam": 0.31, "H0": 68.0, "ombh2": {"prior": {"min": 0.01, "max": 0.3}},
+                       "YHe": {"derived": True}}}
+    model = get_model(info)
+    assert np.isfinite(model.logposterior({"ombh2": 0.0224}).logpost)
+    assert model.logposterior({"ombh2": 0.2}).logpost == -np.inf

@@ -2,13 +2,14 @@
 vectorize=True, dynesty's prior_transform contract, bad input."""
 
 import math
+import os
 import threading
 
 import numpy as np
 import pytest
 
 import cosmoemu
-from conftest import FLAGSHIP, need, run_json
+from conftest import FLAGSHIP, ROOT, need, run_json
 
 
 def test_flagship_description(flagship):
@@ -48,6 +49,34 @@ def test_identical_to_cli_other_settings(cli):
         for name, v in js["chi2_by_data"].items():
             assert by[name] == v, name
         assert like.priors["H0"].startswith("gauss:70:5")
+
+
+# The files the built-in desi-dr2 set reads (embedded in package data).
+DESI_DR2 = os.path.join(ROOT, "data", "bao", "desi_dr2", "desi_gaussian_bao_ALL_GCcomb_")
+
+
+@pytest.mark.parametrize("others,point", [
+    ([], dict(Om=0.3269, w0=-0.69, wa=-0.98, hrd=98.0)),  # BAO alone: H0 r_d
+    (["union3", "planck18-distance"], dict(Om=0.3269, w0=-0.69, wa=-0.98, H0=66.14, ombh2=0.0224)),
+])
+def test_user_bao_file_is_the_builtin_set(others, point, rng):
+    """data=["bao:MEAN:COV"] with DESI DR2's files is the built-in desi-dr2:
+    the same parameters, number of data and χ² (to the last bit), alone
+    and in the flagship combination, at a point and around it."""
+    mean, cov = DESI_DR2 + "mean.txt", DESI_DR2 + "cov.txt"
+    assert os.path.exists(mean) and os.path.exists(cov)
+    with cosmoemu.Likelihood(["desi-dr2"] + others, model="w0wacdm") as named, \
+            cosmoemu.Likelihood([f"bao:{mean}:{cov}"] + others, model="w0wacdm") as user:
+        assert user.param_names == named.param_names == list(point)
+        assert user.n_data == named.n_data
+        assert user.data_names[1:] == named.data_names[1:] == others
+        x = named.point(**point)
+        xs = x + 1e-3 * np.abs(x) * rng.standard_normal((16, x.size))
+        np.testing.assert_array_equal(user.chi2(xs), named.chi2(xs))
+        by_user, by_named = user.chi2_by_data(x), named.chi2_by_data(x)
+        assert by_user[user.data_names[0]] == by_named["desi-dr2"]
+        assert by_user["total"] == by_named["total"] == named.chi2(x)
+        assert 0 < by_named["desi-dr2"] < 100
 
 
 def test_vectorised_equals_one_by_one(flagship, rng):
