@@ -118,6 +118,8 @@ type analytic struct {
 	gap, ageNd cosmo.Nodes // Gauss–Legendre in √a (cosmo.Expansion)
 	early      cosmo.EarlyCalculator
 	grow       *ClosedGrowth // the growth's ODE on the closed form, if asked for
+
+	nuZ, nuLate cosmo.MassiveDensities // at opz and lateOpz
 }
 
 // Eval fills dst for p.
@@ -134,7 +136,7 @@ func (ev *analytic) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	}
 	e := m.Expansion(p)
 	dst.H0 = p.H0
-	if i := e.EValues(dst.E, ev.opz, ev.x, ev.c); i >= 0 {
+	if i := e.EValues(dst.E, ev.opz, ev.x, ev.c, &ev.nuZ); i >= 0 {
 		return e2Error(m, p, ev.opz[i]-1, e.E2(ev.opz[i], ev.x[i]))
 	}
 	if r.W {
@@ -150,7 +152,7 @@ func (ev *analytic) Eval(dst *cosmo.Result, p *cosmo.Params) error {
 	if ev.late == nil {
 		return nil
 	}
-	e.E2Values(ev.f, ev.lateOpz, ev.late.x, ev.lateC)
+	e.E2Values(ev.f, ev.lateOpz, ev.late.x, ev.lateC, &ev.nuLate)
 	for j, opz := range ev.lateOpz {
 		e2 := ev.f[j]
 		if !(e2 > 0) {

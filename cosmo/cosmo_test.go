@@ -191,16 +191,24 @@ func TestE2Values(t *testing.T) {
 	for z := 0.0; z <= 3; z += 0.05 {
 		s, x, c = append(s, 1+z), append(x, math.Log1p(z)), append(c, z/(1+z))
 	}
-	dst := make([]float64, len(s))
+	dst, cached := make([]float64, len(s)), make([]float64, len(s))
+	var md MassiveDensities
 	worst := 0.0
 	for i := range 50 {
 		f := float64(i) / 49
 		for _, m := range Models()[:4] {
-			p := Params{Nnu: 3.044, Om: 0.05 + 0.6*f, Ok: -0.2 + 0.4*f, DE: deValues(m, -1.8+1.7*f, -1.5+f, -2+1.4*f), H0: 55 + 30*f}
+			// Σmν and N_eff repeat and change, so that the cache both
+			// answers and is refilled.
+			mnu := []float64{0, 0.06, 0.06, 0.3, 0.06}[i%5]
+			p := Params{Nnu: 3.044 + float64(i/25), Mnu: mnu, Om: 0.05 + 0.6*f, Ok: -0.2 + 0.4*f, DE: deValues(m, -1.8+1.7*f, -1.5+f, -2+1.4*f), H0: 55 + 30*f}
 			e := m.Expansion(&p)
-			e.E2Values(dst, s, x, c)
+			e.E2Values(dst, s, x, c, nil)
+			e.E2Values(cached, s, x, c, &md)
 			for j := range s {
 				worst = math.Max(worst, math.Abs(dst[j]/e.E2(s[j], x[j])-1))
+				if cached[j] != dst[j] {
+					t.Fatalf("%s at %+v, z = %g: E² %v with the cache, %v without", m.Name(), p, s[j]-1, cached[j], dst[j])
+				}
 			}
 		}
 	}

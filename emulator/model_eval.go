@@ -58,6 +58,8 @@ type Evaluator struct {
 
 	opz, x, zc []float64 // 1 + z, ln(1+z) and z/(1+z) of the request
 
+	nuZ, nuNodes cosmo.MassiveDensities // the closed form's neutrinos at opz and nodeOpz
+
 	// Late time: 1/E at the grid's nodes, g, and one linear layer from g
 	// to the rows (1/E at the redshifts for the field, D_C there, D_C(3),
 	// lookback times there and at 3) of the request.
@@ -415,13 +417,13 @@ func (ev *Evaluator) evalFluid(dst *cosmo.Result, p *cosmo.Params, ex *cosmo.Exp
 	}
 	if ev.quad == nil {
 		// E alone: the closed form at the redshifts.
-		ex.E2Values(dst.E, ev.opz, ev.x, ev.zc)
+		ex.E2Values(dst.E, ev.opz, ev.x, ev.zc, &ev.nuZ)
 		for i, e2 := range dst.E {
 			dst.E[i] = math.Sqrt(e2)
 		}
 		return 0, 0
 	}
-	ex.E2Values(ev.g, ev.nodeOpz, ev.nodeX, ev.nodeC)
+	ex.E2Values(ev.g, ev.nodeOpz, ev.nodeX, ev.nodeC, &ev.nuNodes)
 	for j, e2 := range ev.g {
 		ev.g[j] = 1 / math.Sqrt(e2)
 	}
