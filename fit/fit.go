@@ -55,6 +55,7 @@
 package fit
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,9 +69,11 @@ import (
 	"github.com/cosmoemu/cosmoemu/chains"
 	"github.com/cosmoemu/cosmoemu/cosmo"
 	"github.com/cosmoemu/cosmoemu/emulator"
+	"github.com/cosmoemu/cosmoemu/internal/stats"
 	"github.com/cosmoemu/cosmoemu/likelihood"
 	"github.com/cosmoemu/cosmoemu/param"
 	"github.com/cosmoemu/cosmoemu/solver"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Config describes a fit. Zero fields take the documented defaults.
@@ -617,8 +620,9 @@ func (p *Problem) fillDerived(r *Result) {
 	for k := range dps {
 		v[k] = make([]float64, rows)
 	}
+	var c cosmo.Params // one for every row: &c escapes to d.f
 	for i := range rows {
-		c := p.Posterior.Params(r.Samples.RawRowView(i))
+		c = p.Posterior.Params(r.Samples.RawRowView(i))
 		for k, d := range dps {
 			v[k][i] = d.f(&c)
 		}
@@ -641,45 +645,99 @@ func (p *Problem) fillDerived(r *Result) {
 // of each sample's share.
 func weightedSummary(x, w []float64) [6]float64 {
 	n := len(x)
-	if w == nil {
-		w = make([]float64, n)
-		for i := range w {
-			w[i] = 1
+	weight := func(i int) float64 {
+		if w == nil {
+			return 1
 		}
+		return w[i]
 	}
 	sw, mean := 0.0, 0.0
 	for i, v := range x {
-		sw += w[i]
-		mean += w[i] * v
+		sw += weight(i)
+		mean += weight(i) * v
 	}
 	mean /= sw
 	vr := 0.0
 	for i, v := range x {
-		vr += w[i] * (v - mean) * (v - mean)
+		vr += weight(i) * (v - mean) * (v - mean)
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	if w == nil && !floats.HasNaN(x) {
+		// Equal weights (MCMC): the share of sample k of the sorted values
+		// ends half way at (k + ½)/n, so each quantile needs two order
+		// statistics, put in place by a quickselect instead of a sort: 160,000
+		// values in 3.4 ms against 23 ms for the sort the weights need (29 ms
+		// for the index sort before; BenchmarkWeightedSummary), the same
+		// numbers bit for bit (TestWeightedSummaryEqualWeights).
+		var q [4]float64
+		equalWeightQuantiles(q[:], x, sw, []float64{0.025, 0.16, 0.84, 0.975})
+		return [6]float64{mean, math.Sqrt(vr / sw), q[0], q[1], q[2], q[3]}
 	}
-	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
-	cum := make([]float64, n) // the middle of each sample's share of the weight
-	acc := 0.0
-	for k, i := range idx {
-		cum[k] = (acc + w[i]/2) / sw
-		acc += w[i]
+	// x sorted, and the middle of each sample's share of the weight.
+	xs, cum := make([]float64, n), make([]float64, n)
+	if w == nil {
+		copy(xs, x)
+		slices.Sort(xs)
+		for k := range cum {
+			cum[k] = (float64(k) + 0.5) / sw
+		}
+	} else {
+		type sample struct{ x, w float64 }
+		ss := make([]sample, n)
+		for i := range ss {
+			ss[i] = sample{x[i], w[i]}
+		}
+		slices.SortFunc(ss, func(a, b sample) int { return cmp.Compare(a.x, b.x) })
+		acc := 0.0
+		for k, s := range ss {
+			xs[k] = s.x
+			cum[k] = (acc + s.w/2) / sw
+			acc += s.w
+		}
 	}
 	q := func(pr float64) float64 {
 		k := sort.SearchFloat64s(cum, pr)
 		switch {
 		case k == 0:
-			return x[idx[0]]
+			return xs[0]
 		case k == n:
-			return x[idx[n-1]]
+			return xs[n-1]
 		}
 		t := (pr - cum[k-1]) / (cum[k] - cum[k-1])
-		return x[idx[k-1]] + t*(x[idx[k]]-x[idx[k-1]])
+		return xs[k-1] + t*(xs[k]-xs[k-1])
 	}
 	return [6]float64{mean, math.Sqrt(vr / sw), q(0.025), q(0.16), q(0.84), q(0.975)}
+}
+
+// equalWeightQuantiles stores in dst the quantiles ps of x, of equal
+// weights summing to sw = len(x), as weightedSummary defines them.
+func equalWeightQuantiles(dst, x []float64, sw float64, ps []float64) {
+	n := len(x)
+	cum := func(k int) float64 { return (float64(k) + 0.5) / sw }
+	ks := make([]int, len(ps)) // the first k with cum(k) ≥ p
+	var ranks []int
+	for j, p := range ps {
+		ks[j] = sort.Search(n, func(k int) bool { return cum(k) >= p })
+		if k := ks[j]; k > 0 && k < n {
+			ranks = append(ranks, k-1, k)
+		} else {
+			ranks = append(ranks, min(k, n-1))
+		}
+	}
+	slices.Sort(ranks)
+	ranks = slices.Compact(ranks)
+	xs := slices.Clone(x)
+	stats.SelectRanks(xs, ranks)
+	for j, p := range ps {
+		switch k := ks[j]; {
+		case k == 0:
+			dst[j] = xs[0]
+		case k == n:
+			dst[j] = xs[n-1]
+		default:
+			t := (p - cum(k-1)) / (cum(k) - cum(k-1))
+			dst[j] = xs[k-1] + t*(xs[k]-xs[k-1])
+		}
+	}
 }
 
 // nuisanceNames lists the nuisance parameters of the data for an error.

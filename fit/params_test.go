@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -114,6 +115,51 @@ func TestWeightedSummary(t *testing.T) {
 	if s2 := weightedSummary(x, w); math.Abs(s2[3]-s[3]) > 1e-12 || math.Abs(s2[1]-s[1]) > 1e-12 {
 		t.Errorf("weights 3: %v, equal %v", s2, s)
 	}
+}
+
+// TestWeightedSummaryEqualWeights: the quickselect of equal weights gives
+// the sorting path's numbers bit for bit (weights of 1 take it), with
+// ties, tiny and odd sizes, and NaN (which takes the sort).
+func TestWeightedSummaryEqualWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 2, 3, 7, 40, 1000, 160000} {
+		for _, ties := range []bool{false, true} {
+			x, ones := make([]float64, n), make([]float64, n)
+			for i := range x {
+				x[i], ones[i] = rng.NormFloat64(), 1
+				if ties {
+					x[i] = math.Round(4 * x[i])
+				}
+			}
+			if a, b := weightedSummary(x, nil), weightedSummary(x, ones); a != b {
+				t.Errorf("n = %d, ties %v: %v, sorted %v", n, ties, a, b)
+			}
+		}
+	}
+	x := []float64{1, math.NaN(), 2}
+	if s := weightedSummary(x, nil); !math.IsNaN(s[0]) {
+		t.Errorf("with NaN: %v", s)
+	}
+}
+
+// BenchmarkWeightedSummary: the summary of one derived parameter of the
+// flagship's 160,000 samples.
+func BenchmarkWeightedSummary(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, ones := make([]float64, 160000), make([]float64, 160000)
+	for i := range x {
+		x[i], ones[i] = rng.NormFloat64(), 1
+	}
+	b.Run("equal", func(b *testing.B) {
+		for b.Loop() {
+			weightedSummary(x, nil)
+		}
+	})
+	b.Run("weighted", func(b *testing.B) {
+		for b.Loop() {
+			weightedSummary(x, ones)
+		}
+	})
 }
 
 // TestBadEarlyInput: Σmν < 0 and N_eff ≤ 0 fixed or in a prior are one

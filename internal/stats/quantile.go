@@ -59,6 +59,14 @@ func LinInterpQuantiles(dst, x, ps []float64) {
 	}
 }
 
+// SelectRanks reorders x so that x[r] is the r-th smallest value of x
+// (0-based) for every r in ranks, which must be sorted, without
+// duplicates, and in [0, len(x)): the multi-way quickselect of
+// LinInterpQuantiles. x must hold no NaN.
+func SelectRanks(x []float64, ranks []int) {
+	multiSelect(x, 0, len(x), ranks, 2*bits.Len(uint(len(x))))
+}
+
 // linInterpIndex returns the first i with i+1 ≥ p·n: the index gonum's
 // linInterpQuantile stops at (its cumulative sum counts 1, 2, … exactly).
 func linInterpIndex(p, n float64) int {
