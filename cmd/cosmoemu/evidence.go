@@ -112,6 +112,9 @@ func runEvidence(e *env, args []string) error {
 		if r := m.Result; r != nil && r.GrowthOutside > 0 {
 			fmt.Fprintf(w, "note: %s: the growth ODE computed the growth of %.1f%% of the calls, outside the growth emulator's domain\n", m.Model, 100*r.GrowthOutsideFraction)
 		}
+		if r := m.Result; r != nil && r.Unphysical > 0 {
+			fmt.Fprintf(w, "note: %s: %d calls fell where the model is unphysical (zero likelihood, part of the prior volume)\n", m.Model, r.Unphysical)
+		}
 	}
 	fmt.Fprintln(w, "(Δln Z > 0 favours the model over the reference; Jeffreys scale after Trotta 2008: |Δln Z| < 1 inconclusive, 1–2.5 weak, 2.5–5 moderate, > 5 strong)")
 	return w.Flush()

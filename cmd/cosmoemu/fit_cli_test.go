@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,11 @@ func TestFitNestedAndEvidence(t *testing.T) {
 	}
 	if d := ev.Models[1].LogZ - ev.Models[0].LogZ; d != ev.Models[1].DeltaLogZ {
 		t.Errorf("Δln Z %v, want %v", ev.Models[1].DeltaLogZ, d)
+	}
+	// Calls where the model is unphysical (a bounce with Ωk < 0) are
+	// counted and said, as fit says them.
+	if code, stdout, stderr := runCLI(t, "evidence", "-models", "olcdm", "-data", "desi-dr2", "-prior", "Ok=-1:1", "-live", "60"); code != 0 || !regexp.MustCompile(`note: olcdm: [1-9][0-9]* calls fell where the model is unphysical`).MatchString(stdout) {
+		t.Errorf("unphysical calls: exit %d, %s%s", code, stdout, stderr)
 	}
 	if code, _, stderr := runCLI(t, "evidence", "-models", "lcdm,bogus", "-data", "desi-dr2"); code != 2 || !strings.Contains(stderr, "bogus") {
 		t.Errorf("unknown model: exit %d, %q", code, stderr)
