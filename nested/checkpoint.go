@@ -229,7 +229,10 @@ func compatible(cp *checkpoint, fingerprint string, d int, c *Settings) error {
 	if cp.Enlarge != c.Enlarge {
 		add("the checkpoint has Enlarge = %g, the settings %g", cp.Enlarge, c.Enlarge)
 	}
-	if cp.UpdateEvery != c.UpdateEvery {
+	// UpdateEvery derived from Live on both sides (Live/5) is said by
+	// Live's own difference.
+	derived := func(update, live int) bool { return update == max(1, live/5) }
+	if cp.UpdateEvery != c.UpdateEvery && !(cp.Live != c.Live && derived(cp.UpdateEvery, cp.Live) && derived(c.UpdateEvery, c.Live)) {
 		add("the checkpoint has UpdateEvery = %d, the settings %d", cp.UpdateEvery, c.UpdateEvery)
 	}
 	if cp.Batch != c.Batch {
