@@ -15,13 +15,8 @@ type Hz struct {
 
 // NewHz prepares the likelihood of d.
 func NewHz(d *data.Hz) (*Hz, error) {
-	if len(d.Z) == 0 || len(d.H) != len(d.Z) || len(d.Sigma) != len(d.Z) {
-		return nil, fmt.Errorf("%s: %d redshifts, %d H, %d errors", d.Name, len(d.Z), len(d.H), len(d.Sigma))
-	}
-	for i, z := range d.Z {
-		if !(z >= 0 && z <= data.MaxZ) {
-			return nil, fmt.Errorf("%s: row %d: redshift %g must be ≥ 0 and at most %g", d.Name, i+1, z, float64(data.MaxZ))
-		}
+	if err := d.Validate(); err != nil {
+		return nil, err
 	}
 	g, err := newGaussian(d.Name, d.Cov, d.Sigma)
 	if err != nil {
@@ -84,20 +79,11 @@ type BAO struct {
 
 // NewBAO prepares the likelihood of d.
 func NewBAO(d *data.BAO) (*BAO, error) {
-	n := len(d.Z)
-	if n == 0 || len(d.Value) != n || len(d.Quantity) != n {
-		return nil, fmt.Errorf("%s: %d redshifts, %d values, %d quantities", d.Name, n, len(d.Value), len(d.Quantity))
+	if err := d.Validate(); err != nil {
+		return nil, err
 	}
-	if d.Cov == nil || d.Cov.SymmetricDim() != n {
+	if n := len(d.Z); d.Cov == nil {
 		return nil, fmt.Errorf("%s: BAO data need an %d×%d covariance", d.Name, n, n)
-	}
-	for i, q := range d.Quantity {
-		if (q == data.DMScaled || q == data.HScaled) && !(d.RdFid > 0) {
-			return nil, fmt.Errorf("%s: row %d is relative to a fiducial r_d, but none is given", d.Name, i+1)
-		}
-		if !(d.Z[i] > 0 && d.Z[i] <= data.MaxZ) {
-			return nil, fmt.Errorf("%s: row %d: BAO redshift %g must be > 0 and at most %g", d.Name, i+1, d.Z[i], float64(data.MaxZ))
-		}
 	}
 	g, err := newGaussian(d.Name, d.Cov, nil)
 	if err != nil {

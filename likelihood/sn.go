@@ -67,11 +67,11 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 	if set.Nodes == 0 {
 		set.Nodes = DefaultSNNodes
 	}
-	n := len(d.Z)
-	if n == 0 || len(d.ZHel) != n || len(d.Mag) != n {
-		return nil, fmt.Errorf("%s: %d redshifts, %d heliocentric redshifts, %d magnitudes", d.Name, n, len(d.ZHel), len(d.Mag))
+	if err := d.Validate(); err != nil {
+		return nil, err
 	}
-	if d.Cov == nil || d.Cov.SymmetricDim() != n {
+	n := len(d.Z)
+	if d.Cov == nil {
 		return nil, fmt.Errorf("%s: a supernova sample needs its %d×%d covariance", d.Name, n, n)
 	}
 	if set.Nodes < 4 {
@@ -79,9 +79,6 @@ func NewSN(d *data.SN, s *SNSettings) (*SN, error) {
 	}
 	l := &SN{d: d, n: n, mprime: make([]float64, n)}
 	for i := range n {
-		if !(d.Z[i] > 0 && d.Z[i] <= data.MaxZ) || !(d.ZHel[i] > -1 && d.ZHel[i] <= data.MaxZ) {
-			return nil, fmt.Errorf("%s: supernova %d: redshift %g (heliocentric %g) must be > 0 and at most %g", d.Name, i+1, d.Z[i], d.ZHel[i], float64(data.MaxZ))
-		}
 		l.mprime[i] = d.Mag[i] - 5*math.Log10(1+d.ZHel[i]) - 25
 	}
 	if d.Chol != nil {
