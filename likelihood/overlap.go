@@ -22,28 +22,23 @@ type measurer interface {
 }
 
 func (l *Hz) measurements() []measurement {
-	d := l.d
-	out := make([]measurement, len(d.Z))
-	for i := range d.Z {
-		out[i] = measurement{kind: "H(z)", z: d.Z[i], v: d.H[i], row: i + 1, line: lineOf(d.Line, i)}
-	}
-	return out
+	return measured(func(int) string { return "H(z)" }, l.d.Z, l.d.H, l.d.Line)
 }
 
 func (l *BAO) measurements() []measurement {
-	d := l.d
-	out := make([]measurement, len(d.Z))
-	for i := range d.Z {
-		out[i] = measurement{kind: d.Quantity[i].String(), z: d.Z[i], v: d.Value[i], row: i + 1, line: lineOf(d.Line, i)}
-	}
-	return out
+	return measured(func(i int) string { return l.d.Quantity[i].String() }, l.d.Z, l.d.Value, l.d.Line)
 }
 
 func (l *SN) measurements() []measurement {
-	d := l.d
-	out := make([]measurement, len(d.Z))
-	for i := range d.Z {
-		out[i] = measurement{kind: "supernova magnitude", z: d.Z[i], v: d.Mag[i], row: i + 1, line: lineOf(d.Line, i)}
+	return measured(func(int) string { return "supernova magnitude" }, l.d.Z, l.d.Mag, l.d.Line)
+}
+
+// measured returns the measurements of kind(i) at redshifts z with values
+// v, from the lines line of their file (nil if unknown).
+func measured(kind func(i int) string, z, v []float64, line []int) []measurement {
+	out := make([]measurement, len(z))
+	for i := range z {
+		out[i] = measurement{kind: kind(i), z: z[i], v: v[i], row: i + 1, line: lineOf(line, i)}
 	}
 	return out
 }
