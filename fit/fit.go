@@ -944,6 +944,13 @@ func (p *Problem) EarlyUniverse() string { return p.earlyName }
 // nothing in a problem that is not.
 func (p *Problem) Emulated() bool { return p.emuStats != nil || p.earlyName == "emulator" }
 
+// SolverAnswers reports whether the solver answers some of the problem,
+// so that SolverRTol matters: its backend, or the emulator backend's
+// fallback outside the emulator's domain (NewBackend).
+func (p *Problem) SolverAnswers() bool {
+	return p.Config.Backend == "solver" || p.emuStats != nil && !p.Config.NoFallback
+}
+
 // DataNames returns the names of the data sets.
 func (p *Problem) DataNames() []string {
 	s := make([]string, len(p.likes))

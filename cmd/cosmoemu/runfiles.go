@@ -115,7 +115,7 @@ func checkApplies(cmd string, f *fitFlags, probs ...*fit.Problem) error {
 	if f.set["early"] && !slices.ContainsFunc(probs, func(p *fit.Problem) bool { return p.EarlyUniverse() != "" }) {
 		return usagef("%s: -early %s: the data %s need no early universe (z*, r_d): leave it out", cmd, f.early, f.data)
 	}
-	if f.set["rtol"] && !slices.ContainsFunc(probs, solverRuns) {
+	if f.set["rtol"] && !slices.ContainsFunc(probs, (*fit.Problem).SolverAnswers) {
 		b := probs[0].Config.Backend
 		if b == "emulator" {
 			b += " with -no-fallback"
@@ -147,14 +147,6 @@ var samplerFlags = []struct {
 	{"chains", []string{"mh"}},
 	{"live", []string{"nested"}},
 	{"dlogz", []string{"nested"}},
-}
-
-// solverRuns reports whether the solver may answer some of the problem,
-// so that its tolerance matters: the solver backend, or the emulator
-// backend with its fallback (package fit: NewBackend).
-func solverRuns(p *fit.Problem) bool {
-	c := p.Config
-	return c.Backend == "solver" || c.Backend == "emulator" && !c.NoFallback
 }
 
 func earlyOf(p *fit.Problem) string {
@@ -206,12 +198,7 @@ func besideRuns(root string) (file string, runs []string) {
 	if file == "" {
 		return "", nil
 	}
-	dir, base := filepath.Split(root)
-	d := dir
-	if d == "" {
-		d = "."
-	}
-	entries, _ := os.ReadDir(d)
+	dir, base, entries := dirOf(root)
 	for _, e := range entries {
 		owner := chains.RunOf(dir + e.Name())
 		if strings.HasPrefix(filepath.Base(owner), base+"_") && !slices.Contains(runs, owner) {
@@ -224,15 +211,23 @@ func besideRuns(root string) (file string, runs []string) {
 	return file, runs
 }
 
-// otherRunFile returns an existing file of a run at root other than the
-// one named except, or "".
-func otherRunFile(root, except string) string {
-	dir, base := filepath.Split(root)
+// dirOf splits root into its directory (with its separator, "" for the
+// working directory) and base, and lists the directory (nothing if it
+// cannot be read).
+func dirOf(root string) (dir, base string, entries []os.DirEntry) {
+	dir, base = filepath.Split(root)
 	d := dir
 	if d == "" {
 		d = "."
 	}
-	entries, _ := os.ReadDir(d)
+	entries, _ = os.ReadDir(d)
+	return dir, base, entries
+}
+
+// otherRunFile returns an existing file of a run at root other than the
+// one named except, or "".
+func otherRunFile(root, except string) string {
+	dir, base, entries := dirOf(root)
 	for _, e := range entries {
 		if e.Name() != except && chains.IsRunFile(base, e.Name()) {
 			return dir + e.Name()
