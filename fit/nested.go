@@ -79,7 +79,8 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	if r.SamplingSeconds = sampling; sampling > 0 {
 		r.EvaluationsPerSecond = float64(r.Evaluations-evalsBefore) / sampling
 	}
-	summarizeWeighted(r, res)
+	weights := res.Weights()
+	summarizeWeighted(r, res, weights)
 	minChi2, err := p.nestedBest(r, res)
 	if err != nil {
 		return nil, err
@@ -88,18 +89,17 @@ func (p *Problem) runNested(ctx context.Context, progress func(Progress)) (*Resu
 	if len(post.Marginalised()) > 0 {
 		r.Notes = append(r.Notes, noteSNEvidence)
 	}
-	r.Samples, r.Weights = res.Samples, res.Weights()
+	r.Samples, r.Weights = res.Samples, weights
 	p.fillDerived(r)
 	r.WallSeconds = time.Since(start).Seconds()
 	return r, nil
 }
 
 // summarizeWeighted fills r's means, standard deviations and quantiles
-// from the weighted samples of res.
-func summarizeWeighted(r *Result, res *nested.Result) {
+// from the samples of res and their weights.
+func summarizeWeighted(r *Result, res *nested.Result, weights []float64) {
 	mean := res.Mean(nil)
 	cov := res.Cov(nil)
-	weights := res.Weights()
 	// The four quantiles of a parameter from one sorted copy of its column
 	// (nested.Result.Quantile copies and sorts the column for each).
 	x, w := make([]float64, len(weights)), make([]float64, len(weights))
