@@ -156,8 +156,8 @@ func (md *MassiveDensities) at(nu neutrino.Species, s []float64) []float64 {
 // E2Values writes E²(z_i) to dst for redshifts given by s_i = 1 + z_i,
 // x_i = ln(1+z_i) and c_i = 1 − 1/s_i = z_i/(1+z_i), all computed once per
 // set of redshifts: the exponentials in one vector pass (within 2 ulp of
-// E2). md, if not nil, caches the massive neutrinos' densities at these
-// redshifts (the same s at every call).
+// E2). md holds the massive neutrinos' densities at these redshifts (the
+// same s at every call with it; new(MassiveDensities) for a single call).
 func (e *Expansion) E2Values(dst, s, x, c []float64, md *MassiveDensities) {
 	s = s[:len(dst)]
 	if e.constant {
@@ -177,17 +177,10 @@ func (e *Expansion) E2Values(dst, s, x, c []float64, md *MassiveDensities) {
 	if !e.massive {
 		return
 	}
-	if md != nil {
-		d := md.at(e.nu, s)
-		for j, v := range s {
-			v2 := v * v
-			dst[j] += e.Ogamma * d[j] * v2 * v2
-		}
-		return
-	}
+	d := md.at(e.nu, s)
 	for j, v := range s {
 		v2 := v * v
-		dst[j] += e.Ogamma * e.nu.MassiveDensity(1/v) * v2 * v2
+		dst[j] += e.Ogamma * d[j] * v2 * v2
 	}
 }
 
